@@ -1,0 +1,70 @@
+# Portico: `make run` serves the embedded default, `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Python 3.13, as .python-version says: pyenv's shim or a system python3.13.
+PYTHON ?= $(shell command -v python3.13 2>/dev/null || ls -d /root/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
+
+.PHONY: help run serve test lint fmt typecheck migrations-check pytest pytest-sqlite pytest-postgres test-deps setup bench clean
+
+help:
+	@echo "make run    set everything up and serve Portico on http://$(HOST):$(PORT)"
+	@echo "make test   install what the tests need, then lint, type-check and test (SQLite and PostgreSQL)"
+	@echo "make lint | fmt | typecheck | pytest-sqlite | pytest-postgres | clean"
+
+$(BIN)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.13 is needed (pyenv install 3.13, or apt install python3.13)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/.installed
+
+run: setup
+	$(BIN)/portico prepare --demo
+	@echo
+	@echo "Portico is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/uvicorn portico.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-server-header
+
+# Debian packages the tests drive: a PostgreSQL server (the tests start their own
+# throwaway cluster) and Chromium (the browser tests).
+test-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: setup
+	$(BIN)/mypy
+
+migrations-check: setup
+	PORTICO_VAR_DIR=$$(mktemp -d) $(BIN)/portico makemigrations --check --dry-run
+
+pytest-sqlite: setup test-deps
+	$(BIN)/pytest -n 2 -q
+
+pytest-postgres: setup test-deps
+	PORTICO_TEST_DATABASE=postgres $(BIN)/pytest -n 2 -q
+
+test: setup test-deps lint typecheck migrations-check pytest-sqlite pytest-postgres
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

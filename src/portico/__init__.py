@@ -1,0 +1,1 @@
+"""Portico: a web-based CRM customer-service portal."""

@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class Action(models.TextChoices):
+    LOGIN = "login", "Logged in"
+    LOGIN_FAILED = "login_failed", "Log-in failed"
+    LOGIN_THROTTLED = "login_throttled", "Log-in refused: too many failures"
+    LOGOUT = "logout", "Logged out"
+    DEACTIVATED = "deactivated", "Deactivated"
+    REACTIVATED = "reactivated", "Reactivated"
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web"
+    API = "api", "API"
+    ADMIN = "admin", "Systems Admin"
+    TASK = "task", "Background task"
+    SYSTEM = "system", "System"
+
+
+class Event(models.Model):
+    """One touch (seed 004: "tracking every touch"): who, what, when, through which
+    channel and portal, on what, with the values before and after. Rows are only ever
+    added."""
+
+    occurred_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The name as it stood then, or the name tried at a failed log-in.
+    actor_label = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=40)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
+    portal = models.CharField(max_length=20, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ("-occurred_at", "-id")
+        indexes = [
+            models.Index(
+                fields=["subject_type", "subject_id", "-occurred_at"], name="event_subject"
+            ),
+            models.Index(fields=["actor", "-occurred_at"], name="event_actor"),
+            models.Index(fields=["action", "-occurred_at"], name="event_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

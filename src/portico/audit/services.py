@@ -1,0 +1,67 @@
+"""Writing the audit trail. Every service that changes something calls `record`."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import HttpRequest
+
+from portico import access
+from portico.audit.models import Action, Channel, Event
+
+__all__ = ["Action", "Channel", "record", "record_login_attempt"]
+
+
+def record(
+    *,
+    action: str,
+    actor: Any = None,
+    actor_label: str = "",
+    channel: str = Channel.WEB,
+    portal: str = "",
+    ip_address: str | None = None,
+    subject: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> Event:
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return Event.objects.create(
+        action=action,
+        actor=actor,
+        actor_label=actor_label or (actor.get_full_name() if actor is not None else ""),
+        channel=channel,
+        portal=portal,
+        ip_address=ip_address,
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=str(subject.pk) if subject is not None else "",
+        data=data or {},
+    )
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    # REMOTE_ADDR is the peer; behind a proxy the proxy sets it right (uvicorn's
+    # --proxy-headers with --forwarded-allow-ips), so a client cannot forge it here.
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def record_login_attempt(
+    *, request: HttpRequest | None, action: str, user: Any = None, tried: str = ""
+) -> Event:
+    return record(
+        action=action,
+        actor=user,
+        actor_label=(user.email if user is not None else tried)[:254],
+        channel=Channel.ADMIN if _path(request).startswith("/admin/") else Channel.WEB,
+        portal=access.portal_of(user, next_url=_next(request)),
+        ip_address=client_address(request),
+    )
+
+
+def _path(request: HttpRequest | None) -> str:
+    return request.path if request is not None else ""
+
+
+def _next(request: HttpRequest | None) -> str:
+    if request is None:
+        return ""
+    return str(request.POST.get("next") or request.GET.get("next") or "")

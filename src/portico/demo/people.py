@@ -1,0 +1,234 @@
+"""The demo company and the people in it: Brightwater Systems, who make and service
+water-treatment controllers, their customers, a partner and their own employees."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DemoOrganization:
+    key: str
+    name: str
+    kind: str
+    account_number: str
+    territory: str
+    area: str
+    address: str
+    city: str
+    postcode: str
+    phone: str
+    website: str
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    first_name: str
+    last_name: str
+    organization: str  # DemoOrganization.key
+    group: str
+    role: str  # what they do, printed beside their log-in
+    job_title: str
+    phone: str
+
+    @property
+    def email(self) -> str:
+        domain = {org.key: org.website.removeprefix("https://www.") for org in ORGANIZATIONS}
+        local = f"{self.first_name}.{self.last_name}".lower().replace("'", "")
+        return f"{local}@{domain[self.organization]}"
+
+
+ORGANIZATIONS = [
+    DemoOrganization(
+        "brightwater",
+        "Brightwater Systems Ltd",
+        "own",
+        "BW-0001",
+        "Scotland",
+        "Central Belt",
+        "14 Finnieston Quay",
+        "Glasgow",
+        "G3 8HN",
+        "+44 141 496 0100",
+        "https://www.brightwater.example",
+    ),
+    DemoOrganization(
+        "harbour",
+        "Harbour Foods plc",
+        "customer",
+        "C-10231",
+        "Scotland",
+        "North East",
+        "Unit 4, Altens Industrial Estate",
+        "Aberdeen",
+        "AB12 3LY",
+        "+44 1224 496 220",
+        "https://www.harbourfoods.example",
+    ),
+    DemoOrganization(
+        "kelvin",
+        "Kelvin Medical Group",
+        "customer",
+        "C-10487",
+        "Scotland",
+        "Central Belt",
+        "200 Dumbarton Road",
+        "Glasgow",
+        "G11 6UE",
+        "+44 141 496 0733",
+        "https://www.kelvinmedical.example",
+    ),
+    DemoOrganization(
+        "clyde",
+        "Clyde Logistics Ltd",
+        "customer",
+        "C-10902",
+        "Scotland",
+        "West",
+        "Inchgreen Dock Road",
+        "Greenock",
+        "PA15 4AB",
+        "+44 1475 496 410",
+        "https://www.clydelogistics.example",
+    ),
+    DemoOrganization(
+        "tayside",
+        "Tayside Integration Partners",
+        "partner",
+        "P-2004",
+        "Scotland",
+        "East",
+        "3 Discovery Quay",
+        "Dundee",
+        "DD1 4XA",
+        "+44 1382 496 155",
+        "https://www.taysidepartners.example",
+    ),
+]
+
+PEOPLE = [
+    DemoPerson(
+        "Fiona",
+        "MacLeod",
+        "brightwater",
+        "Staff",
+        "CSR",
+        "Customer service representative",
+        "+44 141 496 0111",
+    ),
+    DemoPerson(
+        "Ravi",
+        "Patel",
+        "brightwater",
+        "Staff",
+        "CSR",
+        "Customer service representative",
+        "+44 141 496 0112",
+    ),
+    DemoPerson(
+        "Tom",
+        "Reid",
+        "brightwater",
+        "Staff",
+        "technician",
+        "Field service technician",
+        "+44 141 496 0121",
+    ),
+    DemoPerson(
+        "Aisha",
+        "Khan",
+        "brightwater",
+        "Staff",
+        "technician",
+        "Support engineer",
+        "+44 141 496 0122",
+    ),
+    DemoPerson(
+        "Morag",
+        "Campbell",
+        "brightwater",
+        "Supervisors",
+        "supervisor",
+        "Service supervisor",
+        "+44 141 496 0130",
+    ),
+    DemoPerson(
+        "Graham",
+        "Stewart",
+        "brightwater",
+        "Systems administrators",
+        "administrator",
+        "Systems administrator",
+        "+44 141 496 0140",
+    ),
+    DemoPerson(
+        "Lucy",
+        "Chen",
+        "brightwater",
+        "Employees",
+        "employee",
+        "Finance officer",
+        "+44 141 496 0150",
+    ),
+    DemoPerson(
+        "Owen", "Davies", "brightwater", "Employees", "employee", "HR advisor", "+44 141 496 0151"
+    ),
+    DemoPerson(
+        "Ewan",
+        "Grant",
+        "harbour",
+        "Customers",
+        "customer",
+        "Operations manager",
+        "+44 1224 496 221",
+    ),
+    DemoPerson(
+        "Kirsty", "Muir", "harbour", "Customers", "customer", "Plant engineer", "+44 1224 496 222"
+    ),
+    DemoPerson(
+        "Sandeep", "Rao", "harbour", "Customers", "customer", "Quality lead", "+44 1224 496 223"
+    ),
+    DemoPerson(
+        "Helen", "Baird", "kelvin", "Customers", "customer", "Estates manager", "+44 141 496 0734"
+    ),
+    DemoPerson(
+        "Jamie",
+        "Fraser",
+        "kelvin",
+        "Customers",
+        "customer",
+        "Facilities technician",
+        "+44 141 496 0735",
+    ),
+    DemoPerson(
+        "Priya",
+        "Nair",
+        "kelvin",
+        "Customers",
+        "customer",
+        "Procurement officer",
+        "+44 141 496 0736",
+    ),
+    DemoPerson(
+        "Alan", "Murray", "clyde", "Customers", "customer", "Depot manager", "+44 1475 496 411"
+    ),
+    DemoPerson(
+        "Sophie",
+        "Wallace",
+        "clyde",
+        "Customers",
+        "customer",
+        "Fleet coordinator",
+        "+44 1475 496 412",
+    ),
+    DemoPerson(
+        "Niamh", "O'Neill", "tayside", "Partners", "partner", "Partner manager", "+44 1382 496 156"
+    ),
+    DemoPerson(
+        "David",
+        "Lindsay",
+        "tayside",
+        "Partners",
+        "partner",
+        "Integration engineer",
+        "+44 1382 496 157",
+    ),
+]

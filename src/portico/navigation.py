@@ -1,0 +1,32 @@
+"""The navigation: the sections a person's zones open, and nothing else (a zone the
+group lacks is missing from the menu as well as closed)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from portico import access
+
+# (zone, label, url name) for each zone that has pages, in menu order.
+SECTIONS: list[tuple[str, str, str]] = [
+    (access.CONSOLE, "Console", "console:home"),
+    (access.CUSTOMER_PORTAL, "Customer portal", "portal:customer-home"),
+    (access.PARTNER_PORTAL, "Partner portal", "portal:partner-home"),
+    (access.EMPLOYEE_PORTAL, "Employee portal", "portal:employee-home"),
+    (access.SYSTEMS_ADMIN, "Systems Admin", "admin:index"),
+]
+
+
+def sections_for(request: HttpRequest) -> list[dict[str, Any]]:
+    zones = access.zones_of(request.user)
+    items = []
+    for zone, label, url_name in SECTIONS:
+        if zone in zones:
+            url = reverse(url_name)
+            items.append({"label": label, "url": url, "current": request.path.startswith(url)})
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    return {"navigation": sections_for(request)}

@@ -1,0 +1,79 @@
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from portico.audit.models import Channel
+from portico.parties import services
+from portico.parties.models import Individual, Organization, User, UserGroup, Zone
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin[Zone]):
+    list_display = ("name", "code", "position", "description")
+    prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(UserGroup)
+class UserGroupAdmin(admin.ModelAdmin[UserGroup]):
+    list_display = ("name", "portal", "may_create")
+    list_filter = ("portal",)
+    filter_horizontal = ("zones",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin[Organization]):
+    list_display = ("name", "kind", "account_number", "territory", "area", "active")
+    list_filter = ("kind", "active", "territory")
+    search_fields = ("name", "account_number")
+
+
+@admin.register(Individual)
+class IndividualAdmin(admin.ModelAdmin[Individual]):
+    list_display = ("name", "organization", "user_group", "email", "active")
+    list_filter = ("user_group", "active")
+    search_fields = ("first_name", "last_name", "email", "organization__name")
+    list_select_related = ("organization", "user_group")
+    autocomplete_fields = ("organization",)
+    raw_id_fields = ("user",)
+    readonly_fields = ("left_at", "created_at")
+    actions = ("deactivate",)
+
+    def save_model(
+        self, request: HttpRequest, obj: Individual, form: ModelForm[Individual], change: bool
+    ) -> None:
+        # Leaving goes through the service so that sessions end and the trail records it.
+        leaving = change and "active" in form.changed_data and not obj.active
+        if leaving:
+            obj.active = True
+        super().save_model(request, obj, form, change)
+        if leaving:
+            services.deactivate_individual(
+                individual=obj, actor=request.user, channel=Channel.ADMIN
+            )
+        elif change and "active" in form.changed_data and obj.active:
+            obj.active = False
+            services.reactivate_individual(
+                individual=obj, actor=request.user, channel=Channel.ADMIN
+            )
+
+    @admin.action(description="Deactivate: the person has left")
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[Individual]) -> None:
+        for individual in queryset.select_related("user"):
+            services.deactivate_individual(
+                individual=individual, actor=request.user, channel=Channel.ADMIN
+            )
+        messages.success(request, f"{queryset.count()} deactivated; their sessions ended.")
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin[User]):
+    list_display = ("email", "is_active", "last_login")
+    search_fields = ("email",)
+    fields = ("email", "is_active", "last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from portico import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("no-sections/", views.no_zones, name="no-zones"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("accounts/", include("allauth.urls")),
+    path("console/", include("portico.console.urls")),
+    path("", include("portico.portal.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,124 @@
+"""Fixtures shared by the whole suite: the demo people as named personas, a logged-in
+test client, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from portico.demo import services as demo
+from portico.demo.people import PEOPLE
+from portico.parties.models import Individual
+
+PASSWORD = "correct horse battery staple"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A demo person the tests speak of by role."""
+
+    key: str
+    email: str
+    expected_home: str
+
+    @property
+    def individual(self) -> Individual:
+        return Individual.objects.select_related("user", "user_group", "organization").get(
+            email=self.email
+        )
+
+
+def _email(first: str, last: str) -> str:
+    return next(p.email for p in PEOPLE if (p.first_name, p.last_name) == (first, last))
+
+
+PERSONAS = {
+    "csr": Persona("csr", _email("Fiona", "MacLeod"), "/console/"),
+    "technician": Persona("technician", _email("Tom", "Reid"), "/console/"),
+    "supervisor": Persona("supervisor", _email("Morag", "Campbell"), "/console/"),
+    "administrator": Persona("administrator", _email("Graham", "Stewart"), "/console/"),
+    "customer": Persona("customer", _email("Ewan", "Grant"), "/portal/"),
+    "colleague": Persona("colleague", _email("Kirsty", "Muir"), "/portal/"),
+    "other_customer": Persona("other_customer", _email("Helen", "Baird"), "/portal/"),
+    "partner": Persona("partner", _email("Niamh", "O'Neill"), "/partners/"),
+    "employee": Persona("employee", _email("Lucy", "Chen"), "/employees/"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Log-in rate limits live in the cache; one test's failures must not throttle the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo_data(db: None) -> None:
+    demo.load(password=PASSWORD)
+
+
+@pytest.fixture
+def personas(demo_data: None) -> dict[str, Persona]:
+    return PERSONAS
+
+
+@pytest.fixture
+def client_for(demo_data: None) -> Callable[[str], Client]:
+    """A test client logged in as a persona, through the real log-in form."""
+
+    def make(key: str) -> Client:
+        client = Client()
+        response = client.post(
+            "/accounts/login/", {"login": PERSONAS[key].email, "password": PASSWORD}
+        )
+        assert response.status_code == 302, f"{key} could not log in"
+        return client
+
+    return make
+
+
+# --- the browser ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test-deps` installs Debian's chromium.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium: Browser, live_server: LiveServer) -> Iterator[Callable[[], Page]]:
+    """Pages in fresh browser contexts (each its own cookies) against the live server."""
+    contexts = []
+
+    def make() -> Page:
+        context = chromium.new_context(base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -1,0 +1,137 @@
+"""A throwaway PostgreSQL cluster for the test session.
+
+With PORTICO_TEST_DATABASE=postgres, the pytest process that starts first (the xdist
+controller, or a lone pytest) runs initdb and pg_ctl in a temporary directory, on a
+free port on 127.0.0.1, as the unprivileged `postgres` user when run as root, and
+points DATABASE_URL at it before Django reads its settings. xdist workers inherit the
+variable and share the cluster, each with its own test database. The cluster is
+stopped and deleted when the session ends.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Generator
+from pathlib import Path
+
+import pytest
+
+_cluster: Cluster | None = None
+
+
+class Cluster:
+    def __init__(self) -> None:
+        bindirs = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version)
+        if not bindirs:
+            raise RuntimeError("PostgreSQL is not installed: run `make test-deps`.")
+        self.bindir = Path(bindirs[-1])
+        self.base = Path(tempfile.mkdtemp(prefix="portico-pg-"))
+        self.data = self.base / "data"
+        self.port = _free_port()
+        self.run_as: list[str] = []
+        if os.geteuid() == 0:
+            # initdb refuses to run as root; the Debian package brings a postgres user.
+            owner = pwd.getpwnam("postgres")
+            os.chown(self.base, owner.pw_uid, owner.pw_gid)
+            self.run_as = ["runuser", "-u", "postgres", "--"]
+
+    @property
+    def url(self) -> str:
+        return f"postgres://portico@127.0.0.1:{self.port}/portico"
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.run_as, *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "portico",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
+        # Durability is not under test here (the reliability tests run their own
+        # cluster with it on), so trade it for speed.
+        options = (
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.base / "log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            options,
+            "start",
+        )
+
+    def stop(self) -> None:
+        if not self.base.exists():
+            return
+        with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            self._run(
+                str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"
+            )
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def _version(bindir: str) -> float:
+    try:
+        return float(Path(bindir).parent.name)
+    except ValueError:
+        return 0.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wanted() -> bool:
+    return os.environ.get("PORTICO_TEST_DATABASE", "sqlite") == "postgres"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> Generator[None]:
+    # A wrapper runs before pytest-django's own hook, which is where settings are read.
+    global _cluster
+    if wanted() and "DATABASE_URL" not in os.environ:
+        _cluster = Cluster()
+        _cluster.start()
+        atexit.register(_cluster.stop)
+        os.environ["DATABASE_URL"] = _cluster.url
+    return (yield)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if wanted():
+        return f"database: PostgreSQL at {os.environ.get('DATABASE_URL', '?')}"
+    return "database: SQLite"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _cluster is not None:
+        _cluster.stop()

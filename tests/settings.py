@@ -1,0 +1,26 @@
+"""Settings for the test suite: Portico's own, with a fast password hasher, e-mail kept in
+memory, a per-process cache and a throwaway var/ directory."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+os.environ["PORTICO_VAR_DIR"] = tempfile.mkdtemp(prefix="portico-test-var-")
+# Playwright's sync API keeps an event loop on the test thread; the ORM calls the tests
+# make beside it are still synchronous, so Django's guard would be a false alarm.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from portico.settings import *  # noqa: F403
+from portico.settings import STATIC_ROOT, STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# WhiteNoise looks for collected files at start-up; the tests serve from the finders.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

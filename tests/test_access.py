@@ -1,0 +1,60 @@
+"""Zone decisions, from one table: which demo person's group opens which zone."""
+
+import pytest
+
+from portico import access
+from portico.parties.models import User
+from portico.parties.services import deactivate_individual
+from tests.conftest import Persona
+
+STAFF = {access.CONSOLE, access.SERVICE, access.KNOWLEDGE}
+# persona -> zones it must open, zones it must not.
+ZONES = {
+    "csr": (STAFF, {access.SYSTEMS_ADMIN, access.REPORTS, access.CUSTOMER_PORTAL}),
+    "technician": (STAFF, {access.SYSTEMS_ADMIN, access.CUSTOMER_PORTAL}),
+    "supervisor": (STAFF | {access.REPORTS}, {access.SYSTEMS_ADMIN}),
+    "administrator": (STAFF | {access.REPORTS, access.SYSTEMS_ADMIN}, {access.CUSTOMER_PORTAL}),
+    "customer": (
+        {access.CUSTOMER_PORTAL, access.KNOWLEDGE},
+        {access.CONSOLE, access.SYSTEMS_ADMIN, access.PARTNER_PORTAL},
+    ),
+    "partner": ({access.PARTNER_PORTAL}, {access.CONSOLE, access.CUSTOMER_PORTAL}),
+    "employee": ({access.EMPLOYEE_PORTAL}, {access.CONSOLE, access.SYSTEMS_ADMIN}),
+}
+
+
+@pytest.mark.parametrize("key", sorted(ZONES))
+def test_zones_come_from_the_user_group(personas: dict[str, Persona], key: str) -> None:
+    user = personas[key].individual.user
+    opens, closed = ZONES[key]
+    assert opens <= access.zones_of(user)
+    assert not closed & access.zones_of(user)
+
+
+@pytest.mark.parametrize("key", sorted(ZONES))
+def test_home_is_the_groups_portal(personas: dict[str, Persona], key: str) -> None:
+    assert access.home_url(personas[key].individual.user) == personas[key].expected_home
+
+
+def test_changing_a_groups_zones_changes_access(personas: dict[str, Persona]) -> None:
+    customer = personas["customer"].individual
+    customer.user_group.zones.filter(code=access.CUSTOMER_PORTAL).delete()
+    user = User.objects.get(individual=customer)  # fresh: zones are read once per request
+    assert not access.may_enter(user, access.CUSTOMER_PORTAL)
+    assert access.home_url(user) == "/no-sections/"
+
+
+def test_a_person_who_left_opens_nothing(personas: dict[str, Persona]) -> None:
+    individual = personas["administrator"].individual
+    deactivate_individual(individual=individual, actor=None)
+    user = User.objects.get(individual=individual)
+    assert access.zones_of(user) == frozenset()
+    assert not access.may_log_in(user)
+
+
+@pytest.mark.django_db
+def test_anonymous_opens_nothing() -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    assert access.zones_of(AnonymousUser()) == frozenset()
+    assert access.home_url(AnonymousUser()) == "/accounts/login/"

@@ -1,0 +1,131 @@
+"""What `make run` does, end to end: prepare a fresh var/ directory, serve through the
+ASGI server on 127.0.0.1, and log in with every printed demo log-in over HTTP."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.postgres_cluster import wanted
+
+pytestmark = pytest.mark.skipif(
+    wanted(), reason="serves its own SQLite database; run once, in the SQLite pass"
+)
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    var = tmp_path_factory.mktemp("var")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env["PORTICO_VAR_DIR"] = str(var)
+    prepared = subprocess.run(
+        [BIN / "portico", "prepare", "--demo"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    again = subprocess.run(
+        [BIN / "portico", "prepare", "--demo"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "already has people" in again.stdout
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            BIN / "uvicorn",
+            "portico.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--lifespan",
+            "off",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield base, prepared.stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_login_page_and_static_files_are_served(served: tuple[str, str]) -> None:
+    base, _ = served
+    page = urllib.request.urlopen(f"{base}/", timeout=5)  # noqa: S310
+    assert page.url.endswith("/accounts/login/?next=/") or page.url.endswith("/accounts/login/")
+    html = page.read().decode()
+    assert "Log in to Portico" in html
+    assert "content-security-policy" in {k.lower() for k in page.headers}
+    css = re.search(r'href="(/static/[^"]+\.css)"', html)
+    assert css is not None
+    assert urllib.request.urlopen(f"{base}{css.group(1)}", timeout=5).status == 200  # noqa: S310
+
+
+def test_every_printed_demo_log_in_works(served: tuple[str, str]) -> None:
+    base, printed = served
+    password = re.search(r"password for all: (\S+)\)", printed)
+    assert password is not None
+    emails = re.findall(r"^\s+(\S+@\S+)\s", printed, flags=re.MULTILINE)
+    assert len(emails) >= 15
+    for email in emails:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        form = opener.open(f"{base}/accounts/login/", timeout=5).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        assert token is not None
+        data = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token.group(1),
+                "login": email,
+                "password": password.group(1),
+            }
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310
+            f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
+        )
+        landed = opener.open(request, timeout=5)
+        assert landed.status == 200
+        path = urllib.parse.urlparse(landed.url).path
+        assert path in {"/console/", "/portal/", "/partners/", "/employees/"}, (email, path)
+        assert "Welcome," in landed.read().decode()

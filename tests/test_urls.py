@@ -1,0 +1,86 @@
+"""Every URL, every persona, from one table. A named URL with no row fails the test, so a
+new page cannot arrive without saying who may open it."""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# url name -> (path, the personas that may open it); everyone else logged in gets 403,
+# anonymous people are sent to log in.
+STAFF = {"csr", "technician", "supervisor", "administrator"}
+ROUTES: dict[str, tuple[str, set[str]]] = {
+    "console:home": ("/console/", STAFF),
+    "portal:customer-home": ("/portal/", {"customer", "colleague", "other_customer"}),
+    "portal:partner-home": ("/partners/", {"partner"}),
+    "portal:employee-home": ("/employees/", {"employee"}),
+    "admin:index": ("/admin/", {"administrator"}),
+    "admin:parties_individual_changelist": ("/admin/parties/individual/", {"administrator"}),
+}
+# Pages open to anyone, and route families tested elsewhere (why in the comment).
+PUBLIC = {"home", "no-zones", "healthz", "readyz"}
+ELSEWHERE_PREFIXES = (
+    "account_",  # allauth's log-in pages: tests/login
+    "admin:",  # every admin page is behind one has_permission: sampled above
+)
+PERSONAS = [
+    "csr",
+    "technician",
+    "supervisor",
+    "administrator",
+    "customer",
+    "colleague",
+    "other_customer",
+    "partner",
+    "employee",
+]
+
+
+def _names(resolver: URLResolver, namespace: str = "") -> Iterator[str]:
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_named_url_has_a_row() -> None:
+    missing = sorted(
+        name
+        for name in set(_names(get_resolver()))
+        if name not in ROUTES and name not in PUBLIC and not name.startswith(ELSEWHERE_PREFIXES)
+    )
+    assert missing == [], f"URLs with no access row: {missing}"
+
+
+CASES = [(name, key) for name in sorted(ROUTES) for key in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "key"), CASES)
+def test_zone_pages(client_for: Callable[[str], Client], name: str, key: str) -> None:
+    path, allowed = ROUTES[name]
+    response = client_for(key).get(path)
+    expected = 200 if key in allowed else 403
+    assert response.status_code == expected, f"{key} on {path}"
+    if expected == 403:
+        assert b"Not allowed" in response.content
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_anonymous_is_sent_to_log_in(client: Client, db: None, name: str) -> None:
+    path, _ = ROUTES[name]
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("key", PERSONAS)
+def test_navigation_shows_only_open_zones(client_for: Callable[[str], Client], key: str) -> None:
+    page = client_for(key).get("/", follow=True).content.decode()
+    for path, allowed in ROUTES.values():
+        link = f'href="{path}"'
+        if path.count("/") > 2:  # deeper admin pages are not in the menu
+            continue
+        assert (link in page) == (key in allowed), f"{key}: menu link to {path}"
