@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "portico.parties",
     "portico.audit",
+    "portico.service",
     "portico.login",
     "portico.console",
     "portico.portal",
@@ -263,3 +264,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("PORTICO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- attachments ------------------------------------------------------------------------
+PORTICO_ATTACHMENT_MAX_BYTES = int(os.environ.get("PORTICO_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024))
+# Django refuses bodies past this before any view runs; a little headroom for the form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

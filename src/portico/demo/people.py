@@ -1,5 +1,6 @@
 """The demo company and the people in it: Brightwater Systems, who make and service
-water-treatment controllers, their customers, a partner and their own employees."""
+water-treatment controllers, their teams, three customers, a partner and their own
+employees."""
 
 from dataclasses import dataclass
 
@@ -10,13 +11,13 @@ class DemoOrganization:
     name: str
     kind: str
     account_number: str
-    territory: str
     area: str
     address: str
     city: str
     postcode: str
     phone: str
-    website: str
+    domain: str
+    parent: str = ""  # a team's company
 
 
 @dataclass(frozen=True)
@@ -31,204 +32,86 @@ class DemoPerson:
 
     @property
     def email(self) -> str:
-        domain = {org.key: org.website.removeprefix("https://www.") for org in ORGANIZATIONS}
+        domain = {org.key: org.domain for org in ORGANIZATIONS}[self.organization]
         local = f"{self.first_name}.{self.last_name}".lower().replace("'", "")
-        return f"{local}@{domain[self.organization]}"
+        return f"{local}@{domain}"
 
 
+_QUAY = ("Central Belt", "14 Finnieston Quay", "Glasgow", "G3 8HN")
+_BW = "brightwater.example"
+
+# fmt: off
 ORGANIZATIONS = [
-    DemoOrganization(
-        "brightwater",
-        "Brightwater Systems Ltd",
-        "own",
-        "BW-0001",
-        "Scotland",
-        "Central Belt",
-        "14 Finnieston Quay",
-        "Glasgow",
-        "G3 8HN",
-        "+44 141 496 0100",
-        "https://www.brightwater.example",
-    ),
-    DemoOrganization(
-        "harbour",
-        "Harbour Foods plc",
-        "customer",
-        "C-10231",
-        "Scotland",
-        "North East",
-        "Unit 4, Altens Industrial Estate",
-        "Aberdeen",
-        "AB12 3LY",
-        "+44 1224 496 220",
-        "https://www.harbourfoods.example",
-    ),
-    DemoOrganization(
-        "kelvin",
-        "Kelvin Medical Group",
-        "customer",
-        "C-10487",
-        "Scotland",
-        "Central Belt",
-        "200 Dumbarton Road",
-        "Glasgow",
-        "G11 6UE",
-        "+44 141 496 0733",
-        "https://www.kelvinmedical.example",
-    ),
-    DemoOrganization(
-        "clyde",
-        "Clyde Logistics Ltd",
-        "customer",
-        "C-10902",
-        "Scotland",
-        "West",
-        "Inchgreen Dock Road",
-        "Greenock",
-        "PA15 4AB",
-        "+44 1475 496 410",
-        "https://www.clydelogistics.example",
-    ),
-    DemoOrganization(
-        "tayside",
-        "Tayside Integration Partners",
-        "partner",
-        "P-2004",
-        "Scotland",
-        "East",
-        "3 Discovery Quay",
-        "Dundee",
-        "DD1 4XA",
-        "+44 1382 496 155",
-        "https://www.taysidepartners.example",
-    ),
+    DemoOrganization("brightwater", "Brightwater Systems Ltd", "own", "BW-0001", *_QUAY,
+                     "+44 141 496 0100", _BW),
+    DemoOrganization("service-desk", "Service Desk", "team", "BW-T01", *_QUAY,
+                     "+44 141 496 0110", _BW, "brightwater"),
+    DemoOrganization("field-service", "Field Service", "team", "BW-T02", *_QUAY,
+                     "+44 141 496 0120", _BW, "brightwater"),
+    DemoOrganization("sales", "Sales", "team", "BW-T03", *_QUAY,
+                     "+44 141 496 0160", _BW, "brightwater"),
+    DemoOrganization("harbour", "Harbour Foods plc", "customer", "C-10231", "North East",
+                     "Unit 4, Altens Industrial Estate", "Aberdeen", "AB12 3LY",
+                     "+44 1224 496 220", "harbourfoods.example"),
+    DemoOrganization("kelvin", "Kelvin Medical Group", "customer", "C-10487", "Central Belt",
+                     "200 Dumbarton Road", "Glasgow", "G11 6UE",
+                     "+44 141 496 0733", "kelvinmedical.example"),
+    DemoOrganization("clyde", "Clyde Logistics Ltd", "customer", "C-10902", "West",
+                     "Inchgreen Dock Road", "Greenock", "PA15 4AB",
+                     "+44 1475 496 410", "clydelogistics.example"),
+    DemoOrganization("tayside", "Tayside Integration Partners", "partner", "P-2004", "East",
+                     "3 Discovery Quay", "Dundee", "DD1 4XA",
+                     "+44 1382 496 155", "taysidepartners.example"),
 ]
 
 PEOPLE = [
-    DemoPerson(
-        "Fiona",
-        "MacLeod",
-        "brightwater",
-        "Staff",
-        "CSR",
-        "Customer service representative",
-        "+44 141 496 0111",
-    ),
-    DemoPerson(
-        "Ravi",
-        "Patel",
-        "brightwater",
-        "Staff",
-        "CSR",
-        "Customer service representative",
-        "+44 141 496 0112",
-    ),
-    DemoPerson(
-        "Tom",
-        "Reid",
-        "brightwater",
-        "Staff",
-        "technician",
-        "Field service technician",
-        "+44 141 496 0121",
-    ),
-    DemoPerson(
-        "Aisha",
-        "Khan",
-        "brightwater",
-        "Staff",
-        "technician",
-        "Support engineer",
-        "+44 141 496 0122",
-    ),
-    DemoPerson(
-        "Morag",
-        "Campbell",
-        "brightwater",
-        "Supervisors",
-        "supervisor",
-        "Service supervisor",
-        "+44 141 496 0130",
-    ),
-    DemoPerson(
-        "Graham",
-        "Stewart",
-        "brightwater",
-        "Systems administrators",
-        "administrator",
-        "Systems administrator",
-        "+44 141 496 0140",
-    ),
-    DemoPerson(
-        "Lucy",
-        "Chen",
-        "brightwater",
-        "Employees",
-        "employee",
-        "Finance officer",
-        "+44 141 496 0150",
-    ),
-    DemoPerson(
-        "Owen", "Davies", "brightwater", "Employees", "employee", "HR advisor", "+44 141 496 0151"
-    ),
-    DemoPerson(
-        "Ewan",
-        "Grant",
-        "harbour",
-        "Customers",
-        "customer",
-        "Operations manager",
-        "+44 1224 496 221",
-    ),
-    DemoPerson(
-        "Kirsty", "Muir", "harbour", "Customers", "customer", "Plant engineer", "+44 1224 496 222"
-    ),
-    DemoPerson(
-        "Sandeep", "Rao", "harbour", "Customers", "customer", "Quality lead", "+44 1224 496 223"
-    ),
-    DemoPerson(
-        "Helen", "Baird", "kelvin", "Customers", "customer", "Estates manager", "+44 141 496 0734"
-    ),
-    DemoPerson(
-        "Jamie",
-        "Fraser",
-        "kelvin",
-        "Customers",
-        "customer",
-        "Facilities technician",
-        "+44 141 496 0735",
-    ),
-    DemoPerson(
-        "Priya",
-        "Nair",
-        "kelvin",
-        "Customers",
-        "customer",
-        "Procurement officer",
-        "+44 141 496 0736",
-    ),
-    DemoPerson(
-        "Alan", "Murray", "clyde", "Customers", "customer", "Depot manager", "+44 1475 496 411"
-    ),
-    DemoPerson(
-        "Sophie",
-        "Wallace",
-        "clyde",
-        "Customers",
-        "customer",
-        "Fleet coordinator",
-        "+44 1475 496 412",
-    ),
-    DemoPerson(
-        "Niamh", "O'Neill", "tayside", "Partners", "partner", "Partner manager", "+44 1382 496 156"
-    ),
-    DemoPerson(
-        "David",
-        "Lindsay",
-        "tayside",
-        "Partners",
-        "partner",
-        "Integration engineer",
-        "+44 1382 496 157",
-    ),
+    DemoPerson("Fiona", "MacLeod", "service-desk", "Staff", "CSR",
+               "Customer service representative", "+44 141 496 0111"),
+    DemoPerson("Ravi", "Patel", "service-desk", "Staff", "CSR",
+               "Customer service representative", "+44 141 496 0112"),
+    DemoPerson("Tom", "Reid", "field-service", "Staff", "technician",
+               "Field service technician", "+44 141 496 0121"),
+    DemoPerson("Aisha", "Khan", "field-service", "Staff", "technician",
+               "Support engineer", "+44 141 496 0122"),
+    DemoPerson("Morag", "Campbell", "service-desk", "Supervisors", "supervisor",
+               "Service supervisor", "+44 141 496 0130"),
+    DemoPerson("Callum", "Ross", "sales", "Staff", "sales",
+               "Account manager", "+44 141 496 0161"),
+    DemoPerson("Graham", "Stewart", "brightwater", "Systems administrators", "administrator",
+               "Systems administrator", "+44 141 496 0140"),
+    DemoPerson("Lucy", "Chen", "brightwater", "Employees", "employee",
+               "Finance officer", "+44 141 496 0150"),
+    DemoPerson("Owen", "Davies", "brightwater", "Employees", "employee",
+               "HR advisor", "+44 141 496 0151"),
+    DemoPerson("Ewan", "Grant", "harbour", "Customers", "customer",
+               "Operations manager", "+44 1224 496 221"),
+    DemoPerson("Kirsty", "Muir", "harbour", "Customers", "customer",
+               "Plant engineer", "+44 1224 496 222"),
+    DemoPerson("Sandeep", "Rao", "harbour", "Customers", "customer",
+               "Quality lead", "+44 1224 496 223"),
+    DemoPerson("Helen", "Baird", "kelvin", "Customers", "customer",
+               "Estates manager", "+44 141 496 0734"),
+    DemoPerson("Jamie", "Fraser", "kelvin", "Customers", "customer",
+               "Facilities technician", "+44 141 496 0735"),
+    DemoPerson("Priya", "Nair", "kelvin", "Customers", "customer",
+               "Procurement officer", "+44 141 496 0736"),
+    DemoPerson("Alan", "Murray", "clyde", "Customers", "customer",
+               "Depot manager", "+44 1475 496 411"),
+    DemoPerson("Sophie", "Wallace", "clyde", "Customers", "customer",
+               "Fleet coordinator", "+44 1475 496 412"),
+    DemoPerson("Niamh", "O'Neill", "tayside", "Partners", "partner",
+               "Partner manager", "+44 1382 496 156"),
+    DemoPerson("David", "Lindsay", "tayside", "Partners", "partner",
+               "Integration engineer", "+44 1382 496 157"),
 ]
+# fmt: on
+
+# Which team's queue each application's new transactions join.
+APPLICATION_TEAMS = {
+    "service-issue": "service-desk",
+    "complaint": "service-desk",
+    "compliment": "service-desk",
+    "enquiry": "service-desk",
+    "call-back": "service-desk",
+    "sales-opportunity": "sales",
+}

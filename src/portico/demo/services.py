@@ -1,13 +1,19 @@
 """Loading the demo data. Used by `portico seed_demo` (and so `make run`) and the tests."""
 
 import os
+from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.db import transaction
 
-from portico.demo.people import ORGANIZATIONS, PEOPLE, DemoPerson
+from portico.demo.people import APPLICATION_TEAMS, ORGANIZATIONS, PEOPLE, DemoPerson
+from portico.demo.transactions import TRANSACTIONS
 from portico.parties.models import Individual, Organization, User, UserGroup, Zone
-from portico.parties.standard import create_standard
+from portico.parties.standard import create_standard as create_parties
+from portico.service import services as service
+from portico.service.models import Application, Note, Priority, Status
+from portico.service.standard import create_standard as create_service
 
 # Demo data only: printed by `make run`, overridable by PORTICO_DEMO_PASSWORD.
 DEFAULT_PASSWORD = "portico-demo"  # noqa: S105
@@ -21,42 +27,107 @@ def has_data() -> bool:
     return Individual.objects.exists()
 
 
+def _model(name: str) -> Any:
+    return apps.get_model("parties" if name == "UserGroup" else "service", name)
+
+
 @transaction.atomic
-def load(*, password: str | None = None) -> list[DemoPerson]:
-    """Create the demo company, customers, partner and people with log-ins."""
+def load(*, password: str | None = None, transactions: bool = True) -> list[DemoPerson]:
+    """Create the demo company, its teams, customers, partner and people with log-ins,
+    and (unless told not to) a day's demo transactions."""
     password = password or demo_password()
-    create_standard(Zone, UserGroup)
-    organizations = {}
+    # The standard set-up comes from data migrations; a flushed test database has
+    # lost it, so it is made again here (only what is missing).
+    create_parties(Zone, UserGroup)
+    create_service(_model)
+    organizations: dict[str, Organization] = {}
     for org in ORGANIZATIONS:
         organizations[org.key], _ = Organization.objects.get_or_create(
             account_number=org.account_number,
             defaults={
                 "name": org.name,
                 "kind": org.kind,
-                "territory": org.territory,
+                "territory": "Scotland",
                 "area": org.area,
                 "address": org.address,
                 "city": org.city,
                 "postcode": org.postcode,
                 "country": "United Kingdom",
                 "phone": org.phone,
-                "website": org.website,
+                "website": f"https://www.{org.domain}",
+                "parent": organizations.get(org.parent),
             },
         )
+    for code, team in APPLICATION_TEAMS.items():
+        Application.objects.filter(code=code, team__isnull=True).update(team=organizations[team])
     groups = {group.name: group for group in UserGroup.objects.all()}
+    people: dict[str, User] = {}
     for person in PEOPLE:
-        if User.objects.filter(email=person.email).exists():
-            continue
-        user = User.objects.create_user(person.email, password)
-        EmailAddress.objects.create(user=user, email=person.email, verified=True, primary=True)
-        Individual.objects.create(
-            user=user,
-            organization=organizations[person.organization],
-            user_group=groups[person.group],
-            first_name=person.first_name,
-            last_name=person.last_name,
-            job_title=person.job_title,
-            email=person.email,
-            phone=person.phone,
-        )
+        user = User.objects.filter(email=person.email).first()
+        if user is None:
+            user = User.objects.create_user(person.email, password)
+            EmailAddress.objects.create(user=user, email=person.email, verified=True, primary=True)
+            Individual.objects.create(
+                user=user,
+                organization=organizations[person.organization],
+                user_group=groups[person.group],
+                first_name=person.first_name,
+                last_name=person.last_name,
+                job_title=person.job_title,
+                email=person.email,
+                phone=person.phone,
+            )
+        people[person.first_name] = user
+    if transactions:
+        _load_transactions(people)
     return PEOPLE
+
+
+def _load_transactions(people: dict[str, User]) -> None:
+    priorities = {p.code: p for p in Priority.objects.all()}
+    for demo in TRANSACTIONS:
+        application = Application.objects.get(code=demo.application)
+        recorder = people[demo.recorded_by]
+        requester = Individual.objects.get(user=people[demo.requester])
+        created = service.create_transaction(
+            actor=recorder,
+            application=application,
+            title=demo.title,
+            description=demo.description,
+            requester=requester,
+            priority=priorities[demo.priority] if demo.priority else None,
+            profile=demo.profile,
+            channel="web" if demo.recorded_by == demo.requester else "phone",
+        )
+        if demo.assign:
+            service.assign(
+                actor=people["Morag"],
+                transaction=created,
+                assignees=[Individual.objects.get(user=people[n]) for n in demo.assign],
+            )
+        for note in demo.notes:
+            service.add_note(
+                actor=people[note.author],
+                transaction=created,
+                body=note.body,
+                visibility=note.visibility,
+                channel=note.channel,
+                direction=note.direction,
+                contact=requester if note.visibility == Note.Visibility.SHARED else None,
+            )
+        if demo.status:
+            _walk_to(created, demo.status, demo.resolution, people["Fiona"])
+
+
+def _walk_to(created: Any, code: str, resolution: str, actor: User) -> None:
+    target = Status.objects.get(application=created.application, code=code)
+    current = Status.objects.get(pk=created.status_id)
+    path = (
+        [target]
+        if current.next_statuses.filter(pk=target.pk).exists()
+        else [Status.objects.get(application=created.application, code="in-progress"), target]
+    )
+    for status in path:
+        created = service.change_status(
+            actor=actor, transaction=created, status=status, resolution=resolution
+        )

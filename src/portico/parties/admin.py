@@ -18,14 +18,14 @@ class ZoneAdmin(admin.ModelAdmin[Zone]):
 
 @admin.register(UserGroup)
 class UserGroupAdmin(admin.ModelAdmin[UserGroup]):
-    list_display = ("name", "portal", "may_create")
+    list_display = ("name", "portal")
     list_filter = ("portal",)
     filter_horizontal = ("zones",)
 
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin[Organization]):
-    list_display = ("name", "kind", "account_number", "territory", "area", "active")
+    list_display = ("name", "kind", "parent", "account_number", "territory", "area", "active")
     list_filter = ("kind", "active", "territory")
     search_fields = ("name", "account_number")
 

@@ -38,16 +38,14 @@ class Zone(models.Model):
 
 
 class UserGroup(models.Model):
-    """Default rights of its members: which zones they may enter, whether they may create
-    transactions or only read, and which portal is home (seed 001)."""
+    """Default rights of its members (seed 001): which zones they may enter and which
+    portal is home. Which applications they see, whether they may create in them and
+    their default permission on transactions are the service app's ApplicationRights."""
 
     name = models.CharField(max_length=80, unique=True)
     description = models.CharField(max_length=200, blank=True)
     portal = models.CharField(max_length=20, choices=Portal.choices)
     zones = models.ManyToManyField(Zone, blank=True, related_name="user_groups")
-    may_create = models.BooleanField(
-        default=True, help_text="Members may open new transactions; otherwise they only read."
-    )
 
     class Meta:
         ordering = ("name",)
@@ -63,12 +61,18 @@ class UserGroup(models.Model):
 class Organization(models.Model):
     class Kind(models.TextChoices):
         OWN = "own", "Our company"
+        TEAM = "team", "Our team"
         CUSTOMER = "customer", "Customer"
         PARTNER = "partner", "Partner"
         SUPPLIER = "supplier", "Supplier"
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CUSTOMER)
+    # A team is a part of our own company (Service Desk, Field Service…): its members are
+    # individuals in it, and a grant to it reaches all of them.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="parts"
+    )
     account_number = models.CharField(max_length=40, unique=True, null=True, blank=True)
     territory = models.CharField(max_length=80, blank=True)
     area = models.CharField(max_length=80, blank=True)

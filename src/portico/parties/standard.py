@@ -32,28 +32,15 @@ ZONES = [
 ]
 
 STAFF_ZONES = ["console", "service", "knowledge", "forums", "documents", "news", "events"]
+PORTAL_ZONES = ["service", "knowledge", "documents", "news", "events"]
+# name, portal, zones
 GROUPS = [
-    ("Staff", "console", True, STAFF_ZONES),
-    ("Supervisors", "console", True, [*STAFF_ZONES, "reports"]),
-    ("Systems administrators", "console", True, [*STAFF_ZONES, "reports", "systems-admin"]),
-    (
-        "Customers",
-        "customer",
-        True,
-        ["customer-portal", "service", "knowledge", "forums", "documents", "news", "events"],
-    ),
-    (
-        "Partners",
-        "partner",
-        True,
-        ["partner-portal", "service", "knowledge", "documents", "news", "events"],
-    ),
-    (
-        "Employees",
-        "employee",
-        True,
-        ["employee-portal", "service", "knowledge", "documents", "news", "events"],
-    ),
+    ("Staff", "console", STAFF_ZONES),
+    ("Supervisors", "console", [*STAFF_ZONES, "reports"]),
+    ("Systems administrators", "console", [*STAFF_ZONES, "reports", "systems-admin"]),
+    ("Customers", "customer", ["customer-portal", "forums", *PORTAL_ZONES]),
+    ("Partners", "partner", ["partner-portal", *PORTAL_ZONES]),
+    ("Employees", "employee", ["employee-portal", *PORTAL_ZONES]),
 ]
 
 
@@ -63,9 +50,9 @@ def create_standard(zone_model: Any, user_group_model: Any) -> None:
         zones[code], _ = zone_model.objects.get_or_create(
             code=code, defaults={"name": name, "description": description, "position": position}
         )
-    for name, portal, may_create, codes in GROUPS:
+    for name, portal, codes in GROUPS:
         group, created = user_group_model.objects.get_or_create(
-            name=name, defaults={"portal": portal, "may_create": may_create}
+            name=name, defaults={"portal": portal}
         )
         if created:
             group.zones.set([zones[code] for code in codes])

@@ -1,0 +1,128 @@
+"""Reads that matter: every list of transactions starts from
+`access.visible_transactions`, so each page is fast and safe for the same reason."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from portico import access
+from portico.audit.models import Event
+from portico.service.models import Attachment, Grant, Note, Relation, Transaction
+
+if TYPE_CHECKING:
+    from portico.access import Person
+
+LIST_RELATED = ("application", "status", "priority", "organization", "requester", "team")
+
+
+def task_list(user: Person) -> QuerySet[Transaction]:
+    """The person's transactions "assigned to for action", soonest due first."""
+    individual = access.individual_of(user)
+    if individual is None:
+        return Transaction.objects.none()
+    assigned = Grant.objects.filter(
+        transaction_id=OuterRef("pk"), individual_id=individual.pk, permission__on_task_list=True
+    )
+    return (
+        access.visible_transactions(user)
+        .filter(Exists(assigned), resolved_at__isnull=True)
+        .select_related(*LIST_RELATED)
+        .order_by("due_at", "id")
+    )
+
+
+def breached(user: Person, *, now: datetime.datetime | None = None) -> QuerySet[Transaction]:
+    """Running transactions past a due time: each half uses its own partial index."""
+    now = now or timezone.now()
+    late_response = Q(
+        first_response_at__isnull=True, sla_paused_at__isnull=True, response_due_at__lt=now
+    )
+    late_resolution = Q(
+        resolved_at__isnull=True, sla_paused_at__isnull=True, resolution_due_at__lt=now
+    )
+    return (
+        access.visible_transactions(user)
+        .filter(late_response | late_resolution)
+        .select_related(*LIST_RELATED)
+        .order_by("due_at", "id")
+    )
+
+
+def notes_for(user: Person, transaction: Transaction) -> QuerySet[Note]:
+    """The notes timeline as the person may read it: internal notes only for those who
+    may read them, and never for anyone outside the staff."""
+    notes = Note.objects.filter(transaction=transaction).select_related("author", "contact")
+    if not access.can(user, "view", transaction):
+        return notes.none()
+    if not access.can(user, "read_internal_notes", transaction):
+        notes = notes.filter(visibility=Note.Visibility.SHARED)
+    return notes.order_by("created_at", "id")
+
+
+def attachments_for(user: Person, transaction: Transaction) -> QuerySet[Attachment]:
+    attachments = Attachment.objects.filter(transaction=transaction, deleted_at__isnull=True)
+    if not access.can(user, "download_files", transaction):
+        return attachments.none()
+    if not access.can(user, "read_internal_notes", transaction):
+        attachments = attachments.filter(
+            Q(note__isnull=True) | Q(note__visibility=Note.Visibility.SHARED)
+        )
+    return attachments.select_related("uploaded_by").order_by("created_at", "id")
+
+
+def attachment_for(user: Person, transaction: Transaction, attachment_id: int) -> Attachment:
+    """One attachment, fetched by (transaction, attachment) so an id from another
+    transaction never resolves; 404 when it is not there or not the person's to see."""
+    from django.http import Http404
+
+    try:
+        return attachments_for(user, transaction).get(pk=attachment_id)
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such file.") from None
+
+
+@dataclass(frozen=True)
+class RelatedTransaction:
+    label: str
+    transaction: Transaction
+
+
+def relations_of(user: Person, transaction: Transaction) -> list[RelatedTransaction]:
+    """Links from both ends, with the other end only where the person may see it."""
+    visible = access.visible_transactions(user)
+    rows = Relation.objects.filter(Q(source=transaction) | Q(target=transaction))
+    out = [r for r in rows if r.source_id == transaction.pk]
+    into = [r for r in rows if r.target_id == transaction.pk]
+    others = {
+        t.pk: t
+        for t in visible.filter(
+            pk__in=[r.target_id for r in out] + [r.source_id for r in into]
+        ).select_related("status")
+    }
+    related = [
+        RelatedTransaction(r.get_kind_display(), others[r.target_id])
+        for r in out
+        if r.target_id in others
+    ]
+    related += [
+        RelatedTransaction(Relation.INVERSE[Relation.Kind(r.kind)], others[r.source_id])
+        for r in into
+        if r.source_id in others
+    ]
+    return sorted(related, key=lambda r: r.transaction.number)
+
+
+def history_of(user: Person, transaction: Transaction) -> QuerySet[Event]:
+    """The audit trail of one transaction, for staff who may see it."""
+    if not access.is_staff(user) or not access.can(user, "view", transaction):
+        return Event.objects.none()
+    return Event.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Transaction),
+        subject_id=str(transaction.pk),
+    ).select_related("actor")

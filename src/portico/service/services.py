@@ -1,0 +1,872 @@
+"""Every change to a transaction. Views, the API, tasks and the admin call these; each
+takes the acting log-in, asks `portico.access`, validates before it writes, writes in
+one database transaction and records an audit event."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError
+from django.db import transaction as db
+from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from portico import access
+from portico.audit import services as audit
+from portico.parties.models import Individual, Organization, User
+from portico.service import content
+from portico.service.calendar import add_business_minutes, business_minutes_between
+from portico.service.models import (
+    Application,
+    Attachment,
+    BusinessCalendar,
+    Channel,
+    Choice,
+    Classification,
+    DefaultGrant,
+    Grant,
+    Note,
+    Permission,
+    Priority,
+    ProfileValue,
+    Relation,
+    Status,
+    Transaction,
+)
+
+DEFAULT_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
+
+
+# --- profile values ---------------------------------------------------------------------
+
+
+def clean_profile(
+    application: Application, values: Mapping[str, Any], *, partial: bool = False
+) -> dict[Classification, Any]:
+    """Check values for an application's Profile, by classification code. The same rules
+    hold wherever a value comes in (console, portal, API, import). With partial=True only
+    the given codes are checked (a change), otherwise mandatory ones must be present."""
+    fields = {
+        f.classification.code: f
+        for f in application.profile_fields.select_related("classification")
+    }
+    errors: dict[str, list[str]] = {}
+    for code in values:
+        if code not in fields:
+            errors[code] = [f"{application.name} has no classification “{code}”."]
+    cleaned: dict[Classification, Any] = {}
+    for code, field in fields.items():
+        classification = field.classification
+        if code not in values and partial:
+            continue
+        raw = values.get(code)
+        if raw is None or raw == "":
+            if field.mandatory:
+                errors[code] = [f"{classification.name} is required."]
+            else:
+                cleaned[classification] = None
+            continue
+        try:
+            cleaned[classification] = _clean_value(classification, raw)
+        except ValidationError as error:
+            errors[code] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _clean_value(classification: Classification, raw: Any) -> Any:
+    kind = classification.kind
+    if kind == Classification.Kind.CHOICE:
+        code = raw.code if isinstance(raw, Choice) else str(raw)
+        choice = classification.choices.filter(code=code, active=True).first()
+        if choice is None:
+            raise ValidationError(f"“{raw}” is not one of the choices for {classification.name}.")
+        return choice
+    if kind in {Classification.Kind.NUMBER, Classification.Kind.MONEY}:
+        try:
+            number = Decimal(str(raw).strip().replace(",", ""))
+        except InvalidOperation:
+            raise ValidationError(f"{classification.name} must be a number.") from None
+        if not number.is_finite() or abs(number) >= Decimal("1e12"):
+            raise ValidationError(f"{classification.name} is out of range.")
+        if kind == Classification.Kind.MONEY:
+            if number != number.quantize(Decimal("0.01")):
+                raise ValidationError(f"{classification.name} has at most two decimal places.")
+            return number.quantize(Decimal("0.01"))
+        return number
+    if kind == Classification.Kind.DATE:
+        if isinstance(raw, datetime.date):
+            return raw
+        try:
+            parsed = parse_date(str(raw).strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise ValidationError(f"{classification.name} must be a date (YYYY-MM-DD).")
+        return parsed
+    text = str(raw).strip()
+    if len(text) > 200:
+        raise ValidationError(f"{classification.name} is at most 200 characters.")
+    return text
+
+
+def _store_value(transaction: Transaction, classification: Classification, value: Any) -> None:
+    if value is None:
+        ProfileValue.objects.filter(transaction=transaction, classification=classification).delete()
+        return
+    fields: dict[str, Any] = {"choice": None, "text": "", "number": None, "date": None}
+    if isinstance(value, Choice):
+        fields["choice"] = value
+    elif isinstance(value, Decimal):
+        fields["number"] = value
+    elif isinstance(value, datetime.date):
+        fields["date"] = value
+    else:
+        fields["text"] = value
+    ProfileValue.objects.update_or_create(
+        transaction=transaction, classification=classification, defaults=fields
+    )
+
+
+def profile_of(transaction: Transaction) -> dict[str, str]:
+    return {
+        v.classification.code: v.display
+        for v in transaction.profile_values.select_related("classification", "choice")
+    }
+
+
+def _display(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Choice):
+        return value.label
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- the SLA clock ----------------------------------------------------------------------
+
+
+def default_calendar() -> BusinessCalendar:
+    calendar = BusinessCalendar.objects.filter(is_default=True).first()
+    if calendar is None:
+        calendar = BusinessCalendar.objects.create(name="Office hours", is_default=True)
+    return calendar
+
+
+def _set_due_times(transaction: Transaction) -> None:
+    """Due times run from creation over business hours, plus any time spent waiting on
+    the customer (seed 000: P1 30 min, P2 1 h, P3 4 h, P4 8 h)."""
+    priority = transaction.priority
+    if priority is None:
+        transaction.response_due_at = transaction.resolution_due_at = None
+        return
+    hours = default_calendar().hours()
+    start = transaction.created_at
+    paused = transaction.sla_paused_minutes
+    transaction.response_due_at = add_business_minutes(
+        start, priority.response_minutes + paused, hours
+    )
+    transaction.resolution_due_at = (
+        add_business_minutes(start, priority.resolution_minutes + paused, hours)
+        if priority.resolution_minutes is not None
+        else None
+    )
+    transaction.due_at = transaction.resolution_due_at or transaction.response_due_at
+
+
+def _pause_or_resume(transaction: Transaction, new_status: Status, now: datetime.datetime) -> None:
+    waiting = new_status.category == Status.Category.WAITING
+    if waiting and transaction.sla_paused_at is None:
+        transaction.sla_paused_at = now
+    elif not waiting and transaction.sla_paused_at is not None:
+        hours = default_calendar().hours()
+        transaction.sla_paused_minutes += business_minutes_between(
+            transaction.sla_paused_at, now, hours
+        )
+        transaction.sla_paused_at = None
+        _set_due_times(transaction)
+
+
+# --- creating ---------------------------------------------------------------------------
+
+
+def _actor_individual(actor: User) -> Individual:
+    individual = access.individual_of(actor)
+    if individual is None:
+        raise PermissionDenied("Only an active person can do that.")
+    return individual
+
+
+def _next_sequence(application: Application) -> int:
+    # One UPDATE takes the row lock and increments, so concurrent creators each get
+    # their own number (the lock is held until the creating transaction commits).
+    Application.objects.filter(pk=application.pk).update(next_number=F("next_number") + 1)
+    value = Application.objects.values_list("next_number", flat=True).get(pk=application.pk)
+    return int(value) - 1
+
+
+@db.atomic
+def create_transaction(
+    *,
+    actor: User,
+    application: Application,
+    title: str,
+    description: str = "",
+    requester: Individual | None = None,
+    organization: Organization | None = None,
+    priority: Priority | None = None,
+    profile: Mapping[str, Any] | None = None,
+    channel: str = Channel.WEB,
+    team: Organization | None = None,
+    value: Decimal | None = None,
+    cost: Decimal | None = None,
+) -> Transaction:
+    """Log a transaction. A customer logs their own; staff log one for anyone."""
+    recorder = _actor_individual(actor)
+    if not access.may_create(actor, application):
+        raise PermissionDenied(f"Your user group may not create a {application.name}.")
+    staff = access.is_staff(actor)
+    if not staff:
+        # People outside the staff log for themselves only; what they may not set is
+        # set for them, never taken from the request.
+        requester, organization, team = recorder, recorder.organization, None
+        value = cost = None
+    if requester is not None and organization is None:
+        organization = requester.organization
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = ["Give the transaction a title."]
+    elif len(title) > 200:
+        errors["title"] = ["The title is at most 200 characters."]
+    if requester is not None and not requester.active:
+        errors["requester"] = [f"{requester.name} has left and cannot be the requester."]
+    if (
+        requester is not None
+        and organization is not None
+        and requester.organization_id not in (None, organization.pk)
+    ):
+        errors["organization"] = [f"{requester.name} is not in {organization.name}."]
+    if channel not in Channel.values:
+        errors["channel"] = [f"“{channel}” is not a channel."]
+    if application.uses_priority and priority is None:
+        priority = Priority.objects.order_by("-position").first()
+    try:
+        cleaned = clean_profile(application, profile or {})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    status = application.statuses.get(initial=True)
+    now = timezone.now()
+    transaction = Transaction(
+        application=application,
+        title=title,
+        description=description.strip(),
+        status=status,
+        priority=priority if application.uses_priority else None,
+        organization=organization,
+        requester=requester,
+        recorded_by=recorder,
+        team=team or application.team,
+        channel=channel,
+        created_at=now,
+        updated_at=now,
+        customer_updated_at=None if staff else now,
+        value=value or Decimal("0"),
+        cost=cost or Decimal("0"),
+    )
+    _set_due_times(transaction)
+    transaction.sequence = _next_sequence(application)
+    transaction.number = f"{application.prefix}-{transaction.sequence:06d}"
+    transaction.save()
+    for classification, cleaned_value in cleaned.items():
+        _store_value(transaction, classification, cleaned_value)
+    _apply_default_grants(transaction)
+    audit.record(
+        action="transaction.created",
+        actor=actor,
+        channel=_audit_channel(channel),
+        subject=transaction,
+        data={
+            "number": transaction.number,
+            "title": title,
+            "profile": {c.code: _display(v) for c, v in cleaned.items()},
+            "priority": priority.code if priority else None,
+        },
+    )
+    return transaction
+
+
+def _apply_default_grants(transaction: Transaction) -> None:
+    for default in DefaultGrant.objects.filter(
+        application_id=transaction.application_id
+    ).select_related("permission"):
+        principal: dict[str, Any] = {}
+        match default.principal:
+            case DefaultGrant.Principal.REQUESTER:
+                principal = {"individual": transaction.requester}
+            case DefaultGrant.Principal.RECORDER:
+                principal = {"individual": transaction.recorded_by}
+            case DefaultGrant.Principal.REQUESTER_ORGANIZATION:
+                principal = {"organization": transaction.organization}
+            case DefaultGrant.Principal.TEAM:
+                principal = {"organization": transaction.team}
+        if any(v is None for v in principal.values()):
+            continue
+        Grant.objects.get_or_create(
+            transaction=transaction, permission=default.permission, **principal
+        )
+
+
+def _audit_channel(channel: str) -> str:
+    return audit.Channel.API if channel == Channel.API else audit.Channel.WEB
+
+
+def _touch(transaction: Transaction, actor: User, now: datetime.datetime) -> list[str]:
+    transaction.updated_at = now
+    fields = ["updated_at"]
+    if not access.is_staff(actor):
+        transaction.customer_updated_at = now
+        fields.append("customer_updated_at")
+    return fields
+
+
+# --- changing ---------------------------------------------------------------------------
+
+
+@db.atomic
+def update_profile(
+    *,
+    actor: User,
+    transaction: Transaction,
+    values: Mapping[str, Any] | None = None,
+    priority: Priority | None = None,
+    channel: str = Channel.WEB,
+) -> Transaction:
+    """Change profile values and/or the priority; due times follow a priority change."""
+    access.require(actor, "edit_profile", transaction)
+    transaction = Transaction.objects.select_for_update().get(pk=transaction.pk)
+    cleaned = clean_profile(transaction.application, values or {}, partial=True)
+    before = profile_of(transaction)
+    changes: dict[str, dict[str, Any]] = {}
+    for classification, value in cleaned.items():
+        old = before.get(classification.code)
+        new = _display(value)
+        if old != new:
+            changes[classification.code] = {"before": old, "after": new}
+            _store_value(transaction, classification, value)
+    now = timezone.now()
+    fields = _touch(transaction, actor, now)
+    if priority is not None and priority.pk != transaction.priority_id:
+        if not transaction.application.uses_priority:
+            raise ValidationError(
+                {"priority": [f"A {transaction.application.name} has no priority."]}
+            )
+        old_priority = transaction.priority
+        transaction.priority = priority
+        _set_due_times(transaction)
+        changes["priority"] = {
+            "before": old_priority.code if old_priority else None,
+            "after": priority.code,
+        }
+        fields += ["priority", "response_due_at", "resolution_due_at", "due_at"]
+    if not changes:
+        return transaction
+    transaction.save(update_fields=fields)
+    audit.record(
+        action="transaction.profile_changed",
+        actor=actor,
+        channel=_audit_channel(channel),
+        subject=transaction,
+        data=changes,
+    )
+    return transaction
+
+
+@db.atomic
+def edit_text(
+    *,
+    actor: User,
+    transaction: Transaction,
+    title: str | None = None,
+    description: str | None = None,
+    channel: str = Channel.WEB,
+) -> Transaction:
+    access.require(actor, "edit_text", transaction)
+    transaction = Transaction.objects.select_for_update().get(pk=transaction.pk)
+    changes: dict[str, dict[str, str]] = {}
+    if title is not None:
+        title = title.strip()
+        if not title or len(title) > 200:
+            raise ValidationError({"title": ["The title must be 1 to 200 characters."]})
+        if title != transaction.title:
+            changes["title"] = {"before": transaction.title, "after": title}
+            transaction.title = title
+    if description is not None and description.strip() != transaction.description:
+        changes["description"] = {"before": transaction.description, "after": description.strip()}
+        transaction.description = description.strip()
+    if changes:
+        fields = _touch(transaction, actor, timezone.now())
+        transaction.save(update_fields=[*fields, "title", "description"])
+        audit.record(
+            action="transaction.text_changed",
+            actor=actor,
+            channel=_audit_channel(channel),
+            subject=transaction,
+            data=changes,
+        )
+    return transaction
+
+
+@db.atomic
+def change_status(
+    *,
+    actor: User,
+    transaction: Transaction,
+    status: Status,
+    resolution: str = "",
+    channel: str = Channel.WEB,
+) -> Transaction:
+    """Move along the application's status flow. Waiting on the customer pauses the SLA
+    clock; resolving needs a resolution the customer will read."""
+    access.require(actor, "change_status", transaction)
+    transaction = (
+        Transaction.objects.select_for_update().select_related("status").get(pk=transaction.pk)
+    )
+    current = transaction.status
+    if status.application_id != transaction.application_id:
+        raise ValidationError({"status": [f"“{status.name}” is not a status of this transaction."]})
+    if status.pk == current.pk:
+        return transaction
+    if not current.next_statuses.filter(pk=status.pk).exists():
+        raise ValidationError(
+            {"status": [f"A transaction that is {current.name} cannot become {status.name}."]}
+        )
+    resolution = resolution.strip()
+    if status.category == Status.Category.RESOLVED and not (resolution or transaction.resolution):
+        raise ValidationError({"resolution": ["Say how it was resolved."]})
+    now = timezone.now()
+    _pause_or_resume(transaction, status, now)
+    transaction.status = status
+    if status.category == Status.Category.RESOLVED:
+        transaction.resolved_at = now
+        transaction.resolution = resolution or transaction.resolution
+    elif status.category == Status.Category.CLOSED:
+        transaction.closed_at = now
+        transaction.resolved_at = transaction.resolved_at or now
+        if resolution:
+            transaction.resolution = resolution
+    else:  # reopened
+        transaction.resolved_at = transaction.closed_at = None
+    fields = _touch(transaction, actor, now)
+    transaction.save(
+        update_fields=[
+            *fields,
+            "status",
+            "resolved_at",
+            "closed_at",
+            "resolution",
+            "sla_paused_at",
+            "sla_paused_minutes",
+            "response_due_at",
+            "resolution_due_at",
+            "due_at",
+        ]
+    )
+    audit.record(
+        action="transaction.status_changed",
+        actor=actor,
+        channel=_audit_channel(channel),
+        subject=transaction,
+        data={
+            "status": {"before": current.name, "after": status.name},
+            **({"resolution": resolution} if resolution else {}),
+        },
+    )
+    return transaction
+
+
+# --- notes ------------------------------------------------------------------------------
+
+
+@db.atomic
+def add_note(
+    *,
+    actor: User,
+    transaction: Transaction,
+    body: str,
+    visibility: str,
+    channel: str = Channel.INTERNAL,
+    direction: str = Note.Direction.NONE,
+    contact: Individual | None = None,
+    corrects: Note | None = None,
+) -> Note:
+    """Record a contact point (seed 000: every call, fax, e-mail, meeting). A note is
+    never changed afterwards; `corrects` points a correction at the note it mends."""
+    author = _actor_individual(actor)
+    if visibility == Note.Visibility.INTERNAL:
+        access.require(actor, "add_internal_note", transaction)
+    elif visibility == Note.Visibility.SHARED:
+        access.require(actor, "add_shared_note", transaction)
+    else:
+        raise ValidationError({"visibility": ["Choose internal or shared."]})
+    errors: dict[str, list[str]] = {}
+    body = (body or "").strip()
+    if not body:
+        errors["body"] = ["Write something in the note."]
+    elif len(body) > 50_000:
+        errors["body"] = ["A note is at most 50,000 characters."]
+    if channel not in Channel.values:
+        errors["channel"] = [f"“{channel}” is not a channel."]
+    if direction not in Note.Direction.values:
+        errors["direction"] = [f"“{direction}” is not a direction."]
+    if contact is not None and not contact.active:
+        errors["contact"] = [f"{contact.name} has left."]
+    if corrects is not None and corrects.transaction_id != transaction.pk:
+        errors["corrects"] = ["A correction must be on the same transaction."]
+    if corrects is not None and not note_visible(actor, corrects):
+        errors["corrects"] = ["No such note."]
+    staff = access.is_staff(actor)
+    if not staff:
+        channel, direction = Channel.WEB, Note.Direction.INBOUND
+    if errors:
+        raise ValidationError(errors)
+    transaction = Transaction.objects.select_for_update().get(pk=transaction.pk)
+    now = timezone.now()
+    note = Note.objects.create(
+        transaction=transaction,
+        author=author,
+        body=body,
+        visibility=visibility,
+        channel=channel,
+        direction=direction,
+        contact=contact,
+        corrects=corrects,
+        created_at=now,
+    )
+    fields = _touch(transaction, actor, now)
+    # The first response is the first thing the customer hears from us: a shared staff
+    # note or an outbound contact.
+    if (
+        staff
+        and transaction.first_response_at is None
+        and (visibility == Note.Visibility.SHARED or direction == Note.Direction.OUTBOUND)
+    ):
+        transaction.first_response_at = now
+        fields.append("first_response_at")
+    transaction.save(update_fields=fields)
+    audit.record(
+        action="note.added",
+        actor=actor,
+        channel=_audit_channel(channel),
+        subject=transaction,
+        data={
+            "note": note.pk,
+            "visibility": visibility,
+            "channel": channel,
+            **({"corrects": corrects.pk} if corrects else {}),
+        },
+    )
+    return note
+
+
+def note_visible(user: User, note: Note) -> bool:
+    if not access.can(user, "view", note.transaction):
+        return False
+    return note.visibility == Note.Visibility.SHARED or access.can(
+        user, "read_internal_notes", note.transaction
+    )
+
+
+# --- attachments ------------------------------------------------------------------------
+
+
+def attachment_limit() -> int:
+    return int(getattr(settings, "PORTICO_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES))
+
+
+@db.atomic
+def add_attachment(
+    *,
+    actor: User,
+    transaction: Transaction,
+    upload: File[Any],
+    name: str,
+    note: Note | None = None,
+    channel: str = Channel.WEB,
+) -> Attachment:
+    """Store a file: the size limit is checked on the bytes, the type is judged from the
+    bytes, the stored name is generated, and its sha256 is kept."""
+    access.require(actor, "attach_files", transaction)
+    uploader = _actor_individual(actor)
+    limit = attachment_limit()
+    size = upload.size
+    if size is None or size > limit:
+        raise ValidationError({"file": [f"A file may be at most {limit // (1024 * 1024)} MB."]})
+    if size == 0:
+        raise ValidationError({"file": ["The file is empty."]})
+    if note is not None and note.transaction_id != transaction.pk:
+        raise ValidationError({"note": ["That note is on another transaction."]})
+    digest = hashlib.sha256()
+    head = b""
+    counted = 0
+    upload.seek(0)
+    for chunk in upload.chunks():
+        if len(head) < content.SNIFF_BYTES:
+            head += chunk[: content.SNIFF_BYTES - len(head)]
+        digest.update(chunk)
+        counted += len(chunk)
+        if counted > limit:
+            raise ValidationError({"file": [f"A file may be at most {limit // (1024 * 1024)} MB."]})
+    upload.seek(0)
+    now = timezone.now()
+    attachment = Attachment(
+        transaction=transaction,
+        note=note,
+        name=content.display_name(name),
+        content_type=content.sniff_content_type(head),
+        size=counted,
+        sha256=digest.hexdigest(),
+        uploaded_by=uploader,
+        created_at=now,
+    )
+    attachment.file.save("upload", upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        # If the row fails to save, the stored bytes must not outlive it.
+        attachment.file.delete(save=False)
+        raise
+    transaction = Transaction.objects.select_for_update().get(pk=transaction.pk)
+    transaction.save(update_fields=_touch(transaction, actor, now))
+    audit.record(
+        action="attachment.added",
+        actor=actor,
+        channel=_audit_channel(channel),
+        subject=transaction,
+        data={
+            "attachment": attachment.pk,
+            "name": attachment.name,
+            "size": counted,
+            "sha256": attachment.sha256,
+        },
+    )
+    return attachment
+
+
+def attachment_visible(user: User, attachment: Attachment) -> bool:
+    if attachment.deleted_at is not None:
+        return False
+    if not access.can(user, "download_files", attachment.transaction):
+        return False
+    # A file on an internal note is as internal as the note.
+    return attachment.note is None or note_visible(user, attachment.note)
+
+
+@db.atomic
+def delete_attachment(*, actor: User, attachment: Attachment, channel: str = Channel.WEB) -> None:
+    access.require(actor, "delete_attachment", attachment.transaction)
+    if attachment.deleted_at is not None:
+        return
+    attachment.deleted_at = timezone.now()
+    attachment.save(update_fields=["deleted_at"])
+    stored = attachment.file.name
+    storage = attachment.file.storage
+    # The bytes go only once the deletion is committed.
+    db.on_commit(lambda: storage.delete(stored) if stored else None)
+    audit.record(
+        action="attachment.deleted",
+        actor=actor,
+        channel=_audit_channel(channel),
+        subject=attachment.transaction,
+        data={"attachment": attachment.pk, "name": attachment.name},
+    )
+
+
+# --- grants -----------------------------------------------------------------------------
+
+
+@db.atomic
+def grant(
+    *,
+    actor: User,
+    transaction: Transaction,
+    permission: Permission,
+    individual: Individual | None = None,
+    organization: Organization | None = None,
+    channel: str = Channel.WEB,
+) -> Grant:
+    access.require(actor, "manage_grants", transaction)
+    return _grant(
+        actor=actor,
+        transaction=transaction,
+        permission=permission,
+        individual=individual,
+        organization=organization,
+        channel=channel,
+    )
+
+
+def _grant(
+    *,
+    actor: User,
+    transaction: Transaction,
+    permission: Permission,
+    individual: Individual | None,
+    organization: Organization | None,
+    channel: str,
+) -> Grant:
+    if (individual is None) == (organization is None):
+        raise ValidationError({"principal": ["Grant to one individual or one organisation."]})
+    if individual is not None and not individual.active:
+        raise ValidationError(
+            {"individual": [f"{individual.name} has left; grant nothing to them."]}
+        )
+    if organization is not None and not organization.active:
+        raise ValidationError({"organization": [f"{organization.name} is not active."]})
+    try:
+        with db.atomic():
+            row = Grant.objects.create(
+                transaction=transaction,
+                permission=permission,
+                individual=individual,
+                organization=organization,
+                granted_by=access.individual_of(actor),
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"permission": [f"{(individual or organization)} already has {permission.name}."]}
+        ) from None
+    audit.record(
+        action="grant.added",
+        actor=actor,
+        channel=_audit_channel(channel),
+        subject=transaction,
+        data={
+            "grant": row.pk,
+            "permission": permission.name,
+            "principal": str(individual or organization),
+            "kind": "individual" if individual else "organization",
+        },
+    )
+    return row
+
+
+@db.atomic
+def revoke(*, actor: User, grant_row: Grant, channel: str = Channel.WEB) -> None:
+    transaction = grant_row.transaction
+    access.require(actor, "manage_grants", transaction)
+    data = {
+        "grant": grant_row.pk,
+        "permission": grant_row.permission.name,
+        "principal": str(grant_row.principal),
+    }
+    grant_row.delete()
+    audit.record(
+        action="grant.removed",
+        actor=actor,
+        channel=_audit_channel(channel),
+        subject=transaction,
+        data=data,
+    )
+
+
+@db.atomic
+def assign(
+    *,
+    actor: User,
+    transaction: Transaction,
+    assignees: Iterable[Individual],
+    channel: str = Channel.WEB,
+) -> list[Grant]:
+    """Dispatch: "Assigned to for action" for each (seed 000: several people at once),
+    which puts it on their task list."""
+    access.require(actor, "assign", transaction)
+    permission = Permission.objects.get(code="assigned")
+    made = []
+    for person in assignees:
+        if not person.user_group.is_staff_group:
+            raise ValidationError({"assignees": [f"{person.name} is not on the staff."]})
+        if Grant.objects.filter(
+            transaction=transaction, individual=person, permission=permission
+        ).exists():
+            continue
+        made.append(
+            _grant(
+                actor=actor,
+                transaction=transaction,
+                permission=permission,
+                individual=person,
+                organization=None,
+                channel=channel,
+            )
+        )
+    return made
+
+
+# --- relations --------------------------------------------------------------------------
+
+
+@db.atomic
+def relate(
+    *,
+    actor: User,
+    transaction: Transaction,
+    other: Transaction,
+    kind: str,
+    channel: str = Channel.WEB,
+) -> Relation:
+    access.require(actor, "relate", transaction)
+    if not access.can(actor, "view", other):
+        raise ValidationError({"other": ["No such transaction."]})
+    if other.pk == transaction.pk:
+        raise ValidationError({"other": ["A transaction cannot be related to itself."]})
+    if kind not in Relation.Kind.values:
+        raise ValidationError({"kind": [f"“{kind}” is not a kind of relation."]})
+    if Relation.objects.filter(source=transaction, target=other).exists() or (
+        Relation.objects.filter(source=other, target=transaction).exists()
+    ):
+        raise ValidationError(
+            {"other": [f"{transaction.number} and {other.number} are already related."]}
+        )
+    relation = Relation.objects.create(
+        source=transaction, target=other, kind=kind, created_by=access.individual_of(actor)
+    )
+    audit.record(
+        action="relation.added",
+        actor=actor,
+        channel=_audit_channel(channel),
+        subject=transaction,
+        data={"kind": kind, "other": other.number},
+    )
+    return relation
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def record_view(*, actor: User, transaction: Transaction, channel: str = Channel.WEB) -> None:
+    """A portal person's look at a transaction is a touch too (seed 004)."""
+    if access.is_staff(actor):
+        return
+    audit.record(
+        action="transaction.viewed",
+        actor=actor,
+        channel=_audit_channel(channel),
+        portal=access.portal_of(actor),
+        subject=transaction,
+    )
