@@ -23,6 +23,7 @@ PUBLIC = {"home", "no-zones", "healthz", "readyz"}
 ELSEWHERE_PREFIXES = (
     "account_",  # allauth's log-in pages: tests/login
     "admin:",  # every admin page is behind one has_permission: sampled above
+    "service:",  # file downloads need a transaction and a file: tests/service/test_attachments.py
 )
 PERSONAS = [
     "csr",
