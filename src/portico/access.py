@@ -285,6 +285,10 @@ def capabilities(user: Person | None, transaction: Transaction) -> frozenset[str
         held = right.default_permission.capabilities
     else:
         held = frozenset()
+    if not own:
+        # A task list is a person's own (seed 001: "appear on an individual's task list");
+        # an assignment to their organisation or group puts it in a queue, not on it.
+        held -= {"on_task_list"}
     if not individual.user_group.is_staff_group:
         held -= STAFF_ONLY_CAPABILITIES
     # Nothing can be done to a transaction one may not see.

@@ -1,0 +1,126 @@
+"""`visible_transactions(p)` (one SQL filter) and `can(p, "view", t)` (one transaction at
+a time) are two writings of one rule. Over random grant configurations they must agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction as db
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from portico import access
+from portico.demo import services as demo
+from portico.parties.models import Individual, User
+from portico.service import services
+from portico.service.models import Application, ApplicationRight, Grant, Permission, Transaction
+
+PROFILES = {
+    "service-issue": {"issue-type": "fault", "product": "clearflow-dosing-pump"},
+    "complaint": {"category": "product"},
+    "enquiry": {},
+    "sales-opportunity": {},
+}
+PEOPLE = ["Sandeep", "Kirsty", "Callum", "Graham", "Niamh", "Lucy"]
+# The six standard permissions, one an administrator defined ("no access": decides, gives
+# nothing) and no permission at all.
+PERMISSIONS = ["full", "customer", "worknotes", "read", "assigned", "linked", "no-access", None]
+
+
+@dataclass
+class Pool:
+    transactions: list[Transaction]
+    people: dict[str, Individual]
+
+
+@pytest.fixture
+def pool(db: None) -> Pool:
+    demo.load(password="x", transactions=False)
+    Permission.objects.create(code="no-access", name="No access", decides_access=True)
+    csr = User.objects.get(email__startswith="fiona.")
+    requesters = [Individual.objects.get(first_name=n) for n in ("Helen", "Ewan")]
+    made = []
+    for code in ("service-issue", "complaint", "sales-opportunity"):
+        application = Application.objects.get(code=code)
+        for requester in requesters:
+            made.append(
+                services.create_transaction(
+                    actor=csr,
+                    application=application,
+                    title=f"{code} for {requester.name}",
+                    requester=requester,
+                    profile=PROFILES[code],
+                )
+            )
+    people = {
+        n: Individual.objects.select_related("organization", "user_group").get(first_name=n)
+        for n in PEOPLE
+    }
+    return Pool(made, people)
+
+
+grant_rows = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=5),  # which transaction
+        st.sampled_from(["person", "organization", "another person", "another organization"]),
+        st.sampled_from([p for p in PERMISSIONS if p]),
+    ),
+    max_size=12,
+)
+
+
+class _Undo(Exception):
+    pass
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    person=st.sampled_from(PEOPLE),
+    rows=grant_rows,
+    group_default=st.sampled_from(PERMISSIONS),
+    drop_grants=st.booleans(),
+)
+def test_visible_transactions_is_can_view(
+    pool: Pool,
+    person: str,
+    rows: list[tuple[int, str, str]],
+    group_default: str | None,
+    drop_grants: bool,
+) -> None:
+    subject = pool.people[person]
+    stranger = pool.people["Kirsty" if person != "Kirsty" else "Sandeep"]
+    permissions = {p.code: p for p in Permission.objects.all()}
+    try:
+        with db.atomic():
+            if drop_grants:  # also try a world with none of the default grants
+                Grant.objects.all().delete()
+            ApplicationRight.objects.filter(user_group=subject.user_group).update(
+                default_permission=permissions[group_default] if group_default else None
+            )
+            for index, principal, code in rows:
+                target: dict[str, Any] = {
+                    "person": {"individual": subject},
+                    "organization": {"organization": subject.organization},
+                    "another person": {"individual": stranger},
+                    "another organization": {"organization": stranger.organization},
+                }[principal]
+                Grant.objects.get_or_create(
+                    transaction=pool.transactions[index], permission=permissions[code], **target
+                )
+            user = User.objects.get(individual=subject)
+            by_sql = set(access.visible_transactions(user).values_list("pk", flat=True))
+            one_by_one = {
+                t.pk
+                for t in Transaction.objects.all()
+                if access.can(User.objects.get(individual=subject), "view", t)
+            }
+            assert by_sql == one_by_one
+            raise _Undo
+    except _Undo:
+        pass
