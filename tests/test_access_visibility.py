@@ -104,12 +104,13 @@ def test_visible_transactions_is_can_view(
                 default_permission=permissions[group_default] if group_default else None
             )
             for index, principal, code in rows:
-                target: dict[str, Any] = {
+                targets: dict[str, dict[str, Any]] = {
                     "person": {"individual": subject},
                     "organization": {"organization": subject.organization},
                     "another person": {"individual": stranger},
                     "another organization": {"organization": stranger.organization},
-                }[principal]
+                }
+                target = targets[principal]
                 Grant.objects.get_or_create(
                     transaction=pool.transactions[index], permission=permissions[code], **target
                 )
