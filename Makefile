@@ -9,7 +9,7 @@ PORT ?= 8000
 # Python 3.13, as .python-version says: pyenv's shim or a system python3.13.
 PYTHON ?= $(shell command -v python3.13 2>/dev/null || ls -d /root/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 
-.PHONY: help run serve test lint fmt typecheck migrations-check pytest pytest-sqlite pytest-postgres test-deps setup bench clean
+.PHONY: help run serve test lint fmt typecheck migrations-check pytest pytest-sqlite pytest-postgres test-deps debian-deps setup bench clean
 
 help:
 	@echo "make run    set everything up and serve Portico on http://$(HOST):$(PORT)"
@@ -31,18 +31,29 @@ run: setup
 	@echo "Portico is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(BIN)/uvicorn portico.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-server-header
 
+AXE_VERSION := 4.14.1
+AXE := var/axe/node_modules/axe-core/axe.min.js
+
 # Debian packages the tests drive: a PostgreSQL server (the tests start their own
-# throwaway cluster) and Chromium (the browser tests).
-test-deps:
+# throwaway cluster), Chromium (the browser tests) and npm (for axe-core, the
+# accessibility engine injected into pages by the browser tests).
+test-deps: debian-deps $(AXE)
+
+debian-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+
+$(AXE): | debian-deps
+	npm install --prefix var/axe --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+	@test -f $(AXE)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -65,6 +76,12 @@ pytest-postgres: setup test-deps
 	PORTICO_TEST_DATABASE=postgres $(BIN)/pytest -n 2 -q
 
 test: setup test-deps lint typecheck migrations-check pytest-sqlite pytest-postgres
+
+# Benchmarks: SCALE=S (10,000 transactions on SQLite, the default) or SCALE=L (1,000,000 on
+# a throwaway PostgreSQL cluster). See bench/README.md.
+SCALE ?= S
+bench: setup test-deps
+	$(BIN)/python -m bench --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

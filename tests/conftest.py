@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -109,12 +110,12 @@ def chromium() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_page(chromium: Browser, live_server: LiveServer) -> Iterator[Callable[[], Page]]:
+def new_page(chromium: Browser, live_server: LiveServer) -> Iterator[Callable[..., Page]]:
     """Pages in fresh browser contexts (each its own cookies) against the live server."""
     contexts = []
 
-    def make() -> Page:
-        context = chromium.new_context(base_url=live_server.url)
+    def make(*, bypass_csp: bool = False) -> Page:
+        context = chromium.new_context(base_url=live_server.url, bypass_csp=bypass_csp)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -122,3 +123,25 @@ def new_page(chromium: Browser, live_server: LiveServer) -> Iterator[Callable[[]
     yield make
     for context in contexts:
         context.close()
+
+
+# --- accessibility -----------------------------------------------------------------------
+
+AXE_JS = Path(__file__).resolve().parent.parent / "var/axe/node_modules/axe-core/axe.min.js"
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+def serious_accessibility_violations(page: Page) -> list[dict[str, object]]:
+    """axe-core's serious and critical violations on the page as it stands. The page's
+    context must bypass CSP: axe is injected as a script the page's policy would block."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: `make test-deps` installs axe-core from npm.")
+    page.add_script_tag(path=str(AXE_JS))
+    found: list[dict[str, object]] = page.evaluate(_AXE_RUN)
+    return [v for v in found if v["impact"] in {"serious", "critical"}]

@@ -10,11 +10,25 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # url name -> (path, the personas that may open it); everyone else logged in gets 403,
 # anonymous people are sent to log in.
 STAFF = {"csr", "technician", "supervisor", "administrator"}
+CUSTOMERS = {"customer", "colleague", "other_customer"}
 ROUTES: dict[str, tuple[str, set[str]]] = {
     "console:home": ("/console/", STAFF),
-    "portal:customer-home": ("/portal/", {"customer", "colleague", "other_customer"}),
+    "console:transactions": ("/console/transactions/", STAFF),
+    "console:notifications": ("/console/notifications/", STAFF),
+    "console:find": ("/console/find/?q=grant", STAFF),
+    "console:create": ("/console/transactions/new/", STAFF),
+    "portal:customer-home": ("/portal/", CUSTOMERS),
+    "portal:customer-transactions": ("/portal/transactions/", CUSTOMERS),
+    "portal:customer-create": ("/portal/new/", CUSTOMERS),
+    "portal:customer-profile": ("/portal/profile/", CUSTOMERS),
     "portal:partner-home": ("/partners/", {"partner"}),
+    "portal:partner-transactions": ("/partners/transactions/", {"partner"}),
+    "portal:partner-create": ("/partners/new/", {"partner"}),
+    "portal:partner-profile": ("/partners/profile/", {"partner"}),
     "portal:employee-home": ("/employees/", {"employee"}),
+    "portal:employee-transactions": ("/employees/transactions/", {"employee"}),
+    "portal:employee-create": ("/employees/new/", {"employee"}),
+    "portal:employee-profile": ("/employees/profile/", {"employee"}),
     "admin:index": ("/admin/", {"administrator"}),
     "admin:parties_individual_changelist": ("/admin/parties/individual/", {"administrator"}),
 }
@@ -24,7 +38,37 @@ ELSEWHERE_PREFIXES = (
     "account_",  # allauth's log-in pages: tests/login
     "admin:",  # every admin page is behind one has_permission: sampled above
     "service:",  # file downloads need a transaction and a file: tests/service/test_attachments.py
+    "api:",  # the API answers through its own matrix: tests/api/
 )
+# One transaction's pages and their POST endpoints answer 404 for what a person may
+# not see, which this table cannot say: tests/console/test_transaction_page.py,
+# tests/console/test_lists.py, tests/console/test_phone.py and tests/portal/.
+ELSEWHERE_NAMES = {
+    "console:transaction",
+    "console:profile",
+    "console:status",
+    "console:add-note",
+    "console:upload",
+    "console:delete-file",
+    "console:relate",
+    "console:add-grant",
+    "console:remove-grant",
+    "console:assign",
+    "console:forward",
+    "console:save-view",
+    "console:delete-view",
+    "console:individual",
+    "console:organization",
+    "portal:customer-transaction",
+    "portal:customer-add-note",
+    "portal:customer-upload",
+    "portal:partner-transaction",
+    "portal:partner-add-note",
+    "portal:partner-upload",
+    "portal:employee-transaction",
+    "portal:employee-add-note",
+    "portal:employee-upload",
+}
 PERSONAS = [
     "csr",
     "technician",
@@ -51,7 +95,10 @@ def test_every_named_url_has_a_row() -> None:
     missing = sorted(
         name
         for name in set(_names(get_resolver()))
-        if name not in ROUTES and name not in PUBLIC and not name.startswith(ELSEWHERE_PREFIXES)
+        if name not in ROUTES
+        and name not in PUBLIC
+        and name not in ELSEWHERE_NAMES
+        and not name.startswith(ELSEWHERE_PREFIXES)
     )
     assert missing == [], f"URLs with no access row: {missing}"
 

@@ -239,7 +239,7 @@ def application_rights(user: Person | None) -> dict[int, ApplicationRight]:
             right.application_id: right
             for right in ApplicationRight.objects.filter(
                 user_group_id=individual.user_group_id, application__active=True
-            ).select_related("default_permission")
+            ).select_related("default_permission", "application")
         }
         setattr(user, _RIGHTS_ATTR, rights)
     return rights
@@ -293,6 +293,12 @@ def capabilities(user: Person | None, transaction: Transaction) -> frozenset[str
         held -= STAFF_ONLY_CAPABILITIES
     # Nothing can be done to a transaction one may not see.
     return held if "view" in held else frozenset()
+
+
+def allowed_actions(user: Person | None, transaction: Transaction) -> frozenset[str]:
+    """Every action the person may take, for a page deciding which forms to show."""
+    held = capabilities(user, transaction)
+    return frozenset(action for action, needs in ACTIONS.items() if needs in held)
 
 
 def can(user: Person | None, action: str, transaction: Transaction) -> bool:

@@ -11,6 +11,8 @@ from portico import access
 # (zone, label, url name) for each zone that has pages, in menu order.
 SECTIONS: list[tuple[str, str, str]] = [
     (access.CONSOLE, "Console", "console:home"),
+    (access.CONSOLE, "Transactions", "console:transactions"),
+    (access.CONSOLE, "Find a caller", "console:find"),
     (access.CUSTOMER_PORTAL, "Customer portal", "portal:customer-home"),
     (access.PARTNER_PORTAL, "Partner portal", "portal:partner-home"),
     (access.EMPLOYEE_PORTAL, "Employee portal", "portal:employee-home"),
@@ -29,4 +31,10 @@ def sections_for(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"navigation": sections_for(request)}
+    context: dict[str, Any] = {"navigation": sections_for(request), "unread_notifications": None}
+    individual = access.individual_of(request.user)
+    if individual is not None and access.may_enter(request.user, access.CONSOLE):
+        from portico.notify.services import unread_for
+
+        context["unread_notifications"] = unread_for(individual).count()
+    return context

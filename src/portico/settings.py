@@ -63,9 +63,14 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "portico.parties",
     "portico.audit",
     "portico.service",
+    "portico.notify",
+    "portico.api",
     "portico.login",
     "portico.console",
     "portico.portal",
@@ -270,3 +275,54 @@ PORTICO_ATTACHMENT_MAX_BYTES = int(os.environ.get("PORTICO_ATTACHMENT_MAX_BYTES"
 # Django refuses bodies past this before any view runs; a little headroom for the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- REST API (portico.api) -------------------------------------------------------------
+REST_FRAMEWORK: dict[str, object] = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The token first: its WWW-Authenticate header makes "no credentials" a 401.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portico.api.authentication.BearerTokenAuthentication",
+        "portico.api.authentication.PersonSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["portico.api.permissions.IsActivePerson"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portico.api.throttling.PersonRateThrottle",
+        "portico.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "person": os.environ.get("PORTICO_API_RATE", "1200/minute"),
+        "anonymous": os.environ.get("PORTICO_API_ANONYMOUS_RATE", "60/minute"),
+    },
+    "DEFAULT_PAGINATION_CLASS": None,
+    "DEFAULT_METADATA_CLASS": None,
+    "URL_FORMAT_OVERRIDE": None,
+    "EXCEPTION_HANDLER": "portico.api.exceptions.handle",
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portico API",
+    "DESCRIPTION": "Transactions, notes, files, grants and parties, under the same access "
+    "rules as the console and portals. Every failure answers "
+    '`{"type": …, "detail": …, "errors": {field: [messages]}}`.',
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portico.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "StatusCategoryEnum": "portico.service.models.Status.Category",
+        "ChannelEnum": "portico.service.models.Channel",
+        "ClassificationKindEnum": "portico.service.models.Classification.Kind",
+        "OrganizationKindEnum": "portico.parties.models.Organization.Kind",
+        "RelationKindEnum": "portico.service.models.Relation.Kind",
+        "NoteVisibilityEnum": "portico.service.models.Note.Visibility",
+        "NoteDirectionEnum": "portico.service.models.Note.Direction",
+    },
+}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("portico.api.urls")),
     path("console/", include("portico.console.urls")),
     path("", include("portico.service.urls")),
     path("", include("portico.portal.urls")),

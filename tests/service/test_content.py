@@ -433,7 +433,7 @@ def test_a_cut_does_not_leave_a_dangling_space_before_the_extension() -> None:
 
 
 @given(st.text())
-@settings(max_examples=500)
+@settings(max_examples=300, deadline=None)
 def test_display_names_are_always_plain(name: str) -> None:
     shown = display_name(name)
 
@@ -648,7 +648,7 @@ def test_the_disposition_name_is_the_display_name() -> None:
 
 
 @given(st.text(), st.sampled_from(["image/png", "image/svg+xml", "text/html", "x"]))
-@settings(max_examples=500)
+@settings(max_examples=300, deadline=None)
 def test_any_name_gives_one_well_formed_header(name: str, content_type: str) -> None:
     value = disposition_for(content_type, name)
 

@@ -1,8 +1,35 @@
 from django.urls import path
 
-from portico.console import views
+from portico.console.views import home, lists, phone, transaction
 
 app_name = "console"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("notifications/", home.notifications, name="notifications"),
+    path("transactions/", lists.transaction_list, name="transactions"),
+    path("transactions/views/", lists.save_view, name="save-view"),
+    path("transactions/views/<int:pk>/delete/", lists.delete_view, name="delete-view"),
+    path("transactions/new/", phone.create, name="create"),
+    path("transactions/<str:number>/", transaction.detail, name="transaction"),
+    path("transactions/<str:number>/profile/", transaction.profile, name="profile"),
+    path("transactions/<str:number>/status/", transaction.status, name="status"),
+    path("transactions/<str:number>/notes/", transaction.add_note, name="add-note"),
+    path("transactions/<str:number>/files/", transaction.upload, name="upload"),
+    path(
+        "transactions/<str:number>/files/<int:attachment_id>/delete/",
+        transaction.delete_file,
+        name="delete-file",
+    ),
+    path("transactions/<str:number>/relations/", transaction.relate, name="relate"),
+    path("transactions/<str:number>/grants/", transaction.add_grant, name="add-grant"),
+    path(
+        "transactions/<str:number>/grants/<int:grant_id>/delete/",
+        transaction.remove_grant,
+        name="remove-grant",
+    ),
+    path("transactions/<str:number>/assign/", transaction.assign, name="assign"),
+    path("transactions/<str:number>/forward/", transaction.forward, name="forward"),
+    path("find/", phone.find, name="find"),
+    path("people/<int:pk>/", phone.individual, name="individual"),
+    path("organizations/<int:pk>/", phone.organization, name="organization"),
 ]

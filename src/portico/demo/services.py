@@ -78,6 +78,10 @@ def load(*, password: str | None = None, transactions: bool = True) -> list[Demo
                 phone=person.phone,
             )
         people[person.first_name] = user
+    supervisor = Individual.objects.get(user=people["Morag"])
+    Individual.objects.filter(
+        organization__kind=Organization.Kind.TEAM, user_group__name="Staff", supervisor=None
+    ).update(supervisor=supervisor)
     if transactions:
         _load_transactions(people)
     return PEOPLE

@@ -159,6 +159,10 @@ class Individual(models.Model):
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
     user_group = models.ForeignKey(UserGroup, on_delete=models.PROTECT, related_name="members")
+    # Who is told when this person is dispatched work (seed 002: "notice to the supervisor").
+    supervisor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
     first_name = models.CharField(max_length=80)
     last_name = models.CharField(max_length=80)
     job_title = models.CharField(max_length=120, blank=True)

@@ -1,10 +1,14 @@
 """Changes to parties. Views, the admin and commands call these; none writes rows itself."""
 
+import re
+import unicodedata
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from portico import access
 from portico.audit import services as audit
 from portico.login.services import end_sessions
 from portico.parties.models import Individual
@@ -51,3 +55,111 @@ def reactivate_individual(
         individual.user.save(update_fields=["is_active"])
     audit.record(action=audit.Action.REACTIVATED, actor=actor, channel=channel, subject=individual)
     return individual
+
+
+# --- contact details ----------------------------------------------------------------------
+# Seed 003: "if you are allowing customers to update their profile information ... the
+# same mandatory fields and data formatting rules must apply". These are those rules, for
+# the portals, the console and any import alike.
+
+NAME_MAX = 80
+JOB_TITLE_MAX = 120
+PHONE_MAX = 40
+PHONE_DIGITS = (6, 20)
+_PHONE_CHARACTERS = re.compile(r"\+?[0-9 ()\-]+")
+CONTACT_FIELDS = ("first_name", "last_name", "job_title", "phone", "mobile")
+
+
+def _tidy(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def _has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(ch) in {"Cc", "Cf", "Cs"} for ch in value)
+
+
+def _name_errors(label: str, value: str) -> list[str]:
+    if not value:
+        return [f"The {label} is required."]
+    if len(value) > NAME_MAX:
+        return [f"The {label} is at most {NAME_MAX} characters."]
+    if _has_control_characters(value):
+        return [f"The {label} has characters that cannot be shown."]
+    return []
+
+
+def _phone_errors(label: str, value: str) -> list[str]:
+    if not value:
+        return []
+    if len(value) > PHONE_MAX:
+        return [f"The {label} number is at most {PHONE_MAX} characters."]
+    if not _PHONE_CHARACTERS.fullmatch(value):
+        return [
+            f"The {label} number may hold only digits, spaces, brackets, hyphens and a "
+            "leading +, e.g. +44 141 496 0100."
+        ]
+    digits = sum(ch.isdigit() for ch in value)
+    low, high = PHONE_DIGITS
+    if not low <= digits <= high:
+        return [f"The {label} number needs {low} to {high} digits; it has {digits}."]
+    return []
+
+
+@transaction.atomic
+def update_contact_details(
+    *,
+    actor: Any,
+    individual: Individual,
+    first_name: str,
+    last_name: str,
+    job_title: str,
+    phone: str,
+    mobile: str,
+    channel: str = audit.Channel.WEB,
+) -> Individual:
+    """Change a person's name, job title and phone numbers. A person may change their
+    own; the staff may change anyone's. E-mail, organisation and user group are not
+    contact details: they decide access and change elsewhere."""
+    own = access.individual_of(actor)
+    if own is None or (own.pk != individual.pk and not access.is_staff(actor)):
+        raise PermissionDenied("You may change only your own contact details.")
+    after = {
+        "first_name": _tidy(first_name),
+        "last_name": _tidy(last_name),
+        "job_title": _tidy(job_title),
+        "phone": _tidy(phone),
+        "mobile": _tidy(mobile),
+    }
+    errors: dict[str, list[str]] = {}
+    for field, label in (("first_name", "first name"), ("last_name", "last name")):
+        if messages := _name_errors(label, after[field]):
+            errors[field] = messages
+    if len(after["job_title"]) > JOB_TITLE_MAX:
+        errors["job_title"] = [f"The job title is at most {JOB_TITLE_MAX} characters."]
+    elif _has_control_characters(after["job_title"]):
+        errors["job_title"] = ["The job title has characters that cannot be shown."]
+    for field, label in (("phone", "phone"), ("mobile", "mobile")):
+        if messages := _phone_errors(label, after[field]):
+            errors[field] = messages
+    if errors:
+        raise ValidationError(errors)
+    locked = Individual.objects.select_for_update().get(pk=individual.pk)
+    changes = {
+        field: {"before": getattr(locked, field), "after": after[field]}
+        for field in CONTACT_FIELDS
+        if getattr(locked, field) != after[field]
+    }
+    if not changes:
+        return locked
+    for field in changes:
+        setattr(locked, field, after[field])
+        setattr(individual, field, after[field])
+    locked.save(update_fields=list(changes))
+    audit.record(
+        action="individual.contact_details_changed",
+        actor=actor,
+        channel=channel,
+        subject=locked,
+        data=changes,
+    )
+    return locked

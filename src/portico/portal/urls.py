@@ -1,10 +1,51 @@
-from django.urls import path
+"""The three portals' URLs, one family of pages each, bound to its portal's zone.
 
+URL names are "<portal>-<page>": customer-home, partner-transaction, employee-profile…
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
+
+from portico import access
 from portico.portal import views
+from portico.portal.sites import CUSTOMER, EMPLOYEE, PARTNER, Site
+
+
+def _bind[**P](
+    site: Site, view: Callable[Concatenate[HttpRequest, Site, P], HttpResponse]
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """The page for one portal, behind that portal's zone (403 for other groups)."""
+
+    @wraps(view)
+    def page(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        return view(request, site, *args, **kwargs)
+
+    return access.zone_required(site.zone)(page)
+
+
+def _site_patterns(site: Site, prefix: str) -> list[URLPattern]:
+    pages: list[tuple[str, Callable[..., HttpResponse], str]] = [
+        ("", views.home, "home"),
+        ("transactions/", views.transaction_list, "transactions"),
+        ("new/", views.create, "create"),
+        ("t/<str:number>/", views.transaction_page, "transaction"),
+        ("t/<str:number>/notes/", views.add_note, "add-note"),
+        ("t/<str:number>/files/", views.upload, "upload"),
+        ("profile/", views.profile, "profile"),
+    ]
+    return [
+        path(f"{prefix}{route}", _bind(site, view), name=f"{site.key}-{name}")
+        for route, view, name in pages
+    ]
+
 
 app_name = "portal"
 urlpatterns = [
-    path("portal/", views.customer_home, name="customer-home"),
-    path("partners/", views.partner_home, name="partner-home"),
-    path("employees/", views.employee_home, name="employee-home"),
+    *_site_patterns(CUSTOMER, "portal/"),
+    *_site_patterns(PARTNER, "partners/"),
+    *_site_patterns(EMPLOYEE, "employees/"),
 ]

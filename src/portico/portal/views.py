@@ -1,35 +1,376 @@
-from django.http import HttpRequest, HttpResponse
+"""The portals' pages, written once and bound to each portal (`portal.sites`) in
+`portal.urls`: the home, the full lists, logging a new transaction, one transaction
+with its shared notes and files, and the person's own contact details.
+
+Views only do HTTP. Who may see or do what is asked of `portico.access` (and enforced
+again by the services); every change is a service call; a service's ValidationError
+comes back as errors on the form, with what was typed kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.views.decorators.http import require_POST
 
-from portico import access
+from portico import access, pages
+from portico.audit.models import Channel as AuditChannel
+from portico.parties import services as parties
+from portico.parties.forms import ContactDetailsForm
+from portico.parties.models import Individual, User
+from portico.portal.forms import NoteForm, RequestForm, UploadForm
+from portico.portal.sites import APPLICATION_HINTS, Section, Site
+from portico.service import content, selectors, services
+from portico.service.models import Application, Channel, Note, Status, Transaction
+
+HOME_ROWS = 25
+LIST_ROWS = 25
 
 
-def _home(request: HttpRequest, title: str, intro: str) -> HttpResponse:
-    return render(
-        request,
-        "home_section.html",
-        {"title": title, "intro": intro, "individual": access.individual_of(request.user)},
+def _actor(request: HttpRequest) -> User:
+    # zone_required has let only a logged-in person with a zone through.
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _individual(request: HttpRequest) -> Individual:
+    individual = access.individual_of(request.user)
+    if individual is None:  # a rescue account with every zone but no person
+        raise PermissionDenied("The portals are for people; this log-in is not one.")
+    return individual
+
+
+def _render(
+    request: HttpRequest,
+    site: Site,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """Every portal page knows its portal and whether to offer "log a new request"."""
+    context = {
+        "site": site,
+        "may_create": bool(access.creatable_applications(request.user)),
+        **context,
+    }
+    return render(request, template, context, status=status)
+
+
+# --- lists ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Listing:
+    section: Section
+    rows: list[Transaction]
+    more: bool
+    url: str
+
+
+def _section_rows(request: HttpRequest, section: Section) -> QuerySet[Transaction] | None:
+    narrowed = section.narrow(_individual(request))
+    if narrowed is None:
+        return None
+    return (
+        access.visible_transactions(request.user)
+        .filter(narrowed)
+        .select_related(*selectors.LIST_RELATED)
+        .order_by(*section.order)
     )
 
 
-@access.zone_required(access.CUSTOMER_PORTAL)
-def customer_home(request: HttpRequest) -> HttpResponse:
-    return _home(
+def home(request: HttpRequest, site: Site) -> HttpResponse:
+    listings = []
+    for section in site.home_sections:
+        rows = _section_rows(request, section)
+        if rows is None:
+            continue
+        first = list(rows[: HOME_ROWS + 1])  # one more than shown says whether there is more
+        listings.append(
+            Listing(
+                section=section,
+                rows=first[:HOME_ROWS],
+                more=len(first) > HOME_ROWS,
+                url=f"{site.url('transactions')}?show={section.key}",
+            )
+        )
+    return _render(
         request,
-        "Customer portal",
-        "Search the knowledge base, log a new issue and follow your open ones here.",
+        site,
+        "portal/home.html",
+        {"individual": _individual(request), "listings": listings, "now": timezone.now()},
     )
 
 
-@access.zone_required(access.PARTNER_PORTAL)
-def partner_home(request: HttpRequest) -> HttpResponse:
-    return _home(
+def transaction_list(request: HttpRequest, site: Site) -> HttpResponse:
+    section = site.section(request.GET.get("show", "")) or site.section("all")
+    assert section is not None
+    rows = _section_rows(request, section)
+    if rows is None:
+        raise Http404("That list is not one of yours.")
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    if query:
+        rows = rows.filter(Q(number__iexact=query) | Q(title__icontains=query))
+    page = Paginator(rows, LIST_ROWS).get_page(request.GET.get("page"))
+    return _render(
         request,
-        "Partner portal",
-        "Register opportunities and follow the transactions shared with your organisation.",
+        site,
+        "portal/list.html",
+        {
+            "section": section,
+            "page": page,
+            "query": query,
+            "now": timezone.now(),
+            "others": [s for s in site.sections if s.key != section.key],
+        },
     )
 
 
-@access.zone_required(access.EMPLOYEE_PORTAL)
-def employee_home(request: HttpRequest) -> HttpResponse:
-    return _home(request, "Employee portal", "Raise internal requests and read company news here.")
+# --- logging a new one ------------------------------------------------------------------
+
+
+def create(request: HttpRequest, site: Site) -> HttpResponse:
+    """Choosing the kind of transaction is a plain GET (?application=<code>), so the
+    profile fields follow the choice without JavaScript; htmx only saves the reload."""
+    offered = access.creatable_applications(request.user)
+    by_code = {a.code: a for a in offered}
+    source = request.POST if request.method == "POST" else request.GET
+    code = source.get("application", "")
+    application = by_code.get(code) if code else (offered[0] if len(offered) == 1 else None)
+    chooser_error = ""
+    if code and application is None:
+        # Only what the group may create is offered; anything else is refused here and,
+        # were it to get through, by create_transaction's own may_create.
+        chooser_error = "Choose one of the kinds of request offered here."
+    form = None
+    status = 200
+    if application is not None:
+        if request.method == "POST":
+            form = RequestForm(request.POST, application=application)
+            created = _create(request, form, application)
+            if created is not None:
+                return _created(request, site, created)
+            status = 400
+        else:
+            form = RequestForm(application=application)
+    elif request.method == "POST":
+        status = 400
+    return _render(
+        request,
+        site,
+        "portal/create.html",
+        {
+            "offered": [(a, a.description or APPLICATION_HINTS.get(a.code, "")) for a in offered],
+            "application": application,
+            "chooser_error": chooser_error,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def _create(
+    request: HttpRequest, form: RequestForm, application: Application
+) -> Transaction | None:
+    if not form.is_valid():
+        return None
+    try:
+        return services.create_transaction(
+            actor=_actor(request),
+            application=application,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+            priority=form.cleaned_data.get("priority"),
+            profile=form.profile_values(),
+            channel=Channel.WEB,
+        )
+    except ValidationError as error:
+        pages.add_service_errors(form, form.service_error(error))
+    except PermissionDenied as error:
+        form.add_error(None, str(error))
+    return None
+
+
+def _created(request: HttpRequest, site: Site, created: Transaction) -> HttpResponse:
+    message = f"Thank you: {created.number} is logged."
+    if created.response_due_at is not None:
+        due = dateformat.format(timezone.localtime(created.response_due_at), "j M Y, H:i")
+        message += f" We will respond by {due}."
+    if access.can(request.user, "view", created):
+        messages.success(request, message)
+        return pages.done(request, site.url("transaction", created.number))
+    # Some kinds are handed to our staff without the person who logged them following
+    # them in the portal (no grant gives them a view); the number is still theirs.
+    messages.success(request, f"{message} Our team will be in touch about it.")
+    return pages.done(request, site.url("home"))
+
+
+# --- one transaction --------------------------------------------------------------------
+
+
+def transaction_page(request: HttpRequest, site: Site, number: str) -> HttpResponse:
+    transaction = access.transaction_for(request.user, number)
+    services.record_view(actor=_actor(request), transaction=transaction, channel=Channel.WEB)
+    return _page(request, site, transaction)
+
+
+@require_POST
+def add_note(request: HttpRequest, site: Site, number: str) -> HttpResponse:
+    transaction = access.transaction_for(request.user, number)
+    access.require(request.user, "add_shared_note", transaction)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note = services.add_note(
+                actor=_actor(request),
+                transaction=transaction,
+                body=form.cleaned_data["body"],
+                visibility=Note.Visibility.SHARED,
+                channel=Channel.WEB,
+            )
+        except ValidationError as error:
+            pages.add_service_errors(form, error)
+        else:
+            messages.success(request, "Your note is added.")
+            return pages.done(request, f"{site.url('transaction', number)}#note-{note.pk}")
+    return _page(request, site, transaction, note_form=form, status=400)
+
+
+@require_POST
+def upload(request: HttpRequest, site: Site, number: str) -> HttpResponse:
+    transaction = access.transaction_for(request.user, number)
+    access.require(request.user, "attach_files", transaction)
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            attachment = services.add_attachment(
+                actor=_actor(request),
+                transaction=transaction,
+                upload=upload,
+                name=upload.name or "file",
+                channel=Channel.WEB,
+            )
+        except ValidationError as error:
+            pages.add_service_errors(form, error)
+        else:
+            messages.success(request, f"“{attachment.name}” is attached.")
+            return pages.done(request, f"{site.url('transaction', number)}#files")
+    return _page(request, site, transaction, upload_form=form, status=400)
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    note: Note
+    html: str
+    from_staff: bool
+    mine: bool
+
+
+def _page(
+    request: HttpRequest,
+    site: Site,
+    transaction: Transaction,
+    *,
+    note_form: NoteForm | None = None,
+    upload_form: UploadForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    me = _individual(request)
+    may_note = access.can(user, "add_shared_note", transaction)
+    may_attach = access.can(user, "attach_files", transaction)
+    # Internal notes never reach this page: notes_for keeps them to the staff.
+    notes = [
+        NoteRow(
+            note=note,
+            html=content.render_markdown(note.body),
+            from_staff=note.author is not None and note.author.user_group.is_staff_group,
+            mine=note.author_id == me.pk,
+        )
+        for note in selectors.notes_for(user, transaction).select_related("author__user_group")
+    ]
+    files = [
+        (attachment, reverse("service:attachment", args=[transaction.number, attachment.pk]))
+        for attachment in selectors.attachments_for(user, transaction)
+    ]
+    related = [
+        (r.label, r.transaction, site.url("transaction", r.transaction.number))
+        for r in selectors.relations_of(user, transaction)
+    ]
+    finished = transaction.status.category in {Status.Category.RESOLVED, Status.Category.CLOSED}
+    context: dict[str, Any] = {
+        "me": me,
+        "transaction": transaction,
+        "description": content.render_markdown(transaction.description),
+        "profile": _profile_rows(transaction),
+        "notes": notes,
+        "files": files,
+        "related": related,
+        "finished": finished,
+        "waiting": transaction.status.category == Status.Category.WAITING,
+        "may_note": may_note,
+        "may_attach": may_attach,
+        "note_form": note_form or (NoteForm() if may_note else None),
+        "upload_form": upload_form or (UploadForm() if may_attach else None),
+        "now": timezone.now(),
+    }
+    return _render(request, site, "portal/transaction.html", context, status=status)
+
+
+def _profile_rows(transaction: Transaction) -> list[tuple[str, str]]:
+    """The Profile in the application's order, the values given only."""
+    values = {
+        value.classification_id: value.display
+        for value in transaction.profile_values.select_related("choice")
+    }
+    fields = transaction.application.profile_fields.select_related("classification")
+    return [
+        (field.classification.name, values[field.classification_id])
+        for field in fields.order_by("position")
+        if values.get(field.classification_id)
+    ]
+
+
+# --- contact details ----------------------------------------------------------------------
+
+
+def profile(request: HttpRequest, site: Site) -> HttpResponse:
+    individual = _individual(request)
+    status = 200
+    if request.method == "POST":
+        form = ContactDetailsForm.for_individual(individual, request.POST)
+        if form.is_valid():
+            try:
+                parties.update_contact_details(
+                    actor=_actor(request),
+                    individual=individual,
+                    channel=AuditChannel.WEB,
+                    **form.service_arguments(),
+                )
+            except ValidationError as error:
+                pages.add_service_errors(form, error)
+            else:
+                messages.success(request, "Your contact details are saved.")
+                return pages.done(request, site.url("profile"))
+        status = 400
+    else:
+        form = ContactDetailsForm.for_individual(individual)
+    return _render(
+        request,
+        site,
+        "portal/profile.html",
+        {"individual": individual, "form": form},
+        status=status,
+    )

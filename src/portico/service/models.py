@@ -416,6 +416,12 @@ class Transaction(models.Model):
             models.Index(fields=["team", "due_at"], name="transaction_team_due"),
             models.Index(fields=["requester", "-created_at"], name="transaction_requester"),
             models.Index(fields=["status", "due_at"], name="transaction_status_due"),
+            # "What customers updated since I last looked" reads only the touched ones.
+            models.Index(
+                fields=["customer_updated_at"],
+                condition=Q(customer_updated_at__isnull=False),
+                name="transaction_customer_updated",
+            ),
             # The two breach questions, each a small partial index over the still-running.
             models.Index(
                 fields=["response_due_at"],

@@ -13,14 +13,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.db import transaction as db
-from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from portico import access
 from portico.audit import services as audit
+from portico.notify import services as notify
 from portico.parties.models import Individual, Organization, User
 from portico.service import content
 from portico.service.calendar import add_business_minutes, business_minutes_between
@@ -211,11 +212,17 @@ def _actor_individual(actor: User) -> Individual:
 
 
 def _next_sequence(application: Application) -> int:
-    # One UPDATE takes the row lock and increments, so concurrent creators each get
-    # their own number (the lock is held until the creating transaction commits).
-    Application.objects.filter(pk=application.pk).update(next_number=F("next_number") + 1)
-    value = Application.objects.values_list("next_number", flat=True).get(pk=application.pk)
-    return int(value) - 1
+    # One UPDATE … RETURNING takes the row lock and increments, so concurrent creators
+    # each get their own number. The lock is held until the creating transaction
+    # commits, so everything after it in create_transaction is kept to a few inserts.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Application._meta.db_table} SET next_number = next_number + 1 "  # noqa: S608
+            "WHERE id = %s RETURNING next_number",
+            [application.pk],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) - 1
 
 
 @db.atomic
@@ -290,12 +297,19 @@ def create_transaction(
         cost=cost or Decimal("0"),
     )
     _set_due_times(transaction)
+    grants = _default_grants(transaction)
+    # From here on the application's number row is locked: only inserts follow.
     transaction.sequence = _next_sequence(application)
     transaction.number = f"{application.prefix}-{transaction.sequence:06d}"
-    transaction.save()
-    for classification, cleaned_value in cleaned.items():
-        _store_value(transaction, classification, cleaned_value)
-    _apply_default_grants(transaction)
+    transaction.save(force_insert=True)
+    ProfileValue.objects.bulk_create(
+        _profile_value(transaction, classification, cleaned_value)
+        for classification, cleaned_value in cleaned.items()
+        if cleaned_value is not None
+    )
+    for row in grants:
+        row.transaction = transaction
+    Grant.objects.bulk_create(grants)
     audit.record(
         action="transaction.created",
         actor=actor,
@@ -311,25 +325,47 @@ def create_transaction(
     return transaction
 
 
-def _apply_default_grants(transaction: Transaction) -> None:
-    for default in DefaultGrant.objects.filter(
-        application_id=transaction.application_id
-    ).select_related("permission"):
-        principal: dict[str, Any] = {}
+def _default_grants(transaction: Transaction) -> list[Grant]:
+    """The application's default grants for a new transaction, as unsaved rows."""
+    rows: dict[tuple[str, int, int], Grant] = {}
+    for default in DefaultGrant.objects.filter(application_id=transaction.application_id):
         match default.principal:
             case DefaultGrant.Principal.REQUESTER:
-                principal = {"individual": transaction.requester}
+                individual, organization = transaction.requester, None
             case DefaultGrant.Principal.RECORDER:
-                principal = {"individual": transaction.recorded_by}
+                individual, organization = transaction.recorded_by, None
             case DefaultGrant.Principal.REQUESTER_ORGANIZATION:
-                principal = {"organization": transaction.organization}
+                individual, organization = None, transaction.organization
             case DefaultGrant.Principal.TEAM:
-                principal = {"organization": transaction.team}
-        if any(v is None for v in principal.values()):
+                individual, organization = None, transaction.team
+            case _:
+                continue
+        principal = individual or organization
+        if principal is None:
             continue
-        Grant.objects.get_or_create(
-            transaction=transaction, permission=default.permission, **principal
+        key = ("i" if individual else "o", principal.pk, default.permission_id)
+        rows[key] = Grant(
+            individual=individual,
+            organization=organization,
+            permission_id=default.permission_id,
+            granted_at=transaction.created_at,
         )
+    return list(rows.values())
+
+
+def _profile_value(
+    transaction: Transaction, classification: Classification, value: Any
+) -> ProfileValue:
+    row = ProfileValue(transaction=transaction, classification=classification)
+    if isinstance(value, Choice):
+        row.choice = value
+    elif isinstance(value, Decimal):
+        row.number = value
+    elif isinstance(value, datetime.date):
+        row.date = value
+    else:
+        row.text = value
+    return row
 
 
 def _audit_channel(channel: str) -> str:
@@ -472,6 +508,11 @@ def change_status(
             transaction.resolution = resolution
     else:  # reopened
         transaction.resolved_at = transaction.closed_at = None
+    if transaction.resolved_at is not None and transaction.first_response_at is None:
+        # Finishing it is the response if nothing came before (the customer reads the
+        # resolution); otherwise it would stay "late to respond" in the breach list and
+        # in its partial index for ever.
+        transaction.first_response_at = now
     fields = _touch(transaction, actor, now)
     transaction.save(
         update_fields=[
@@ -480,6 +521,7 @@ def change_status(
             "resolved_at",
             "closed_at",
             "resolution",
+            "first_response_at",
             "sla_paused_at",
             "sla_paused_minutes",
             "response_due_at",
@@ -568,7 +610,36 @@ def add_note(
     ):
         transaction.first_response_at = now
         fields.append("first_response_at")
+    resumed = None if staff else _resume_on_reply(transaction, now)
+    if resumed is not None:
+        fields += [
+            "status",
+            "sla_paused_at",
+            "sla_paused_minutes",
+            "response_due_at",
+            "resolution_due_at",
+            "due_at",
+        ]
     transaction.save(update_fields=fields)
+    if resumed is not None:
+        audit.record(
+            action="transaction.status_changed",
+            actor=actor,
+            channel=_audit_channel(channel),
+            subject=transaction,
+            data={
+                "status": {"before": resumed.name, "after": transaction.status.name},
+                "reason": "the customer replied",
+            },
+        )
+    if not staff:
+        # Seed 003: the people working it hear at once when the customer adds something.
+        notify.notify(
+            recipients=_assignees(transaction),
+            kind=notify.Kind.CUSTOMER_UPDATED,
+            transaction=transaction,
+            text=f"{author.name} added a note to {transaction.number}",
+        )
     audit.record(
         action="note.added",
         actor=actor,
@@ -582,6 +653,28 @@ def add_note(
         },
     )
     return note
+
+
+def _resume_on_reply(transaction: Transaction, now: datetime.datetime) -> Status | None:
+    """A customer's reply to a transaction that waits on them puts it back in progress
+    and restarts the SLA clock. Returns the status it left, or None if nothing moved."""
+    waiting = Status.objects.get(pk=transaction.status_id)
+    if waiting.category != Status.Category.WAITING:
+        return None
+    back = waiting.next_statuses.filter(category=Status.Category.OPEN).order_by("position").first()
+    if back is None:
+        return None
+    _pause_or_resume(transaction, back, now)
+    transaction.status = back
+    return waiting
+
+
+def _assignees(transaction: Transaction) -> list[Individual]:
+    return list(
+        Individual.objects.filter(
+            grants__transaction=transaction, grants__permission__on_task_list=True, active=True
+        ).distinct()
+    )
 
 
 def note_visible(user: User, note: Note) -> bool:
@@ -616,7 +709,7 @@ def add_attachment(
     limit = attachment_limit()
     size = upload.size
     if size is None or size > limit:
-        raise ValidationError({"file": [f"A file may be at most {limit // (1024 * 1024)} MB."]})
+        raise ValidationError({"file": [f"A file may be at most {filesizeformat(limit)}."]})
     if size == 0:
         raise ValidationError({"file": ["The file is empty."]})
     if note is not None and note.transaction_id != transaction.pk:
@@ -631,7 +724,7 @@ def add_attachment(
         digest.update(chunk)
         counted += len(chunk)
         if counted > limit:
-            raise ValidationError({"file": [f"A file may be at most {limit // (1024 * 1024)} MB."]})
+            raise ValidationError({"file": [f"A file may be at most {filesizeformat(limit)}."]})
     upload.seek(0)
     now = timezone.now()
     attachment = Attachment(
@@ -797,8 +890,11 @@ def assign(
     which puts it on their task list."""
     access.require(actor, "assign", transaction)
     permission = Permission.objects.get(code="assigned")
+    people = list(assignees)
+    if not people:
+        raise ValidationError({"assignees": ["Choose at least one person."]})
     made = []
-    for person in assignees:
+    for person in people:
         if not person.user_group.is_staff_group:
             raise ValidationError({"assignees": [f"{person.name} is not on the staff."]})
         if Grant.objects.filter(
@@ -815,7 +911,71 @@ def assign(
                 channel=channel,
             )
         )
+    assigned = [g.individual for g in made if g.individual is not None]
+    if assigned:
+        names = ", ".join(p.name for p in assigned)
+        notify.notify(
+            recipients=assigned,
+            kind=notify.Kind.ASSIGNED,
+            transaction=transaction,
+            text=f"{transaction.number} assigned to you: {transaction.title}",
+        )
+        supervisors = [p.supervisor for p in assigned if p.supervisor is not None]
+        notify.notify(
+            recipients=supervisors,
+            kind=notify.Kind.TEAM_ASSIGNED,
+            transaction=transaction,
+            text=f"{transaction.number} dispatched to {names}: {transaction.title}",
+        )
     return made
+
+
+@db.atomic
+def forward(
+    *,
+    actor: User,
+    transaction: Transaction,
+    team: Organization,
+    note: str,
+    channel: str = Channel.WEB,
+) -> Transaction:
+    """Hand the transaction to another team's queue with a note saying why (seed 002:
+    forwarding to other departments). The new team gets Full access and is told."""
+    access.require(actor, "assign", transaction)
+    if team.kind != Organization.Kind.TEAM or not team.active:
+        raise ValidationError({"team": [f"{team.name} is not one of our teams."]})
+    if team.pk == transaction.team_id:
+        raise ValidationError({"team": [f"It is already with {team.name}."]})
+    if not note.strip():
+        raise ValidationError({"note": ["Say why it is being forwarded."]})
+    transaction = Transaction.objects.select_for_update().get(pk=transaction.pk)
+    before = transaction.team.name if transaction.team else None
+    transaction.team = team
+    transaction.save(update_fields=[*_touch(transaction, actor, timezone.now()), "team"])
+    Grant.objects.get_or_create(
+        transaction=transaction, organization=team, permission=Permission.objects.get(code="full")
+    )
+    add_note(
+        actor=actor,
+        transaction=transaction,
+        body=note,
+        visibility=Note.Visibility.INTERNAL,
+        channel=Channel.INTERNAL,
+    )
+    audit.record(
+        action="transaction.forwarded",
+        actor=actor,
+        channel=_audit_channel(channel),
+        subject=transaction,
+        data={"team": {"before": before, "after": team.name}},
+    )
+    notify.notify(
+        recipients=Individual.objects.filter(organization=team, active=True),
+        kind=notify.Kind.FORWARDED,
+        transaction=transaction,
+        text=f"{transaction.number} forwarded to {team.name}: {transaction.title}",
+    )
+    return transaction
 
 
 # --- relations --------------------------------------------------------------------------

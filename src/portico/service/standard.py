@@ -208,7 +208,8 @@ APPLICATIONS: list[
         False,
         SALES_FLOW,
         [("product", False), ("deal-value", False), ("close-date", False)],
-        [("requester_org", "linked"), ("team", "full")],
+        # The partner who registers it follows it; their organisation is only linked.
+        [("requester", "customer"), ("requester_org", "linked"), ("team", "full")],
     ),
     (
         "call-back",

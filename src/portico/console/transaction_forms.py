@@ -1,0 +1,176 @@
+"""Forms of the console's transaction page. They only parse what was typed; the rules
+(who may, what is valid) are the services' and `portico.access`'s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from portico.parties.models import Individual, Organization
+from portico.service.models import (
+    Channel,
+    Classification,
+    Note,
+    Permission,
+    Priority,
+    Relation,
+    Status,
+    Transaction,
+)
+
+NOTE_CHANNELS = [
+    (Channel.PHONE, "Phone call"),
+    (Channel.EMAIL, "E-mail"),
+    (Channel.FAX, "Fax"),
+    (Channel.MEETING, "Meeting"),
+    (Channel.CHAT, "Chat"),
+    (Channel.WALK_IN, "Walk-in"),
+    (Channel.INTERNAL, "Internal note"),
+]
+
+
+def staff_people() -> Any:
+    return Individual.objects.filter(active=True, user_group__portal="console").select_related(
+        "organization"
+    )
+
+
+class ProfileForm(forms.Form):
+    """The profile as drop-downs: one field per classification of the application."""
+
+    def __init__(
+        self, *args: Any, transaction: Transaction, current: dict[str, str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.transaction = transaction
+        if transaction.application.uses_priority:
+            # A new transaction has no priority yet: the service gives the least urgent
+            # one unless someone chooses.
+            self.fields["priority"] = forms.ModelChoiceField(
+                Priority.objects.all(),
+                required=False,
+                initial=transaction.priority_id,
+                empty_label=None if transaction.pk else "Not set",
+            )
+        for field in transaction.application.profile_fields.all():
+            c = field.classification
+            label = c.name
+            if c.kind == Classification.Kind.CHOICE:
+                choices = [("", "—")] + [(ch.code, ch.label) for ch in c.choices.all() if ch.active]
+                by_label = {ch.label: ch.code for ch in c.choices.all()}
+                self.fields[c.code] = forms.ChoiceField(
+                    label=label,
+                    choices=choices,
+                    required=False,
+                    initial=by_label.get(current.get(c.code, ""), ""),
+                )
+            elif c.kind == Classification.Kind.DATE:
+                self.fields[c.code] = forms.CharField(
+                    label=label,
+                    required=False,
+                    initial=current.get(c.code, ""),
+                    widget=forms.DateInput(attrs={"type": "date"}),
+                )
+            else:
+                self.fields[c.code] = forms.CharField(
+                    label=label,
+                    required=False,
+                    initial=current.get(c.code, ""),
+                )
+            self.fields[c.code].mandatory = field.mandatory  # type: ignore[attr-defined]
+
+    def profile_values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "priority"}
+
+
+class StatusForm(forms.Form):
+    status = forms.ModelChoiceField(Status.objects.none(), label="New status", empty_label=None)
+    resolution = forms.CharField(
+        label="Resolution (the customer reads this)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, transaction: Transaction, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every status of the application is offered; the service refuses a transition
+        # the flow forbids, with a message, the same for every channel.
+        self.fields["status"].queryset = Status.objects.filter(  # type: ignore[attr-defined]
+            application_id=transaction.application_id
+        ).exclude(pk=transaction.status_id)
+
+
+class NoteForm(forms.Form):
+    channel = forms.ChoiceField(choices=NOTE_CHANNELS, initial=Channel.PHONE)
+    direction = forms.ChoiceField(choices=Note.Direction.choices, initial=Note.Direction.INBOUND)
+    visibility = forms.ChoiceField(
+        choices=Note.Visibility.choices, initial=Note.Visibility.INTERNAL
+    )
+    contact = forms.ModelChoiceField(
+        Individual.objects.none(), required=False, label="With", empty_label="—"
+    )
+    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, transaction: Transaction, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = Individual.objects.filter(active=True)
+        if transaction.organization_id is not None:
+            people = people.filter(organization_id=transaction.organization_id)
+        elif transaction.requester_id is not None:
+            people = people.filter(pk=transaction.requester_id)
+        else:
+            people = people.none()
+        self.fields["contact"].queryset = people  # type: ignore[attr-defined]
+        self.fields["contact"].initial = transaction.requester_id
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="File")
+
+
+class RelateForm(forms.Form):
+    other = forms.CharField(label="Transaction number", max_length=24)
+    kind = forms.ChoiceField(label="Relation", choices=Relation.Kind.choices)
+
+
+class GrantForm(forms.Form):
+    individual = forms.EmailField(label="Individual's e-mail", required=False)
+    organization = forms.ModelChoiceField(
+        Organization.objects.filter(active=True),
+        required=False,
+        label="or organisation",
+        empty_label="—",
+    )
+    permission = forms.ModelChoiceField(Permission.objects.all(), empty_label=None)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email = data.get("individual")
+        if email:
+            person = Individual.objects.filter(email__iexact=email).first()
+            if person is None:
+                self.add_error("individual", "No individual has that e-mail address.")
+            data["individual"] = person
+        else:
+            data["individual"] = None
+        return data
+
+
+class AssignForm(forms.Form):
+    assignees = forms.ModelMultipleChoiceField(
+        Individual.objects.none(), label="Assign to", widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignees"].queryset = staff_people()  # type: ignore[attr-defined]
+
+
+class ForwardForm(forms.Form):
+    team = forms.ModelChoiceField(
+        Organization.objects.filter(kind=Organization.Kind.TEAM, active=True),
+        label="Forward to team",
+        empty_label=None,
+    )
+    note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,166 @@
+"""The console home (the CSR's day at a glance) and the notifications page.
+
+Home has four panels, each one query capped at ten rows, all starting from
+`access.visible_transactions`: my task list, my team's queue, what breaches soon, and
+what customers changed since I last looked (seed 003: the people working a transaction
+hear at once when the customer adds something)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models.fields import CharField, DateTimeField
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portico import access
+from portico.console.models import ConsoleVisit
+from portico.notify import services as notify
+from portico.notify.models import Notification
+from portico.pages import done
+from portico.service import selectors
+from portico.service.models import Grant, Transaction
+
+PANEL_SIZE = 10
+# "Breaching soon": already late, or late within this long if nobody acts.
+BREACH_HORIZON = datetime.timedelta(hours=2)
+# With no earlier visit to compare with, "since I last looked" means the last day.
+FIRST_VISIT_WINDOW = datetime.timedelta(days=1)
+NOTIFICATIONS_SHOWN = 50
+
+
+@access.zone_required(access.CONSOLE)
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    user = request.user
+    individual = access.individual_of(user)
+    visible = access.visible_transactions(user).select_related(*selectors.LIST_RELATED)
+
+    tasks = list(selectors.task_list(user)[:PANEL_SIZE])
+
+    team_queue: list[Transaction] = []
+    if individual is not None and individual.organization_id is not None:
+        team_queue = list(
+            visible.filter(team_id=individual.organization_id, resolved_at__isnull=True)
+            .prefetch_related(_assignments())
+            .order_by(F("due_at").asc(nulls_last=True), "id")[:PANEL_SIZE]
+        )
+
+    # Late by the horizon = late now or within it: the breach selector asked about a
+    # moment two hours on answers both at once, through its two partial indexes.
+    breaching = list(
+        selectors.breached(user, now=now + BREACH_HORIZON)
+        .annotate(
+            breach_target=Case(
+                When(_response_running(now + BREACH_HORIZON), then=Value("Response")),
+                default=Value("Resolution"),
+                output_field=CharField(),
+            ),
+            breach_at=Case(
+                When(_response_running(now + BREACH_HORIZON), then=F("response_due_at")),
+                default=F("resolution_due_at"),
+                output_field=DateTimeField(),
+            ),
+        )
+        .order_by("breach_at", "id")[:PANEL_SIZE]
+    )
+
+    previous_visit: datetime.datetime | None = None
+    if individual is not None:
+        previous_visit = ConsoleVisit.objects.record(individual=individual, at=now)
+    since = previous_visit or now - FIRST_VISIT_WINDOW
+    customer_updates = list(
+        visible.filter(customer_updated_at__gt=since, customer_updated_at__lte=now).order_by(
+            "-customer_updated_at", "-id"
+        )[:PANEL_SIZE]
+    )
+
+    context: dict[str, Any] = {
+        "individual": individual,
+        "now": now,
+        "tasks": tasks,
+        "team_queue": team_queue,
+        "team": individual.organization if individual is not None else None,
+        "breaching": breaching,
+        "customer_updates": customer_updates,
+        "since": since,
+        "first_visit": previous_visit is None,
+        "panel_size": PANEL_SIZE,
+        "my_tasks_url": (
+            f"{reverse('console:transactions')}?assignee={individual.pk}" if individual else ""
+        ),
+        "team_url": (
+            f"{reverse('console:transactions')}?team={individual.organization_id}"
+            if individual is not None and individual.organization_id is not None
+            else ""
+        ),
+        "overdue_url": f"{reverse('console:transactions')}?due=overdue",
+    }
+    return render(request, "console/home.html", context)
+
+
+def _response_running(moment: datetime.datetime) -> Q:
+    # The same "late to respond" test as selectors.breached, asked of a moment.
+    return Q(first_response_at__isnull=True, sla_paused_at__isnull=True, response_due_at__lt=moment)
+
+
+def _assignments() -> Prefetch[Any]:
+    """Who is on each row, in one extra query for the whole panel."""
+    return Prefetch(
+        "grants",
+        queryset=Grant.objects.filter(
+            individual__isnull=False, permission__on_task_list=True
+        ).select_related("individual"),
+        to_attr="assignments",
+    )
+
+
+@access.zone_required(access.CONSOLE)
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The person's notifications, newest first; POST marks one or all of them read."""
+    individual = access.individual_of(request.user)
+    if request.method == "POST":
+        if individual is not None:
+            raw = request.POST.get("notification")
+            if raw is None:
+                count = notify.mark_read(individual=individual)
+                messages.success(
+                    request,
+                    f"Marked {count} notification{'s' if count != 1 else ''} as read."
+                    if count
+                    else "Nothing was unread.",
+                )
+            elif raw.isdigit():
+                notify.mark_read(individual=individual, ids=[int(raw)])
+            else:
+                messages.error(request, "That notification could not be found.")
+        return done(request, reverse("console:notifications"))
+
+    rows: list[Notification] = []
+    if individual is not None:
+        # A notice whose transaction the person may no longer see is left out: its text
+        # names the transaction.
+        visible = access.visible_transactions(request.user).filter(pk=OuterRef("transaction_id"))
+        rows = list(
+            Notification.objects.filter(recipient=individual)
+            .filter(Exists(visible))
+            .select_related("transaction")
+            .order_by("-created_at", "-id")[:NOTIFICATIONS_SHOWN]
+        )
+    return render(
+        request,
+        "console/notifications.html",
+        {
+            "notifications": rows,
+            "unread_shown": sum(1 for n in rows if n.read_at is None),
+            "limit": NOTIFICATIONS_SHOWN,
+        },
+    )

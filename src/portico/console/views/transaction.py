@@ -1,0 +1,224 @@
+"""One transaction in the console: the profile, the notes timeline, files, relations,
+grants and history on one page, and a POST endpoint per change. Each endpoint parses a
+form, calls one service, and on refusal shows the page again with the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from portico import access, pages
+from portico.audit import display
+from portico.console import transaction_forms as f
+from portico.service import content, selectors, services
+from portico.service.models import Choice, Grant, ProfileField, Transaction
+
+
+def _load(request: HttpRequest, number: str) -> Transaction:
+    transaction = access.transaction_for(request.user, number)
+    # One query for the application's profile with its choices, whatever its size.
+    profile_fields = ProfileField.objects.select_related("classification").prefetch_related(
+        Prefetch("classification__choices", queryset=Choice.objects.order_by("position"))
+    )
+    transaction.application = (
+        type(transaction.application)
+        .objects.prefetch_related(Prefetch("profile_fields", queryset=profile_fields))
+        .get(pk=transaction.application_id)
+    )
+    return transaction
+
+
+def _page(
+    request: HttpRequest,
+    transaction: Transaction,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    caps = access.allowed_actions(user, transaction)
+    current = services.profile_of(transaction)
+    forms_ = {
+        "profile": f.ProfileForm(transaction=transaction, current=current),
+        "status": f.StatusForm(transaction=transaction),
+        "note": f.NoteForm(transaction=transaction),
+        "upload": f.UploadForm(),
+        "relate": f.RelateForm(),
+        "grant": f.GrantForm(),
+        "assign": f.AssignForm(),
+        "forward": f.ForwardForm(),
+    }
+    forms_.update(bound or {})
+    notes = [
+        (note, content.render_markdown(note.body))
+        for note in selectors.notes_for(user, transaction)
+    ]
+    grants = (
+        Grant.objects.filter(transaction=transaction)
+        .select_related("individual", "organization", "permission")
+        .order_by("permission__name", "id")
+    )
+    context: dict[str, Any] = {
+        "t": transaction,
+        "caps": caps,
+        "profile": [
+            (field.classification.name, current.get(field.classification.code, ""))
+            for field in transaction.application.profile_fields.all()
+        ],
+        "notes": notes,
+        "attachments": selectors.attachments_for(user, transaction),
+        "relations": selectors.relations_of(user, transaction),
+        "grants": grants,
+        "history": [
+            (event, display.title(event), display.describe(event))
+            for event in selectors.history_of(user, transaction)[:50]
+        ],
+        "forms": forms_,
+        "description": content.render_markdown(transaction.description),
+    }
+    return render(request, "console/transaction.html", context, status=status)
+
+
+@access.zone_required(access.CONSOLE)
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    return _page(request, _load(request, number))
+
+
+def _post(
+    form_key: str,
+    make_form: Callable[[HttpRequest, Transaction], forms.Form],
+    act: Callable[[HttpRequest, Transaction, forms.Form], object],
+) -> Callable[..., HttpResponse]:
+    """A POST endpoint: bind the form, call the service, go back to the page (or show
+    it again with the errors and a 400, having changed nothing)."""
+
+    @access.zone_required(access.CONSOLE)
+    @require_POST
+    def endpoint(request: HttpRequest, /, number: str) -> HttpResponse:
+        transaction = _load(request, number)
+        form = make_form(request, transaction)
+        if form.is_valid():
+            try:
+                act(request, transaction, form)
+            except ValidationError as error:
+                pages.add_service_errors(form, error)
+            else:
+                return pages.done(request, reverse("console:transaction", args=[number]))
+        return _page(request, transaction, {form_key: form}, status=400)
+
+    return endpoint
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+profile = _post(
+    "profile",
+    lambda r, t: f.ProfileForm(r.POST, transaction=t, current=services.profile_of(t)),
+    lambda r, t, form: services.update_profile(
+        actor=_user(r),
+        transaction=t,
+        values=form.profile_values(),  # type: ignore[attr-defined]
+        priority=form.cleaned_data.get("priority"),
+    ),
+)
+status = _post(
+    "status",
+    lambda r, t: f.StatusForm(r.POST, transaction=t),
+    lambda r, t, form: services.change_status(
+        actor=_user(r),
+        transaction=t,
+        status=form.cleaned_data["status"],
+        resolution=form.cleaned_data["resolution"],
+    ),
+)
+add_note = _post(
+    "note",
+    lambda r, t: f.NoteForm(r.POST, transaction=t),
+    lambda r, t, form: services.add_note(
+        actor=_user(r),
+        transaction=t,
+        body=form.cleaned_data["body"],
+        visibility=form.cleaned_data["visibility"],
+        channel=form.cleaned_data["channel"],
+        direction=form.cleaned_data["direction"],
+        contact=form.cleaned_data["contact"],
+    ),
+)
+upload = _post(
+    "upload",
+    lambda r, t: f.UploadForm(r.POST, r.FILES),
+    lambda r, t, form: services.add_attachment(
+        actor=_user(r),
+        transaction=t,
+        upload=form.cleaned_data["file"],
+        name=form.cleaned_data["file"].name,
+    ),
+)
+
+
+def _relate(request: HttpRequest, transaction: Transaction, form: forms.Form) -> object:
+    try:
+        other = access.transaction_for(request.user, form.cleaned_data["other"].strip())
+    except Exception:  # 404 for a number the person cannot see: say the same as missing
+        raise ValidationError({"other": ["No such transaction."]}) from None
+    return services.relate(
+        actor=_user(request), transaction=transaction, other=other, kind=form.cleaned_data["kind"]
+    )
+
+
+relate = _post("relate", lambda r, t: f.RelateForm(r.POST), _relate)
+add_grant = _post(
+    "grant",
+    lambda r, t: f.GrantForm(r.POST),
+    lambda r, t, form: services.grant(
+        actor=_user(r),
+        transaction=t,
+        permission=form.cleaned_data["permission"],
+        individual=form.cleaned_data["individual"],
+        organization=form.cleaned_data["organization"],
+    ),
+)
+assign = _post(
+    "assign",
+    lambda r, t: f.AssignForm(r.POST),
+    lambda r, t, form: services.assign(
+        actor=_user(r), transaction=t, assignees=form.cleaned_data["assignees"]
+    ),
+)
+forward = _post(
+    "forward",
+    lambda r, t: f.ForwardForm(r.POST),
+    lambda r, t, form: services.forward(
+        actor=_user(r),
+        transaction=t,
+        team=form.cleaned_data["team"],
+        note=form.cleaned_data["note"],
+    ),
+)
+
+
+@access.zone_required(access.CONSOLE)
+@require_POST
+def remove_grant(request: HttpRequest, number: str, grant_id: int) -> HttpResponse:
+    transaction = _load(request, number)
+    row = get_object_or_404(Grant, pk=grant_id, transaction=transaction)
+    services.revoke(actor=request.user, grant_row=row)  # type: ignore[arg-type]
+    return pages.done(request, reverse("console:transaction", args=[number]))
+
+
+@access.zone_required(access.CONSOLE)
+@require_POST
+def delete_file(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
+    transaction = _load(request, number)
+    attachment = selectors.attachment_for(request.user, transaction, attachment_id)
+    services.delete_attachment(actor=request.user, attachment=attachment)  # type: ignore[arg-type]
+    return pages.done(request, reverse("console:transaction", args=[number]))

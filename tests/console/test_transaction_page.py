@@ -1,0 +1,308 @@
+"""The console's transaction page: everything about one transaction, and a form per
+change that goes through the services."""
+
+from collections.abc import Callable
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from portico.audit.models import Event
+from portico.notify.models import Notification
+from portico.parties.models import Individual, Organization, User
+from portico.service import services
+from portico.service.models import Application, Grant, Note, Priority, Status, Transaction
+from tests.conftest import Persona
+
+
+@pytest.fixture
+def issue(personas: dict[str, Persona]) -> Transaction:
+    customer = User.objects.get(email=personas["customer"].email)
+    return services.create_transaction(
+        actor=customer,
+        application=Application.objects.get(code="service-issue"),
+        title="Pump alarm E42 on line 3",
+        description="It **stopped** at 02:10.",
+        profile={"issue-type": "fault", "product": "clearflow-dosing-pump"},
+    )
+
+
+def test_page_shows_the_transaction(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    page = client_for("csr").get(f"/console/transactions/{issue.number}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert issue.number in html
+    assert "<strong>stopped</strong>" in html  # Markdown rendered, sanitised
+    assert "ClearFlow dosing pump" in html
+    assert "Update worknotes" in html
+    assert "Harbour Foods plc" in html
+
+
+def test_customer_cannot_open_the_console_page(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    assert client_for("customer").get(f"/console/transactions/{issue.number}/").status_code == 403
+
+
+def test_unknown_number_is_404(client_for: Callable[[str], Client], demo_data: None) -> None:
+    assert client_for("csr").get("/console/transactions/SI-999999/").status_code == 404
+
+
+def test_notes_of_every_kind(client_for: Callable[[str], Client], issue: Transaction) -> None:
+    csr = client_for("csr")
+    ewan = Individual.objects.get(first_name="Ewan")
+    url = f"/console/transactions/{issue.number}/notes/"
+    response = csr.post(
+        url,
+        {
+            "channel": "phone",
+            "direction": "out",
+            "visibility": "shared",
+            "contact": ewan.pk,
+            "body": "Called Ewan; reset did not help.",
+        },
+    )
+    assert response.status_code == 302
+    csr.post(
+        url,
+        {
+            "channel": "internal",
+            "direction": "none",
+            "visibility": "internal",
+            "body": "Sensor batch recall?",
+        },
+    )
+    notes = list(Note.objects.filter(transaction=issue).order_by("id"))
+    assert [(n.channel, n.direction, n.visibility) for n in notes] == [
+        ("phone", "out", "shared"),
+        ("internal", "none", "internal"),
+    ]
+    assert notes[0].contact == ewan
+    issue.refresh_from_db()
+    assert issue.first_response_at == notes[0].created_at
+    html = csr.get(f"/console/transactions/{issue.number}/").content.decode()
+    assert "Internal" in html
+    assert "Sensor batch recall?" in html
+
+
+def test_an_empty_note_is_refused_and_nothing_changes(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    csr = client_for("csr")
+    before = Event.objects.count()
+    response = csr.post(
+        f"/console/transactions/{issue.number}/notes/",
+        {"channel": "phone", "direction": "in", "visibility": "shared", "body": "   "},
+    )
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert Note.objects.filter(transaction=issue).count() == 0
+    assert Event.objects.count() == before
+
+
+def test_profile_priority_and_status(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    csr = client_for("csr")
+    p1 = Priority.objects.get(code="P1")
+    response = csr.post(
+        f"/console/transactions/{issue.number}/profile/",
+        {
+            "priority": p1.pk,
+            "issue-type": "fault",
+            "product": "clearflow-dosing-pump",
+            "area": "north-east",
+        },
+    )
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.priority == p1
+    assert services.profile_of(issue)["area"] == "North East"
+    closed = Status.objects.get(application=issue.application, code="closed")
+    resolved = Status.objects.get(application=issue.application, code="resolved")
+    refused = csr.post(
+        f"/console/transactions/{issue.number}/status/", {"status": resolved.pk, "resolution": ""}
+    )
+    assert refused.status_code == 400
+    assert "Say how it was resolved." in refused.content.decode()
+    ok = csr.post(
+        f"/console/transactions/{issue.number}/status/",
+        {"status": resolved.pk, "resolution": "Replaced the flow sensor."},
+    )
+    assert ok.status_code == 302
+    back = csr.post(f"/console/transactions/{issue.number}/status/", {"status": closed.pk})
+    assert back.status_code == 302
+    issue.refresh_from_db()
+    assert issue.status == closed
+    assert issue.resolution == "Replaced the flow sensor."
+
+
+def test_bad_profile_value_is_refused(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    response = client_for("csr").post(
+        f"/console/transactions/{issue.number}/profile/",
+        {
+            "issue-type": "fault",
+            "product": "",
+            "units": "many",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Product is required." in html
+    assert "Units affected must be a number." in html
+    assert services.profile_of(issue)["product"] == "ClearFlow dosing pump"
+
+
+def test_dispatch_to_two_technicians_notifies_them_and_their_supervisor(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    tom, aisha, morag = (Individual.objects.get(first_name=n) for n in ("Tom", "Aisha", "Morag"))
+    response = client_for("csr").post(
+        f"/console/transactions/{issue.number}/assign/", {"assignees": [tom.pk, aisha.pk]}
+    )
+    assert response.status_code == 302
+    assert set(
+        Grant.objects.filter(transaction=issue, permission__code="assigned").values_list(
+            "individual__first_name", flat=True
+        )
+    ) == {"Tom", "Aisha"}
+    assert set(
+        Notification.objects.filter(transaction=issue).values_list("recipient__first_name", "kind")
+    ) == {
+        ("Tom", "assigned"),
+        ("Aisha", "assigned"),
+        ("Morag", "team_assigned"),
+    }
+    # One notice for the dispatch, not one per person dispatched.
+    assert morag.notifications.filter(transaction=issue).count() == 1
+
+
+def test_forward_to_another_team_with_a_note(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    field = Organization.objects.get(name="Field Service")
+    response = client_for("csr").post(
+        f"/console/transactions/{issue.number}/forward/",
+        {"team": field.pk, "note": "Needs a site visit."},
+    )
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.team == field
+    assert Note.objects.get(transaction=issue).body == "Needs a site visit."
+    assert set(
+        Notification.objects.filter(transaction=issue, kind="forwarded").values_list(
+            "recipient__first_name", flat=True
+        )
+    ) == {"Tom", "Aisha"}
+
+
+def test_grants_editor(client_for: Callable[[str], Client], issue: Transaction) -> None:
+    csr = client_for("csr")
+    kirsty = Individual.objects.get(first_name="Kirsty")
+    response = csr.post(
+        f"/console/transactions/{issue.number}/grants/",
+        {"individual": kirsty.email, "permission": 2},
+    )
+    assert response.status_code in {302, 400}
+    from portico.service.models import Permission
+
+    worknotes = Permission.objects.get(code="worknotes")
+    csr.post(
+        f"/console/transactions/{issue.number}/grants/",
+        {"individual": kirsty.email.upper(), "permission": worknotes.pk},
+    )
+    row = Grant.objects.get(transaction=issue, individual=kirsty, permission=worknotes)
+    unknown = csr.post(
+        f"/console/transactions/{issue.number}/grants/",
+        {"individual": "nobody@nowhere.example", "permission": worknotes.pk},
+    )
+    assert unknown.status_code == 400
+    assert "No individual has that e-mail address." in unknown.content.decode()
+    removed = csr.post(f"/console/transactions/{issue.number}/grants/{row.pk}/delete/")
+    assert removed.status_code == 302
+    assert not Grant.objects.filter(pk=row.pk).exists()
+
+
+def test_relate_by_number_shows_from_both_ends(
+    client_for: Callable[[str], Client], issue: Transaction, personas: dict[str, Persona]
+) -> None:
+    other = services.create_transaction(
+        actor=User.objects.get(email=personas["csr"].email),
+        application=Application.objects.get(code="complaint"),
+        title="Downtime complaint",
+        requester=Individual.objects.get(first_name="Ewan"),
+        profile={"category": "service"},
+    )
+    csr = client_for("csr")
+    csr.post(
+        f"/console/transactions/{issue.number}/relations/",
+        {"other": other.number, "kind": "caused_by"},
+    )
+    assert "Caused by" in csr.get(f"/console/transactions/{issue.number}/").content.decode()
+    assert "Causes" in csr.get(f"/console/transactions/{other.number}/").content.decode()
+    self_link = csr.post(
+        f"/console/transactions/{issue.number}/relations/",
+        {"other": issue.number, "kind": "related"},
+    )
+    assert "cannot be related to itself" in self_link.content.decode()
+
+
+def test_upload_and_delete_a_file(client_for: Callable[[str], Client], issue: Transaction) -> None:
+    csr = client_for("csr")
+    csr.post(
+        f"/console/transactions/{issue.number}/files/",
+        {"file": SimpleUploadedFile("alarm log.txt", b"E42 02:10\n")},
+    )
+    attachment = issue.attachments.get()
+    download = csr.get(f"/transactions/{issue.number}/files/{attachment.pk}/")
+    assert download.status_code == 200
+    assert download.getvalue() == b"E42 02:10\n"
+    csr.post(f"/console/transactions/{issue.number}/files/{attachment.pk}/delete/")
+    assert csr.get(f"/transactions/{issue.number}/files/{attachment.pk}/").status_code == 404
+
+
+def test_a_read_only_administrator_sees_no_forms(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    from portico.service.models import Permission
+
+    graham = Individual.objects.get(first_name="Graham")
+    Grant.objects.create(
+        transaction=issue, individual=graham, permission=Permission.objects.get(code="read")
+    )
+    admin = client_for("administrator")
+    html = admin.get(f"/console/transactions/{issue.number}/").content.decode()
+    assert "Save profile" not in html
+    assert "Add note" not in html
+    assert "Assign" not in html
+    refused = admin.post(
+        f"/console/transactions/{issue.number}/notes/",
+        {"channel": "phone", "direction": "in", "visibility": "shared", "body": "Sneaky"},
+    )
+    assert refused.status_code == 403
+    assert not Note.objects.filter(transaction=issue).exists()
+
+
+def test_query_count_does_not_grow_with_notes(
+    client_for: Callable[[str], Client], issue: Transaction, personas: dict[str, Persona]
+) -> None:
+    csr_user = User.objects.get(email=personas["csr"].email)
+    csr = client_for("csr")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert csr.get(f"/console/transactions/{issue.number}/").status_code == 200
+        return len(queries)
+
+    for i in range(3):
+        services.add_note(actor=csr_user, transaction=issue, body=f"Note {i}", visibility="shared")
+    few = count()
+    for i in range(30):
+        services.add_note(actor=csr_user, transaction=issue, body=f"More {i}", visibility="shared")
+    assert count() == few
