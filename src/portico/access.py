@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
 
-    from portico.parties.models import Individual, User
+    from portico.parties.models import Individual, Organization, User
     from portico.service.models import Application, ApplicationRight, Transaction
 
     Person = User | AbstractBaseUser | AnonymousUser
@@ -87,6 +87,14 @@ def is_staff(user: Person | None) -> bool:
     """Staff are the members of groups whose home is the service console."""
     individual = individual_of(user)
     return individual is not None and individual.user_group.is_staff_group
+
+
+def staff_individuals(*, active_only: bool = True) -> QuerySet[Individual]:
+    """The staff as a query: members of groups whose home is the console."""
+    from portico.parties.models import Individual, Portal
+
+    people = Individual.objects.filter(user_group__portal=Portal.CONSOLE)
+    return people.filter(active=True) if active_only else people
 
 
 def may_log_in(user: Person | None) -> bool:
@@ -336,6 +344,38 @@ def visible_transactions(user: Person | None) -> QuerySet[Transaction]:
     if default_view:
         visible |= by_default
     return Transaction.objects.filter(visible, application_id__in=list(rights))
+
+
+# --- parties ---------------------------------------------------------------------------
+
+
+def visible_organizations(user: Person | None) -> QuerySet[Organization]:
+    """Staff see every organisation; anyone else only their own."""
+    from portico.parties.models import Organization
+
+    if is_staff(user):
+        return Organization.objects.all()
+    individual = individual_of(user)
+    if individual is None or individual.organization_id is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(pk=individual.organization_id)
+
+
+def visible_individuals(user: Person | None) -> QuerySet[Individual]:
+    """Staff see everyone; anyone else themself and the active people of their own
+    organisation."""
+    from portico.parties.models import Individual
+
+    if is_staff(user):
+        return Individual.objects.all()
+    individual = individual_of(user)
+    if individual is None:
+        return Individual.objects.none()
+    if individual.organization_id is None:
+        return Individual.objects.filter(pk=individual.pk)
+    return Individual.objects.filter(
+        Q(organization_id=individual.organization_id, active=True) | Q(pk=individual.pk)
+    )
 
 
 def transaction_for(user: Person | None, number: str) -> Transaction:

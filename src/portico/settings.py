@@ -300,7 +300,6 @@ REST_FRAMEWORK: dict[str, object] = {
     "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "portico.api.exceptions.handle",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

@@ -42,8 +42,11 @@ def test_console_pages(
 def test_portal_homes(
     demo_data: None, personas: dict[str, Persona], new_page: Callable[..., Page]
 ) -> None:
-    for key, home in (("customer", "/portal/"), ("partner", "/partners/"),
-                      ("employee", "/employees/")):
+    for key, home in (
+        ("customer", "/portal/"),
+        ("partner", "/partners/"),
+        ("employee", "/employees/"),
+    ):
         page = new_page(bypass_csp=True)
         log_in(page, personas[key].email, PASSWORD)
         page.goto(home)

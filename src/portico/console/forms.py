@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from portico import access
 from portico.console.models import SavedView
-from portico.parties.models import Individual, Organization, Portal
+from portico.parties.models import Individual, Organization
 from portico.service.models import (
     Application,
     Choice,
@@ -148,7 +148,7 @@ class TransactionFilterForm(forms.Form):
         # Staff are the members of console groups (UserGroup.is_staff_group); only they
         # can be assigned for action (services.assign). People who left stay choosable:
         # their old assignments are still worth finding.
-        assignee.queryset = Individual.objects.filter(user_group__portal=Portal.CONSOLE).only(
+        assignee.queryset = access.staff_individuals(active_only=False).only(
             "pk", "first_name", "last_name"
         )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from portico import access
 from portico.parties.models import Individual, Organization
 from portico.service.models import (
     Channel,
@@ -31,9 +32,7 @@ NOTE_CHANNELS = [
 
 
 def staff_people() -> Any:
-    return Individual.objects.filter(active=True, user_group__portal="console").select_related(
-        "organization"
-    )
+    return access.staff_individuals().select_related("organization")
 
 
 class ProfileForm(forms.Form):

@@ -8,13 +8,12 @@ from django.views.decorators.http import require_GET
 
 from portico import access
 from portico.service import content, selectors
+from portico.service.models import Attachment
 
 
-@require_GET
-@login_required
-def download_attachment(request: HttpRequest, number: str, attachment_id: int) -> FileResponse:
-    transaction = access.transaction_for(request.user, number)
-    attachment = selectors.attachment_for(request.user, transaction, attachment_id)
+def serve_attachment(attachment: Attachment) -> FileResponse:
+    """The file's bytes with the headers that keep a browser from running or guessing
+    at it. Pages and the API both answer downloads through this."""
     response = FileResponse(
         attachment.file.open("rb"), content_type=_served_type(attachment.content_type)
     )
@@ -26,6 +25,13 @@ def download_attachment(request: HttpRequest, number: str, attachment_id: int) -
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@login_required
+def download_attachment(request: HttpRequest, number: str, attachment_id: int) -> FileResponse:
+    transaction = access.transaction_for(request.user, number)
+    return serve_attachment(selectors.attachment_for(request.user, transaction, attachment_id))
 
 
 def _served_type(content_type: str) -> str:

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('parties', '0003_individual_supervisor'),
-        ('service', '0002_standard_setup'),
+        ("parties", "0003_individual_supervisor"),
+        ("service", "0002_standard_setup"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='transaction',
-            index=models.Index(condition=models.Q(('customer_updated_at__isnull', False)), fields=['customer_updated_at'], name='transaction_customer_updated'),
+            model_name="transaction",
+            index=models.Index(
+                condition=models.Q(("customer_updated_at__isnull", False)),
+                fields=["customer_updated_at"],
+                name="transaction_customer_updated",
+            ),
         ),
     ]

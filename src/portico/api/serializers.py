@@ -1,0 +1,524 @@
+"""What goes over the wire. Input serializers only parse (types, lengths, lookups by
+code or id within what the person may see); the rules are the services'. Output
+serializers show what the portal or console page shows, nothing more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from portico import access
+from portico.api.models import ApiToken
+from portico.parties.models import Individual, Organization
+from portico.service.models import (
+    Application,
+    Attachment,
+    Channel,
+    Choice,
+    Classification,
+    Grant,
+    Note,
+    Permission,
+    Priority,
+    ProfileField,
+    Relation,
+    Status,
+    Transaction,
+)
+
+# --- small references -------------------------------------------------------------------
+
+
+class PartyRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CodeNameSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class StatusRefSerializer(serializers.Serializer[Status]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    category = serializers.ChoiceField(choices=Status.Category.choices)
+
+
+def _user(serializer: serializers.BaseSerializer[Any]) -> Any:
+    """The person asking; None where there is no request (the schema generator)."""
+    request = serializer.context.get("request")
+    return request.user if request is not None else None
+
+
+# --- parties ----------------------------------------------------------------------------
+
+
+# E-mail and web addresses are optional: "" where none is known, so not "format: email".
+_OPTIONAL_ADDRESS = "An address, or empty when none is known."
+
+
+class OrganizationSerializer(serializers.ModelSerializer[Organization]):
+    email = serializers.CharField(read_only=True, help_text=_OPTIONAL_ADDRESS)
+    website = serializers.CharField(read_only=True, help_text=_OPTIONAL_ADDRESS)
+
+    class Meta:
+        model = Organization
+        fields = (
+            "id",
+            "name",
+            "kind",
+            "account_number",
+            "territory",
+            "area",
+            "address",
+            "city",
+            "postcode",
+            "country",
+            "phone",
+            "email",
+            "website",
+            "active",
+        )
+        read_only_fields = fields
+
+
+class IndividualSerializer(serializers.ModelSerializer[Individual]):
+    name = serializers.CharField(read_only=True)
+    email = serializers.CharField(read_only=True, help_text=_OPTIONAL_ADDRESS)
+
+    class Meta:
+        model = Individual
+        fields = (
+            "id",
+            "name",
+            "first_name",
+            "last_name",
+            "job_title",
+            "email",
+            "phone",
+            "mobile",
+            "organization",
+            "active",
+        )
+        read_only_fields = fields
+
+
+# --- set-up: applications, classifications, priorities, permissions ----------------------
+
+
+class StatusSerializer(serializers.ModelSerializer[Status]):
+    next = serializers.SerializerMethodField(help_text="The codes it may move to.")
+
+    class Meta:
+        model = Status
+        fields = ("code", "name", "category", "initial", "next")
+        read_only_fields = fields
+
+    def get_next(self, status: Status) -> list[str]:
+        return [s.code for s in status.next_statuses.all()]
+
+
+class ProfileFieldSerializer(serializers.ModelSerializer[ProfileField]):
+    classification = serializers.CharField(source="classification.code")
+    name = serializers.CharField(source="classification.name")
+    kind = serializers.ChoiceField(
+        source="classification.kind", choices=Classification.Kind.choices
+    )
+
+    class Meta:
+        model = ProfileField
+        fields = ("classification", "name", "kind", "mandatory")
+        read_only_fields = fields
+
+
+class ApplicationSerializer(serializers.ModelSerializer[Application]):
+    may_create = serializers.SerializerMethodField()
+    statuses = StatusSerializer(many=True, read_only=True)
+    profile = ProfileFieldSerializer(source="profile_fields", many=True, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = (
+            "code",
+            "name",
+            "prefix",
+            "description",
+            "uses_priority",
+            "may_create",
+            "statuses",
+            "profile",
+        )
+        read_only_fields = fields
+
+    def get_may_create(self, application: Application) -> bool:
+        return access.may_create(_user(self), application)
+
+
+class ChoiceSerializer(serializers.ModelSerializer[Choice]):
+    class Meta:
+        model = Choice
+        fields = ("code", "label", "active")
+        read_only_fields = fields
+
+
+class ClassificationSerializer(serializers.ModelSerializer[Classification]):
+    choices = ChoiceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Classification
+        fields = ("code", "name", "kind", "help_text", "choices")
+        read_only_fields = fields
+
+
+class PrioritySerializer(serializers.ModelSerializer[Priority]):
+    class Meta:
+        model = Priority
+        fields = ("code", "name", "response_minutes", "resolution_minutes")
+        read_only_fields = fields
+
+
+class PermissionSerializer(serializers.ModelSerializer[Permission]):
+    capabilities = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Permission
+        fields = ("code", "name", "description", "capabilities")
+        read_only_fields = fields
+
+    def get_capabilities(self, permission: Permission) -> list[str]:
+        return sorted(permission.capabilities)
+
+
+# --- transactions -----------------------------------------------------------------------
+
+
+class TransactionSerializer(serializers.ModelSerializer[Transaction]):
+    """A row of a list: what the portal's and console's lists show."""
+
+    application = CodeNameSerializer(read_only=True)
+    status = StatusRefSerializer(read_only=True)
+    priority = CodeNameSerializer(read_only=True, allow_null=True)
+    organization = PartyRefSerializer(read_only=True, allow_null=True)
+    requester = PartyRefSerializer(read_only=True, allow_null=True)
+    # The team by name only, as the portal shows it ("Handled by").
+    team = serializers.CharField(source="team.name", read_only=True, allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Transaction
+        fields: tuple[str, ...] = (
+            "number",
+            "url",
+            "application",
+            "title",
+            "status",
+            "priority",
+            "organization",
+            "requester",
+            "team",
+            "channel",
+            "created_at",
+            "updated_at",
+            "due_at",
+            "response_due_at",
+            "resolution_due_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+        )
+        read_only_fields: tuple[str, ...] = fields
+
+    def get_url(self, transaction: Transaction) -> str:
+        return reverse("api:transaction", args=[transaction.number])
+
+
+class TransactionDetailSerializer(TransactionSerializer):
+    """One transaction: the row, with its description, resolution, profile and what the
+    person may do with it."""
+
+    profile = serializers.SerializerMethodField(help_text="Values shown, by classification code.")
+    actions = serializers.SerializerMethodField(
+        help_text="What the person asking may do with it (portico.access actions)."
+    )
+
+    class Meta(TransactionSerializer.Meta):
+        fields = (
+            *TransactionSerializer.Meta.fields,
+            "description",
+            "resolution",
+            "profile",
+            "actions",
+        )
+        read_only_fields = fields
+
+    def get_profile(self, transaction: Transaction) -> dict[str, str]:
+        from portico.service.services import profile_of
+
+        return profile_of(transaction)
+
+    def get_actions(self, transaction: Transaction) -> list[str]:
+        return sorted(access.allowed_actions(_user(self), transaction))
+
+
+class ProfileValuesField(serializers.DictField):
+    """Profile values by classification code: a choice's code, a number, a date
+    (YYYY-MM-DD) or text; null or "" clears an optional one."""
+
+    child = serializers.CharField(allow_blank=True, allow_null=True, max_length=200)
+
+
+class TransactionCreateSerializer(serializers.Serializer[Any]):
+    application = serializers.SlugRelatedField(
+        slug_field="code", queryset=Application.objects.none(), help_text="Its code."
+    )
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=50_000
+    )
+    priority = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Priority.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Its code; the least urgent unless given.",
+    )
+    profile = ProfileValuesField(required=False, default=dict)
+    requester = serializers.PrimaryKeyRelatedField(
+        queryset=Individual.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="Staff only: who it is for (others log their own).",
+    )
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="Staff only: which organisation it refers to.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        fields: Any = self.fields
+        fields["application"].queryset = Application.objects.filter(
+            pk__in=list(access.application_rights(user))
+        )
+        fields["requester"].queryset = access.visible_individuals(user)
+        fields["organization"].queryset = access.visible_organizations(user)
+
+
+class TransactionUpdateSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(required=False, max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
+    priority = serializers.SlugRelatedField(
+        slug_field="code", queryset=Priority.objects.all(), required=False
+    )
+    profile = ProfileValuesField(required=False)
+
+
+class StatusChangeSerializer(serializers.Serializer[Any]):
+    status = serializers.SlugField(max_length=40, help_text="The new status's code.")
+    resolution = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=50_000,
+        help_text="How it was resolved (the customer reads this); needed to resolve.",
+    )
+
+
+class AssignSerializer(serializers.Serializer[Any]):
+    assignees = serializers.PrimaryKeyRelatedField(
+        queryset=Individual.objects.all(), many=True, help_text="Ids of members of staff."
+    )
+
+
+# --- notes ------------------------------------------------------------------------------
+
+
+class NoteSerializer(serializers.ModelSerializer[Note]):
+    author = PartyRefSerializer(read_only=True, allow_null=True)
+    from_staff = serializers.SerializerMethodField()
+    contact = PartyRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Note
+        fields = (
+            "id",
+            "author",
+            "from_staff",
+            "channel",
+            "direction",
+            "contact",
+            "visibility",
+            "body",
+            "corrects",
+            "created_at",
+        )
+        read_only_fields = fields
+
+    def get_from_staff(self, note: Note) -> bool:
+        return note.author is not None and note.author.user_group.is_staff_group
+
+
+class NoteCreateSerializer(serializers.Serializer[Any]):
+    body = serializers.CharField(max_length=50_000, help_text="Markdown.")
+    visibility = serializers.ChoiceField(choices=Note.Visibility.choices)
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        default=Channel.INTERNAL,
+        help_text="Staff: how the contact happened. Others' notes are always web.",
+    )
+    direction = serializers.ChoiceField(choices=Note.Direction.choices, default=Note.Direction.NONE)
+    contact = serializers.PrimaryKeyRelatedField(
+        queryset=Individual.objects.none(), required=False, allow_null=True
+    )
+    corrects = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="The id of the note it mends."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["contact"].queryset = access.visible_individuals(_user(self))
+
+
+# --- attachments ------------------------------------------------------------------------
+
+
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    uploaded_by = PartyRefSerializer(read_only=True, allow_null=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = (
+            "id",
+            "name",
+            "content_type",
+            "size",
+            "sha256",
+            "note",
+            "uploaded_by",
+            "created_at",
+            "download_url",
+        )
+        read_only_fields = fields
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        return reverse(
+            "api:attachment-content", args=[attachment.transaction.number, attachment.pk]
+        )
+
+
+class AttachmentUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    note = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="The note it belongs to."
+    )
+
+
+# --- grants, relations, tasks -------------------------------------------------------------
+
+
+class GrantSerializer(serializers.ModelSerializer[Grant]):
+    individual = PartyRefSerializer(read_only=True, allow_null=True)
+    organization = PartyRefSerializer(read_only=True, allow_null=True)
+    permission = CodeNameSerializer(read_only=True)
+    granted_by = PartyRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Grant
+        fields = ("id", "individual", "organization", "permission", "granted_at", "granted_by")
+        read_only_fields = fields
+
+
+class GrantCreateSerializer(serializers.Serializer[Any]):
+    permission = serializers.SlugRelatedField(
+        slug_field="code", queryset=Permission.objects.all(), help_text="Its code."
+    )
+    individual = serializers.PrimaryKeyRelatedField(
+        queryset=Individual.objects.all(), required=False, allow_null=True
+    )
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+
+
+class RelatedTransactionSerializer(serializers.Serializer[Any]):
+    # Field.label is DRF's own attribute; as a declared field it is only an output name.
+    label = serializers.CharField(help_text="How the link reads from this end.")  # type: ignore[assignment]
+    number = serializers.CharField(source="transaction.number")
+    title = serializers.CharField(source="transaction.title")
+    status = StatusRefSerializer(source="transaction.status")
+
+
+class RelationCreateSerializer(serializers.Serializer[Any]):
+    other = serializers.CharField(max_length=24, help_text="The other transaction's number.")
+    kind = serializers.ChoiceField(choices=Relation.Kind.choices)
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+
+class TokenSerializer(serializers.ModelSerializer[ApiToken]):
+    class Meta:
+        model = ApiToken
+        fields: tuple[str, ...] = (
+            "id",
+            "name",
+            "prefix",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+        )
+        read_only_fields: tuple[str, ...] = fields
+
+
+class NewTokenSerializer(TokenSerializer):
+    token = serializers.SerializerMethodField(
+        help_text="The secret: shown this once, never again. Send it as "
+        "“Authorization: Bearer <token>”."
+    )
+
+    class Meta(TokenSerializer.Meta):
+        fields = (*TokenSerializer.Meta.fields, "token")
+        read_only_fields = fields
+
+    def get_token(self, token: ApiToken) -> str:
+        return str(self.context["secret"])
+
+
+class TokenCreateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=80)
+    expires_at = serializers.DateTimeField(help_text="At most a year from now.")
+
+
+# --- list filters -----------------------------------------------------------------------
+
+
+class TransactionFilterSerializer(serializers.Serializer[Any]):
+    """The console list's filters."""
+
+    q = serializers.CharField(
+        required=False, max_length=200, help_text="A whole number (SI-000123) or title words."
+    )
+    application = serializers.SlugField(required=False, help_text="An application code.")
+    status = serializers.ChoiceField(
+        required=False,
+        choices=[*Status.Category.values, "all"],
+        help_text="A status category; all open ones unless given; `all` for any.",
+    )
+    priority = serializers.CharField(required=False, max_length=10, help_text="A priority code.")
+    organization = serializers.IntegerField(required=False, min_value=1)
+    team = serializers.IntegerField(required=False, min_value=1)
+    assignee = serializers.IntegerField(
+        required=False, min_value=1, help_text="Staff only: assigned for action to this person."
+    )
+    product = serializers.SlugField(required=False, help_text="A Product choice code.")
+    area = serializers.SlugField(required=False, help_text="An Area choice code.")
+    due = serializers.ChoiceField(required=False, choices=["overdue", "today", "week"])

@@ -1,0 +1,60 @@
+from django.urls import URLPattern, URLResolver, path, re_path
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import AllowAny
+
+from portico.api import views
+
+app_name = "api"
+
+_TRANSACTION = "transactions/<str:number>/"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            permission_classes=[AllowAny],
+            renderer_classes=[OpenApiJsonRenderer, OpenApiYamlRenderer],
+        ),
+        name="schema",
+    ),
+    path("docs/", views.docs, name="docs"),
+    path("organizations/", views.OrganizationList.as_view(), name="organizations"),
+    path("organizations/<int:pk>/", views.OrganizationDetail.as_view(), name="organization"),
+    path("individuals/", views.IndividualList.as_view(), name="individuals"),
+    path("individuals/<int:pk>/", views.IndividualDetail.as_view(), name="individual"),
+    path("applications/", views.ApplicationList.as_view(), name="applications"),
+    path("applications/<slug:code>/", views.ApplicationDetail.as_view(), name="application"),
+    path("classifications/", views.ClassificationList.as_view(), name="classifications"),
+    path(
+        "classifications/<slug:code>/",
+        views.ClassificationDetail.as_view(),
+        name="classification",
+    ),
+    path("priorities/", views.PriorityList.as_view(), name="priorities"),
+    path("permissions/", views.PermissionList.as_view(), name="permissions"),
+    path("transactions/", views.TransactionList.as_view(), name="transactions"),
+    path(_TRANSACTION, views.TransactionDetail.as_view(), name="transaction"),
+    path(f"{_TRANSACTION}status/", views.TransactionStatus.as_view(), name="status"),
+    path(f"{_TRANSACTION}assign/", views.TransactionAssign.as_view(), name="assign"),
+    path(f"{_TRANSACTION}notes/", views.NoteList.as_view(), name="notes"),
+    path(f"{_TRANSACTION}attachments/", views.AttachmentList.as_view(), name="attachments"),
+    path(
+        f"{_TRANSACTION}attachments/<int:attachment_id>/",
+        views.AttachmentDetail.as_view(),
+        name="attachment",
+    ),
+    path(
+        f"{_TRANSACTION}attachments/<int:attachment_id>/content/",
+        views.AttachmentContent.as_view(),
+        name="attachment-content",
+    ),
+    path(f"{_TRANSACTION}grants/", views.GrantList.as_view(), name="grants"),
+    path(f"{_TRANSACTION}grants/<int:grant_id>/", views.GrantDetail.as_view(), name="grant"),
+    path(f"{_TRANSACTION}relations/", views.RelationList.as_view(), name="relations"),
+    path("tasks/", views.TaskList.as_view(), name="tasks"),
+    path("tokens/", views.TokenList.as_view(), name="tokens"),
+    path("tokens/<int:pk>/", views.TokenDetail.as_view(), name="token"),
+    # Last: anything else under /api/v1/ is a 404 in the API's error shape.
+    re_path(r"^", views.NotFound.as_view(), name="not-found"),
+]
