@@ -1,12 +1,10 @@
 """What the interface apps (console, portal) share about pages: turning a service's
-ValidationError into form errors, and answering htmx with a fragment."""
-
-from typing import Any
+ValidationError into form errors, and where to go after a successful POST."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -19,18 +17,7 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def done(
-    request: HttpRequest,
-    to: str,
-    fragment: str | None = None,
-    context: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """After a successful POST: htmx gets the fragment to swap in; a plain form post
-    (no JavaScript) gets a redirect, so a reload never posts twice."""
-    if fragment and is_htmx(request):
-        return render(request, fragment, context or {})
+def done(request: HttpRequest, to: str) -> HttpResponse:
+    """After a successful POST, a redirect: a reload never posts twice. An htmx request
+    follows it too and swaps in the part of the page it asked for (hx-select)."""
     return redirect(to)

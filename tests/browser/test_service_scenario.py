@@ -70,6 +70,8 @@ def test_a_service_issue_from_portal_to_resolution(
     fiona.get_by_label("Visibility").select_option(label="Shared with the customer")
     fiona.get_by_label("Note:", exact=True).fill("Called Ewan: a technician will be on site today.")
     fiona.get_by_role("button", name="Add note").click()
+    # htmx swaps the notes section in place; wait for it before writing the next note.
+    expect(fiona.locator("#notes")).to_contain_text("a technician will be on site today")
     fiona.get_by_label("Channel").select_option(label="Internal note")
     fiona.get_by_label("Direction").select_option(label="—")
     fiona.get_by_label("Visibility").select_option(label="Internal (staff only)")
