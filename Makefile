@@ -81,6 +81,9 @@ test: setup test-deps lint typecheck migrations-check pytest-sqlite pytest-postg
 # a throwaway PostgreSQL cluster). See bench/README.md.
 SCALE ?= S
 bench: setup test-deps
+	@command -v wrk >/dev/null 2>&1 || { \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench --scale $(SCALE)
 
 clean:

@@ -315,8 +315,16 @@ def can(user: Person | None, action: str, transaction: Transaction) -> bool:
 
 def visible_transactions(user: Person | None) -> QuerySet[Transaction]:
     """The transactions the person may see, as one SQL filter: the same rule as
-    `capabilities`, written so each branch can use an index (grants by principal,
-    transactions by application) and nothing is loaded to be filtered in Python."""
+    `capabilities`, written for the two shapes of reader.
+
+    - Where the group's default permission lets them view (staff, in the standard
+      set-up), a transaction is visible unless a more specific grant hides it. Only a
+      grant that decides access without giving view can hide; while no such permission
+      exists (none of the standard six is one) the filter is the application alone, so
+      a queue never reads the team's hundreds of thousands of grants (bench, scale L).
+    - Elsewhere (customers, partners, employees) the query starts from the grants to the
+      person and their organisation, which an index finds directly.
+    """
     from portico.service.models import Grant, Transaction
 
     individual = individual_of(user)
@@ -325,25 +333,53 @@ def visible_transactions(user: Person | None) -> QuerySet[Transaction]:
     rights = application_rights(user)
     if not rights:
         return Transaction.objects.none()
-    deciding = Grant.objects.filter(permission__decides_access=True)
-    own_any = deciding.filter(individual_id=individual.pk)
-    no_own = ~Q(Exists(own_any.filter(transaction_id=OuterRef("pk"))))
-    visible = Q(pk__in=own_any.filter(permission__view=True).values("transaction_id"))
-    default_view = [
+    default_view = {
         app_id
         for app_id, right in rights.items()
         if right.default_permission is not None and right.default_permission.view
-    ]
-    by_default = Q(application_id__in=default_view) & no_own
-    if individual.organization_id is not None:
-        organization_any = deciding.filter(organization_id=individual.organization_id)
-        visible |= no_own & Q(
-            pk__in=organization_any.filter(permission__view=True).values("transaction_id")
-        )
-        by_default &= ~Q(Exists(organization_any.filter(transaction_id=OuterRef("pk"))))
+    }
+    by_grant_apps = [app_id for app_id in rights if app_id not in default_view]
+    deciding = Grant.objects.filter(permission__decides_access=True)
+    own = deciding.filter(individual_id=individual.pk)
+    organization = (
+        deciding.filter(organization_id=individual.organization_id)
+        if individual.organization_id is not None
+        else deciding.none()
+    )
+    visible = Q(pk__in=[])
     if default_view:
+        by_default = Q(application_id__in=sorted(default_view))
+        if _some_grant_hides(user):
+            mine = own.filter(transaction_id=OuterRef("pk"))
+            ours = organization.filter(transaction_id=OuterRef("pk"))
+            own_any, own_view = Exists(mine), Exists(mine.filter(permission__view=True))
+            org_any, org_view = Exists(ours), Exists(ours.filter(permission__view=True))
+            hidden = Q(own_any & ~own_view) | Q(~own_any & org_any & ~org_view)
+            by_default &= ~hidden
         visible |= by_default
-    return Transaction.objects.filter(visible, application_id__in=list(rights))
+    if by_grant_apps:
+        no_own = ~Q(Exists(own.filter(transaction_id=OuterRef("pk"))))
+        granted = Q(pk__in=own.filter(permission__view=True).values("transaction_id")) | (
+            no_own & Q(pk__in=organization.filter(permission__view=True).values("transaction_id"))
+        )
+        visible |= Q(application_id__in=by_grant_apps) & granted
+    return Transaction.objects.filter(visible)
+
+
+_HIDING_ATTR = "_portico_some_grant_hides"
+
+
+def _some_grant_hides(user: Person | None) -> bool:
+    """Whether any permission decides access without giving view (an administrator may
+    define one, e.g. "No access"); read once per request."""
+    from portico.service.models import Permission
+
+    cached: bool | None = getattr(user, _HIDING_ATTR, None)
+    if cached is None:
+        cached = Permission.objects.filter(decides_access=True, view=False).exists()
+        if user is not None and user.is_authenticated:
+            setattr(user, _HIDING_ATTR, cached)
+    return cached
 
 
 # --- parties ---------------------------------------------------------------------------

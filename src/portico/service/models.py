@@ -412,6 +412,12 @@ class Transaction(models.Model):
         ]
         indexes = [
             models.Index(fields=["due_at", "id"], name="transaction_due"),
+            # Queues and task lists read the running ones by due time (bench, scale L).
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(resolved_at__isnull=True),
+                name="transaction_open_due",
+            ),
             models.Index(fields=["organization", "due_at"], name="transaction_org_due"),
             models.Index(fields=["team", "due_at"], name="transaction_team_due"),
             models.Index(fields=["requester", "-created_at"], name="transaction_requester"),

@@ -1,0 +1,94 @@
+"""Portico served as in production: gunicorn with uvicorn workers, DEBUG off, bound to
+127.0.0.1 on a free port. The settings module is bench.floor_settings (Portico's own
+plus the two floor views), so the workloads and the floor are served identically."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    def __init__(self, env: dict[str, str], *, workers: int, log: Path) -> None:
+        self.env = {**env, "DJANGO_SETTINGS_MODULE": "bench.floor_settings", "BENCH_SERVER": "1"}
+        self.env.pop("PORTICO_DEBUG", None)
+        self.workers = workers
+        self.port = free_port()
+        self.host = "127.0.0.1"
+        self.log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def command(self) -> list[str]:
+        return [
+            str(BIN / "gunicorn"),
+            "portico.asgi:application",
+            "--worker-class",
+            "uvicorn_worker.UvicornWorker",
+            "--workers",
+            str(self.workers),
+            "--bind",
+            f"{self.host}:{self.port}",
+            "--pythonpath",
+            str(ROOT),
+            "--chdir",
+            str(ROOT),
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "10",
+            "--log-level",
+            "warning",
+        ]
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 60
+        url = f"http://{self.host}:{self.port}/healthz"
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: see {self.log}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not answer within 60 s: see {self.log}")
+            time.sleep(0.2)
+        # Every worker imports Django lazily on its first request: warm them all.
+        for _ in range(self.workers * 8):
+            with urllib.request.urlopen(url, timeout=10) as response:
+                response.read()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def default_workers() -> int:
+    return 2 * (os.cpu_count() or 1)

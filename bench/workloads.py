@@ -1,0 +1,137 @@
+"""The workloads: who asks for what, and what a correct answer looks like."""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+
+from bench.client import PASSWORD, Request
+from bench.dataset import Targets
+from portico.demo.people import PEOPLE
+
+
+def _email(first: str, last: str) -> str:
+    return next(p.email for p in PEOPLE if (p.first_name, p.last_name) == (first, last))
+
+
+__all__ = ["PASSWORD", "PERSONAS", "Workload", "workloads"]
+
+PERSONAS = {
+    "csr": _email("Fiona", "MacLeod"),
+    "technician": _email("Tom", "Reid"),
+    "customer": _email("Ewan", "Grant"),
+}
+
+
+@dataclass(frozen=True)
+class Workload:
+    key: str
+    label: str
+    kind: str  # "GET", "POST", "floor" or "n/a"
+    persona: str | None = None
+    request: Request | None = None
+    why_missing: str = ""
+
+
+def workloads(targets: Targets, *, priority_id: int) -> list[Workload]:
+    org = targets.busy_organization
+    create = urllib.parse.urlencode(
+        {
+            "application": "service-issue",
+            "title": "Dosing pump alarm on line 2",
+            "description": "Alarm E42 since this morning; line 2 on manual dosing.",
+            "priority": str(priority_id),
+            "profile_issue-type": "fault",
+            "profile_product": "aquasense-controller",
+        }
+    )
+    note = urllib.parse.urlencode(
+        {
+            "channel": "phone",
+            "direction": "in",
+            "visibility": "internal",
+            "contact": "",
+            "body": "Customer called: the alarm came back at 10:15. Logged for the engineer.",
+        }
+    )
+    return [
+        Workload(
+            "floor-trivial",
+            "floor: trivial view",
+            "floor",
+            request=Request("GET", ("/bench/floor/trivial/",)),
+        ),
+        Workload(
+            "floor-rows",
+            "floor: 50-row template",
+            "floor",
+            request=Request("GET", ("/bench/floor/rows/",)),
+        ),
+        Workload(
+            "console-queue",
+            "console queue (first page by due time)",
+            "GET",
+            "csr",
+            Request("GET", ("/console/transactions/",)),
+        ),
+        Workload(
+            "console-queue-filtered",
+            "filtered queue (organisation + status)",
+            "GET",
+            "csr",
+            Request("GET", (f"/console/transactions/?organization={org}&status=open",)),
+        ),
+        Workload(
+            "transaction-50-notes",
+            "transaction page, 50 notes",
+            "GET",
+            "csr",
+            Request("GET", (f"/console/transactions/{targets.fifty_notes}/",)),
+        ),
+        Workload(
+            "organization-360",
+            "360° of the busiest organisation",
+            "GET",
+            "csr",
+            Request("GET", (f"/console/organizations/{org}/",)),
+        ),
+        Workload(
+            "task-list",
+            "task list (console home, technician)",
+            "GET",
+            "technician",
+            Request("GET", ("/console/",)),
+        ),
+        Workload(
+            "portal-home",
+            "customer portal home",
+            "GET",
+            "customer",
+            Request("GET", ("/portal/",)),
+        ),
+        Workload(
+            "portal-create",
+            "portal create-transaction POST",
+            "POST",
+            "customer",
+            Request("POST", ("/portal/new/",), body=create, expected=302),
+        ),
+        Workload(
+            "add-note",
+            "add-note POST (console)",
+            "POST",
+            "csr",
+            Request(
+                "POST",
+                tuple(f"/console/transactions/{n}/notes/" for n in targets.note_targets),
+                body=note,
+                expected=302,
+            ),
+        ),
+        Workload(
+            "kb-search",
+            "knowledge-base search",
+            "n/a",
+            why_missing="n/a — knowledge base not built",
+        ),
+    ]
