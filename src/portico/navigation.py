@@ -30,8 +30,31 @@ def sections_for(request: HttpRequest) -> list[dict[str, Any]]:
     return items
 
 
+def profile_url_for(request: HttpRequest) -> str:
+    """Where "My profile" leads: the console's page for the staff, else the profile page
+    of the person's own portal (or of the first portal they may enter); "" for a log-in
+    that is no person, or a person with no such page."""
+    user = request.user
+    if access.individual_of(user) is None:
+        return ""
+    if access.may_enter(user, access.CONSOLE):
+        return reverse("console:me")
+    own = access.portal_of(user)
+    portals = sorted(access.PORTAL_HOMES.items(), key=lambda item: item[0] != own)
+    for portal, (_url_name, _prefix, zone) in portals:
+        if zone != access.CONSOLE and access.may_enter(user, zone):
+            return reverse(f"portal:{portal}-profile")
+    return ""
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    context: dict[str, Any] = {"navigation": sections_for(request), "unread_notifications": None}
+    profile_url = profile_url_for(request)
+    context: dict[str, Any] = {
+        "navigation": sections_for(request),
+        "unread_notifications": None,
+        "profile_url": profile_url,
+        "profile_current": bool(profile_url) and request.path == profile_url,
+    }
     individual = access.individual_of(request.user)
     if individual is not None and access.may_enter(request.user, access.CONSOLE):
         from portico.notify.services import unread_for

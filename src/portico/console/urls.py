@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portico.console.views import home, lists, phone, transaction
+from portico.console.views import me as my_profile
 
 app_name = "console"
 urlpatterns = [
@@ -32,4 +33,7 @@ urlpatterns = [
     path("find/", phone.find, name="find"),
     path("people/<int:pk>/", phone.individual, name="individual"),
     path("organizations/<int:pk>/", phone.organization, name="organization"),
+    path("profile/", my_profile.profile, name="me"),
+    path("profile/tokens/", my_profile.create_token, name="me-create-token"),
+    path("profile/tokens/<int:token_id>/revoke/", my_profile.revoke_token, name="me-revoke-token"),
 ]

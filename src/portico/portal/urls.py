@@ -36,6 +36,8 @@ def _site_patterns(site: Site, prefix: str) -> list[URLPattern]:
         ("t/<str:number>/notes/", views.add_note, "add-note"),
         ("t/<str:number>/files/", views.upload, "upload"),
         ("profile/", views.profile, "profile"),
+        ("profile/tokens/", views.create_token, "create-token"),
+        ("profile/tokens/<int:token_id>/revoke/", views.revoke_token, "revoke-token"),
     ]
     return [
         path(f"{prefix}{route}", _bind(site, view), name=f"{site.key}-{name}")

@@ -1,6 +1,6 @@
 """The portals' pages, written once and bound to each portal (`portal.sites`) in
 `portal.urls`: the home, the full lists, logging a new transaction, one transaction
-with its shared notes and files, and the person's own contact details.
+with its shared notes and files, and the person's own contact details and API tokens.
 
 Views only do HTTP. Who may see or do what is asked of `portico.access` (and enforced
 again by the services); every change is a service call; a service's ValidationError
@@ -23,6 +23,8 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from portico import access, pages
+from portico.api import web as api_web
+from portico.api.services import NewToken
 from portico.audit.models import Channel as AuditChannel
 from portico.parties import services as parties
 from portico.parties.forms import ContactDetailsForm
@@ -367,10 +369,49 @@ def profile(request: HttpRequest, site: Site) -> HttpResponse:
         status = 400
     else:
         form = ContactDetailsForm.for_individual(individual)
-    return _render(
-        request,
-        site,
-        "portal/profile.html",
-        {"individual": individual, "form": form},
-        status=status,
-    )
+    return _profile_page(request, site, form=form, status=status)
+
+
+# --- API tokens (on the profile page) -----------------------------------------------------
+
+
+@require_POST
+def create_token(request: HttpRequest, site: Site) -> HttpResponse:
+    """The new token's secret is shown in this response and nowhere else."""
+    _individual(request)
+    token_form, made = api_web.create_from_post(request)
+    if made is None:
+        return _profile_page(request, site, token_form=token_form, status=400)
+    response = _profile_page(request, site, new_token=made)
+    return api_web.never_cached(response)
+
+
+@require_POST
+def revoke_token(request: HttpRequest, site: Site, token_id: int) -> HttpResponse:
+    token = api_web.revoke_from_post(request, token_id)
+    messages.success(request, f"The token “{token.name}” is revoked.")
+    return pages.done(request, f"{site.url('profile')}#api-tokens")
+
+
+def _profile_page(
+    request: HttpRequest,
+    site: Site,
+    *,
+    form: ContactDetailsForm | None = None,
+    token_form: api_web.TokenForm | None = None,
+    new_token: NewToken | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    individual = _individual(request)
+    context = {
+        "individual": individual,
+        "form": form or ContactDetailsForm.for_individual(individual),
+        **api_web.tokens_context(
+            request,
+            create_url=site.url("create-token"),
+            revoke_url=lambda pk: site.url("revoke-token", pk),
+            form=token_form,
+            new_token=new_token,
+        ),
+    }
+    return _render(request, site, "portal/profile.html", context, status=status)
