@@ -124,17 +124,11 @@ def _store_value(transaction: Transaction, classification: Classification, value
     if value is None:
         ProfileValue.objects.filter(transaction=transaction, classification=classification).delete()
         return
-    fields: dict[str, Any] = {"choice": None, "text": "", "number": None, "date": None}
-    if isinstance(value, Choice):
-        fields["choice"] = value
-    elif isinstance(value, Decimal):
-        fields["number"] = value
-    elif isinstance(value, datetime.date):
-        fields["date"] = value
-    else:
-        fields["text"] = value
+    row = _profile_value(transaction, classification, value)
     ProfileValue.objects.update_or_create(
-        transaction=transaction, classification=classification, defaults=fields
+        transaction=transaction,
+        classification=classification,
+        defaults={"choice": row.choice, "text": row.text, "number": row.number, "date": row.date},
     )
 
 
