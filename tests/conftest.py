@@ -73,7 +73,16 @@ def _fresh_cache() -> Iterator[None]:
 
 @pytest.fixture
 def demo_data(db: None) -> None:
-    demo.load(password=PASSWORD)
+    # The knowledge base is left out: most tests never read it, and loading its articles
+    # costs more than the rest together. Ask for `demo_knowledge` where it is needed.
+    demo.load(password=PASSWORD, knowledge=False)
+
+
+@pytest.fixture
+def demo_knowledge(demo_data: None) -> None:
+    from portico.demo import knowledge
+
+    knowledge.load()
 
 
 @pytest.fixture

@@ -30,6 +30,8 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "portal:employee-transactions": ("/employees/transactions/", {"employee"}),
     "portal:employee-create": ("/employees/new/", {"employee"}),
     "portal:employee-profile": ("/employees/profile/", {"employee"}),
+    "knowledge:editor": ("/console/knowledge/", STAFF),
+    "knowledge:new": ("/console/knowledge/new/", STAFF),
     "admin:index": ("/admin/", {"administrator"}),
     "admin:parties_individual_changelist": ("/admin/parties/individual/", {"administrator"}),
 }
@@ -45,6 +47,23 @@ ELSEWHERE_PREFIXES = (
 # not see, which this table cannot say: tests/console/test_transaction_page.py,
 # tests/console/test_lists.py, tests/console/test_phone.py and tests/portal/.
 ELSEWHERE_NAMES = {
+    # The knowledge pages open to visitors too, and show each reader their own share:
+    # tests/knowledge/test_pages.py.
+    "knowledge:home",
+    "knowledge:search",
+    "knowledge:suggest",
+    "knowledge:article",
+    "knowledge:feedback",
+    "knowledge:solved",
+    "knowledge:category",
+    "knowledge:faqs",
+    "knowledge:faq",
+    "knowledge:documents",
+    "knowledge:download",
+    "knowledge:news",
+    "knowledge:news-item",
+    "knowledge:edit",
+    "knowledge:draft-from-transaction",
     "console:transaction",
     "console:profile",
     "console:status",

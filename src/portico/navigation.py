@@ -16,6 +16,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     (access.CUSTOMER_PORTAL, "Customer portal", "portal:customer-home"),
     (access.PARTNER_PORTAL, "Partner portal", "portal:partner-home"),
     (access.EMPLOYEE_PORTAL, "Employee portal", "portal:employee-home"),
+    (access.KNOWLEDGE, "Knowledge base", "knowledge:home"),
     (access.SYSTEMS_ADMIN, "Systems Admin", "admin:index"),
 ]
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "portico.notify",
     "portico.api",
     "portico.login",
+    "portico.knowledge",
     "portico.console",
     "portico.portal",
     "portico.demo",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("portico.api.urls")),
+    path("", include("portico.knowledge.urls")),
     path("console/", include("portico.console.urls")),
     path("", include("portico.service.urls")),
     path("", include("portico.portal.urls")),

@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.db import transaction
 
+from portico.demo import knowledge as demo_knowledge
 from portico.demo.people import APPLICATION_TEAMS, ORGANIZATIONS, PEOPLE, DemoPerson
 from portico.demo.transactions import TRANSACTIONS
 from portico.parties.models import Individual, Organization, User, UserGroup, Zone
@@ -32,9 +33,11 @@ def _model(name: str) -> Any:
 
 
 @transaction.atomic
-def load(*, password: str | None = None, transactions: bool = True) -> list[DemoPerson]:
+def load(
+    *, password: str | None = None, transactions: bool = True, knowledge: bool = True
+) -> list[DemoPerson]:
     """Create the demo company, its teams, customers, partner and people with log-ins,
-    and (unless told not to) a day's demo transactions."""
+    and (unless told not to) a day's demo transactions and the knowledge base."""
     password = password or demo_password()
     # The standard set-up comes from data migrations; a flushed test database has
     # lost it, so it is made again here (only what is missing).
@@ -84,6 +87,8 @@ def load(*, password: str | None = None, transactions: bool = True) -> list[Demo
     ).update(supervisor=supervisor)
     if transactions:
         _load_transactions(people)
+    if knowledge:
+        demo_knowledge.load()
     return PEOPLE
 
 

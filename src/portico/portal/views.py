@@ -26,6 +26,7 @@ from portico import access, pages
 from portico.api import web as api_web
 from portico.api.services import NewToken
 from portico.audit.models import Channel as AuditChannel
+from portico.knowledge.models import NewsItem
 from portico.parties import services as parties
 from portico.parties.forms import ContactDetailsForm
 from portico.parties.models import Individual, User
@@ -111,7 +112,13 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
         request,
         site,
         "portal/home.html",
-        {"individual": _individual(request), "listings": listings, "now": timezone.now()},
+        {
+            "individual": _individual(request),
+            "listings": listings,
+            "now": timezone.now(),
+            "may_search": access.may_enter(request.user, access.KNOWLEDGE),
+            "news": access.visible_publications(request.user, NewsItem.objects.all())[:3],
+        },
     )
 
 
@@ -157,6 +164,8 @@ def create(request: HttpRequest, site: Site) -> HttpResponse:
         chooser_error = "Choose one of the kinds of request offered here."
     form = None
     status = 200
+    # A title carried over from a knowledge search that found no answer.
+    carried = request.GET.get("title", "")[:200]
     if application is not None:
         if request.method == "POST":
             form = RequestForm(request.POST, application=application)
@@ -165,7 +174,8 @@ def create(request: HttpRequest, site: Site) -> HttpResponse:
                 return _created(request, site, created)
             status = 400
         else:
-            form = RequestForm(application=application)
+            form = RequestForm(application=application, initial={"title": carried})
+        _offer_answers(request, form)
     elif request.method == "POST":
         status = 400
     return _render(
@@ -177,8 +187,25 @@ def create(request: HttpRequest, site: Site) -> HttpResponse:
             "application": application,
             "chooser_error": chooser_error,
             "form": form,
+            "carried_title": carried,
         },
         status=status,
+    )
+
+
+def _offer_answers(request: HttpRequest, form: RequestForm) -> None:
+    """Deflection (seed 004: search the knowledge base, then open a ticket): while the
+    title is typed, htmx asks for articles that may already answer it."""
+    if not access.may_enter(request.user, access.KNOWLEDGE):
+        return
+    form.fields["title"].widget.attrs.update(
+        {
+            "hx-get": reverse("knowledge:suggest"),
+            "hx-trigger": "input changed delay:300ms, load",
+            "hx-target": "#suggestions",
+            "hx-swap": "innerHTML",
+            "aria-describedby": "id_title_helptext suggestions",
+        }
     )
 
 

@@ -1,8 +1,9 @@
-"""The one way a stored file leaves Portico: fetched by (transaction, attachment), asked
-of `portico.access`, and sent as a download with headers that stop a browser from
-running or guessing at it."""
+"""The one way a stored file leaves Portico: fetched through `portico.access` (by
+transaction and attachment here, by document in the knowledge base) and sent as a
+download with headers that stop a browser from running or guessing at it."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpRequest
 from django.views.decorators.http import require_GET
 
@@ -12,14 +13,15 @@ from portico.service.models import Attachment
 
 
 def serve_attachment(attachment: Attachment) -> FileResponse:
-    """The file's bytes with the headers that keep a browser from running or guessing
-    at it. Pages and the API both answer downloads through this."""
-    response = FileResponse(
-        attachment.file.open("rb"), content_type=_served_type(attachment.content_type)
-    )
-    response["Content-Disposition"] = content.disposition_for(
-        attachment.content_type, attachment.name
-    )
+    """Pages and the API both answer attachment downloads through this."""
+    return serve_file(attachment.file, attachment.content_type, attachment.name)
+
+
+def serve_file(file: FieldFile, content_type: str, name: str) -> FileResponse:
+    """A stored upload's bytes with the headers that keep a browser from running or
+    guessing at it: attachments and the knowledge base's documents alike."""
+    response = FileResponse(file.open("rb"), content_type=_served_type(content_type))
+    response["Content-Disposition"] = content.disposition_for(content_type, name)
     response["X-Content-Type-Options"] = "nosniff"
     # Even if a browser were to render it, the document can run nothing and reach nothing.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -19,7 +19,7 @@ from portico import access, pages
 from portico.audit import display
 from portico.console import transaction_forms as f
 from portico.service import content, selectors, services
-from portico.service.models import Choice, Grant, ProfileField, Transaction
+from portico.service.models import Choice, Grant, ProfileField, Status, Transaction
 
 
 def _load(request: HttpRequest, number: str) -> Transaction:
@@ -82,6 +82,9 @@ def _page(
         ],
         "forms": forms_,
         "description": content.render_markdown(transaction.description),
+        # A resolved transaction's fix can become a self-service answer.
+        "may_draft_article": access.may_edit_knowledge(user)
+        and transaction.status.category in (Status.Category.RESOLVED, Status.Category.CLOSED),
     }
     return render(request, "console/transaction.html", context, status=status)
 

@@ -1,0 +1,411 @@
+"""Knowledge search: ranked, stemmed, forgiving of misspellings and of people's own
+words for things, with highlighted snippets, over only what the reader may see.
+
+One way of reading a query for both databases — words, minus the small words every
+article has, each widened by its synonyms and, when no article knows it, by the nearest
+word some article does use — and two engines to run it:
+
+- SQLite (the embedded default): FTS5 with the Porter stemmer, ranked by BM25 with the
+  title weighted over tags and summary over body; a second, unstemmed FTS5 index gives
+  the vocabulary that misspellings are corrected against.
+- PostgreSQL: a weighted tsvector (GIN) ranked by ts_rank, plus pg_trgm: titles that
+  are only similar to the query still match, and misspelled words are corrected against
+  the vocabulary by trigram similarity.
+
+Both indexes are kept in step by the database (see migration 0002), so nothing here
+writes to them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+from django.db import connection
+from django.utils.safestring import SafeString, mark_safe
+
+from portico import access
+from portico.knowledge.models import Article, Synonym
+
+if TYPE_CHECKING:
+    from portico.access import Person
+
+MAX_QUERY: Final = 200
+MAX_TERMS: Final = 12
+# Markers the engines put around matched words. Snippets are escaped as a whole and only
+# then are these turned into <mark>, so nothing an author wrote can become markup.
+_OPEN: Final = "\u27e6"
+_CLOSE: Final = "\u27e7"
+_WORD: Final = re.compile(r"\w+", re.UNICODE)
+# Words so common in questions that matching them says nothing ("how do I ...").
+STOPWORDS: Final = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "get",
+        "got",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+        "cannot",
+        "can't",
+        "dont",
+        "please",
+        "help",
+        "want",
+        "need",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of the query and what else counts as it."""
+
+    word: str
+    alternatives: tuple[str, ...] = ()  # synonyms and corrections; may be phrases
+    prefix: bool = False  # the last word while someone is still typing
+    corrected: str = ""  # the word some article uses, when `word` is unknown
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.word, *self.alternatives)
+
+
+@dataclass(frozen=True)
+class Hit:
+    article: Article
+    snippet: SafeString
+    score: float
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)  # typed word -> known word
+
+    @property
+    def corrected_query(self) -> str:
+        if not self.corrections:
+            return ""
+        return " ".join(self.corrections.get(word, word) for word in words_of(self.query))
+
+
+def words_of(query: str) -> list[str]:
+    return [word.lower() for word in _WORD.findall(query[:MAX_QUERY])]
+
+
+def search(user: Person | None, query: str, *, limit: int = 10, typing: bool = False) -> Results:
+    """The articles that best answer `query` among those `user` may read, best first.
+    `typing` treats the last word as a prefix (the deflection widget asks while the
+    title is still being typed)."""
+    results = Results(query=query.strip()[:MAX_QUERY])
+    terms = parse(results.query, typing=typing)
+    if not terms:
+        return results
+    engine = _ENGINES.get(connection.vendor)
+    if engine is None:  # pragma: no cover - the two databases Portico runs on
+        raise NotImplementedError(f"No knowledge search for {connection.vendor}")
+    terms = [_corrected(engine, term) for term in terms]
+    results.corrections = {t.word: t.corrected for t in terms if t.corrected}
+    visible = access.visible_publications(user, Article.objects.all()).values("id")
+    ranked = engine.rank(terms, results.query, visible, limit)
+    if not ranked:
+        return results
+    articles = Article.objects.select_related("category").in_bulk([pk for pk, _ in ranked])
+    snippets = engine.snippets(terms, [pk for pk, _ in ranked])
+    results.hits = [
+        Hit(articles[pk], _marked(snippets.get(pk) or articles[pk].summary), score)
+        for pk, score in ranked
+        if pk in articles
+    ]
+    return results
+
+
+def parse(query: str, *, typing: bool = False) -> list[Term]:
+    """The query's meaningful words, each with its synonyms."""
+    words = words_of(query)
+    if not words:
+        return []
+    synonyms = _synonym_groups()
+    terms: list[Term] = []
+    seen: set[str] = set()
+    last = len(words) - 1
+    for position, word in enumerate(words):
+        phrase = f"{words[position - 1]} {word}" if position else ""
+        if phrase in synonyms and terms and terms[-1].word == words[position - 1]:
+            # "sign in" is one thing; its synonyms ("log in", "login") replace both words.
+            terms[-1] = Term(phrase, tuple(synonyms[phrase]))
+            seen.add(phrase)
+            continue
+        if word in seen or (word in STOPWORDS and word not in synonyms):
+            continue
+        seen.add(word)
+        typing_this = typing and position == last and not query.endswith(" ")
+        terms.append(Term(word, tuple(synonyms.get(word, ())), prefix=typing_this))
+    return terms[:MAX_TERMS]
+
+
+def _synonym_groups() -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for synonym in Synonym.objects.all():
+        words = synonym.word_list
+        for word in words:
+            groups.setdefault(word, []).extend(other for other in words if other != word)
+    return groups
+
+
+def _corrected(engine: Engine, term: Term) -> Term:
+    """A word no article uses gets the nearest one that some article does."""
+    if (
+        term.prefix
+        or " " in term.word
+        or len(term.word) < 4
+        or term.word.isdigit()
+        or term.alternatives
+        or engine.known(term.word)
+    ):
+        return term
+    nearest = engine.nearest(term.word)
+    if not nearest or nearest == term.word:
+        return term
+    return Term(term.word, (nearest,), corrected=nearest)
+
+
+def _marked(snippet: str) -> SafeString:
+    escaped = html.escape(snippet)
+    return mark_safe(  # noqa: S308 - escaped just above; only our own markers become tags
+        escaped.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    )
+
+
+def _sql_of(queryset: Any) -> tuple[str, Sequence[Any]]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+class Engine:
+    def known(self, word: str) -> bool:
+        raise NotImplementedError
+
+    def nearest(self, word: str) -> str:
+        raise NotImplementedError
+
+    def rank(
+        self, terms: list[Term], query: str, visible: Any, limit: int
+    ) -> list[tuple[int, float]]:
+        raise NotImplementedError
+
+    def snippets(self, terms: list[Term], ids: list[int]) -> dict[int, str]:
+        raise NotImplementedError
+
+
+class SQLiteEngine(Engine):
+    # Column weights for bm25(), in the FTS5 table's column order.
+    WEIGHTS: Final = "10.0, 4.0, 3.0, 1.0"
+
+    def match(self, terms: list[Term]) -> str:
+        """An FTS5 query: any of the terms, each as any of its forms. Every word is
+        quoted, so nothing typed is read as FTS5 syntax."""
+        groups = []
+        for term in terms:
+            forms = []
+            for form in term.forms:
+                quoted = '"' + form.replace('"', "") + '"'
+                forms.append(quoted + "*" if term.prefix and form == term.word else quoted)
+            groups.append("(" + " OR ".join(forms) + ")")
+        return " OR ".join(groups)
+
+    def known(self, word: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM knowledge_article_words_terms WHERE term = %s", [word])
+            return cursor.fetchone() is not None
+
+    def nearest(self, word: str) -> str:
+        # Candidates share the first letter (people rarely get that wrong) and are of a
+        # similar length; difflib picks the closest, preferring commoner words on a tie.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term, doc FROM knowledge_article_words_terms"
+                " WHERE term >= %s AND term < %s AND length(term) BETWEEN %s AND %s",
+                [word[0], chr(ord(word[0]) + 1), len(word) - 2, len(word) + 2],
+            )
+            counts = dict(cursor.fetchall())
+        return _closest(word, counts)
+
+    def rank(
+        self, terms: list[Term], query: str, visible: Any, limit: int
+    ) -> list[tuple[int, float]]:
+        sql, params = _sql_of(visible)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, bm25(knowledge_article_fts, {self.WEIGHTS}) AS score"  # noqa: S608 - constants and a compiled queryset
+                " FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"
+                f" AND rowid IN ({sql}) ORDER BY score LIMIT %s",
+                [self.match(terms), *params, limit],
+            )
+            # bm25() is lower-is-better; turned round so higher is better everywhere.
+            return [(pk, -score) for pk, score in cursor.fetchall()]
+
+    def snippets(self, terms: list[Term], ids: list[int]) -> dict[int, str]:
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, snippet(knowledge_article_fts, 3, %s, %s, ' … ', 24)"  # noqa: S608 - placeholders only
+                " FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"
+                f" AND rowid IN ({placeholders})",
+                [_OPEN, _CLOSE, self.match(terms), *ids],
+            )
+            return dict(cursor.fetchall())
+
+
+class PostgresEngine(Engine):
+    # ts_rank weights for D, C, B, A: body, (tags, summary), title.
+    WEIGHTS: Final = "{0.1, 0.3, 0.5, 1.0}"
+    # How much a title that only looks like the query counts beside a real word match.
+    SIMILAR_TITLE: Final = 0.4
+
+    def tsquery(self, terms: list[Term]) -> tuple[str, list[str]]:
+        """SQL building one tsquery from the terms, every word passed as a parameter:
+        `(form | form) | (form | form)`, phrases as `<->`, the typed word as a prefix."""
+        parts: list[str] = []
+        params: list[str] = []
+        for term in terms:
+            for form in term.forms:
+                if term.prefix and form == term.word:
+                    parts.append("to_tsquery('english', %s)")
+                    params.append(re.sub(r"\W", "", form) + ":*")
+                else:
+                    parts.append("phraseto_tsquery('english', %s)")
+                    params.append(form)
+        return " || ".join(parts), params
+
+    def known(self, word: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM knowledge_word WHERE word = %s", [word])
+            return cursor.fetchone() is not None
+
+    def nearest(self, word: str) -> str:
+        # pg_trgm's similarity over the vocabulary, through its trigram index; the first
+        # letter must agree, as on SQLite.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word, ndoc FROM knowledge_word"
+                " WHERE word %% %s AND left(word, 1) = left(%s, 1)"
+                " ORDER BY similarity(word, %s) DESC, ndoc DESC LIMIT 5",
+                [word, word, word],
+            )
+            counts = dict(cursor.fetchall())
+        return _closest(word, counts)
+
+    def rank(
+        self, terms: list[Term], query: str, visible: Any, limit: int
+    ) -> list[tuple[int, float]]:
+        sql, params = _sql_of(visible)
+        tsquery, tsparams = self.tsquery(terms)
+        title = " ".join(words_of(query))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH q AS (SELECT ({tsquery}) AS query)"  # noqa: S608 - placeholders and a compiled queryset
+                f" SELECT a.id, ts_rank(%s::float4[], a.search_document, q.query, 1)"
+                f" + %s * word_similarity(%s, lower(a.title)) AS score"
+                f" FROM knowledge_article a, q"
+                f" WHERE a.id IN ({sql})"
+                f" AND (a.search_document @@ q.query OR %s <%% lower(a.title))"
+                f" ORDER BY score DESC, a.id LIMIT %s",
+                [*tsparams, self.WEIGHTS, self.SIMILAR_TITLE, title, *params, title, limit],
+            )
+            return [(pk, float(score)) for pk, score in cursor.fetchall()]
+
+    def snippets(self, terms: list[Term], ids: list[int]) -> dict[int, str]:
+        tsquery, tsparams = self.tsquery(terms)
+        placeholders = ", ".join(["%s"] * len(ids))
+        options = (
+            f'StartSel="{_OPEN}", StopSel="{_CLOSE}", MaxWords=30, MinWords=12,'
+            ' MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, ts_headline('english', body_text, ({tsquery}), %s)"  # noqa: S608 - placeholders only
+                f" FROM knowledge_article WHERE id IN ({placeholders})",
+                [*tsparams, options, *ids],
+            )
+            return dict(cursor.fetchall())
+
+
+def _closest(word: str, counts: dict[str, int], cutoff: float = 0.75) -> str:
+    if not counts:
+        return ""
+    matches = difflib.get_close_matches(word, list(counts), n=3, cutoff=cutoff)
+    if not matches:
+        return ""
+    best = difflib.SequenceMatcher(None, word, matches[0]).ratio()
+    tied = [m for m in matches if difflib.SequenceMatcher(None, word, m).ratio() >= best - 0.02]
+    return max(tied, key=lambda m: counts.get(m, 0))
+
+
+_ENGINES: dict[str, Engine] = {"sqlite": SQLiteEngine(), "postgresql": PostgresEngine()}
+
+
+def refresh_vocabulary() -> None:
+    """Bring the vocabulary misspellings are corrected against up to date (PostgreSQL
+    keeps it as a materialized view; SQLite's FTS5 keeps its own)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("REFRESH MATERIALIZED VIEW knowledge_word")

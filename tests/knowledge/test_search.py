@@ -1,0 +1,163 @@
+"""Knowledge search on whichever database the run uses (SQLite's FTS5, or PostgreSQL's
+full-text search with pg_trgm): stemming, ranking, snippets, misspellings, synonyms,
+and only what the reader may see."""
+
+from __future__ import annotations
+
+import pytest
+
+from portico.knowledge import search, services
+from portico.knowledge.models import Article, Status, Synonym
+from tests.conftest import Persona
+from tests.knowledge.conftest import MakeArticle
+from tests.knowledge.relevance_set import NO_ANSWER_QUERIES, RELEVANCE_SET
+
+
+def _titles(user: object, query: str, **kwargs: object) -> list[str]:
+    return [hit.article.title for hit in search.search(user, query, **kwargs).hits]  # type: ignore[arg-type]
+
+
+def test_stemming_finds_other_forms_of_a_word(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    make_article("Calibrating the chlorine sensor", "Hold the probe in buffer solution.")
+    make_article("Replacing a fuse", "Switch off the mains first.")
+    customer = personas["customer"].individual.user
+    assert _titles(customer, "calibration") == ["Calibrating the chlorine sensor"]
+    assert _titles(customer, "sensors calibrated") == ["Calibrating the chlorine sensor"]
+
+
+def test_a_title_match_ranks_above_a_body_match(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    make_article("Cleaning the filter housing", "Mentions the gateway once in passing.")
+    make_article("Gateway network settings", "How to give the gateway a fixed address.")
+    customer = personas["customer"].individual.user
+    assert _titles(customer, "gateway")[0] == "Gateway network settings"
+
+
+def test_snippets_highlight_matches_and_escape_what_authors_wrote(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    make_article(
+        "Alarm codes",
+        "If the display shows <script>alert(1)</script> then the firmware alarm E17 is active.",
+    )
+    hit = search.search(personas["customer"].individual.user, "firmware").hits[0]
+    assert "<mark>firmware</mark>" in hit.snippet
+    # SQLite shows the author's text escaped, PostgreSQL's ts_headline drops the tags:
+    # either way, the only markup left is our own.
+    assert "<" not in hit.snippet.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_a_misspelled_word_is_corrected_to_one_the_articles_use(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    make_article("Calibrating the chlorine sensor", "Use the calibration kit.")
+    make_article("Ordering spare parts", "Parts ship from Dundee.")
+    results = search.search(personas["customer"].individual.user, "chlorine calibartion")
+    assert [h.article.title for h in results.hits][:1] == ["Calibrating the chlorine sensor"]
+    assert results.corrections == {"calibartion": "calibration"}
+    assert results.corrected_query == "chlorine calibration"
+
+
+def test_synonyms_find_the_word_the_article_uses(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    Synonym.objects.create(words="bill, invoice")
+    Synonym.objects.create(words="log in, sign in, login")
+    make_article("Reading your invoice", "Each line of the invoice is one delivery.")
+    make_article("Sign in problems", "If you cannot sign in, reset your password.")
+    customer = personas["customer"].individual.user
+    assert _titles(customer, "my bill")[:1] == ["Reading your invoice"]
+    assert _titles(customer, "cannot login")[:1] == ["Sign in problems"]
+    assert _titles(customer, "how do I log in")[:1] == ["Sign in problems"]
+
+
+def test_typing_treats_the_last_word_as_a_prefix(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    make_article("Dosing pump primes slowly", "Bleed the air from the suction line.")
+    customer = personas["customer"].individual.user
+    assert _titles(customer, "dosing pum", typing=True) == ["Dosing pump primes slowly"]
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "AND OR NOT", "NEAR(a b)", "pump*", "title:pump", "a' OR 1=1 --", "(((", "_"]
+)
+def test_search_syntax_in_a_query_is_just_text(
+    make_article: MakeArticle, personas: dict[str, Persona], query: str
+) -> None:
+    make_article("Dosing pump primes slowly")
+    search.search(personas["customer"].individual.user, query)  # no error is the point
+
+
+def test_only_published_articles_the_reader_may_see_are_found(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    make_article("Gasket kit for everyone", audience=("public",))
+    make_article("Gasket kit for customers", audience=("Customers",))
+    make_article("Gasket kit for partners", audience=("Partners",))
+    make_article("Gasket kit for staff", audience=())
+    make_article("Gasket kit draft", status=Status.DRAFT)
+    make_article("Gasket kit archived", status=Status.ARCHIVED)
+    found = {key: set(_titles(personas[key].individual.user, "gasket")) for key in personas}
+    assert found["customer"] == {"Gasket kit for everyone", "Gasket kit for customers"}
+    assert found["partner"] == {"Gasket kit for everyone", "Gasket kit for partners"}
+    assert found["employee"] == {"Gasket kit for everyone"}
+    assert found["csr"] == {
+        "Gasket kit for everyone",
+        "Gasket kit for customers",
+        "Gasket kit for partners",
+        "Gasket kit for staff",
+    }
+    assert set(_titles(None, "gasket")) == {"Gasket kit for everyone"}
+
+
+def test_the_index_follows_every_change(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    article = make_article("Winter frost protection", "Drain the pipework.")
+    customer = personas["customer"].individual.user
+    services.save_article(
+        actor=None,
+        article=article,
+        change=services.ArticleChange(
+            title="Summer algae control",
+            body="Shade the tanks.",
+            public=True,
+            status=Status.PUBLISHED,
+        ),
+    )
+    assert _titles(customer, "frost") == []
+    assert _titles(customer, "algae") == ["Summer algae control"]
+    Article.objects.filter(pk=article.pk).delete()
+    assert _titles(customer, "algae") == []
+
+
+@pytest.mark.usefixtures("demo_knowledge")
+def test_relevance_set_finds_the_expected_article_in_the_top_three(
+    personas: dict[str, Persona],
+) -> None:
+    assert len(RELEVANCE_SET) >= 30
+    customer = personas["customer"].individual.user
+    slugs = set(Article.objects.values_list("slug", flat=True))
+    misses = []
+    for query, expected in RELEVANCE_SET:
+        assert expected in slugs, f"the relevance set names an unknown article {expected!r}"
+        top = [hit.article.slug for hit in search.search(customer, query, limit=3).hits]
+        if expected not in top:
+            misses.append(f"{query!r}: expected {expected}, got {top}")
+    found = len(RELEVANCE_SET) - len(misses)
+    share = found / len(RELEVANCE_SET)
+    print(f"relevance: {found}/{len(RELEVANCE_SET)} in the top 3 ({share:.0%})")
+    assert share >= 0.9, "\n".join(misses)
+
+
+@pytest.mark.usefixtures("demo_knowledge")
+def test_queries_the_knowledge_base_cannot_answer_find_nothing(
+    personas: dict[str, Persona],
+) -> None:
+    customer = personas["customer"].individual.user
+    for query in NO_ANSWER_QUERIES:
+        assert _titles(customer, query) == [], query
