@@ -23,6 +23,19 @@ PERSONAS = {
 }
 
 
+# What customers type: keywords, questions, a misspelling, a synonym.
+SEARCHES = (
+    "E42 alarm",
+    "how do I reset my password",
+    "chlorine sensor calibration",
+    "dosing pump calibartion",
+    "gateway offline",
+    "controller clock wrong",
+    "where is my bill",
+    "replace filter cartridge",
+)
+
+
 @dataclass(frozen=True)
 class Workload:
     key: str
@@ -130,8 +143,28 @@ def workloads(targets: Targets, *, priority_id: int) -> list[Workload]:
         ),
         Workload(
             "kb-search",
-            "knowledge-base search",
-            "n/a",
-            why_missing="n/a — knowledge base not built",
+            "knowledge-base search (10,000 articles)",
+            "GET",
+            "customer",
+            Request(
+                "GET",
+                tuple(
+                    "/help/search/?" + urllib.parse.urlencode({"q": query})
+                    for query in SEARCHES
+                ),
+            ),
+        ),
+        Workload(
+            "kb-suggest",
+            "deflection widget (typing a title)",
+            "GET",
+            "customer",
+            Request(
+                "GET",
+                tuple(
+                    "/help/suggest/?" + urllib.parse.urlencode({"title": query[:-2]})
+                    for query in SEARCHES
+                ),
+            ),
         ),
     ]

@@ -100,9 +100,9 @@ def test_a_resolved_transaction_becomes_a_draft_article(personas: dict[str, Pers
     assert "Set the NTP server to pool.ntp.org" in draft.body
     assert draft.source_transaction == transaction
     assert [p.code for p in draft.products.all()] == ["aquasense-controller"]
+    customer = personas["customer"].individual.user
+    assert customer is not None
     with pytest.raises(PermissionDenied):
-        customer = personas["customer"].individual.user
-        assert customer is not None
         services.draft_from_transaction(actor=customer, transaction=transaction)
 
 

@@ -164,7 +164,7 @@ def search(user: Person | None, query: str, *, limit: int = 10, typing: bool = F
         raise NotImplementedError(f"No knowledge search for {connection.vendor}")
     terms = [_corrected(engine, term) for term in terms]
     results.corrections = {t.word: t.corrected for t in terms if t.corrected}
-    visible = access.visible_publications(user, Article.objects.all()).values("id")
+    visible = access.visible_publications(user, Article.objects.all())
     ranked = engine.rank(terms, results.query, visible, limit)
     if not ranked:
         return results
@@ -292,16 +292,30 @@ class SQLiteEngine(Engine):
     def rank(
         self, terms: list[Term], query: str, visible: Any, limit: int
     ) -> list[tuple[int, float]]:
-        sql, params = _sql_of(visible)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid, bm25(knowledge_article_fts, {self.WEIGHTS}) AS score"  # noqa: S608 - constants and a compiled queryset
-                " FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"
-                f" AND rowid IN ({sql}) ORDER BY score LIMIT %s",
-                [self.match(terms), *params, limit],
+        # The best matches are ranked on their own and only then narrowed to what the
+        # reader may see, widening the window while too few are left: with the
+        # visibility test inside the MATCH query SQLite probes the full-text index once
+        # per visible article (0.5 s at 10,000 articles), and materialising every match
+        # first still costs 25 ms; a top-k with LIMIT costs 2 ms.
+        match = self.match(terms)
+        window = max(limit * 4, 40)
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT rowid, bm25(knowledge_article_fts, {self.WEIGHTS}) AS score"  # noqa: S608 - constants only
+                    " FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"
+                    " ORDER BY score LIMIT %s",
+                    [match, window],
+                )
+                rows = cursor.fetchall()
+            allowed = set(
+                visible.filter(id__in=[pk for pk, _ in rows]).values_list("id", flat=True)
             )
             # bm25() is lower-is-better; turned round so higher is better everywhere.
-            return [(pk, -score) for pk, score in cursor.fetchall()]
+            kept = [(pk, -score) for pk, score in rows if pk in allowed][:limit]
+            if len(kept) >= limit or len(rows) < window:
+                return kept
+            window *= 8
 
     def snippets(self, terms: list[Term], ids: list[int]) -> dict[int, str]:
         placeholders = ", ".join(["%s"] * len(ids))
@@ -357,7 +371,7 @@ class PostgresEngine(Engine):
     def rank(
         self, terms: list[Term], query: str, visible: Any, limit: int
     ) -> list[tuple[int, float]]:
-        sql, params = _sql_of(visible)
+        sql, params = _sql_of(visible.values("id"))
         tsquery, tsparams = self.tsquery(terms)
         title = " ".join(words_of(query))
         with connection.cursor() as cursor:
