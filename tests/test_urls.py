@@ -18,6 +18,7 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "console:find": ("/console/find/?q=grant", STAFF),
     "console:create": ("/console/transactions/new/", STAFF),
     "console:me": ("/console/profile/", STAFF),
+    "console:organization-lookup": ("/console/organizations/lookup/?q=har", STAFF),
     "portal:customer-home": ("/portal/", CUSTOMERS),
     "portal:customer-transactions": ("/portal/transactions/", CUSTOMERS),
     "portal:customer-create": ("/portal/new/", CUSTOMERS),

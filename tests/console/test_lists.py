@@ -352,9 +352,15 @@ def test_the_form_offers_labelled_fields(catalogue: dict[str, Transaction]) -> N
         assert f'<label for="id_{name}"' in html, name
         assert f'id="id_{name}"' in html
     filters = section(html, "filters-heading")
-    assert "Harbour Foods plc" in filters  # a customer organisation
-    assert "Tayside Integration Partners" in filters  # a partner
-    assert "Brightwater Systems Ltd" not in filters  # our own company is no customer
+
+    # Organisations are typed, with suggestions as one types (console.lookup).
+    def suggested(typed: str) -> str:
+        lookup = "/console/organizations/lookup/"
+        return client_as("csr").get(lookup, {"q": typed}).content.decode()
+
+    assert "Harbour Foods plc" in suggested("harb")  # a customer organisation
+    assert "Tayside Integration Partners" in suggested("tayside")  # a partner
+    assert "Brightwater" not in suggested("brightwater")  # our own company is no customer
     assert "Tom Reid" in filters  # staff to filter by assignee
     assert "Ewan Grant" not in filters  # customers are never assignees
 
@@ -365,8 +371,8 @@ def test_the_form_offers_labelled_fields(catalogue: dict[str, Transaction]) -> N
         ("application=no-such-app", "There is no such application (“no-such-app”)"),
         ("application=999", "There is no such application"),
         ("priority=P9", "There is no such priority"),
-        ("organization=abc", "There is no such organisation"),
-        ("organization=99999999999999999999999999", "There is no such organisation"),
+        ("organization=abc", "No organisation matches “abc”"),
+        ("organization=99999999999999999999999999", "No organisation matches"),
         ("assignee=-1", "There is no such member of staff"),
         ("product=teapot", "There is no such product"),
         ("area=mars", "There is no such area"),
@@ -570,3 +576,23 @@ def test_an_empty_view_is_all_open(catalogue: dict[str, Transaction]) -> None:
     assert response.status_code == 302
     assert response["Location"] == LIST
     assert SavedView.objects.get().query == ""
+
+
+def test_an_organisation_is_found_by_what_is_typed(people: None) -> None:
+    bulk_transactions(3, requester="Ewan")
+    bulk_transactions(2, requester="Helen")
+    harbour = organization("Harbour Foods plc")
+    by_id = numbers(client_as("csr").get(LIST, {"organization": harbour.pk}).content.decode())
+    assert len(by_id) == 3
+    for typed in (
+        "harbour foods PLC",
+        harbour.account_number,
+        f"Harbour Foods plc ({harbour.account_number})",
+    ):
+        html = client_as("csr").get(LIST, {"organization": typed}).content.decode()
+        assert sorted(numbers(html)) == sorted(by_id), typed
+        # The box shows the organisation as the suggestions write it.
+        assert f'value="Harbour Foods plc ({harbour.account_number})"' in html
+    Organization.objects.create(name="Harbour Foods plc", account_number="HF-2")
+    html = client_as("csr").get(LIST, {"organization": "Harbour Foods plc"}).content.decode()
+    assert "More than one organisation is called" in html

@@ -15,6 +15,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from portico import access
+from portico.console.lookup import OrganizationField
 from portico.console.models import SavedView
 from portico.parties.models import Individual, Organization
 from portico.service.models import (
@@ -91,17 +92,15 @@ class TransactionFilterForm(forms.Form):
         empty_label="Any priority",
         error_messages=_no_such("priority"),
     )
-    # A select of every customer and partner is fine at demo scale (tens of rows); with
-    # thousands of organisations it becomes a typeahead that fills the same `organization`
-    # parameter, so saved views keep working.
-    organization = forms.ModelChoiceField(
+    # Typed, not picked from a select: there may be thousands (console.lookup).
+    organization = OrganizationField(
         Organization.objects.filter(
             kind__in=[Organization.Kind.CUSTOMER, Organization.Kind.PARTNER]
-        ).only("pk", "name"),
+        ).only("pk", "name", "account_number"),
+        list_id="organization-suggestions",
         label="Organisation",
         required=False,
-        empty_label="Any organisation",
-        error_messages=_no_such("organisation"),
+        help_text="Name or account number.",
     )
     team = forms.ModelChoiceField(
         Organization.objects.filter(kind=Organization.Kind.TEAM).only("pk", "name"),

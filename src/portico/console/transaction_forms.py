@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from portico import access
+from portico.console.lookup import OrganizationField
 from portico.parties.models import Individual, Organization
 from portico.service.models import (
     Channel,
@@ -135,11 +136,12 @@ class RelateForm(forms.Form):
 
 class GrantForm(forms.Form):
     individual = forms.EmailField(label="Individual's e-mail", required=False)
-    organization = forms.ModelChoiceField(
+    organization = OrganizationField(
         Organization.objects.filter(active=True),
+        list_id="grant-organization-suggestions",
         required=False,
         label="or organisation",
-        empty_label="—",
+        help_text="Name or account number.",
     )
     permission = forms.ModelChoiceField(Permission.objects.all(), empty_label=None)
 

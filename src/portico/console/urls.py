@@ -1,5 +1,6 @@
 from django.urls import path
 
+from portico.console import lookup
 from portico.console.views import home, lists, phone, transaction
 from portico.console.views import me as my_profile
 
@@ -33,6 +34,7 @@ urlpatterns = [
     path("find/", phone.find, name="find"),
     path("people/<int:pk>/", phone.individual, name="individual"),
     path("organizations/<int:pk>/", phone.organization, name="organization"),
+    path("organizations/lookup/", lookup.organization_lookup, name="organization-lookup"),
     path("profile/", my_profile.profile, name="me"),
     path("profile/tokens/", my_profile.create_token, name="me-create-token"),
     path("profile/tokens/<int:token_id>/revoke/", my_profile.revoke_token, name="me-revoke-token"),
