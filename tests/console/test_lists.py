@@ -586,7 +586,7 @@ def test_an_organisation_is_found_by_what_is_typed(people: None) -> None:
     assert len(by_id) == 3
     for typed in (
         "harbour foods PLC",
-        harbour.account_number,
+        str(harbour.account_number),
         f"Harbour Foods plc ({harbour.account_number})",
     ):
         html = client_as("csr").get(LIST, {"organization": typed}).content.decode()
