@@ -149,8 +149,7 @@ def workloads(targets: Targets, *, priority_id: int) -> list[Workload]:
             Request(
                 "GET",
                 tuple(
-                    "/help/search/?" + urllib.parse.urlencode({"q": query})
-                    for query in SEARCHES
+                    "/help/search/?" + urllib.parse.urlencode({"q": query}) for query in SEARCHES
                 ),
             ),
         ),

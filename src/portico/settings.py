@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "portico.console",
     "portico.portal",
     "portico.demo",
+    "portico.operations",
 ]
 
 MIDDLEWARE = [

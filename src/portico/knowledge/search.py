@@ -418,8 +418,16 @@ _ENGINES: dict[str, Engine] = {"sqlite": SQLiteEngine(), "postgresql": PostgresE
 
 
 def refresh_vocabulary() -> None:
-    """Bring the vocabulary misspellings are corrected against up to date (PostgreSQL
-    keeps it as a materialized view; SQLite's FTS5 keeps its own)."""
+    """Bring the vocabulary misspellings are corrected against up to date. SQLite's FTS5
+    keeps its own; on PostgreSQL the table is refilled in the caller's transaction, so
+    searches see the old words or the new, never none."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("REFRESH MATERIALIZED VIEW knowledge_word")
+            cursor.execute("DELETE FROM knowledge_word")
+            cursor.execute(
+                "INSERT INTO knowledge_word (word, ndoc) SELECT word, ndoc FROM ts_stat("
+                "$$SELECT to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' ||"
+                " coalesce(tags, '') || ' ' || coalesce(summary, '') || ' ' ||"
+                " coalesce(body_text, '')) FROM knowledge_article"
+                " WHERE status = 'published'$$)"
+            )

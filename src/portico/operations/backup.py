@@ -1,0 +1,205 @@
+"""Backup and restore: the database and the file store (attachments, documents) as one
+set, with a manifest to check a restore against.
+
+A backup is a directory: `database.sqlite3` (SQLite's online backup API, consistent
+while Portico runs) or `database.dump` (pg_dump's custom format, one snapshot), the
+`media/` tree, and `manifest.json` with every table's row count and every file's
+sha256. It is written under a temporary name and renamed when complete, so a
+half-written backup is never mistaken for a whole one.
+
+A restore checks the files against the manifest before it touches anything, replaces
+the database and the file store, then counts the rows again and reports any difference.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+class BackupError(Exception):
+    pass
+
+
+@dataclass
+class Report:
+    path: Path
+    seconds: float
+    rows: dict[str, int]
+    files: int
+    problems: list[str] = field(default_factory=list)
+
+
+def row_counts() -> dict[str, int]:
+    """Every Django table's row count, for comparing a restore with its backup."""
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            table = model._meta.db_table
+            if model._meta.proxy or not model._meta.managed or table in counts:
+                continue
+            cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 - a model's own table name
+            counts[table] = cursor.fetchone()[0]
+    return dict(sorted(counts.items()))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _media_root() -> Path:
+    return Path(settings.MEDIA_ROOT)
+
+
+def _files_of(root: Path) -> dict[str, str]:
+    if not root.exists():
+        return {}
+    return {
+        str(path.relative_to(root)): _sha256(path)
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _pg(args: list[str]) -> tuple[list[str], dict[str, str]]:
+    """A pg_dump/pg_restore command line for Django's database, and its environment
+    (the password goes in PGPASSWORD, never on the command line)."""
+    db = connection.settings_dict
+    env = {**os.environ}
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = str(db["PASSWORD"])
+    command = [*args]
+    for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
+        if db.get(key):
+            command += [option, str(db[key])]
+    return command, env
+
+
+def _pg_binary(name: str) -> str:
+    # The server's own version of the tool (Debian keeps them per version).
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: p.parts)
+    return str(found[-1]) if found else name
+
+
+def backup(target_dir: Path) -> Report:
+    started = time.monotonic()
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
+    final = target_dir / f"portico-backup-{stamp}"
+    partial = target_dir / f".{final.name}.partial"
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir(parents=True)
+    vendor = connection.vendor
+    rows = row_counts()
+    if vendor == "sqlite":
+        connection.ensure_connection()
+        source = connection.connection
+        with sqlite3.connect(partial / "database.sqlite3") as copy:
+            source.backup(copy)
+        copy.close()
+    elif vendor == "postgresql":
+        command, env = _pg(
+            [
+                _pg_binary("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--file",
+                str(partial / "database.dump"),
+            ]
+        )
+        subprocess.run([*command, str(connection.settings_dict["NAME"])], env=env, check=True)  # noqa: S603 - our own arguments
+    else:
+        raise BackupError(f"No backup for {vendor} databases.")
+    media = _media_root()
+    if media.exists():
+        shutil.copytree(media, partial / "media")
+    files = _files_of(partial / "media")
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
+        "database": vendor,
+        "rows": rows,
+        "files": files,
+    }
+    (partial / MANIFEST).write_text(json.dumps(manifest, indent=1))
+    partial.rename(final)
+    return Report(final, time.monotonic() - started, rows, len(files))
+
+
+def restore(source: Path) -> Report:
+    started = time.monotonic()
+    manifest = json.loads((source / MANIFEST).read_text())
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"{source} is not a Portico backup of a format this version reads.")
+    vendor = connection.vendor
+    if manifest["database"] != vendor:
+        raise BackupError(f"{source} holds a {manifest['database']} database, not {vendor}.")
+    # Every file is checked before anything is replaced: a damaged backup changes nothing.
+    found = _files_of(source / "media")
+    damaged = sorted(
+        name for name, digest in manifest["files"].items() if found.get(name) != digest
+    )
+    if damaged:
+        raise BackupError(f"{len(damaged)} files differ from the manifest, e.g. {damaged[0]}")
+    if vendor == "sqlite":
+        connection.ensure_connection()
+        with sqlite3.connect(source / "database.sqlite3") as copy:
+            copy.backup(connection.connection)
+        copy.close()
+    else:
+        connection.close()  # pg_restore --clean drops what this session might hold
+        command, env = _pg(
+            [
+                _pg_binary("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--dbname",
+                str(connection.settings_dict["NAME"]),
+            ]
+        )
+        subprocess.run([*command, str(source / "database.dump")], env=env, check=True)  # noqa: S603 - our own arguments
+    media = _media_root()
+    incoming = media.with_name(media.name + ".restoring")
+    if incoming.exists():
+        shutil.rmtree(incoming)
+    if (source / "media").exists():
+        shutil.copytree(source / "media", incoming)
+    else:
+        incoming.mkdir(parents=True)
+    outgoing = media.with_name(media.name + ".replaced")
+    if media.exists():
+        if outgoing.exists():
+            shutil.rmtree(outgoing)
+        media.rename(outgoing)
+    incoming.rename(media)
+    if outgoing.exists():
+        shutil.rmtree(outgoing)
+    rows = row_counts()
+    problems = [
+        f"{table}: {rows.get(table)} rows, the backup had {count}"
+        for table, count in manifest["rows"].items()
+        if rows.get(table) != count
+    ]
+    return Report(source, time.monotonic() - started, rows, len(found), problems)
