@@ -161,3 +161,17 @@ def test_queries_the_knowledge_base_cannot_answer_find_nothing(
     customer = personas["customer"].individual.user
     for query in NO_ANSWER_QUERIES:
         assert _titles(customer, query) == [], query
+
+
+def test_a_correction_never_names_a_word_only_a_hidden_article_uses(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    make_article(
+        "Escalation matrix", "Page the duty manager for the Zephyrton outage.", audience=()
+    )
+    make_article("Outage notices", "We post planned outages here.")
+    results = search.search(personas["customer"].individual.user, "zephyrtan outage")
+    assert [h.article.title for h in results.hits] == ["Outage notices"]
+    assert results.corrections == {}
+    staff = search.search(personas["csr"].individual.user, "zephyrtan outage")
+    assert staff.corrections == {"zephyrtan": "zephyrton"}

@@ -175,6 +175,14 @@ def search(user: Person | None, query: str, *, limit: int = 10, typing: bool = F
         for pk, score in ranked
         if pk in articles
     ]
+    # The vocabulary holds words of articles this reader may not see: a correction is
+    # only told when a hit shown to them uses the word, so none can leak one.
+    shown = " ".join(
+        f"{h.article.title} {h.article.summary} {h.article.body_text}".lower() for h in results.hits
+    )
+    results.corrections = {
+        typed: known for typed, known in results.corrections.items() if known in shown
+    }
     return results
 
 
