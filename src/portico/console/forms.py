@@ -27,6 +27,7 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+from portico.widgets import QuickSelect
 
 if TYPE_CHECKING:
     from portico.access import Person
@@ -77,16 +78,21 @@ class TransactionFilterForm(forms.Form):
     )
     application = forms.ModelChoiceField(
         Application.objects.none(),
+        widget=QuickSelect,
         required=False,
         to_field_name="code",
         empty_label="Any application",
         error_messages=_no_such("application"),
     )
     status = forms.ChoiceField(
-        choices=STATUS_CHOICES, required=False, error_messages=_no_such("status category")
+        widget=QuickSelect,
+        choices=STATUS_CHOICES,
+        required=False,
+        error_messages=_no_such("status category"),
     )
     priority = forms.ModelChoiceField(
         Priority.objects.all(),
+        widget=QuickSelect,
         required=False,
         to_field_name="code",
         empty_label="Any priority",
@@ -104,12 +110,14 @@ class TransactionFilterForm(forms.Form):
     )
     team = forms.ModelChoiceField(
         Organization.objects.filter(kind=Organization.Kind.TEAM).only("pk", "name"),
+        widget=QuickSelect,
         required=False,
         empty_label="Any team",
         error_messages=_no_such("team"),
     )
     assignee = forms.ModelChoiceField(
         Individual.objects.none(),
+        widget=QuickSelect,
         label="Assigned to",
         required=False,
         empty_label="Anyone or no one",
@@ -117,6 +125,7 @@ class TransactionFilterForm(forms.Form):
     )
     product = ChoiceOfClassification(
         Choice.objects.filter(classification__code=PRODUCT),
+        widget=QuickSelect,
         required=False,
         to_field_name="code",
         empty_label="Any product",
@@ -124,13 +133,18 @@ class TransactionFilterForm(forms.Form):
     )
     area = ChoiceOfClassification(
         Choice.objects.filter(classification__code=AREA),
+        widget=QuickSelect,
         required=False,
         to_field_name="code",
         empty_label="Any area",
         error_messages=_no_such("area"),
     )
     due = forms.ChoiceField(
-        label="Due", choices=DUE_CHOICES, required=False, error_messages=_no_such("due period")
+        widget=QuickSelect,
+        label="Due",
+        choices=DUE_CHOICES,
+        required=False,
+        error_messages=_no_such("due period"),
     )
 
     def __init__(self, *args: Any, user: Person, **kwargs: Any) -> None:
@@ -269,8 +283,9 @@ def page_of(
     Two range reads, each a seek on the (due_at, id) index that stops after size+1 rows:
     the dated rows from the cursor on, then the undated ones by id. One query with
     "due_at > x OR due_at IS NULL" could not seek, and OFFSET reads every row it skips.
-    The undated read runs even when the dated one filled the page, so a page costs the
-    same number of queries whatever the data (the list's query count is asserted)."""
+    The undated read runs even when the dated one filled the page (for one row), so a
+    page costs the same number of queries whatever the data (the list's query count is
+    asserted)."""
     rows: list[Transaction] = []
     if after is None or after.due_at is not None:
         dated = transactions.filter(due_at__isnull=False).order_by("due_at", "id")
@@ -284,7 +299,9 @@ def page_of(
     undated = transactions.filter(due_at__isnull=True).order_by("due_at", "id")
     if after is not None and after.due_at is None:
         undated = undated.filter(id__gt=after.pk)
-    rows += list(undated[: size + 1])
+    # At least one row, so the query runs (and is counted) whatever the data; no more
+    # than the page still needs, so a full page does not build fifty rows to drop them.
+    rows += list(undated[: max(1, size + 1 - len(rows))])
     if len(rows) > size:
         return rows[:size], Cursor.of(rows[size - 1])
     return rows, None
