@@ -28,7 +28,8 @@ _cluster: Cluster | None = None
 
 
 class Cluster:
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable
         bindirs = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version)
         if not bindirs:
             raise RuntimeError("PostgreSQL is not installed: run `make test-deps`.")
@@ -50,6 +51,32 @@ class Cluster:
     def _run(self, *args: str) -> None:
         subprocess.run([*self.run_as, *args], check=True, capture_output=True, timeout=120)
 
+    def create_database(self, name: str = "portico") -> None:
+        subprocess.run(
+            [str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
+             "portico", name],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+
+    def crash(self) -> None:
+        """Stop the postmaster as a power cut would: no checkpoint, no goodbye."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+
+    def restart(self) -> None:
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.base / "log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            self._options(),
+            "start",
+        )
+
     def start(self) -> None:
         self._run(
             str(self.bindir / "initdb"),
@@ -62,28 +89,19 @@ class Cluster:
             "-E",
             "UTF8",
             "--locale=C.UTF-8",
-            "--no-sync",
+            *([] if self.durable else ["--no-sync"]),
         )
-        # Durability is not under test here (the reliability tests run their own
-        # cluster with it on), so trade it for speed.
+        self.restart()
+
+    def _options(self) -> str:
         options = (
-            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200"
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c max_connections=200"
         )
-        self._run(
-            str(self.bindir / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.base / "log"),
-            "-w",
-            "-t",
-            "60",
-            "-o",
-            options,
-            "start",
-        )
+        # Durability is not under test in the suite's own cluster (the crash tests run
+        # a durable one), so trade it for speed there.
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        return options
 
     def stop(self) -> None:
         if not self.base.exists():
