@@ -251,10 +251,10 @@ def test_customer_portal_home_uses_indexes(
     assert not problems, f"the customer portal home reads {TABLE} by Seq Scan: {problems}"
 
 
-# --- known problems, found by the benchmark at a million transactions -----------------
+# --- problems the benchmark found at a million transactions, kept fixed ---------------
 # No Seq Scan is not enough: a plan can still read most of a big table through an index.
-# These two do today, and are strict xfails so that the fix (bench/RESULTS.md) turns them
-# into failures that ask for the marker to go.
+# The console queue once read every grant of the team, and the portal home's "Recently
+# resolved" walked every finished transaction (2 s at scale L); these hold them fixed.
 
 
 def test_console_queue_reads_few_grants(seeded: dict[str, Persona]) -> None:
@@ -264,12 +264,6 @@ def test_console_queue_reads_few_grants(seeded: dict[str, Persona]) -> None:
     assert read <= 2_000, f"the console queue's first page read {read} grants"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the portal home's 'Recently resolved' section walks every finished transaction "
-    "(status_id index) and filters each by the customer's grants: 2.3 s at scale L. Fix: "
-    "for people with no default view, drive visible_transactions from their grants.",
-)
 def test_customer_portal_home_reads_few_transactions(
     seeded: dict[str, Persona], client_for: Callable[[str], Client]
 ) -> None:

@@ -359,10 +359,17 @@ def visible_transactions(user: Person | None) -> QuerySet[Transaction]:
             by_default &= ~hidden
         visible |= by_default
     if by_grant_apps:
-        no_own = ~Q(Exists(own.filter(transaction_id=OuterRef("pk"))))
-        granted = Q(pk__in=own.filter(permission__view=True).values("transaction_id")) | (
-            no_own & Q(pk__in=organization.filter(permission__view=True).values("transaction_id"))
+        # One list of ids, from the grants: the person's own that give view, and their
+        # organisation's that give view where the person has no deciding grant of their
+        # own. As one IN over a union the planner starts from these few grants; as an OR
+        # of two IN tests it walked every finished transaction (2 s at scale L).
+        own_ids = own.filter(permission__view=True).values("transaction_id")
+        org_ids = (
+            organization.filter(permission__view=True)
+            .exclude(Exists(own.filter(transaction_id=OuterRef("transaction_id"))))
+            .values("transaction_id")
         )
+        granted = Q(pk__in=own_ids.union(org_ids))
         visible |= Q(application_id__in=by_grant_apps) & granted
     return Transaction.objects.filter(visible)
 
