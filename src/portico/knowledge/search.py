@@ -21,11 +21,11 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from portico import access
@@ -165,7 +165,7 @@ def search(user: Person | None, query: str, *, limit: int = 10, typing: bool = F
     terms = [_corrected(engine, term) for term in terms]
     results.corrections = {t.word: t.corrected for t in terms if t.corrected}
     visible = access.visible_publications(user, Article.objects.all())
-    ranked = engine.rank(terms, results.query, visible, limit)
+    ranked = _rank(engine, terms, results.query, visible, limit)
     if not ranked:
         return results
     articles = Article.objects.select_related("category").in_bulk([pk for pk, _ in ranked])
@@ -243,9 +243,21 @@ def _marked(snippet: str) -> SafeString:
     )
 
 
-def _sql_of(queryset: Any) -> tuple[str, Sequence[Any]]:
-    sql, params = queryset.query.sql_with_params()
-    return sql, list(params)
+def _rank(
+    engine: Engine, terms: list[Term], query: str, visible: QuerySet[Article], limit: int
+) -> list[tuple[int, float]]:
+    """The best matches are ranked on their own and only then narrowed to what the
+    reader may see, widening the window while too few are left. With the visibility
+    test inside the full-text query SQLite probed its index once per visible article
+    (0.5 s at 10,000 articles); a top-k with LIMIT costs 2 ms."""
+    window = max(limit * 4, 40)
+    while True:
+        rows = engine.candidates(terms, query, window)
+        allowed = set(visible.filter(id__in=[pk for pk, _ in rows]).values_list("id", flat=True))
+        kept = [(pk, score) for pk, score in rows if pk in allowed][:limit]
+        if len(kept) >= limit or len(rows) < window:
+            return kept
+        window *= 8
 
 
 class Engine:
@@ -255,9 +267,9 @@ class Engine:
     def nearest(self, word: str) -> str:
         raise NotImplementedError
 
-    def rank(
-        self, terms: list[Term], query: str, visible: Any, limit: int
-    ) -> list[tuple[int, float]]:
+    def candidates(self, terms: list[Term], query: str, window: int) -> list[tuple[int, float]]:
+        """The best `window` matches of every article, readable or not, best first,
+        as (id, score) with higher scores better."""
         raise NotImplementedError
 
     def snippets(self, terms: list[Term], ids: list[int]) -> dict[int, str]:
@@ -297,33 +309,16 @@ class SQLiteEngine(Engine):
             counts = dict(cursor.fetchall())
         return _closest(word, counts)
 
-    def rank(
-        self, terms: list[Term], query: str, visible: Any, limit: int
-    ) -> list[tuple[int, float]]:
-        # The best matches are ranked on their own and only then narrowed to what the
-        # reader may see, widening the window while too few are left: with the
-        # visibility test inside the MATCH query SQLite probes the full-text index once
-        # per visible article (0.5 s at 10,000 articles), and materialising every match
-        # first still costs 25 ms; a top-k with LIMIT costs 2 ms.
-        match = self.match(terms)
-        window = max(limit * 4, 40)
-        while True:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT rowid, bm25(knowledge_article_fts, {self.WEIGHTS}) AS score"  # noqa: S608 - constants only
-                    " FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"
-                    " ORDER BY score LIMIT %s",
-                    [match, window],
-                )
-                rows = cursor.fetchall()
-            allowed = set(
-                visible.filter(id__in=[pk for pk, _ in rows]).values_list("id", flat=True)
+    def candidates(self, terms: list[Term], query: str, window: int) -> list[tuple[int, float]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, bm25(knowledge_article_fts, {self.WEIGHTS}) AS score"  # noqa: S608 - constants only
+                " FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"
+                " ORDER BY score LIMIT %s",
+                [self.match(terms), window],
             )
             # bm25() is lower-is-better; turned round so higher is better everywhere.
-            kept = [(pk, -score) for pk, score in rows if pk in allowed][:limit]
-            if len(kept) >= limit or len(rows) < window:
-                return kept
-            window *= 8
+            return [(pk, -score) for pk, score in cursor.fetchall()]
 
     def snippets(self, terms: list[Term], ids: list[int]) -> dict[int, str]:
         placeholders = ", ".join(["%s"] * len(ids))
@@ -376,44 +371,32 @@ class PostgresEngine(Engine):
             counts = dict(cursor.fetchall())
         return _closest(word, counts)
 
-    def rank(
-        self, terms: list[Term], query: str, visible: Any, limit: int
-    ) -> list[tuple[int, float]]:
-        # Candidates first, each through its index: the best full-text matches by
+    def candidates(self, terms: list[Term], query: str, window: int) -> list[tuple[int, float]]:
+        # Each kind of candidate through its own index: the best full-text matches by
         # ts_rank, and the titles most like the query by trigram similarity. Only they
-        # are scored (rank + title likeness) and then narrowed to what the reader may
-        # see, widening while too few are left. Scoring word_similarity on every
-        # matching article instead cost 220 ms at 10,000 articles.
+        # are scored (rank + title likeness): scoring word_similarity on every matching
+        # article instead cost 220 ms at 10,000 articles.
         tsquery, tsparams = self.tsquery(terms)
         title = " ".join(words_of(query))
-        window = max(limit * 4, 40)
-        while True:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"WITH q AS (SELECT ({tsquery}) AS query),"  # noqa: S608 - placeholders only
-                    " ranked AS (SELECT a.id, ts_rank(%s::float4[], a.search_document,"
-                    " q.query, 1) AS r FROM knowledge_article a, q"
-                    " WHERE a.search_document @@ q.query ORDER BY r DESC, a.id LIMIT %s),"
-                    " alike AS (SELECT a.id FROM knowledge_article a"
-                    " WHERE %s <%% lower(a.title)"
-                    " ORDER BY word_similarity(%s, lower(a.title)) DESC, a.id LIMIT %s)"
-                    " SELECT a.id, coalesce(ranked.r, 0)"
-                    " + %s * word_similarity(%s, lower(a.title)) AS score"
-                    " FROM (SELECT id FROM ranked UNION SELECT id FROM alike) c"
-                    " JOIN knowledge_article a ON a.id = c.id"
-                    " LEFT JOIN ranked ON ranked.id = c.id"
-                    " ORDER BY score DESC, a.id",
-                    [*tsparams, self.WEIGHTS, window, title, title, window,
-                     self.SIMILAR_TITLE, title],
-                )  # fmt: skip
-                rows = [(pk, float(score)) for pk, score in cursor.fetchall()]
-            allowed = set(
-                visible.filter(id__in=[pk for pk, _ in rows]).values_list("id", flat=True)
-            )
-            kept = [(pk, score) for pk, score in rows if pk in allowed][:limit]
-            if len(kept) >= limit or len(rows) < window:
-                return kept
-            window *= 8
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH q AS (SELECT ({tsquery}) AS query),"  # noqa: S608 - placeholders only
+                " ranked AS (SELECT a.id, ts_rank(%s::float4[], a.search_document,"
+                " q.query, 1) AS r FROM knowledge_article a, q"
+                " WHERE a.search_document @@ q.query ORDER BY r DESC, a.id LIMIT %s),"
+                " alike AS (SELECT a.id FROM knowledge_article a"
+                " WHERE %s <%% lower(a.title)"
+                " ORDER BY word_similarity(%s, lower(a.title)) DESC, a.id LIMIT %s)"
+                " SELECT a.id, coalesce(ranked.r, 0)"
+                " + %s * word_similarity(%s, lower(a.title)) AS score"
+                " FROM (SELECT id FROM ranked UNION SELECT id FROM alike) c"
+                " JOIN knowledge_article a ON a.id = c.id"
+                " LEFT JOIN ranked ON ranked.id = c.id"
+                " ORDER BY score DESC, a.id",
+                [*tsparams, self.WEIGHTS, window, title, title, window,
+                 self.SIMILAR_TITLE, title],
+            )  # fmt: skip
+            return [(pk, float(score)) for pk, score in cursor.fetchall()]
 
     def snippets(self, terms: list[Term], ids: list[int]) -> dict[int, str]:
         tsquery, tsparams = self.tsquery(terms)

@@ -211,9 +211,13 @@ def draft_from_transaction(*, actor: User, transaction: Transaction) -> Article:
     return article
 
 
-def record_feedback(*, user: Any, article: Article, helpful: bool, comment: str = "") -> Feedback:
+def _require_readable(user: Any, article: Article, refusal: str) -> None:
     if not access.visible_publications(user, Article.objects.filter(pk=article.pk)).exists():
-        raise PermissionDenied("You cannot give feedback on that article.")
+        raise PermissionDenied(refusal)
+
+
+def record_feedback(*, user: Any, article: Article, helpful: bool, comment: str = "") -> Feedback:
+    _require_readable(user, article, "You cannot give feedback on that article.")
     comment = comment.strip()
     if len(comment) > 1000:
         raise ValidationError({"comment": ["A comment may be at most 1,000 characters."]})
@@ -224,8 +228,7 @@ def record_feedback(*, user: Any, article: Article, helpful: bool, comment: str 
 
 def record_deflection(*, user: Any, article: Article, query: str = "") -> Deflection:
     """ "This solved my problem": no transaction, and one more problem solved by reading."""
-    if not access.visible_publications(user, Article.objects.filter(pk=article.pk)).exists():
-        raise PermissionDenied("You cannot mark that article.")
+    _require_readable(user, article, "You cannot mark that article.")
     return Deflection.objects.create(
         article=article,
         individual=access.individual_of(user),
