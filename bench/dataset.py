@@ -72,6 +72,8 @@ class Scale:
 
 SCALES = {
     "S": Scale("S", 10_000, 30_000, 50, 500, 6, 4),
+    # For the restore timing (bench/restore.py), not a `make bench` scale.
+    "M": Scale("M", 100_000, 300_000, 500, 5_000, 12, 6),
     "L": Scale("L", 1_000_000, 3_000_000, 5_000, 50_000, 60, 20),
 }
 
