@@ -72,6 +72,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         default="",
         help="an experiment, named in the report: pool = PostgreSQL through psycopg's pool",
     )
+    parser.add_argument(
+        "--mixed-seconds",
+        type=float,
+        default=60,
+        help="the mixed load run (500 portal customers, 50 agents); 0 leaves it out",
+    )
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md")
     parser.add_argument("--keep", action="store_true", help="keep the var dir (and cluster) after")
@@ -152,6 +158,20 @@ def main(argv: list[str] | None = None) -> int:
 
         server = Server(env, workers=args.workers, log=var / "server.log")
         results = _measure(args, server, targets)
+        mixed_text = ""
+        if args.mixed_seconds > 0:
+            from bench import mixed
+            from portico.service.models import Priority
+
+            mixed_text = mixed.run(
+                server.host,
+                server.port,
+                seconds=args.mixed_seconds,
+                priority_id=Priority.objects.get(code="P3").pk,
+                log=_log,
+            )
+            connection.close()
+            _log(mixed_text)
         run = report.Run(
             scale=args.scale,
             database=connection.vendor,
@@ -169,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             settings=tuned,
             variant=args.variant,
         )
-        text = report.render_run(run, report.previous_runs(args.results))
+        text = report.render_run(run, report.previous_runs(args.results)) + mixed_text
         print()
         print(text)
         if not args.no_write:
