@@ -1,7 +1,7 @@
 from django.urls import path
 
 from portico.console import lookup
-from portico.console.views import home, lists, phone, transaction
+from portico.console.views import export, home, lists, phone, transaction
 from portico.console.views import me as my_profile
 
 app_name = "console"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("notifications/", home.notifications, name="notifications"),
     path("transactions/", lists.transaction_list, name="transactions"),
+    path("transactions/export.<str:fmt>", export.transactions, name="transactions-export"),
     path("transactions/views/", lists.save_view, name="save-view"),
     path("transactions/views/<int:pk>/delete/", lists.delete_view, name="delete-view"),
     path("transactions/new/", phone.create, name="create"),
