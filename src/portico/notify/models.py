@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.utils import timezone
 
@@ -39,3 +41,58 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+def new_delivery_key() -> str:
+    return uuid.uuid4().hex
+
+
+class Delivery(models.Model):
+    """The outbox: one row for each side effect that leaves Portico (an e-mail today, a
+    webhook later), written in the same database transaction as the change that causes
+    it. A change is never committed without its deliveries nor a delivery without its
+    change; the deliverer (`portico deliver`, or the task run after commit) sends the
+    rows and marks them sent.
+
+    Sending and marking sent cannot be one atomic step, so a deliverer that dies between
+    them sends the row again: delivery is at least once. The key makes it once: it goes
+    out as the e-mail's Message-ID and X-Portico-Delivery header, the same on every
+    attempt, so the receiver (or anything reading the mailbox) drops a repeat."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+
+    key = models.CharField(max_length=64, unique=True, default=new_delivery_key)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # What was said is kept here, as it was when the change was made: the delivery does
+    # not depend on the notice (or the person) still being there when it is sent.
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    address = models.CharField(max_length=254, help_text="E-mail address (or URL) to send to.")
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When it may next be tried: the creation time, then later after each failure.
+    due_at = models.DateTimeField(default=timezone.now)
+    # A deliverer owns the row until claimed_until; one that died lets the claim lapse.
+    claimed_by = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        ordering = ("-created_at", "-id")
+        indexes = [
+            # The deliverer's one question: what is unsent and due, oldest first.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(sent_at__isnull=True),
+                name="delivery_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to {self.address} ({self.key})"

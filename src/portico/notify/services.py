@@ -1,12 +1,17 @@
 """Telling people what happened. Called by the service functions inside their own
-database transaction."""
+database transaction: the in-app notice and the outbox row for its e-mail are written
+with the change, and the e-mail is sent after the commit (portico.notify.delivery)."""
 
 from collections.abc import Iterable
+from functools import partial
 
+from django.conf import settings
+from django.db import transaction as db
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from portico.notify.models import Notification
+from portico.notify.models import Delivery, Notification
 from portico.parties.models import Individual
 from portico.service.models import Transaction
 
@@ -25,7 +30,35 @@ def notify(
         rows.append(
             Notification(recipient=person, kind=kind, transaction=transaction, text=text[:300])
         )
-    return Notification.objects.bulk_create(rows)
+    made = Notification.objects.bulk_create(rows)
+    deliveries = Delivery.objects.bulk_create(
+        _email(notification) for notification in made if notification.recipient.email
+    )
+    if deliveries and settings.PORTICO_DELIVER_ON_COMMIT:
+        db.on_commit(partial(_deliver_after_commit, [d.pk for d in deliveries]))
+    return made
+
+
+def _email(notification: Notification) -> Delivery:
+    transaction = notification.transaction
+    link = settings.PORTICO_SITE_URL + reverse(
+        "console:transaction", kwargs={"number": transaction.number}
+    )
+    return Delivery(
+        channel=Delivery.Channel.EMAIL,
+        notification=notification,
+        address=notification.recipient.email,
+        # A title may hold line breaks (the API keeps them); a mail header may not.
+        subject=" ".join(notification.text.split())[:300],
+        body=f"{notification.text}\n\n{link}\n",
+    )
+
+
+def _deliver_after_commit(ids: list[int]) -> None:
+    # Imported here: a task is bound to its backend when it is defined.
+    from portico.notify import tasks
+
+    tasks.deliver.enqueue(ids=ids)
 
 
 def unread_for(individual: Individual) -> QuerySet[Notification]:
