@@ -9,12 +9,12 @@ PORT ?= 8000
 # Python 3.13, as .python-version says: pyenv's shim or a system python3.13.
 PYTHON ?= $(shell command -v python3.13 2>/dev/null || ls -d /root/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 
-.PHONY: help run serve test lint fmt typecheck migrations-check pytest pytest-sqlite pytest-postgres test-deps debian-deps setup bench clean
+.PHONY: help run serve test lint fmt typecheck migrations-check audit pytest pytest-sqlite pytest-postgres test-deps debian-deps setup bench clean
 
 help:
 	@echo "make run    set everything up and serve Portico on http://$(HOST):$(PORT)"
 	@echo "make test   install what the tests need, then lint, type-check and test (SQLite and PostgreSQL)"
-	@echo "make lint | fmt | typecheck | pytest-sqlite | pytest-postgres | clean"
+	@echo "make lint | fmt | typecheck | audit | pytest-sqlite | pytest-postgres | clean"
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.13 is needed (pyenv install 3.13, or apt install python3.13)"; exit 1; }
@@ -75,7 +75,19 @@ pytest-sqlite: setup test-deps
 pytest-postgres: setup test-deps
 	PORTICO_TEST_DATABASE=postgres $(BIN)/pytest -n 2 -q
 
-test: setup test-deps lint typecheck migrations-check pytest-sqlite pytest-postgres
+# Known vulnerabilities in every installed dependency, from PyPI's advisory data
+# (pip-audit asks pypi.org/pypi/<name>/<version>/json; Portico itself, installed
+# editable, is not on PyPI). --strict: a dependency that cannot be looked up fails the
+# audit. Where that API cannot be reached at all the audit cannot run, and says so.
+AUDIT_PROBE := https://pypi.org/pypi/pip-audit/2.10.1/json
+audit: setup
+	@if $(BIN)/python -c "import urllib.request; urllib.request.urlopen('$(AUDIT_PROBE)', timeout=20)" 2>/dev/null; then \
+	  $(BIN)/pip-audit --strict --progress-spinner off --skip-editable; \
+	else \
+	  echo "make audit: $(AUDIT_PROBE) is not reachable from here: dependencies NOT audited."; \
+	fi
+
+test: setup test-deps lint typecheck migrations-check audit pytest-sqlite pytest-postgres
 
 # Benchmarks: SCALE=S (10,000 transactions on SQLite, the default) or SCALE=L (1,000,000 on
 # a throwaway PostgreSQL cluster). See bench/README.md.

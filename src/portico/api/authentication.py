@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from portico import access
 from portico.api import services
 from portico.api.models import ApiToken
+from portico.login import limits
 from portico.parties.models import User
 
 REALM = "portico"
@@ -37,6 +38,11 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("That token is not valid.")) from None
         token = services.token_for_secret(secret)
         if token is None:
+            # Wrong tokens count against the same log-in limits as wrong passwords, per
+            # address and per token prefix (the token's "account"); past them, 429.
+            prefix = secret[len(services.TOKEN_MARKER) :][: services.PREFIX_LENGTH]
+            if not limits.failed(request=request._request, account=f"token:{prefix}"):
+                raise exceptions.Throttled(detail=_("Too many failed attempts; try later."))
             # One answer for unknown, revoked, expired and left: nothing to probe.
             raise exceptions.AuthenticationFailed(
                 _("That token is not valid: it is unknown, revoked or expired.")

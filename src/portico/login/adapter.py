@@ -1,11 +1,12 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.core.exceptions import ValidationError
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
 from portico import access
-from portico.audit import services as audit
+from portico.login import limits, services
 
 
 class PorticoAccountAdapter(DefaultAccountAdapter):
@@ -18,13 +19,21 @@ class PorticoAccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return access.home_url(request.user)
 
-    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        try:
-            super().pre_authenticate(request, **credentials)
-        except ValidationError:
-            audit.record_login_attempt(
-                request=request,
-                action=audit.Action.LOGIN_THROTTLED,
-                tried=str(credentials.get("email") or credentials.get("username") or ""),
-            )
-            raise
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        # allauth's own "login_failed" limit is off (settings.ACCOUNT_RATE_LIMITS): it
+        # reads and writes the cache in two steps, so concurrent workers overrun it. The
+        # backend counts in the database instead (portico.login.limits); a refusal there
+        # gets allauth's own words.
+        user: AbstractBaseUser | None = super().authenticate(request, **credentials)
+        if user is None and limits.was_refused(request):
+            raise self.validation_error("too_many_login_attempts")
+        return user
+
+
+class PorticoMFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Any) -> bool:
+        # Someone whose group (or staff role in production) requires a second factor may
+        # replace their authenticator app but not switch two-factor off.
+        if services.mfa_required(authenticator.user):
+            return False
+        return bool(super().can_delete_authenticator(authenticator))

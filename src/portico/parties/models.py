@@ -46,6 +46,14 @@ class UserGroup(models.Model):
     description = models.CharField(max_length=200, blank=True)
     portal = models.CharField(max_length=20, choices=Portal.choices)
     zones = models.ManyToManyField(Zone, blank=True, related_name="user_groups")
+    # Members must log in with a second factor (an authenticator app's code, or a
+    # recovery code); those who have none yet are sent to set one up before anything
+    # else. In production staff must whatever this says (PORTICO_MFA_REQUIRED_FOR_STAFF).
+    mfa_required = models.BooleanField(
+        "two-factor authentication required",
+        default=False,
+        help_text="Members must set up and use an authenticator app to log in.",
+    )
 
     class Meta:
         ordering = ("name",)
