@@ -14,6 +14,7 @@ CUSTOMERS = {"customer", "colleague", "other_customer"}
 ROUTES: dict[str, tuple[str, set[str]]] = {
     "console:home": ("/console/", STAFF),
     "console:transactions": ("/console/transactions/", STAFF),
+    "console:transactions-export": ("/console/transactions/export.csv", STAFF),
     "console:notifications": ("/console/notifications/", STAFF),
     "console:find": ("/console/find/?q=grant", STAFF),
     "console:create": ("/console/transactions/new/", STAFF),

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from portico.knowledge.models import Article
     from portico.parties.models import Individual, Organization, User
-    from portico.service.models import Application, ApplicationRight, Transaction
+    from portico.service.models import Application, ApplicationRight, Note, Transaction
 
     type Person = User | AbstractBaseUser | AnonymousUser
 
@@ -372,6 +372,45 @@ def visible_transactions(user: Person | None) -> QuerySet[Transaction]:
         granted = Q(pk__in=own_ids.union(org_ids))
         visible |= Q(application_id__in=by_grant_apps) & granted
     return Transaction.objects.filter(visible)
+
+
+def readable_notes(user: Person | None, notes: QuerySet[Note]) -> QuerySet[Note]:
+    """The notes of `notes` a person may read, as one query, for timelines that span
+    many transactions (the 360° views): shared notes of the transactions they may see,
+    and internal ones only where `capabilities` would give read_internal_notes — their
+    own grants, else their organisation's, else the group's default — so a Read only
+    grant hides internal notes here as it does on the transaction's page."""
+    from portico.service.models import Grant, Note
+
+    individual = individual_of(user)
+    if individual is None:
+        return notes.none()
+    seen = notes.filter(transaction__in=visible_transactions(user).values("pk"))
+    shared = Q(visibility=Note.Visibility.SHARED)
+    if not individual.user_group.is_staff_group:
+        return seen.filter(shared)  # internal notes never leave the staff
+    deciding = Grant.objects.filter(
+        permission__decides_access=True, transaction_id=OuterRef("transaction_id")
+    )
+    mine = deciding.filter(individual_id=individual.pk)
+    ours = (
+        deciding.filter(organization_id=individual.organization_id)
+        if individual.organization_id is not None
+        else deciding.none()
+    )
+    own_any, own_reads = Exists(mine), Exists(mine.filter(permission__read_internal_notes=True))
+    org_any, org_reads = Exists(ours), Exists(ours.filter(permission__read_internal_notes=True))
+    by_default = sorted(
+        app_id
+        for app_id, right in application_rights(user).items()
+        if right.default_permission is not None and right.default_permission.read_internal_notes
+    )
+    readable = (
+        Q(own_any & own_reads)
+        | Q(~own_any & org_any & org_reads)
+        | Q(~own_any & ~org_any & Q(transaction__application_id__in=by_default))
+    )
+    return seen.filter(shared | readable)
 
 
 _HIDING_ATTR = "_portico_some_grant_hides"

@@ -58,7 +58,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     }
     individual = access.individual_of(request.user)
     if individual is not None and access.may_enter(request.user, access.CONSOLE):
+        from django.db.models import Exists, OuterRef
+
         from portico.notify.services import unread_for
 
-        context["unread_notifications"] = unread_for(individual).count()
+        # Counted as the notifications page lists them: a notice about a transaction the
+        # person may no longer see is neither shown nor counted.
+        visible = access.visible_transactions(request.user).filter(pk=OuterRef("transaction_id"))
+        context["unread_notifications"] = unread_for(individual).filter(Exists(visible)).count()
     return context

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portico.login.middleware.StaffIdleTimeoutMiddleware",
+    "portico.login.middleware.MfaRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -147,7 +150,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- people and log-in ------------------------------------------------------------------
 AUTH_USER_MODEL = "parties.User"
 AUTHENTICATION_BACKENDS = [
-    "portico.access.PorticoBackend",
+    # Portico's backend with every password check counted first (portico.login.limits).
+    "portico.login.backends.LimitedBackend",
 ]
 SESSION_ENGINE = "portico.login.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("PORTICO_SESSION_AGE", 60 * 60 * 12))
@@ -176,12 +180,26 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
+# Five wrong passwords for one account in five minutes, whatever the address, and
+# twenty a minute from one address, whatever the account; the same for API tokens
+# (per token prefix). Counted atomically in the database by portico.login.limits, so
+# every worker shares one count; allauth's own cache-based "login_failed" limit is off.
+PORTICO_LOGIN_FAILED_LIMIT = os.environ.get("PORTICO_LOGIN_FAILED_LIMIT", "20/m/ip,5/5m/key")
 ACCOUNT_RATE_LIMITS = {
-    # Five wrong passwords for one account in five minutes, whatever the address, and
-    # twenty a minute from one address, whatever the account.
-    "login_failed": os.environ.get("PORTICO_LOGIN_FAILED_LIMIT", "20/m/ip,5/5m/key"),
+    "login_failed": False,
     "reset_password": "20/m/ip,5/m/key",
 }
+# A password-reset link works once, and for an hour.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PORTICO_PASSWORD_RESET_SECONDS", 60 * 60))
+# Staff sessions end after this long without a request (portico.login.middleware).
+PORTICO_STAFF_IDLE_MINUTES = int(os.environ.get("PORTICO_STAFF_IDLE_MINUTES", 30))
+
+# Two-factor authentication: an authenticator app (TOTP) with recovery codes. A user
+# group can require it; in production every member of staff must use it.
+MFA_ADAPTER = "portico.login.adapter.PorticoMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Portico"
+PORTICO_MFA_REQUIRED_FOR_STAFF = _flag("PORTICO_MFA_REQUIRED_FOR_STAFF", PRODUCTION)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portico] "
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portico <service@portico.example>")
 
@@ -196,6 +214,8 @@ if smtp_host := os.environ.get("EMAIL_HOST"):
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": _flag("EMAIL_USE_TLS"),
+                # A mail server that hangs must not hold a deliverer (or a request) forever.
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
             },
         }
     }
@@ -206,6 +226,8 @@ else:
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }
+# Links in e-mails point here.
+PORTICO_SITE_URL = os.environ.get("PORTICO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- cache: shared by every process (rate limits count across workers) -------------------
 if redis_url := os.environ.get("REDIS_URL"):
@@ -222,6 +244,11 @@ else:
 
 # --- background work --------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Notifications leave through the outbox (portico.notify.Delivery). After each commit a
+# task sends the new rows, so `make run` mails without a second process; `portico
+# deliver` sends whatever that missed (a crash, a mail server down) and retries with
+# backoff. Turn this off to leave all sending to `portico deliver` workers.
+PORTICO_DELIVER_ON_COMMIT = _flag("PORTICO_DELIVER_ON_COMMIT", True)
 
 # --- files ------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("PORTICO_MEDIA_ROOT", VAR_DIR / "media"))

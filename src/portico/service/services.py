@@ -570,15 +570,21 @@ def add_note(
         errors["channel"] = [f"“{channel}” is not a channel."]
     if direction not in Note.Direction.values:
         errors["direction"] = [f"“{direction}” is not a direction."]
+    staff = access.is_staff(actor)
+    if not staff:
+        # How the contact happened and who it was with are the staff's record; a note
+        # from anyone else is their own, through the web (the portal offers no choice).
+        channel, direction, contact = Channel.WEB, Note.Direction.INBOUND, None
     if contact is not None and not contact.active:
         errors["contact"] = [f"{contact.name} has left."]
+    elif contact is not None and not _may_be_contact(transaction, contact):
+        # As the console offers: the people of the transaction's organisation (else its
+        # requester). Anyone else's name would reach the customer on a shared note.
+        errors["contact"] = [f"{contact.name} is not a contact of this transaction."]
     if corrects is not None and corrects.transaction_id != transaction.pk:
         errors["corrects"] = ["A correction must be on the same transaction."]
     if corrects is not None and not note_visible(actor, corrects):
         errors["corrects"] = ["No such note."]
-    staff = access.is_staff(actor)
-    if not staff:
-        channel, direction = Channel.WEB, Note.Direction.INBOUND
     if errors:
         raise ValidationError(errors)
     transaction = Transaction.objects.select_for_update().get(pk=transaction.pk)
@@ -647,6 +653,12 @@ def add_note(
         },
     )
     return note
+
+
+def _may_be_contact(transaction: Transaction, contact: Individual) -> bool:
+    if transaction.organization_id is not None:
+        return contact.organization_id == transaction.organization_id
+    return contact.pk == transaction.requester_id
 
 
 def _resume_on_reply(transaction: Transaction, now: datetime.datetime) -> Status | None:

@@ -78,13 +78,16 @@ def _transactions_of(request: HttpRequest, **where: Any) -> dict[str, Any]:
 
 
 def _recent_notes(request: HttpRequest, **where: Any) -> list[Note]:
-    visible = access.visible_transactions(request.user).filter(**where)
-    notes = Note.objects.filter(transaction__in=visible.values("pk")).select_related(
-        "transaction", "author", "contact"
+    # Internal notes only where the person may read them: a Read only grant hides them
+    # here as on the transaction's page (access.readable_notes).
+    notes = access.readable_notes(request.user, Note.objects.filter(**_of_transaction(where)))
+    return list(
+        notes.select_related("transaction", "author", "contact").order_by("-created_at", "-id")[:10]
     )
-    if not access.is_staff(request.user):
-        notes = notes.filter(visibility=Note.Visibility.SHARED)
-    return list(notes.order_by("-created_at", "-id")[:10])
+
+
+def _of_transaction(where: dict[str, Any]) -> dict[str, Any]:
+    return {f"transaction__{key}": value for key, value in where.items()}
 
 
 @access.zone_required(access.CONSOLE)

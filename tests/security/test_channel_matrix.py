@@ -1,0 +1,1340 @@
+"""Every channel asks the same question and gets the same answer (issue 8, item 1).
+
+One table says what each persona may do with each of four demo transactions: who they
+are to it (requester, colleague, the team holding it, an assignee, an administrator
+restricted by a grant, someone who has left...), and what that relation lets them do
+(seed 001's permissions as the standard set-up gives them). From it, every persona ×
+transaction × action × channel is tried for real through the Django test client, and
+what happened (the page showed it, the change was made) is compared with the table.
+
+Channels:
+
+- page: the web pages, the console for the staff and each portal for its people (a
+  person outside the staff trying a console-only action is sent the console's 403);
+- api: the REST API under /api/v1/, with the person's own access token;
+- search: the search and suggestion boxes and the 360° views they lead to (console
+  find, the organisation lookup, the knowledge search and its deflection widget, a
+  caller's and an organisation's page);
+- notifications: the in-app notification list and its unread count in the menu.
+
+Portico has no live-update channel: no websocket, no server-sent events, no polling
+endpoint (Django Channels is in the design for chat and live queues, not yet built).
+When one arrives it must get its own probes here.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction as db
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from portico.demo import services as demo
+from portico.knowledge import services as knowledge
+from portico.knowledge.models import Article
+from portico.notify import services as notify
+from portico.parties.models import Individual, Organization
+from portico.parties.services import deactivate_individual
+from portico.service import services
+from portico.service.models import Attachment, Grant, Note, Permission, Relation, Status
+from portico.service.models import Transaction as Txn
+from tests.conftest import PASSWORD
+from tests.security.conftest import api, demo_transaction, person, user, web
+from tests.test_urls import _names
+
+# --- the one table -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Persona:
+    first_name: str | None  # None: a visitor who never logged in
+    staff: bool = False
+    site: str = "customer"  # the portal whose pages they use (staff: the console)
+    left: bool = False  # logged in and made a token, then left the organisation
+
+
+PERSONAS: dict[str, Persona] = {
+    "anonymous": Persona(None),
+    "requester": Persona("Ewan"),
+    "colleague": Persona("Kirsty"),
+    "other_customer": Persona("Helen"),
+    "partner": Persona("Niamh", site="partner"),
+    "employee": Persona("Lucy", site="employee"),
+    "team_agent": Persona("Fiona", staff=True),
+    "assignee": Persona("Tom", staff=True),
+    "other_team_agent": Persona("Callum", staff=True),
+    "restricted_admin": Persona("Graham", staff=True),
+    "deactivated_agent": Persona("Ravi", staff=True, left=True),
+    "deactivated_customer": Persona("Sandeep", left=True),
+}
+
+# Four demo transactions, by title.
+TRANSACTIONS = {
+    # Ewan's (Harbour Foods), with the Service Desk, assigned to Tom and Aisha.
+    "harbour": "Dosing pump on line 3 stopped overnight",
+    # Helen's (Kelvin Medical), resolved, assigned to Tom.
+    "kelvin": "Sensor pack readings frozen in ward B plant room",
+    # Niamh's (the partner) sales opportunity, with the Sales team.
+    "deal": "Tayside water board retrofit, 12 sites",
+    # Lucy's (an employee of Brightwater itself), with the Service Desk.
+    "staff_request": "Expense system rejects HydroLink invoices",
+}
+
+# Who each persona is to each transaction; a missing entry means no relation at all.
+RELATIONS: dict[str, dict[str, str]] = {
+    "anonymous": {},
+    "requester": {"harbour": "requester"},
+    "colleague": {"harbour": "requester_organisation"},
+    "other_customer": {"kelvin": "requester"},
+    "partner": {"deal": "partner_requester"},
+    "employee": {"staff_request": "requester"},
+    "team_agent": {"harbour": "team", "kelvin": "team", "deal": "staff", "staff_request": "team"},
+    "assignee": {
+        "harbour": "assignee",
+        "kelvin": "assignee",
+        "deal": "staff",
+        "staff_request": "staff",
+    },
+    "other_team_agent": {
+        "harbour": "staff",
+        "kelvin": "staff",
+        "deal": "team",
+        # An administrator-defined "No access" permission, granted to him on it.
+        "staff_request": "no_access_grant",
+    },
+    "restricted_admin": {
+        # A Read only grant to him on it restricts even an administrator.
+        "harbour": "read_only_grant",
+        "kelvin": "staff",
+        "deal": "staff",
+        # Brightwater, his own company, holds Read only as the requester's organisation,
+        # and an organisation's grant beats the group's default.
+        "staff_request": "requester_organisation",
+    },
+    # Ravi was on the Service Desk and Sandeep in Harbour Foods: leaving ends it all.
+    "deactivated_agent": {},
+    "deactivated_customer": {},
+}
+
+ACTIONS = [
+    "list",
+    "search",
+    "view",
+    "read_internal_note",
+    "add_shared_note",
+    "add_internal_note",
+    "attach_files",
+    "edit_profile",
+    "change_status",
+    "assign",
+    "grant",
+    "download_attachment",
+    "delete_attachment",
+    "relate",
+    "export",
+]
+READ = {"list", "search", "view", "download_attachment", "export"}
+# What each relation allows (seed 001 and the standard set-up: a service issue's
+# requester holds Update worknotes, their organisation Read only, the team Full access;
+# a sales opportunity's requester Customer access; the staff group's default is Full;
+# internal notes never reach anyone outside the staff).
+MAY: dict[str, set[str]] = {
+    "none": set(),
+    "requester": READ | {"add_shared_note", "attach_files"},
+    "partner_requester": READ | {"add_shared_note", "attach_files"},
+    "requester_organisation": READ,
+    "read_only_grant": READ,
+    "team": set(ACTIONS),
+    "staff": set(ACTIONS),
+    "assignee": READ
+    | {
+        "read_internal_note",
+        "add_shared_note",
+        "add_internal_note",
+        "attach_files",
+        "edit_profile",
+        "change_status",
+        "relate",
+    },
+    "no_access_grant": set(),
+}
+# What each channel offers to each side; elsewhere the answer must be "no" whatever the
+# relation. The portals have no internal notes, no profile editing, no dispatch, no
+# export; the API no export (its list is the machine-readable one); the search boxes
+# list transactions only in the staff's 360° views; only the staff get notifications.
+OFFERED: dict[tuple[str, bool], set[str]] = {
+    ("page", True): set(ACTIONS),
+    ("page", False): {"list", "search", "view", "add_shared_note", "attach_files"}
+    | {"download_attachment"},
+    ("api", True): set(ACTIONS) - {"export"},
+    ("api", False): set(ACTIONS) - {"export"},
+    ("search", True): {"list", "read_internal_note"},
+    ("search", False): set(),
+    ("notifications", True): {"list"},
+    ("notifications", False): set(),
+}
+CHANNELS = ["page", "api", "search", "notifications"]
+
+
+def relation(persona: str, key: str) -> str:
+    return RELATIONS[persona].get(key, "none")
+
+
+def expected(persona: str, key: str, action: str, channel: str) -> bool:
+    return (
+        action in MAY[relation(persona, key)]
+        and action in OFFERED[(channel, PERSONAS[persona].staff)]
+    )
+
+
+# --- the world ---------------------------------------------------------------------------
+
+EXPORT = "console:transactions-export"  # another helper's; probed once it exists
+SHARED_BYTES = b"shared file\n"
+INTERNAL_BYTES = b"internal file\n"
+
+
+@dataclass
+class World:
+    transactions: dict[str, Txn]
+    web: dict[str, Client]
+    api: dict[str, Client]
+    internal_note: dict[str, Note]
+    shared_file: dict[str, Attachment]
+    internal_file: dict[str, Attachment]
+    linked_grant: dict[str, Grant]
+    spare: Txn  # the other end of a relation
+    draft: Article  # drafted from the resolved transaction: never to be found
+    cache: dict[tuple[str, str, str], tuple[Any, str]] = field(default_factory=dict)
+
+
+def internal_marker(key: str) -> str:
+    return f"Internal-{key}-zq7 check the recall list"
+
+
+@pytest.fixture
+def world(db: None, settings: Any) -> World:
+    # Hundreds of calls a minute from one address, some with a dead token: the rate and
+    # log-in limits are proven elsewhere (tests/api, tests/login).
+    rates = {"person": "100000/minute", "anonymous": "100000/minute"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    settings.PORTICO_LOGIN_FAILED_LIMIT = "100000/m/ip,100000/m/key"
+    demo.load(password=PASSWORD, knowledge=False)
+    fiona = user("Fiona")
+    transactions = {key: demo_transaction(title) for key, title in TRANSACTIONS.items()}
+    alan = person("Alan")
+    linked = Permission.objects.get(code="linked")
+    world = World(
+        transactions=transactions,
+        web={},
+        api={},
+        internal_note={},
+        shared_file={},
+        internal_file={},
+        linked_grant={},
+        spare=demo_transaction("Price for a second HydroLink gateway"),
+        draft=knowledge.draft_from_transaction(actor=fiona, transaction=transactions["kelvin"]),
+    )
+    for key, t in transactions.items():
+        note = services.add_note(
+            actor=fiona, transaction=t, body=internal_marker(key), visibility="internal"
+        )
+        world.internal_note[key] = note
+        world.shared_file[key] = services.add_attachment(
+            actor=fiona, transaction=t, upload=SimpleUploadedFile("a", SHARED_BYTES), name="s.txt"
+        )
+        world.internal_file[key] = services.add_attachment(
+            actor=fiona,
+            transaction=t,
+            upload=SimpleUploadedFile("b", INTERNAL_BYTES),
+            name="i.txt",
+            note=note,
+        )
+        world.linked_grant[key] = services.grant(
+            actor=fiona, transaction=t, permission=linked, individual=alan
+        )
+    # The grants the table speaks of that the demo lacks, made as an administrator would.
+    services.grant(
+        actor=fiona,
+        transaction=transactions["harbour"],
+        permission=Permission.objects.get(code="read"),
+        individual=person("Graham"),
+    )
+    no_access = Permission.objects.create(
+        code="none", name="No access", description="Hidden from them.", decides_access=True
+    )
+    services.grant(
+        actor=fiona,
+        transaction=transactions["staff_request"],
+        permission=no_access,
+        individual=person("Callum"),
+    )
+    for key, p in PERSONAS.items():
+        world.web[key] = web(p.first_name)
+        world.api[key] = api(p.first_name)
+        if p.first_name is not None:
+            # A notice about each transaction to everyone: the list must keep those
+            # about transactions the person may not see to itself.
+            for t in transactions.values():
+                notify.notify(
+                    recipients=[person(p.first_name)],
+                    kind=notify.Kind.ASSIGNED,
+                    transaction=t,
+                    text=f"Security notice about {t.number}",
+                )
+    for p in PERSONAS.values():
+        if p.left and p.first_name is not None:
+            # After their session and token exist: both must die with the leaving.
+            deactivate_individual(individual=person(p.first_name), actor=fiona)
+    return world
+
+
+# --- answers -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    done: bool  # the page showed it, or the change was made
+    status: int
+    location: str = ""
+    problem: str = ""  # wrong whatever the table says
+
+
+def _body(response: Any) -> str:
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    ):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(raw), read_only=True)
+        return "\n".join(
+            " ".join(str(cell) for cell in row if cell is not None)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    return str(raw.decode("utf-8", errors="replace"))
+
+
+def _answer(response: Any, done: bool) -> Answer:
+    status = response.status_code
+    problem = ""
+    if status >= 500:
+        problem = f"answered {status}"
+    elif done and status >= 400:
+        problem = f"the change was made, yet the answer was {status}"
+    return Answer(done, status, response.get("Location", ""), problem)
+
+
+def _get(w: World, persona: str, side: str, url: str) -> tuple[Any, str]:
+    """A GET, asked once per test: reads never change anything."""
+    key = (persona, side, url)
+    if key not in w.cache:
+        client = w.api[persona] if side == "api" else w.web[persona]
+        response = client.get(url)
+        w.cache[key] = (response, _body(response))
+    return w.cache[key]
+
+
+def _shows(w: World, persona: str, url: str, *needles: str) -> Answer:
+    response, text = _get(w, persona, "web", url)
+    return _answer(response, response.status_code == 200 and all(n in text for n in needles))
+
+
+def _api_numbers(w: World, persona: str, url: str, number: str) -> Answer:
+    response, _text = _get(w, persona, "api", url)
+    found = False
+    if response.status_code == 200:
+        rows = response.json()
+        rows = rows["results"] if isinstance(rows, dict) else rows
+        found = any(row.get("number") == number for row in rows)
+    return _answer(response, found)
+
+
+class _Undo(Exception):
+    pass
+
+
+def _write(send: Callable[[], Any], effect: Callable[[], bool]) -> Answer:
+    """Send it, see whether the change was made, and undo it all."""
+    answer: Answer | None = None
+    try:
+        with db.atomic():
+            answer = _answer(send(), effect())
+            raise _Undo
+    except _Undo:
+        pass
+    assert answer is not None
+    return answer
+
+
+def _profile_changed(t: Txn) -> Callable[[], bool]:
+    before = services.profile_of(t)
+    return lambda: services.profile_of(Txn.objects.get(pk=t.pk)) != before
+
+
+def _status_changed(t: Txn) -> Callable[[], bool]:
+    return lambda: Txn.objects.get(pk=t.pk).status_id != t.status_id
+
+
+def _next_status(t: Txn) -> Status:
+    found = (
+        Status.objects.get(pk=t.status_id)
+        .next_statuses.exclude(category__in=[Status.Category.RESOLVED, Status.Category.CLOSED])
+        .order_by("position")
+        .first()
+    )
+    assert found is not None
+    return found
+
+
+def _note_added(t: Txn, body: str, visibility: str) -> Callable[[], bool]:
+    return lambda: Note.objects.filter(transaction=t, body=body, visibility=visibility).exists()
+
+
+def _file_added(t: Txn) -> Callable[[], bool]:
+    return lambda: Attachment.objects.filter(transaction=t, name="probe.txt").exists()
+
+
+def _assigned(t: Txn) -> Callable[[], bool]:
+    return lambda: Grant.objects.filter(
+        transaction=t, individual__first_name="Morag", permission__code="assigned"
+    ).exists()
+
+
+def _granted(t: Txn) -> Callable[[], bool]:
+    return lambda: Grant.objects.filter(
+        transaction=t, individual__first_name="Priya", permission__code="read"
+    ).exists()
+
+
+def _revoked(row: Grant) -> Callable[[], bool]:
+    return lambda: not Grant.objects.filter(pk=row.pk).exists()
+
+
+def _deleted(a: Attachment) -> Callable[[], bool]:
+    return lambda: Attachment.objects.get(pk=a.pk).deleted_at is not None
+
+
+def _related(t: Txn, other: Txn) -> Callable[[], bool]:
+    return lambda: Relation.objects.filter(source=t, target=other).exists()
+
+
+def _forwarded(t: Txn) -> Callable[[], bool]:
+    return lambda: Txn.objects.get(pk=t.pk).team_id != t.team_id
+
+
+def _upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("probe.txt", b"probe\n", content_type="text/plain")
+
+
+# --- probes ------------------------------------------------------------------------------
+# A probe does one action through one endpoint of one channel, for one persona and one
+# transaction. `refusal` says what a refusal must look like where the table says no:
+# "write" — 404 when the persona may not see the transaction, else 403; "hidden" — 404
+# (a thing one may not see answers like a thing that does not exist); None — whatever
+# status, so long as nothing is shown or done.
+
+
+@dataclass(frozen=True)
+class Probe:
+    channel: str
+    action: str
+    url_name: str
+    run: Callable[[World, str, str], Answer]
+    refusal: str | None = "write"
+
+
+def _site(persona: str) -> str:
+    return PERSONAS[persona].site
+
+
+def _t(w: World, key: str) -> Txn:
+    return w.transactions[key]
+
+
+def _q(w: World, key: str) -> str:
+    # Searched for in lower case, so that the search box echoing it is not mistaken
+    # for a row (numbers match whatever their case).
+    return _t(w, key).number.lower()
+
+
+def _console(name: str, w: World, key: str, *more: object) -> str:
+    return reverse(f"console:{name}", args=[_t(w, key).number, *more])
+
+
+def _portal(name: str, persona: str, w: World, key: str) -> str:
+    return reverse(f"portal:{_site(persona)}-{name}", args=[_t(w, key).number])
+
+
+def _api(name: str, w: World, key: str, *more: object) -> str:
+    return reverse(f"api:{name}", args=[_t(w, key).number, *more])
+
+
+def _console_link(w: World, key: str) -> str:
+    return f'href="{reverse("console:transaction", args=[_t(w, key).number])}"'
+
+
+def _portal_link(persona: str, w: World, key: str) -> str:
+    return f'href="{_portal("transaction", persona, w, key)}"'
+
+
+def _file(w: World, key: str, attachment: Attachment) -> str:
+    return reverse("service:attachment", args=[_t(w, key).number, attachment.pk])
+
+
+def _downloads(w: World, persona: str, url: str, content: bytes, side: str = "web") -> Answer:
+    response, text = _get(w, persona, side, url)
+    return _answer(response, response.status_code == 200 and text == content.decode())
+
+
+def _post(w: World, persona: str, url: str, data: dict[str, Any]) -> Callable[[], Any]:
+    return lambda: w.web[persona].post(url, data)
+
+
+def _json(w: World, persona: str, method: str, url: str, data: Any = None) -> Callable[[], Any]:
+    client = w.api[persona]
+    send = getattr(client, method)
+    return lambda: send(url, data, content_type="application/json")
+
+
+def _profile_form(t: Txn) -> dict[str, Any]:
+    from portico.console.transaction_forms import ProfileForm
+
+    form = ProfileForm(transaction=t, current=services.profile_of(t))
+    data = {name: f.initial or "" for name, f in form.fields.items()}
+    data["product"] = "hydrolink-gateway"
+    return data
+
+
+def _morag() -> Individual:
+    return Individual.objects.get(first_name="Morag")
+
+
+def _team() -> Organization:
+    return Organization.objects.get(name="Field Service")
+
+
+def _read() -> Permission:
+    return Permission.objects.get(code="read")
+
+
+def _console_probes() -> list[Probe]:
+    return [
+        Probe(
+            "page",
+            "list",
+            "console:transactions",
+            lambda w, p, k: _shows(w, p, "/console/transactions/?status=all", _console_link(w, k)),
+            None,
+        ),
+        Probe(
+            "page",
+            "search",
+            "console:transactions",
+            lambda w, p, k: _shows(
+                w,
+                p,
+                f"/console/transactions/?status=all&text={_q(w, k)}",
+                _console_link(w, k),
+            ),
+            None,
+        ),
+        Probe(
+            "page",
+            "view",
+            "console:transaction",
+            lambda w, p, k: _shows(w, p, _console("transaction", w, k), _t(w, k).title),
+        ),
+        Probe(
+            "page",
+            "read_internal_note",
+            "console:transaction",
+            lambda w, p, k: _shows(w, p, _console("transaction", w, k), internal_marker(k)),
+            None,
+        ),
+        Probe(
+            "page",
+            "read_internal_note",
+            "service:attachment",
+            lambda w, p, k: _downloads(w, p, _file(w, k, w.internal_file[k]), INTERNAL_BYTES),
+            "hidden",
+        ),
+        Probe(
+            "page",
+            "add_shared_note",
+            "console:add-note",
+            lambda w, p, k: _write(
+                _post(
+                    w,
+                    p,
+                    _console("add-note", w, k),
+                    {"channel": "phone", "direction": "in", "visibility": "shared", "body": "S1"},
+                ),
+                _note_added(_t(w, k), "S1", "shared"),
+            ),
+        ),
+        Probe(
+            "page",
+            "add_internal_note",
+            "console:add-note",
+            lambda w, p, k: _write(
+                _post(
+                    w,
+                    p,
+                    _console("add-note", w, k),
+                    {
+                        "channel": "internal",
+                        "direction": "none",
+                        "visibility": "internal",
+                        "body": "I1",
+                    },
+                ),
+                _note_added(_t(w, k), "I1", "internal"),
+            ),
+        ),
+        Probe(
+            "page",
+            "attach_files",
+            "console:upload",
+            lambda w, p, k: _write(
+                _post(w, p, _console("upload", w, k), {"file": _upload()}), _file_added(_t(w, k))
+            ),
+        ),
+        Probe(
+            "page",
+            "edit_profile",
+            "console:profile",
+            lambda w, p, k: _write(
+                _post(w, p, _console("profile", w, k), _profile_form(_t(w, k))),
+                _profile_changed(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "page",
+            "change_status",
+            "console:status",
+            lambda w, p, k: _write(
+                _post(
+                    w,
+                    p,
+                    _console("status", w, k),
+                    {"status": _next_status(_t(w, k)).pk, "resolution": ""},
+                ),
+                _status_changed(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "page",
+            "assign",
+            "console:assign",
+            lambda w, p, k: _write(
+                _post(w, p, _console("assign", w, k), {"assignees": [_morag().pk]}),
+                _assigned(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "page",
+            "assign",
+            "console:forward",
+            lambda w, p, k: _write(
+                _post(w, p, _console("forward", w, k), {"team": _team().pk, "note": "Theirs."}),
+                _forwarded(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "page",
+            "grant",
+            "console:add-grant",
+            lambda w, p, k: _write(
+                _post(
+                    w,
+                    p,
+                    _console("add-grant", w, k),
+                    {
+                        "individual": person("Priya").email,
+                        "organization": "",
+                        "permission": _read().pk,
+                    },
+                ),
+                _granted(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "page",
+            "grant",
+            "console:remove-grant",
+            lambda w, p, k: _write(
+                _post(w, p, _console("remove-grant", w, k, w.linked_grant[k].pk), {}),
+                _revoked(w.linked_grant[k]),
+            ),
+        ),
+        Probe(
+            "page",
+            "download_attachment",
+            "service:attachment",
+            lambda w, p, k: _downloads(w, p, _file(w, k, w.shared_file[k]), SHARED_BYTES),
+            "hidden",
+        ),
+        Probe(
+            "page",
+            "delete_attachment",
+            "console:delete-file",
+            lambda w, p, k: _write(
+                _post(w, p, _console("delete-file", w, k, w.shared_file[k].pk), {}),
+                _deleted(w.shared_file[k]),
+            ),
+        ),
+        Probe(
+            "page",
+            "relate",
+            "console:relate",
+            lambda w, p, k: _write(
+                _post(w, p, _console("relate", w, k), {"other": w.spare.number, "kind": "related"}),
+                _related(_t(w, k), w.spare),
+            ),
+        ),
+    ]
+
+
+def _export_probes() -> list[Probe]:
+    if EXPORT not in set(_names(get_resolver())):
+        return []
+    return [
+        Probe(
+            "page",
+            "export",
+            EXPORT,
+            lambda w, p, k, fmt=fmt: _shows(  # type: ignore[misc]
+                w, p, f"{reverse(EXPORT, args=[fmt])}?status=all", _t(w, k).number
+            ),
+            None,
+        )
+        for fmt in ("csv", "xlsx")
+    ]
+
+
+def _portal_probes() -> list[Probe]:
+    """The portals' own pages; for what only the console offers, a person outside the
+    staff tries the console's endpoint (and must get its 403)."""
+    console_only = {"add_internal_note", "edit_profile", "change_status", "assign", "grant"}
+    console_only |= {"delete_attachment", "relate", "export"}
+    return [
+        Probe(
+            "page",
+            "list",
+            "portal:customer-transactions",
+            lambda w, p, k: _shows(
+                w,
+                p,
+                f"{reverse(f'portal:{_site(p)}-transactions')}?show=all",
+                _portal_link(p, w, k),
+            ),
+            None,
+        ),
+        Probe(
+            "page",
+            "list",
+            "portal:customer-home",
+            lambda w, p, k: _shows(w, p, reverse(f"portal:{_site(p)}-home"), _portal_link(p, w, k)),
+            None,
+        ),
+        Probe(
+            "page",
+            "search",
+            "portal:customer-transactions",
+            lambda w, p, k: _shows(
+                w,
+                p,
+                f"{reverse(f'portal:{_site(p)}-transactions')}?show=all&q={_q(w, k)}",
+                _portal_link(p, w, k),
+            ),
+            None,
+        ),
+        Probe(
+            "page",
+            "view",
+            "portal:customer-transaction",
+            lambda w, p, k: _shows(w, p, _portal("transaction", p, w, k), _t(w, k).title),
+        ),
+        Probe(
+            "page",
+            "read_internal_note",
+            "portal:customer-transaction",
+            lambda w, p, k: _shows(w, p, _portal("transaction", p, w, k), internal_marker(k)),
+            None,
+        ),
+        Probe(
+            "page",
+            "read_internal_note",
+            "service:attachment",
+            lambda w, p, k: _downloads(w, p, _file(w, k, w.internal_file[k]), INTERNAL_BYTES),
+            "hidden",
+        ),
+        Probe(
+            "page",
+            "add_shared_note",
+            "portal:customer-add-note",
+            lambda w, p, k: _write(
+                _post(w, p, _portal("add-note", p, w, k), {"body": "S2"}),
+                _note_added(_t(w, k), "S2", "shared"),
+            ),
+        ),
+        # The portal's note form has no visibility: asking for an internal note must
+        # still give none (the note, if allowed at all, is shared).
+        Probe(
+            "page",
+            "add_internal_note",
+            "portal:customer-add-note",
+            lambda w, p, k: _write(
+                _post(w, p, _portal("add-note", p, w, k), {"body": "I2", "visibility": "internal"}),
+                _note_added(_t(w, k), "I2", "internal"),
+            ),
+            None,
+        ),
+        Probe(
+            "page",
+            "attach_files",
+            "portal:customer-upload",
+            lambda w, p, k: _write(
+                _post(w, p, _portal("upload", p, w, k), {"file": _upload()}),
+                _file_added(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "page",
+            "download_attachment",
+            "service:attachment",
+            lambda w, p, k: _downloads(w, p, _file(w, k, w.shared_file[k]), SHARED_BYTES),
+            "hidden",
+        ),
+        *(probe for probe in _console_probes() + _export_probes() if probe.action in console_only),
+    ]
+
+
+def _api_probes() -> list[Probe]:
+    return [
+        Probe(
+            "api",
+            "list",
+            "api:transactions",
+            lambda w, p, k: _api_numbers(
+                w, p, "/api/v1/transactions/?status=all&page_size=200", _t(w, k).number
+            ),
+            None,
+        ),
+        Probe(
+            "api",
+            "search",
+            "api:transactions",
+            lambda w, p, k: _api_numbers(
+                w, p, f"/api/v1/transactions/?status=all&q={_q(w, k)}", _t(w, k).number
+            ),
+            None,
+        ),
+        Probe(
+            "api",
+            "view",
+            "api:transaction",
+            lambda w, p, k: _api_view(w, p, k),
+        ),
+        Probe(
+            "api",
+            "read_internal_note",
+            "api:notes",
+            lambda w, p, k: _api_has_id(w, p, _api("notes", w, k), w.internal_note[k].pk),
+            None,
+        ),
+        Probe(
+            "api",
+            "read_internal_note",
+            "api:attachments",
+            lambda w, p, k: _api_has_id(w, p, _api("attachments", w, k), w.internal_file[k].pk),
+            None,
+        ),
+        Probe(
+            "api",
+            "read_internal_note",
+            "api:attachment-content",
+            lambda w, p, k: _downloads(
+                w,
+                p,
+                _api("attachment-content", w, k, w.internal_file[k].pk),
+                INTERNAL_BYTES,
+                "api",
+            ),
+            "hidden",
+        ),
+        Probe(
+            "api",
+            "add_shared_note",
+            "api:notes",
+            lambda w, p, k: _write(
+                _json(w, p, "post", _api("notes", w, k), {"body": "S3", "visibility": "shared"}),
+                _note_added(_t(w, k), "S3", "shared"),
+            ),
+        ),
+        Probe(
+            "api",
+            "add_internal_note",
+            "api:notes",
+            lambda w, p, k: _write(
+                _json(w, p, "post", _api("notes", w, k), {"body": "I3", "visibility": "internal"}),
+                _note_added(_t(w, k), "I3", "internal"),
+            ),
+        ),
+        Probe(
+            "api",
+            "attach_files",
+            "api:attachments",
+            lambda w, p, k: _write(
+                lambda: w.api[p].post(_api("attachments", w, k), {"file": _upload()}),
+                _file_added(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "api",
+            "edit_profile",
+            "api:transaction",
+            lambda w, p, k: _write(
+                _json(
+                    w,
+                    p,
+                    "patch",
+                    _api("transaction", w, k),
+                    {"profile": {"product": "hydrolink-gateway"}},
+                ),
+                _profile_changed(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "api",
+            "change_status",
+            "api:status",
+            lambda w, p, k: _write(
+                _json(w, p, "post", _api("status", w, k), {"status": _next_status(_t(w, k)).code}),
+                _status_changed(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "api",
+            "assign",
+            "api:assign",
+            lambda w, p, k: _write(
+                _json(w, p, "post", _api("assign", w, k), {"assignees": [_morag().pk]}),
+                _assigned(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "api",
+            "grant",
+            "api:grants",
+            lambda w, p, k: _write(
+                _json(
+                    w,
+                    p,
+                    "post",
+                    _api("grants", w, k),
+                    {"permission": "read", "individual": person("Priya").pk},
+                ),
+                _granted(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "api",
+            "grant",
+            "api:grant",
+            lambda w, p, k: _write(
+                _json(w, p, "delete", _api("grant", w, k, w.linked_grant[k].pk)),
+                _revoked(w.linked_grant[k]),
+            ),
+        ),
+        Probe(
+            "api",
+            "download_attachment",
+            "api:attachment-content",
+            lambda w, p, k: _downloads(
+                w, p, _api("attachment-content", w, k, w.shared_file[k].pk), SHARED_BYTES, "api"
+            ),
+            "hidden",
+        ),
+        Probe(
+            "api",
+            "download_attachment",
+            "api:attachment",
+            lambda w, p, k: _api_has_id(
+                w, p, _api("attachment", w, k, w.shared_file[k].pk), w.shared_file[k].pk
+            ),
+            "hidden",
+        ),
+        Probe(
+            "api",
+            "delete_attachment",
+            "api:attachment",
+            lambda w, p, k: _write(
+                _json(w, p, "delete", _api("attachment", w, k, w.shared_file[k].pk)),
+                _deleted(w.shared_file[k]),
+            ),
+        ),
+        Probe(
+            "api",
+            "relate",
+            "api:relations",
+            lambda w, p, k: _write(
+                _json(
+                    w,
+                    p,
+                    "post",
+                    _api("relations", w, k),
+                    {"other": w.spare.number, "kind": "related"},
+                ),
+                _related(_t(w, k), w.spare),
+            ),
+        ),
+    ]
+
+
+def _api_view(w: World, persona: str, key: str) -> Answer:
+    response, _text = _get(w, persona, "api", _api("transaction", w, key))
+    shown = response.status_code == 200 and response.json()["number"] == _t(w, key).number
+    return _answer(response, shown)
+
+
+def _api_has_id(w: World, persona: str, url: str, wanted: int) -> Answer:
+    response, _text = _get(w, persona, "api", url)
+    found = False
+    if response.status_code == 200:
+        rows = response.json()
+        if isinstance(rows, dict) and "results" in rows:
+            rows = rows["results"]
+        rows = rows if isinstance(rows, list) else [rows]
+        found = any(row.get("id") == wanted for row in rows)
+    return _answer(response, found)
+
+
+def _requester(w: World, key: str) -> Individual:
+    found = _t(w, key).requester
+    assert found is not None
+    return found
+
+
+def _organization(w: World, key: str) -> Organization:
+    found = _t(w, key).organization
+    assert found is not None
+    return found
+
+
+def _search_probes() -> list[Probe]:
+    """The 360° views the console's find box leads to, and the search boxes themselves:
+    none of the boxes answers with a transaction (nor with the article drafted from one),
+    so they must never show a transaction's number."""
+
+    def requester_page(w: World, key: str) -> str:
+        t = _t(w, key)
+        return reverse("console:individual", args=[t.requester_id])
+
+    def never(url: Callable[[World, str], str]) -> Callable[[World, str, str], Answer]:
+        def run(w: World, p: str, k: str) -> Answer:
+            response, text = _get(w, p, "web", url(w, k))
+            draft = reverse("knowledge:article", args=[w.draft.slug])
+            leaked = _t(w, k).number in text or draft in text
+            return _answer(response, response.status_code == 200 and leaked)
+
+        return run
+
+    return [
+        Probe(
+            "search",
+            "list",
+            "console:individual",
+            lambda w, p, k: _shows(w, p, requester_page(w, k), _console_link(w, k)),
+            None,
+        ),
+        Probe(
+            "search",
+            "list",
+            "console:organization",
+            lambda w, p, k: _shows(
+                w,
+                p,
+                reverse("console:organization", args=[_t(w, k).organization_id]),
+                _console_link(w, k),
+            ),
+            None,
+        ),
+        Probe(
+            "search",
+            "read_internal_note",
+            "console:individual",
+            lambda w, p, k: _shows(w, p, requester_page(w, k), internal_marker(k)),
+            None,
+        ),
+        Probe(
+            "search",
+            "read_internal_note",
+            "console:organization",
+            lambda w, p, k: _shows(
+                w,
+                p,
+                reverse("console:organization", args=[_t(w, k).organization_id]),
+                internal_marker(k),
+            ),
+            None,
+        ),
+        Probe(
+            "search",
+            "search",
+            "console:find",
+            never(lambda w, k: f"/console/find/?q={_requester(w, k).last_name}"),
+            None,
+        ),
+        Probe(
+            "search",
+            "search",
+            "console:organization-lookup",
+            never(lambda w, k: f"/console/organizations/lookup/?q={_organization(w, k).name[:5]}"),
+            None,
+        ),
+        Probe(
+            "search",
+            "search",
+            "knowledge:search",
+            never(lambda w, k: f"/help/search/?q={_t(w, k).title}"),
+            None,
+        ),
+        Probe(
+            "search",
+            "search",
+            "knowledge:suggest",
+            never(lambda w, k: f"/help/suggest/?title={_t(w, k).title}"),
+            None,
+        ),
+    ]
+
+
+def _notification_probes() -> list[Probe]:
+    return [
+        Probe(
+            "notifications",
+            "list",
+            "console:notifications",
+            lambda w, p, k: _shows(
+                w, p, "/console/notifications/", f"Security notice about {_t(w, k).number}"
+            ),
+            None,
+        )
+    ]
+
+
+def probes(channel: str, staff: bool) -> list[Probe]:
+    if channel == "page":
+        return _console_probes() + _export_probes() if staff else _portal_probes()
+    return {"api": _api_probes, "search": _search_probes, "notifications": _notification_probes}[
+        channel
+    ]()
+
+
+# --- the matrix --------------------------------------------------------------------------
+
+
+def _refusal_problem(probe: Probe, persona: str, key: str, answer: Answer) -> str:
+    """What a refusal must look like (`Probe.refusal`)."""
+    p = PERSONAS[persona]
+    if probe.refusal is None:
+        return ""
+    if p.first_name is None or p.left:
+        if probe.channel == "api":
+            return "" if answer.status in (401, 403) else f"answered {answer.status}, not 401/403"
+        if answer.status == 302 and answer.location.startswith("/accounts/login/"):
+            return ""
+        return f"answered {answer.status} {answer.location}, not a redirect to log in"
+    if probe.url_name.startswith("console:") and not p.staff:
+        wanted = 403  # the console is closed to them, whatever the transaction
+    elif probe.refusal == "hidden" or "view" not in MAY[relation(persona, key)]:
+        wanted = 404  # the same answer as for a transaction that does not exist
+    else:
+        wanted = 403
+    return "" if answer.status == wanted else f"answered {answer.status}, not {wanted}"
+
+
+def _cases(channel: str) -> Iterator[tuple[str, str, Probe]]:
+    for persona, p in PERSONAS.items():
+        for probe in probes(channel, p.staff):
+            for key in TRANSACTIONS:
+                yield persona, key, probe
+
+
+def run_channel(w: World, channel: str) -> tuple[int, list[str]]:
+    mismatches = []
+    cases = 0
+    for persona, key, probe in _cases(channel):
+        cases += 1
+        answer = probe.run(w, persona, key)
+        wanted = expected(persona, key, probe.action, channel)
+        where = f"{persona} ({relation(persona, key)}) {probe.action} on {key} via {probe.url_name}"
+        if answer.problem:
+            mismatches.append(f"{where}: {answer.problem}")
+        elif answer.done != wanted:
+            verdict = "allowed" if wanted else "refused"
+            mismatches.append(f"{where}: should be {verdict} (answered {answer.status})")
+        elif not wanted and (problem := _refusal_problem(probe, persona, key, answer)):
+            mismatches.append(f"{where}: {problem}")
+    return cases, mismatches
+
+
+def unread_count_problems(w: World) -> list[str]:
+    """The menu's badge and the notifications page tell the same story: a notice about
+    a transaction the person may not see is neither listed nor counted."""
+    wrong = []
+    for persona, p in PERSONAS.items():
+        if not p.staff or p.left:
+            continue
+        page = w.web[persona].get("/console/notifications/").content.decode()
+        badge = re.search(r'class="badge">(\d+)<', page)
+        counted = int(badge.group(1)) if badge else 0
+        listed = page.count('<li class="unread">')
+        if counted != listed:
+            wrong.append(f"{persona}: the badge says {counted}, the list shows {listed} unread")
+    return wrong
+
+
+NUMBER = re.compile(r"\b[A-Z]{2}-\d{6}\b")
+
+
+def _lists_and_searches(persona: str) -> Iterator[tuple[str, str]]:
+    """Every list and search of transactions a portal offers, as (side, url)."""
+    site = PERSONAS[persona].site
+    listing = reverse(f"portal:{site}-transactions")
+    yield "web", reverse(f"portal:{site}-home")
+    for section in ("all", "mine", "organisation", "resolved", "opportunities", "shared"):
+        yield "web", f"{listing}?show={section}"
+    yield "api", "/api/v1/transactions/?status=all&page_size=200"
+    yield "api", "/api/v1/tasks/"
+    for number in Txn.objects.values_list("number", flat=True):
+        yield "web", f"{listing}?show=all&q={number.lower()}"
+        yield "api", f"/api/v1/transactions/?status=all&q={number.lower()}"
+
+
+def leaks(w: World) -> tuple[int, list[str]]:
+    """No other organisation's transaction number in any list or search answer a
+    person outside the staff gets, for every demo transaction."""
+    owner = dict(Txn.objects.values_list("number", "organization_id"))
+    found = []
+    answers = 0
+    for persona, p in PERSONAS.items():
+        if p.staff or p.first_name is None or p.left:
+            continue
+        own = person(p.first_name).organization_id
+        for side, url in _lists_and_searches(persona):
+            answers += 1
+            _response, text = _get(w, persona, side, url)
+            for number in sorted(set(NUMBER.findall(text))):
+                if owner.get(number, own) != own:
+                    found.append(f"{persona}: {number} in {url}")
+    return answers, found
+
+
+def test_every_channel_answers_as_the_table_says(world: World) -> None:
+    """The whole matrix in one test: the demo world is built once, each change is undone
+    in its own savepoint."""
+    problems = []
+    for channel in CHANNELS:
+        cases, mismatches = run_channel(world, channel)
+        print(f"\n{channel}: {cases} cases, {len(mismatches)} mismatches", *mismatches, sep="\n  ")
+        problems += mismatches
+    wrong_counts = unread_count_problems(world)
+    print("\nunread counts:", *wrong_counts or ["the badge agrees with the list"], sep="\n  ")
+    answers, found = leaks(world)
+    print(
+        f"\n{answers} list and search answers to customers read, {len(found)} leaks",
+        *found,
+        sep="\n  ",
+    )
+    assert answers > 100
+    assert problems + wrong_counts + found == []
+
+
+# --- every URL has a row ------------------------------------------------------------------
+
+# Named URLs that do not act on a transaction, or act on it in a way this matrix does not
+# ask, with where they are proven instead.
+NOT_IN_MATRIX: dict[str, str] = {
+    "home": "public landing page",
+    "no-zones": "public",
+    "healthz": "public",
+    "readyz": "public",
+    "api:schema": "public API description",
+    "api:docs": "public API description",
+    "api:not-found": "answers 404 to everything: test_idor",
+    "api:organizations": "parties, not transactions: test_idor and tests/api",
+    "api:organization": "test_idor",
+    "api:individuals": "test_idor and tests/api",
+    "api:individual": "test_idor",
+    "api:applications": "the group's set-up: tests/api",
+    "api:application": "test_idor",
+    "api:classifications": "tests/api",
+    "api:classification": "test_idor",
+    "api:priorities": "the same for everyone",
+    "api:permissions": "the same for everyone",
+    "api:tasks": "read for leaks above; whose task list: tests/api/test_access_matrix_api",
+    "api:tokens": "one's own tokens: test_idor",
+    "api:token": "test_idor",
+    "console:home": "panels of the list, from the same selector: tests/console",
+    "console:create": "creating: tests/console; fields: field-level writes (item 2)",
+    "console:save-view": "one's own saved views: test_idor",
+    "console:delete-view": "test_idor",
+    "console:me": "one's own profile: tests/console",
+    "console:me-create-token": "test_idor",
+    "console:me-revoke-token": "test_idor",
+    "knowledge:draft-from-transaction": "test_idor (a hidden transaction is a 404)",
+}
+for _site_key in ("customer", "partner", "employee"):
+    NOT_IN_MATRIX |= {
+        f"portal:{_site_key}-create": "creating: tests/portal; fields: item 2",
+        f"portal:{_site_key}-profile": "one's own profile: tests/portal",
+        f"portal:{_site_key}-create-token": "test_idor",
+        f"portal:{_site_key}-revoke-token": "test_idor",
+    }
+# Whole families: the log-in and MFA pages (tests/login), the admin behind one has_permission
+# (tests/test_urls), and the knowledge pages, which show publications, never a
+# transaction (tests/knowledge and test_idor).
+NOT_IN_MATRIX_PREFIXES = ("account_", "mfa_", "admin:", "knowledge:")
+# The three portals share one set of views; the matrix names the customer's and runs
+# each persona on their own portal.
+SAME_AS_CUSTOMER = re.compile(r"^portal:(partner|employee)-")
+
+
+def test_every_named_url_has_a_row() -> None:
+    probed = {
+        probe.url_name
+        for channel in CHANNELS
+        for staff in (True, False)
+        for probe in probes(channel, staff)
+    }
+    names = set(_names(get_resolver()))
+    covered = probed | set(NOT_IN_MATRIX)
+    missing = sorted(
+        name
+        for name in names
+        if name not in covered
+        and not name.startswith(NOT_IN_MATRIX_PREFIXES)
+        and SAME_AS_CUSTOMER.sub("portal:customer-", name) not in covered
+    )
+    assert missing == [], f"URLs with no row in the channel matrix: {missing}"
+    stale = sorted(covered - names)
+    assert stale == [], f"rows for URLs that no longer exist: {stale}"
+
+
+def test_the_table_covers_every_persona_and_transaction() -> None:
+    # The brief's ten personas (and two who left), the four transactions, no stray keys.
+    assert set(RELATIONS) == set(PERSONAS)
+    assert all(set(row) <= set(TRANSACTIONS) for row in RELATIONS.values())
+    assert {r for row in RELATIONS.values() for r in row.values()} <= set(MAY)
+    assert all(MAY[r] <= set(ACTIONS) for r in MAY)
