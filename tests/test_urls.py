@@ -41,6 +41,7 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
 PUBLIC = {"home", "no-zones", "healthz", "readyz"}
 ELSEWHERE_PREFIXES = (
     "account_",  # allauth's log-in pages: tests/login
+    "mfa_",  # allauth's two-factor pages: tests/security/test_login.py, tests/login
     "admin:",  # every admin page is behind one has_permission: sampled above
     "service:",  # file downloads need a transaction and a file: tests/service/test_attachments.py
     "api:",  # the API answers through its own matrix: tests/api/

@@ -102,3 +102,16 @@ def test_log_out_ends_the_session(client_for: Callable[[str], Client]) -> None:
     assert client.get("/console/").status_code == 200
     client.post("/accounts/logout/")
     assert client.get("/console/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("key", "profile"), [("csr", "/console/profile/"), ("customer", "/portal/profile/")]
+)
+def test_the_profile_leads_to_two_factor_set_up(
+    client_for: Callable[[str], Client], key: str, profile: str
+) -> None:
+    client = client_for(key)
+    page = client.get(profile).content.decode()
+    assert 'href="/accounts/2fa/"' in page
+    assert 'href="/accounts/password/change/"' in page
+    assert client.get("/accounts/2fa/").status_code == 200
