@@ -16,6 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+# What a test runner sets for its own process and a child Portico must not inherit.
+_RUNNER_ONLY = frozenset({"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"})
+
+
+def portico_env(**settings: str) -> dict[str, str]:
+    """The environment for a Portico process started by a test: this process's, less the
+    runner's database and settings module, plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if k not in _RUNNER_ONLY}
+    env.update(settings)
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -2,44 +2,29 @@
 ASGI server on 127.0.0.1, and log in with every printed demo log-in over HTTP."""
 
 import http.cookiejar
-import os
 import re
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from bench.server import BIN, free_port, portico_env
 
 from tests.postgres_cluster import wanted
 
 pytestmark = pytest.mark.skipif(
     wanted(), reason="serves its own SQLite database; run once, in the SQLite pass"
 )
-BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     var = tmp_path_factory.mktemp("var")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env["PORTICO_VAR_DIR"] = str(var)
+    env = portico_env(PORTICO_VAR_DIR=str(var))
+    env.pop("SECRET_KEY", None)  # the development default is what is being served
     prepared = subprocess.run(
         [BIN / "portico", "prepare", "--demo"],
         env=env,
@@ -57,7 +42,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         timeout=300,
     )
     assert "already has people" in again.stdout
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             BIN / "uvicorn",

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from portico.knowledge.models import Article
+    from portico.notify.models import Notification
     from portico.parties.models import Individual, Organization, User
     from portico.service.models import Application, ApplicationRight, Note, Transaction
 
@@ -411,6 +412,19 @@ def readable_notes(user: Person | None, notes: QuerySet[Note]) -> QuerySet[Note]
         | Q(~own_any & ~org_any & Q(transaction__application_id__in=by_default))
     )
     return seen.filter(shared | readable)
+
+
+def readable_notifications(user: Person | None) -> QuerySet[Notification]:
+    """The person's own notifications about transactions they may still see: a notice
+    names its transaction, so one they have lost access to is neither listed nor counted
+    in the unread badge."""
+    from portico.notify.models import Notification
+
+    individual = individual_of(user)
+    if individual is None:
+        return Notification.objects.none()
+    visible = visible_transactions(user).filter(pk=OuterRef("transaction_id"))
+    return Notification.objects.filter(recipient=individual).filter(Exists(visible))
 
 
 _HIDING_ATTR = "_portico_some_grant_hides"

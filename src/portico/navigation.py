@@ -56,14 +56,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "profile_url": profile_url,
         "profile_current": bool(profile_url) and request.path == profile_url,
     }
-    individual = access.individual_of(request.user)
-    if individual is not None and access.may_enter(request.user, access.CONSOLE):
-        from django.db.models import Exists, OuterRef
-
-        from portico.notify.services import unread_for
-
-        # Counted as the notifications page lists them: a notice about a transaction the
-        # person may no longer see is neither shown nor counted.
-        visible = access.visible_transactions(request.user).filter(pk=OuterRef("transaction_id"))
-        context["unread_notifications"] = unread_for(individual).filter(Exists(visible)).count()
+    if access.individual_of(request.user) is not None and access.may_enter(
+        request.user, access.CONSOLE
+    ):
+        unread = access.readable_notifications(request.user).filter(read_at__isnull=True)
+        context["unread_notifications"] = unread.count()
     return context

@@ -20,17 +20,15 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from portico.audit.models import Event
-from portico.service import export, services
-from portico.service.models import Status, Transaction
+from portico.service import export
+from portico.service.models import Transaction
 from tests.console.test_lists import (
     LIST,
     bulk_transactions,
     client_as,
     client_of,
-    create,
     hide_from,
     individual,
-    load_people,
     numbers,
     organization,
     user,
@@ -69,54 +67,6 @@ def exported_numbers(client: Client, fmt: str, query: dict[str, str] | None = No
     table = csv_table(response) if fmt == "csv" else xlsx_table(response)
     assert table[0][0] == "Number"
     return [str(row[0]) for row in table[1:] if row and row[0]]
-
-
-# --- fixtures ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def people(db: None) -> None:
-    load_people()
-
-
-@pytest.fixture
-def catalogue(people: None) -> dict[str, Transaction]:
-    """Five transactions that differ in application, status, priority, team, product,
-    organisation, assignee and due time."""
-    a = create("Pump alarm E42", priority="P1")
-    services.assign(actor=user("supervisor"), transaction=a, assignees=[individual("technician")])
-    b = create(
-        "Controller clock drifts",
-        requester="Helen",
-        profile={"issue-type": "configuration", "product": "aquasense-controller", "area": "west"},
-    )
-    c = create(
-        "Filter unit arrived damaged",
-        application="complaint",
-        requester="Sandeep",
-        priority="P2",
-        profile={"category": "delivery", "product": "clearflow-filter-unit"},
-    )
-    services.change_status(
-        actor=user("csr"),
-        transaction=c,
-        status=Status.objects.get(application=c.application, code="resolved"),
-        resolution="Replacement sent.",
-    )
-    d = create("Price of a gateway", application="enquiry", requester="Alan", priority="P4")
-    e = create(
-        "Retrofit of 12 pumping stations",
-        application="sales-opportunity",
-        requester="Niamh",
-        actor="supervisor",
-        priority=None,
-        profile={"product": "aquasense-controller"},
-    )
-    now = timezone.now()
-    Transaction.objects.filter(pk=a.pk).update(due_at=now + datetime.timedelta(days=2))
-    Transaction.objects.filter(pk=b.pk).update(due_at=now - datetime.timedelta(days=2))
-    Transaction.objects.filter(pk=d.pk).update(due_at=now + datetime.timedelta(days=10))
-    return {"a": a, "b": b, "c": c, "d": d, "e": e}
 
 
 # --- the same rows as the list -------------------------------------------------------------

@@ -22,7 +22,6 @@ from tests.console.test_lists import (
     create,
     hide_from,
     individual,
-    load_people,
     numbers,
     organization,
     section,
@@ -36,11 +35,6 @@ TASKS, QUEUE, BREACHING, UPDATES = (
     "breach-heading",
     "updates-heading",
 )
-
-
-@pytest.fixture
-def people(db: None) -> None:
-    load_people()
 
 
 def home(client: Client) -> str:

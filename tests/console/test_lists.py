@@ -44,11 +44,6 @@ def load_people() -> None:
     demo.load(password=PASSWORD, transactions=False)
 
 
-@pytest.fixture
-def people(db: None) -> None:
-    load_people()
-
-
 def user(key: str) -> User:
     person = PERSONAS[key].individual.user
     assert person is not None
@@ -219,49 +214,6 @@ def test_anonymous_is_sent_to_log_in(client: Client) -> None:
 
 
 # --- filters ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def catalogue(people: None) -> dict[str, Transaction]:
-    """Five transactions that differ in every filtered respect."""
-    a = create(
-        "Pump alarm E42",
-        priority="P1",
-        profile={**ISSUE, "area": "north-east"},
-    )
-    services.assign(actor=user("supervisor"), transaction=a, assignees=[individual("technician")])
-    b = create(
-        "Controller clock drifts",
-        requester="Helen",
-        profile={"issue-type": "configuration", "product": "aquasense-controller", "area": "west"},
-    )
-    c = create(
-        "Filter unit arrived damaged",
-        application="complaint",
-        requester="Sandeep",
-        priority="P2",
-        profile={"category": "delivery", "product": "clearflow-filter-unit"},
-    )
-    services.change_status(
-        actor=user("csr"),
-        transaction=c,
-        status=Status.objects.get(application=c.application, code="resolved"),
-        resolution="Replacement sent.",
-    )
-    d = create("Price of a gateway", application="enquiry", requester="Alan", priority="P4")
-    e = create(
-        "Retrofit of 12 pumping stations",
-        application="sales-opportunity",
-        requester="Niamh",
-        actor="supervisor",
-        priority=None,
-        profile={"product": "aquasense-controller"},
-    )
-    now = timezone.now()
-    Transaction.objects.filter(pk=a.pk).update(due_at=now + datetime.timedelta(days=2))
-    Transaction.objects.filter(pk=b.pk).update(due_at=now - datetime.timedelta(days=2))
-    Transaction.objects.filter(pk=d.pk).update(due_at=now + datetime.timedelta(days=10))
-    return {"a": a, "b": b, "c": c, "d": d, "e": e}
 
 
 def _expect(catalogue: dict[str, Transaction], *keys: str) -> set[str]:

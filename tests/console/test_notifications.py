@@ -21,16 +21,10 @@ from tests.console.test_lists import (
     create,
     hide_from,
     individual,
-    load_people,
     user,
 )
 
 PAGE = "/console/notifications/"
-
-
-@pytest.fixture
-def people(db: None) -> None:
-    load_people()
 
 
 def page(client: Client) -> str:

@@ -10,7 +10,6 @@ missing. A mail server that refuses for a while gets the messages after retries.
 from __future__ import annotations
 
 import datetime
-import os
 import signal
 import sqlite3
 import subprocess
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bench.server import ROOT, portico_env
 from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import override_settings
@@ -36,7 +36,6 @@ from tests.console.test_lists import create, individual, load_people, user
 from tests.notify.crashing import KILL_AFTER
 from tests.notify.mailbox import Mailbox
 
-ROOT = Path(__file__).resolve().parents[2]
 LEASE = 1.0  # seconds: how long a killed deliverer's claim keeps its rows from others
 
 
@@ -252,12 +251,7 @@ def deliverer(
     kill_after: int | None = None,
     lease: float = 60.0,
 ) -> subprocess.Popen[str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env.update(
+    env = portico_env(
         DJANGO_SETTINGS_MODULE="tests.notify.crashing_settings",
         PYTHONPATH=str(ROOT),
         DATABASE_URL=outbox.url,

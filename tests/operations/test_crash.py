@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from bench.server import BIN, ROOT, Server
+from bench.server import BIN, ROOT, Server, portico_env
 
 from tests.postgres_cluster import Cluster, wanted
 
@@ -63,12 +63,7 @@ def deploy(tmp_path: Path) -> Iterator[Callable[[bool], Deployment]]:
     made: list[Deployment] = []
 
     def make(postgres: bool) -> Deployment:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-        }
-        env.update(
+        env = portico_env(
             PORTICO_VAR_DIR=str(tmp_path / "var"),
             SECRET_KEY=secrets.token_urlsafe(40),
             DJANGO_SETTINGS_MODULE="portico.settings",

@@ -12,7 +12,6 @@ import http.client
 import os
 import re
 import secrets
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -30,6 +29,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from bench.server import BIN, ROOT, free_port, portico_env
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import mail
@@ -43,8 +43,6 @@ from portico.parties.models import User, UserGroup
 from tests.conftest import PASSWORD, Persona
 from tests.postgres_cluster import wanted
 
-BIN = Path(sys.executable).parent
-ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT_LIMIT = 5  # settings.PORTICO_LOGIN_FAILED_LIMIT: 5/5m/key
 ADDRESS_LIMIT = 20  # and 20/m/ip
 WRONG = "The email address and/or password you specified are not correct."
@@ -109,12 +107,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     """Portico as deployed: gunicorn with two uvicorn workers on 127.0.0.1, on its own
     database (a SQLite file, or a database in the suite's PostgreSQL cluster). The
     server is killed by `timeout` after two minutes even if this test is."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env.update(
+    env = portico_env(
         PORTICO_VAR_DIR=str(tmp_path / "var"),
         SECRET_KEY=secrets.token_urlsafe(40),
         DJANGO_SETTINGS_MODULE="portico.settings",
@@ -131,7 +124,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
         [str(BIN / "portico"), "shell", "-c", SETUP.format(email=email, password=PASSWORD)],
         env=env, cwd=ROOT, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
         ["timeout", "120", str(BIN / "gunicorn"), "portico.asgi:application",
@@ -172,12 +165,6 @@ def served(tmp_path: Path) -> Iterator[Served]:
         log.close()
         if drop is not None:
             drop()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_fifty_wrong_passwords_at_once_get_at_most_the_limit_evaluated(served: Served) -> None:

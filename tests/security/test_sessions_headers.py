@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
 import secrets
 import subprocess
@@ -21,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from bench.server import BIN, ROOT, portico_env
 from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
@@ -33,9 +33,6 @@ from portico.login.models import LoginSession
 from portico.login.sessions import SessionStore
 from portico.parties.services import deactivate_individual
 from tests.conftest import PASSWORD, PERSONAS, Persona
-
-BIN = Path(sys.executable).parent
-ROOT = Path(__file__).resolve().parents[2]
 
 # What `PORTICO_PRODUCTION=1` sets, read from a fresh interpreter as a server would.
 PRODUCTION_SETTINGS = (
@@ -50,12 +47,7 @@ PRODUCTION_SETTINGS = (
 
 
 def _production_env(var_dir: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env.update(
+    return portico_env(
         PORTICO_VAR_DIR=str(var_dir),
         PORTICO_PRODUCTION="1",
         DJANGO_SETTINGS_MODULE="portico.settings",
@@ -63,7 +55,6 @@ def _production_env(var_dir: Path) -> dict[str, str]:
         ALLOWED_HOSTS="portico.example",
         EMAIL_HOST="smtp.portico.example",
     )
-    return env
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.db.models.fields import CharField, DateTimeField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portico import access
 from portico.console.models import ConsoleVisit
 from portico.notify import services as notify
-from portico.notify.models import Notification
 from portico.pages import done
 from portico.service import selectors
 from portico.service.models import Grant, Transaction
@@ -146,17 +145,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
                 messages.error(request, "That notification could not be found.")
         return done(request, reverse("console:notifications"))
 
-    rows: list[Notification] = []
-    if individual is not None:
-        # A notice whose transaction the person may no longer see is left out: its text
-        # names the transaction.
-        visible = access.visible_transactions(request.user).filter(pk=OuterRef("transaction_id"))
-        rows = list(
-            Notification.objects.filter(recipient=individual)
-            .filter(Exists(visible))
-            .select_related("transaction")
-            .order_by("-created_at", "-id")[:NOTIFICATIONS_SHOWN]
-        )
+    rows = list(
+        access.readable_notifications(request.user)
+        .select_related("transaction")
+        .order_by("-created_at", "-id")[:NOTIFICATIONS_SHOWN]
+    )
     return render(
         request,
         "console/notifications.html",
