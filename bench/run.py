@@ -68,9 +68,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--variant",
-        choices=["", "pool"],
+        choices=["", "persistent"],
         default="",
-        help="an experiment, named in the report: pool = PostgreSQL through psycopg's pool",
+        help="an experiment, named in the report: persistent = PostgreSQL connections"
+        " kept per thread (CONN_MAX_AGE=60) instead of the pool",
     )
     parser.add_argument(
         "--mixed-seconds",

@@ -15,11 +15,12 @@ import contextlib
 import glob
 import os
 import pwd
+import secrets
 import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,24 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def scratch_database(prefix: str) -> tuple[str, Callable[[], None]]:
+    """A database of its own in the suite's throwaway cluster (the PostgreSQL pass's
+    DATABASE_URL), for a server a test starts; and how to drop it."""
+    import psycopg
+
+    base = os.environ["DATABASE_URL"]
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    admin = base.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    return base.rsplit("/", 1)[0] + f"/{name}", drop
 
 
 def wanted() -> bool:

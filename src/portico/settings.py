@@ -145,6 +145,24 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "PORTICO_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1"
     )
+    if os.environ.get("PORTICO_PG_POOL") == "1":  # set by portico.asgi for the server
+        # Under ASGI every request runs on a thread of its own, so a connection kept
+        # open for reuse (CONN_MAX_AGE) stays with a thread that never runs again: at 32
+        # clients the server ran out of PostgreSQL connections within seconds. A pool
+        # per process lends each request a connection and takes it back at the end;
+        # PORTICO_PG_POOL_SIZE x workers must stay under PostgreSQL's max_connections.
+        from psycopg_pool import ConnectionPool
+
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 2,
+            "max_size": int(os.environ.get("PORTICO_PG_POOL_SIZE", 16)),
+            "timeout": 10,
+            # A connection is tried before it is lent: after a database restart the pool
+            # hands out live connections instead of ones the restart cut.
+            "check": ConnectionPool.check_connection,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- people and log-in ------------------------------------------------------------------

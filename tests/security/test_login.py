@@ -41,7 +41,7 @@ from portico.audit.models import Event
 from portico.login import limits
 from portico.parties.models import User, UserGroup
 from tests.conftest import PASSWORD, Persona
-from tests.postgres_cluster import wanted
+from tests.postgres_cluster import scratch_database, wanted
 
 ACCOUNT_LIMIT = 5  # settings.PORTICO_LOGIN_FAILED_LIMIT: 5/5m/key
 ADDRESS_LIMIT = 20  # and 20/m/ip
@@ -87,21 +87,6 @@ Individual.objects.create(user=user, organization=org, user_group=group, first_n
 """
 
 
-def _postgres_database() -> tuple[str, Callable[[], None]]:
-    """A database of its own in the suite's throwaway cluster."""
-    base = os.environ["DATABASE_URL"]
-    name = f"portico_race_{secrets.token_hex(4)}"
-    admin = base.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-    return base.rsplit("/", 1)[0] + f"/{name}", drop
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
     """Portico as deployed: gunicorn with two uvicorn workers on 127.0.0.1, on its own
@@ -118,7 +103,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     )
     drop: Callable[[], None] | None = None
     if wanted():
-        env["DATABASE_URL"], drop = _postgres_database()
+        env["DATABASE_URL"], drop = scratch_database("portico_race")
     email = "rae.singh@racing.example"
     subprocess.run(
         [str(BIN / "portico"), "shell", "-c", SETUP.format(email=email, password=PASSWORD)],
