@@ -375,43 +375,86 @@ def visible_transactions(user: Person | None) -> QuerySet[Transaction]:
     return Transaction.objects.filter(visible)
 
 
-def readable_notes(user: Person | None, notes: QuerySet[Note]) -> QuerySet[Note]:
-    """The notes of `notes` a person may read, as one query, for timelines that span
-    many transactions (the 360° views): shared notes of the transactions they may see,
-    and internal ones only where `capabilities` would give read_internal_notes — their
-    own grants, else their organisation's, else the group's default — so a Read only
-    grant hides internal notes here as it does on the transaction's page."""
-    from portico.service.models import Grant, Note
+def recent_readable_notes(user: Person | None, notes: QuerySet[Note], *, count: int) -> list[Note]:
+    """The newest `count` notes of `notes` the person may read, newest first, for the
+    timelines that span many transactions (the 360° views): shared notes of the
+    transactions they may see, and internal ones only where `capabilities` would give
+    read_internal_notes — their own grants, else their organisation's, else the group's
+    default — so a Read only grant hides internal notes here as on the transaction's
+    page.
+
+    The newest candidates are read in growing batches and the internal ones decided in
+    Python: written as one SQL filter, the rule's grant subqueries made PostgreSQL hash
+    every grant of the staff's own organisation (820,000 at a million transactions,
+    1.5 s for one page)."""
+    from portico.service.models import Note
 
     individual = individual_of(user)
-    if individual is None:
-        return notes.none()
-    seen = notes.filter(transaction__in=visible_transactions(user).values("pk"))
-    shared = Q(visibility=Note.Visibility.SHARED)
+    if individual is None or count <= 0:
+        return []
+    candidates = (
+        notes.filter(transaction__in=visible_transactions(user).values("pk"))
+        .select_related("transaction")
+        .order_by("-created_at", "-id")
+    )
     if not individual.user_group.is_staff_group:
-        return seen.filter(shared)  # internal notes never leave the staff
-    deciding = Grant.objects.filter(
-        permission__decides_access=True, transaction_id=OuterRef("transaction_id")
-    )
-    mine = deciding.filter(individual_id=individual.pk)
-    ours = (
-        deciding.filter(organization_id=individual.organization_id)
-        if individual.organization_id is not None
-        else deciding.none()
-    )
-    own_any, own_reads = Exists(mine), Exists(mine.filter(permission__read_internal_notes=True))
-    org_any, org_reads = Exists(ours), Exists(ours.filter(permission__read_internal_notes=True))
-    by_default = sorted(
-        app_id
-        for app_id, right in application_rights(user).items()
-        if right.default_permission is not None and right.default_permission.read_internal_notes
-    )
-    readable = (
-        Q(own_any & own_reads)
-        | Q(~own_any & org_any & org_reads)
-        | Q(~own_any & ~org_any & Q(transaction__application_id__in=by_default))
-    )
-    return seen.filter(shared | readable)
+        # Internal notes never leave the staff.
+        return list(candidates.filter(visibility=Note.Visibility.SHARED)[:count])
+    found: list[Note] = []
+    start, size = 0, count * 4
+    while len(found) < count:
+        batch = list(candidates[start : start + size])
+        internal = {
+            n.transaction_id: n.transaction.application_id
+            for n in batch
+            if n.visibility != Note.Visibility.SHARED
+        }
+        readable = _reads_internal_notes(user, individual, internal)
+        found += [
+            n
+            for n in batch
+            if n.visibility == Note.Visibility.SHARED or n.transaction_id in readable
+        ]
+        if len(batch) < size:
+            break
+        start, size = start + size, size * 4
+    return found[:count]
+
+
+def _reads_internal_notes(
+    user: Person | None, individual: Individual, applications: dict[int, int]
+) -> set[int]:
+    """Of the transactions (id → application id), those whose internal notes the person
+    may read: `capabilities`' precedence, own grants over the organisation's over the
+    group's default, for read_internal_notes alone, in one query."""
+    from portico.service.models import Grant
+
+    if not applications:
+        return set()
+    principals = Q(individual_id=individual.pk)
+    if individual.organization_id is not None:
+        principals |= Q(organization_id=individual.organization_id)
+    own: dict[int, bool] = {}
+    ours: dict[int, bool] = {}
+    for transaction_id, grantee, reads in Grant.objects.filter(
+        principals, transaction_id__in=list(applications), permission__decides_access=True
+    ).values_list("transaction_id", "individual_id", "permission__read_internal_notes"):
+        held = own if grantee == individual.pk else ours
+        held[transaction_id] = held.get(transaction_id, False) or reads
+    rights = application_rights(user)
+    readable = set()
+    for transaction_id, application_id in applications.items():
+        if transaction_id in own:
+            reads = own[transaction_id]
+        elif transaction_id in ours:
+            reads = ours[transaction_id]
+        else:
+            right = rights.get(application_id)
+            default = right.default_permission if right is not None else None
+            reads = default is not None and default.read_internal_notes
+        if reads:
+            readable.add(transaction_id)
+    return readable
 
 
 def readable_notifications(user: Person | None) -> QuerySet[Notification]:

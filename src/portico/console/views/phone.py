@@ -79,11 +79,9 @@ def _transactions_of(request: HttpRequest, **where: Any) -> dict[str, Any]:
 
 def _recent_notes(request: HttpRequest, **where: Any) -> list[Note]:
     # Internal notes only where the person may read them: a Read only grant hides them
-    # here as on the transaction's page (access.readable_notes).
-    notes = access.readable_notes(request.user, Note.objects.filter(**_of_transaction(where)))
-    return list(
-        notes.select_related("transaction", "author", "contact").order_by("-created_at", "-id")[:10]
-    )
+    # here as on the transaction's page.
+    notes = Note.objects.filter(**_of_transaction(where)).select_related("author", "contact")
+    return access.recent_readable_notes(request.user, notes, count=10)
 
 
 def _of_transaction(where: dict[str, Any]) -> dict[str, Any]:
