@@ -1,6 +1,6 @@
 """The portal's lists cost the same number of queries however many transactions there
 are: every row's application, status, priority, organisation and requester come with it
-(selectors.LIST_RELATED), and each list is capped."""
+(selectors.for_list), and each list is capped."""
 
 from __future__ import annotations
 

@@ -336,6 +336,10 @@ def test_breach_list_follows_visibility(people: None) -> None:
 def test_breach_query_can_use_the_partial_indexes(people: None) -> None:
     application = Application.objects.get(code="service-issue")
     statuses = {s.code: s for s in Status.objects.filter(application=application)}
+    waiting = Status.objects.filter(
+        application=application, category=Status.Category.WAITING
+    ).first()
+    assert waiting is not None
     p1 = Priority.objects.get(code="P1")
     customer = PERSONAS["customer"].individual
     base = glasgow(2026, 6, 1, 9, 0)
@@ -346,13 +350,17 @@ def test_breach_query_can_use_the_partial_indexes(people: None) -> None:
     for i in range(4000):
         created = base + timedelta(minutes=i)
         running = i % 40 == 0
+        # Half of those wait on the customer with the clock paused: running, so in the
+        # index of unresolved transactions, but not in either breach index.
+        paused = running and i % 80 == 0
         rows.append(
             Transaction(
                 application=application,
                 sequence=1_000_000 + i,
                 number=f"SI-B{i:07d}",
                 title=f"Bulk {i}",
-                status=statuses["in-progress" if running else "closed"],
+                status=waiting if paused else statuses["in-progress" if running else "closed"],
+                sla_paused_at=created + timedelta(minutes=5) if paused else None,
                 priority=p1,
                 organization=customer.organization,
                 requester=customer,

@@ -295,7 +295,7 @@ class TransactionList(PersonView):
         """The transactions the person may see, soonest due first (none due last),
         narrowed by the console's filters; all open ones unless `status` says."""
         rows = _filtered(request, access.visible_transactions(request.user))
-        rows = rows.select_related(*selectors.LIST_RELATED)
+        rows = selectors.for_list(rows)
         return _paged(request, self, rows, s.TransactionSerializer, self.pagination_class())
 
     @extend_schema(

@@ -85,11 +85,8 @@ def _section_rows(request: HttpRequest, section: Section) -> QuerySet[Transactio
     narrowed = section.narrow(_individual(request))
     if narrowed is None:
         return None
-    return (
-        access.visible_transactions(request.user)
-        .filter(narrowed)
-        .select_related(*selectors.LIST_RELATED)
-        .order_by(*section.order)
+    return selectors.for_list(access.visible_transactions(request.user).filter(narrowed)).order_by(
+        *section.order
     )
 
 

@@ -27,7 +27,7 @@ from openpyxl.styles import Font
 from portico import access
 from portico.audit import services as audit
 from portico.service.models import Grant, Transaction
-from portico.service.selectors import LIST_RELATED
+from portico.service.selectors import for_list
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -106,7 +106,7 @@ def export_rows(transactions: QuerySet[Transaction], *, limit: int | None = None
         .order_by("individual__last_name", "individual__first_name", "pk"),
     )
     ordered = (
-        transactions.select_related(*LIST_RELATED)
+        for_list(transactions)
         .prefetch_related(assignees)
         .order_by(F("due_at").asc(nulls_last=True), "id")
     )

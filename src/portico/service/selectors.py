@@ -18,7 +18,17 @@ from portico.service.models import Attachment, Grant, Note, Relation, Transactio
 if TYPE_CHECKING:
     from portico.access import Person
 
-LIST_RELATED = ("application", "status", "priority", "organization", "requester", "team")
+# What a list row shows beside the transaction. Organisation, requester and team are
+# joined; application, status and priority (a handful of rows each) come by one small
+# query apiece: joined as well, the eight-table query took PostgreSQL 32 ms to plan and
+# 1 ms to run (console queue, scale L).
+LIST_RELATED = ("organization", "requester", "team")
+LIST_LOOKUPS = ("application", "status", "priority")
+
+
+def for_list(transactions: QuerySet[Transaction]) -> QuerySet[Transaction]:
+    """`transactions` with what a list row shows, at a fixed number of queries."""
+    return transactions.select_related(*LIST_RELATED).prefetch_related(*LIST_LOOKUPS)
 
 
 def task_list(user: Person) -> QuerySet[Transaction]:
@@ -29,12 +39,9 @@ def task_list(user: Person) -> QuerySet[Transaction]:
     assigned = Grant.objects.filter(
         transaction_id=OuterRef("pk"), individual_id=individual.pk, permission__on_task_list=True
     )
-    return (
-        access.visible_transactions(user)
-        .filter(Exists(assigned), resolved_at__isnull=True)
-        .select_related(*LIST_RELATED)
-        .order_by("due_at", "id")
-    )
+    return for_list(
+        access.visible_transactions(user).filter(Exists(assigned), resolved_at__isnull=True)
+    ).order_by("due_at", "id")
 
 
 def breached(user: Person, *, now: datetime.datetime | None = None) -> QuerySet[Transaction]:
@@ -46,12 +53,9 @@ def breached(user: Person, *, now: datetime.datetime | None = None) -> QuerySet[
     late_resolution = Q(
         resolved_at__isnull=True, sla_paused_at__isnull=True, resolution_due_at__lt=now
     )
-    return (
-        access.visible_transactions(user)
-        .filter(late_response | late_resolution)
-        .select_related(*LIST_RELATED)
-        .order_by("due_at", "id")
-    )
+    return for_list(
+        access.visible_transactions(user).filter(late_response | late_resolution)
+    ).order_by("due_at", "id")
 
 
 def notes_for(user: Person, transaction: Transaction) -> QuerySet[Note]:

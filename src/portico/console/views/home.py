@@ -40,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     user = request.user
     individual = access.individual_of(user)
-    visible = access.visible_transactions(user).select_related(*selectors.LIST_RELATED)
+    visible = selectors.for_list(access.visible_transactions(user))
 
     tasks = list(selectors.task_list(user)[:PANEL_SIZE])
 

@@ -65,15 +65,12 @@ def _people_matching(q: str) -> QuerySet[Individual]:
 
 
 def _transactions_of(request: HttpRequest, **where: Any) -> dict[str, Any]:
-    visible = access.visible_transactions(request.user).filter(**where)
-    related = selectors.LIST_RELATED
+    visible = selectors.for_list(access.visible_transactions(request.user).filter(**where))
     return {
-        "open": visible.filter(resolved_at__isnull=True)
-        .select_related(*related)
-        .order_by("due_at", "id")[:OPEN_LIMIT],
-        "closed": visible.filter(resolved_at__isnull=False)
-        .select_related(*related)
-        .order_by("-resolved_at", "-id")[:OPEN_LIMIT],
+        "open": visible.filter(resolved_at__isnull=True).order_by("due_at", "id")[:OPEN_LIMIT],
+        "closed": visible.filter(resolved_at__isnull=False).order_by("-resolved_at", "-id")[
+            :OPEN_LIMIT
+        ],
     }
 
 
