@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # the form widgets' own templates, for FORM_RENDERER below
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -117,6 +118,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render with the templates above, so that templates/django/forms/ may
+# replace Django's own (the select box: see its comment).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- database --------------------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "portico.sqlite3"
