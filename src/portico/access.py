@@ -392,33 +392,36 @@ def recent_readable_notes(user: Person | None, notes: QuerySet[Note], *, count: 
     individual = individual_of(user)
     if individual is None or count <= 0:
         return []
+    # The candidates are read narrow (ids, visibility), so that sorting a busy
+    # organisation's tens of thousands of notes does not carry their bodies; the notes
+    # shown are fetched whole at the end.
     candidates = (
         notes.filter(transaction__in=visible_transactions(user).values("pk"))
+        .order_by("-created_at", "-id")
+        .values_list("pk", "transaction_id", "transaction__application_id", "visibility")
+    )
+    shared = Note.Visibility.SHARED
+    if not individual.user_group.is_staff_group:
+        # Internal notes never leave the staff.
+        chosen = [row[0] for row in candidates.filter(visibility=shared)[:count]]
+    else:
+        chosen = []
+        start, size = 0, count * 4
+        while len(chosen) < count:
+            batch = list(candidates[start : start + size])
+            internal = {tid: app for _pk, tid, app, visibility in batch if visibility != shared}
+            readable = _reads_internal_notes(user, individual, internal)
+            chosen += [pk for pk, tid, _app, vis in batch if vis == shared or tid in readable]
+            if len(batch) < size:
+                break
+            start, size = start + size, size * 4
+    if not chosen:
+        return []
+    return list(
+        notes.filter(pk__in=chosen[:count])
         .select_related("transaction")
         .order_by("-created_at", "-id")
     )
-    if not individual.user_group.is_staff_group:
-        # Internal notes never leave the staff.
-        return list(candidates.filter(visibility=Note.Visibility.SHARED)[:count])
-    found: list[Note] = []
-    start, size = 0, count * 4
-    while len(found) < count:
-        batch = list(candidates[start : start + size])
-        internal = {
-            n.transaction_id: n.transaction.application_id
-            for n in batch
-            if n.visibility != Note.Visibility.SHARED
-        }
-        readable = _reads_internal_notes(user, individual, internal)
-        found += [
-            n
-            for n in batch
-            if n.visibility == Note.Visibility.SHARED or n.transaction_id in readable
-        ]
-        if len(batch) < size:
-            break
-        start, size = start + size, size * 4
-    return found[:count]
 
 
 def _reads_internal_notes(

@@ -419,6 +419,13 @@ class Transaction(models.Model):
                 name="transaction_open_due",
             ),
             models.Index(fields=["organization", "due_at"], name="transaction_org_due"),
+            # The 360° view's finished transactions, newest first: without it the busiest
+            # organisation's 12,000 were read and sorted for 25 (scale L).
+            models.Index(
+                fields=["organization", "-resolved_at", "-id"],
+                name="transaction_org_resolved",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
             models.Index(fields=["team", "due_at"], name="transaction_team_due"),
             models.Index(fields=["requester", "-created_at"], name="transaction_requester"),
             models.Index(fields=["status", "due_at"], name="transaction_status_due"),
