@@ -58,6 +58,37 @@ def breached(user: Person, *, now: datetime.datetime | None = None) -> QuerySet[
     ).order_by("due_at", "id")
 
 
+def breaching_first(user: Person, *, now: datetime.datetime, limit: int) -> list[Transaction]:
+    """The `limit` transactions of `breached(user, now=now)` whose breach comes first, each
+    with `breach_target` ("Response" while the response is late, else "Resolution") and
+    `breach_at` (that due time), earliest first.
+
+    Read as two lists, each in the order of its own partial index, and merged: ordered
+    by the earlier of two due times, one query read and sorted every breached
+    transaction (12,900 at scale L) to show ten."""
+    late_response = Q(
+        first_response_at__isnull=True, sla_paused_at__isnull=True, response_due_at__lt=now
+    )
+    late_resolution = Q(
+        resolved_at__isnull=True, sla_paused_at__isnull=True, resolution_due_at__lt=now
+    )
+    visible = for_list(access.visible_transactions(user))
+    responses = list(visible.filter(late_response).order_by("response_due_at", "id")[:limit])
+    resolutions = list(
+        visible.filter(late_resolution)
+        .exclude(late_response)
+        .order_by("resolution_due_at", "id")[:limit]
+    )
+    for transaction in responses:
+        transaction.breach_target = "Response"  # type: ignore[attr-defined]
+        transaction.breach_at = transaction.response_due_at  # type: ignore[attr-defined]
+    for transaction in resolutions:
+        transaction.breach_target = "Resolution"  # type: ignore[attr-defined]
+        transaction.breach_at = transaction.resolution_due_at  # type: ignore[attr-defined]
+    both = sorted(responses + resolutions, key=lambda t: (t.breach_at, t.pk))  # type: ignore[attr-defined]
+    return both[:limit]
+
+
 def notes_for(user: Person, transaction: Transaction) -> QuerySet[Note]:
     """The notes timeline as the person may read it: internal notes only for those who
     may read them, and never for anyone outside the staff."""

@@ -11,8 +11,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Case, F, Prefetch, Q, Value, When
-from django.db.models.fields import CharField, DateTimeField
+from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -52,24 +51,9 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by(F("due_at").asc(nulls_last=True), "id")[:PANEL_SIZE]
         )
 
-    # Late by the horizon = late now or within it: the breach selector asked about a
-    # moment two hours on answers both at once, through its two partial indexes.
-    breaching = list(
-        selectors.breached(user, now=now + BREACH_HORIZON)
-        .annotate(
-            breach_target=Case(
-                When(_response_running(now + BREACH_HORIZON), then=Value("Response")),
-                default=Value("Resolution"),
-                output_field=CharField(),
-            ),
-            breach_at=Case(
-                When(_response_running(now + BREACH_HORIZON), then=F("response_due_at")),
-                default=F("resolution_due_at"),
-                output_field=DateTimeField(),
-            ),
-        )
-        .order_by("breach_at", "id")[:PANEL_SIZE]
-    )
+    # Late by the horizon = late now or within it: asked about a moment two hours on,
+    # the breach selector answers both at once.
+    breaching = selectors.breaching_first(user, now=now + BREACH_HORIZON, limit=PANEL_SIZE)
 
     previous_visit: datetime.datetime | None = None
     if individual is not None:
@@ -105,11 +89,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "may_edit_knowledge": access.may_edit_knowledge(request.user),
     }
     return render(request, "console/home.html", context)
-
-
-def _response_running(moment: datetime.datetime) -> Q:
-    # The same "late to respond" test as selectors.breached, asked of a moment.
-    return Q(first_response_at__isnull=True, sla_paused_at__isnull=True, response_due_at__lt=moment)
 
 
 def _assignments() -> Prefetch[Any]:
