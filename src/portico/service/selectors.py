@@ -46,16 +46,19 @@ def task_list(user: Person) -> QuerySet[Transaction]:
 
 def breached(user: Person, *, now: datetime.datetime | None = None) -> QuerySet[Transaction]:
     """Running transactions past a due time: each half uses its own partial index."""
-    now = now or timezone.now()
-    late_response = Q(
-        first_response_at__isnull=True, sla_paused_at__isnull=True, response_due_at__lt=now
-    )
-    late_resolution = Q(
-        resolved_at__isnull=True, sla_paused_at__isnull=True, resolution_due_at__lt=now
-    )
+    late_response, late_resolution = _late(now or timezone.now())
     return for_list(
         access.visible_transactions(user).filter(late_response | late_resolution)
     ).order_by("due_at", "id")
+
+
+def _late(now: datetime.datetime) -> tuple[Q, Q]:
+    """Late to respond, and late to resolve, at `now`: each the WHERE of its partial
+    index (transaction_response_breach, transaction_resolution_breach) and more."""
+    return (
+        Q(first_response_at__isnull=True, sla_paused_at__isnull=True, response_due_at__lt=now),
+        Q(resolved_at__isnull=True, sla_paused_at__isnull=True, resolution_due_at__lt=now),
+    )
 
 
 def breaching_first(user: Person, *, now: datetime.datetime, limit: int) -> list[Transaction]:
@@ -66,12 +69,7 @@ def breaching_first(user: Person, *, now: datetime.datetime, limit: int) -> list
     Read as two lists, each in the order of its own partial index, and merged: ordered
     by the earlier of two due times, one query read and sorted every breached
     transaction (12,900 at scale L) to show ten."""
-    late_response = Q(
-        first_response_at__isnull=True, sla_paused_at__isnull=True, response_due_at__lt=now
-    )
-    late_resolution = Q(
-        resolved_at__isnull=True, sla_paused_at__isnull=True, resolution_due_at__lt=now
-    )
+    late_response, late_resolution = _late(now)
     visible = for_list(access.visible_transactions(user))
     responses = list(visible.filter(late_response).order_by("response_due_at", "id")[:limit])
     resolutions = list(
