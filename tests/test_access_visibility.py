@@ -1,5 +1,6 @@
-"""`visible_transactions(p)` (one SQL filter) and `can(p, "view", t)` (one transaction at
-a time) are two writings of one rule. Over random grant configurations they must agree."""
+"""`visible_transactions(p)` (one SQL filter, in two shapes: from the grants, or tested
+per row) and `can(p, "view", t)` (one transaction at a time) are writings of one rule.
+Over random grant configurations they must agree."""
 
 from __future__ import annotations
 
@@ -116,12 +117,16 @@ def test_visible_transactions_is_can_view(
                 )
             user = User.objects.get(individual=subject)
             by_sql = set(access.visible_transactions(user).values_list("pk", flat=True))
+            by_row = set(
+                access.visible_transactions(user, per_row=True).values_list("pk", flat=True)
+            )
             one_by_one = {
                 t.pk
                 for t in Transaction.objects.all()
                 if access.can(User.objects.get(individual=subject), "view", t)
             }
             assert by_sql == one_by_one
+            assert by_row == one_by_one
             raise _Undo
     except _Undo:
         pass

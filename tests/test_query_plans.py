@@ -276,7 +276,9 @@ def test_customer_portal_home_reads_few_transactions(
         sql[sql.rfind("ORDER BY") :][:90]: _rows_read(_explain(sql, analyze=True), TABLE)
         for sql in lists
     }
-    assert max(read.values()) <= TRANSACTIONS // 10, f"transactions read per list: {read}"
+    # Each list walks an index in its own order and stops at its page's end. Starting
+    # from the grants, each list read all 802 the customer may see (10,000 at scale L).
+    assert max(read.values()) <= 200, f"transactions read per list: {read}"
 
 
 def _rows_read_by_page(client: Client, url: str) -> dict[str, int]:

@@ -16,14 +16,16 @@ from django.urls import reverse
 
 from portico import access
 from portico.parties.models import Individual
-from portico.service.models import Status
 
 SALES_OPPORTUNITY = "sales-opportunity"
-FINISHED = (Status.Category.RESOLVED, Status.Category.CLOSED)
-STILL_OPEN = ~Q(status__category__in=FINISHED)
+# services.change_status sets resolved_at exactly when a transaction becomes resolved or
+# closed, so this is "not finished", written as the running-only indexes are.
+STILL_OPEN = Q(resolved_at__isnull=True)
 
 NEWEST_UPDATE = (F("updated_at").desc(), F("id").desc())
-NEWEST_RESOLVED = (F("resolved_at").desc(nulls_last=True), F("updated_at").desc(), F("id").desc())
+# Finished transactions always have resolved_at (services.change_status), so this is
+# also the order of the transaction_org_resolved index, which the list walks.
+NEWEST_RESOLVED = (F("resolved_at").desc(), F("id").desc())
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class Section:
     show_requester: bool = False
     finished: bool = False  # shows when it was resolved rather than when it is due
     on_home: bool = True  # False: only a full list (the nav's "All transactions")
+    # Narrowed to one requester or organisation, in an order an index on it keeps:
+    # access is then tested row by row along that index (visible_transactions(per_row)).
+    per_row: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,12 +111,16 @@ def _my_organisations(individual: Individual) -> Q | None:
     )
 
 
-def _finished(individual: Individual) -> Q:
-    return Q(status__category__in=FINISHED)
+def _our_finished(individual: Individual) -> Q:
+    # Like the two lists above it, the organisation's (or, without one, the person's own);
+    # a finished transaction of another organisation shared with them is in "All".
+    if individual.organization_id is None:
+        return _my_finished(individual)
+    return Q(organization_id=individual.organization_id, resolved_at__isnull=False)
 
 
 def _my_finished(individual: Individual) -> Q:
-    return Q(requester_id=individual.pk, status__category__in=FINISHED)
+    return Q(requester_id=individual.pk, resolved_at__isnull=False)
 
 
 def _opportunities(individual: Individual) -> Q:
@@ -150,6 +159,7 @@ CUSTOMER = Site(
             "My open transactions",
             "You have no open transactions.",
             _mine,
+            per_row=True,
         ),
         Section(
             "organisation",
@@ -157,15 +167,17 @@ CUSTOMER = Site(
             "Nothing else from your organisation is open that you may see.",
             _my_organisations,
             show_requester=True,
+            per_row=True,
         ),
         Section(
             "resolved",
             "Recently resolved",
             "Nothing has been resolved yet.",
-            _finished,
+            _our_finished,
             order=NEWEST_RESOLVED,
             show_requester=True,
             finished=True,
+            per_row=True,
         ),
         ALL,
     ),
@@ -205,7 +217,7 @@ EMPLOYEE = Site(
     create_label="Raise a request",
     create_intro="Ask the service desk for help or ask a question.",
     sections=(
-        Section("mine", "My requests", "You have no open requests.", _mine),
+        Section("mine", "My requests", "You have no open requests.", _mine, per_row=True),
         Section(
             "resolved",
             "Recently resolved",
@@ -213,6 +225,7 @@ EMPLOYEE = Site(
             _my_finished,
             order=NEWEST_RESOLVED,
             finished=True,
+            per_row=True,
         ),
         ALL,
     ),

@@ -85,9 +85,8 @@ def _section_rows(request: HttpRequest, section: Section) -> QuerySet[Transactio
     narrowed = section.narrow(_individual(request))
     if narrowed is None:
         return None
-    return selectors.for_list(access.visible_transactions(request.user).filter(narrowed)).order_by(
-        *section.order
-    )
+    visible = access.visible_transactions(request.user, per_row=section.per_row)
+    return selectors.for_list(visible.filter(narrowed)).order_by(*section.order)
 
 
 def home(request: HttpRequest, site: Site) -> HttpResponse:
