@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from portico import access
 from portico.audit.models import Event
-from portico.service.models import Attachment, Grant, Note, Relation, Transaction
+from portico.service.models import Attachment, Grant, Note, Permission, Relation, Transaction
 
 if TYPE_CHECKING:
     from portico.access import Person
+    from portico.parties.models import Individual
 
 # What a list row shows beside the transaction. Organisation, requester and team are
 # joined; application, status and priority (a handful of rows each) come by one small
@@ -36,12 +37,22 @@ def task_list(user: Person) -> QuerySet[Transaction]:
     individual = access.individual_of(user)
     if individual is None:
         return Transaction.objects.none()
-    assigned = Grant.objects.filter(
-        transaction_id=OuterRef("pk"), individual_id=individual.pk, permission__on_task_list=True
-    )
+    assigned = task_grants(individual).filter(transaction_id=OuterRef("pk"))
     return for_list(
         access.visible_transactions(user).filter(Exists(assigned), resolved_at__isnull=True)
     ).order_by("due_at", "id")
+
+
+def task_grants(individual: Individual) -> QuerySet[Grant]:
+    """The grants that put transactions on the person's task list.
+
+    The permissions go in as literal ids, not a join: only then can PostgreSQL use what
+    it knows of (person, permission) pairs (statistics from service/0006). Joined, it
+    took a technician's 14,000 task grants for 2,000, and read every one of their
+    transactions to find the 361 still running (114 ms at scale L) rather than walk the
+    running ones by due time until the page is full (10 ms)."""
+    permissions = list(Permission.objects.filter(on_task_list=True).values_list("pk", flat=True))
+    return Grant.objects.filter(individual_id=individual.pk, permission_id__in=permissions)
 
 
 def breached(user: Person, *, now: datetime.datetime | None = None) -> QuerySet[Transaction]:
