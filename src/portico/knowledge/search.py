@@ -236,6 +236,14 @@ def _corrected(engine: Engine, term: Term) -> Term:
     return Term(term.word, (nearest,), corrected=nearest)
 
 
+def _required(terms: list[Term]) -> list[Term]:
+    """The terms an article must all hold to be ranked in the first, narrower pass:
+    every word but one still being typed (its stem may not begin with what has been
+    typed so far). Empty where that pass would narrow nothing."""
+    required = [term for term in terms if not term.prefix]
+    return required if len(terms) > 1 else []
+
+
 def _marked(snippet: str) -> SafeString:
     escaped = html.escape(snippet)
     return mark_safe(  # noqa: S308 - escaped just above; only our own markers become tags
@@ -310,10 +318,11 @@ class SQLiteEngine(Engine):
         return _closest(word, counts)
 
     def candidates(self, terms: list[Term], query: str, window: int) -> list[tuple[int, float]]:
-        # As on PostgreSQL: the articles holding every term, where there are a window
+        # As on PostgreSQL: the articles holding every word, where there are a window
         # of them; else those holding any.
-        if len(terms) > 1:
-            rows = self._candidates(self.match(terms, every=True), window)
+        required = _required(terms)
+        if required:
+            rows = self._candidates(self.match(required, every=True), window)
             if len(rows) >= window:
                 return rows
         return self._candidates(self.match(terms), window)
@@ -384,33 +393,38 @@ class PostgresEngine(Engine):
         return _closest(word, counts)
 
     def candidates(self, terms: list[Term], query: str, window: int) -> list[tuple[int, float]]:
-        # The articles holding every term come first, and are enough when there are a
-        # window of them: ranking every article that holds any term meant ts_rank over
-        # 6,000 of 10,000 (53 ms for "chlorine sensor calibration"); those holding all
-        # three were 1,600 (20 ms). Where fewer hold every term (a small knowledge base,
-        # a rare word), any term counts, as before.
-        if len(terms) > 1:
-            rows, matched = self._candidates(terms, query, window, every=True)
+        # The articles holding every word (_required) come first, and are enough when
+        # there are a window of them: ranking every article that holds any word meant
+        # ts_rank over 6,000 of 10,000 (53 ms for "chlorine sensor calibration"); those
+        # holding all three were 1,600 (20 ms). Where fewer hold every word (a small
+        # knowledge base, a rare word), any word counts, as before.
+        required = _required(terms)
+        if required:
+            rows, matched = self._candidates(terms, query, window, required=required)
             if matched >= window:
                 return rows
-        return self._candidates(terms, query, window, every=False)[0]
+        return self._candidates(terms, query, window)[0]
 
     def _candidates(
-        self, terms: list[Term], query: str, window: int, *, every: bool
+        self, terms: list[Term], query: str, window: int, *, required: list[Term] | None = None
     ) -> tuple[list[tuple[int, float]], int]:
         """(id, score) best first, and how many were full-text matches. Each kind of
         candidate comes through its own index: the best full-text matches by ts_rank,
         and the titles most like the query by trigram similarity. Only they are scored
         (rank + title likeness): scoring word_similarity on every matching article
         instead cost 220 ms at 10,000 articles."""
-        tsquery, tsparams = self.tsquery(terms, every=every)
+        # Matched by the required words (when given), ranked by all of them.
+        rank, rank_params = self.tsquery(terms)
+        match, match_params = (
+            self.tsquery(required, every=True) if required else (rank, rank_params)
+        )
         title = " ".join(words_of(query))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH q AS (SELECT ({tsquery}) AS query),"  # noqa: S608 - placeholders only
+                f"WITH q AS (SELECT ({match}) AS match, ({rank}) AS rank),"  # noqa: S608 - placeholders only
                 " ranked AS (SELECT a.id, ts_rank(%s::float4[], a.search_document,"
-                " q.query, 1) AS r FROM knowledge_article a, q"
-                " WHERE a.search_document @@ q.query ORDER BY r DESC, a.id LIMIT %s),"
+                " q.rank, 1) AS r FROM knowledge_article a, q"
+                " WHERE a.search_document @@ q.match ORDER BY r DESC, a.id LIMIT %s),"
                 " alike AS (SELECT a.id FROM knowledge_article a"
                 " WHERE %s <%% lower(a.title)"
                 " ORDER BY word_similarity(%s, lower(a.title)) DESC, a.id LIMIT %s)"
@@ -421,7 +435,7 @@ class PostgresEngine(Engine):
                 " JOIN knowledge_article a ON a.id = c.id"
                 " LEFT JOIN ranked ON ranked.id = c.id"
                 " ORDER BY score DESC, a.id",
-                [*tsparams, self.WEIGHTS, window, title, title, window,
+                [*match_params, *rank_params, self.WEIGHTS, window, title, title, window,
                  self.SIMILAR_TITLE, title],
             )  # fmt: skip
             rows = cursor.fetchall()
