@@ -204,3 +204,31 @@ def test_where_a_window_of_articles_hold_every_word_only_they_are_ranked(
     # With fewer than a window holding both words, one word is enough, as before.
     assert dosing in _candidate_titles("chlorine sensor", window=41)
     assert dosing in _candidate_titles("chlorine")
+
+
+def test_the_vocabulary_follows_each_save_as_a_full_refill_would(
+    make_article: MakeArticle,
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's FTS5 keeps its own vocabulary; this is PostgreSQL's table")
+
+    def vocabulary() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT word, ndoc FROM knowledge_word")
+            return dict(cursor.fetchall())
+
+    pump = make_article("Pump priming", "Open the bleed valve before priming the pump.")
+    make_article("Valve seals", "Replace the valve seals yearly.")
+    services.save_article(
+        actor=None,
+        article=pump,
+        change=services.ArticleChange(
+            title="Pump priming", body="Fill the casing first.", status=Status.PUBLISHED
+        ),
+    )
+    make_article("Draft about turbines", status=Status.DRAFT)
+    kept = vocabulary()
+    assert kept["valve"] == 1 and kept["pump"] == 1 and "bleed" not in kept
+    assert "turbines" not in kept
+    search.refresh_vocabulary()
+    assert vocabulary() == kept

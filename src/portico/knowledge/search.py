@@ -479,9 +479,9 @@ _VOCABULARY_DEFERRED = contextvars.ContextVar("portico_vocabulary_deferred", def
 
 @contextmanager
 def one_vocabulary_refresh() -> Iterator[None]:
-    """Articles saved inside leave the vocabulary alone; it is refreshed once, at the
-    end, if nothing failed. For loading many articles at once: on PostgreSQL each
-    refresh reads every published article (the demo's 35 took 3.5 s one by one)."""
+    """Articles saved inside leave the vocabulary alone; it is refilled once, at the
+    end, if nothing failed. For loading many articles at once: the demo's 35 took 3.5 s
+    on PostgreSQL while each save refilled the table."""
     token = _VOCABULARY_DEFERRED.set(True)
     try:
         yield
@@ -490,10 +490,46 @@ def one_vocabulary_refresh() -> Iterator[None]:
     refresh_vocabulary()
 
 
+_ARTICLE_WORDS = (
+    "SELECT DISTINCT lexeme FROM knowledge_article, unnest(to_tsvector('simple'::regconfig,"
+    " coalesce(title, '') || ' ' || coalesce(tags, '') || ' ' || coalesce(summary, '')"
+    " || ' ' || coalesce(body_text, ''))) WHERE id = %s AND status = 'published'"
+)
+
+
+def published_words(article_id: int | None) -> set[str]:
+    """The words the article gives the vocabulary as it is stored now: none unless it
+    is published. Empty on SQLite, whose FTS5 keeps its own vocabulary."""
+    if article_id is None or connection.vendor != "postgresql":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(_ARTICLE_WORDS, [article_id])
+        return {word for (word,) in cursor.fetchall()}
+
+
+def update_vocabulary(before: set[str], after: set[str]) -> None:
+    """One article's change to the vocabulary, from its words before and after: each
+    word keeps its count of articles. Refilling the whole table instead read every
+    published article on each save (2.2 s at 10,000 articles)."""
+    if connection.vendor != "postgresql" or _VOCABULARY_DEFERRED.get():
+        return
+    lost, gained = sorted(before - after), sorted(after - before)
+    with connection.cursor() as cursor:
+        if lost:
+            cursor.execute("UPDATE knowledge_word SET ndoc = ndoc - 1 WHERE word = ANY(%s)", [lost])
+            cursor.execute("DELETE FROM knowledge_word WHERE word = ANY(%s) AND ndoc <= 0", [lost])
+        if gained:
+            cursor.execute(
+                "INSERT INTO knowledge_word (word, ndoc) SELECT unnest(%s::text[]), 1"
+                " ON CONFLICT (word) DO UPDATE SET ndoc = knowledge_word.ndoc + 1",
+                [gained],
+            )
+
+
 def refresh_vocabulary() -> None:
-    """Bring the vocabulary misspellings are corrected against up to date. SQLite's FTS5
-    keeps its own; on PostgreSQL the table is refilled in the caller's transaction, so
-    searches see the old words or the new, never none."""
+    """Refill the vocabulary misspellings are corrected against from every published
+    article. SQLite's FTS5 keeps its own; on PostgreSQL the table is refilled in the
+    caller's transaction, so searches see the old words or the new, never none."""
     if _VOCABULARY_DEFERRED.get():
         return
     if connection.vendor == "postgresql":

@@ -130,6 +130,7 @@ def save_article(
         article = Article.objects.select_for_update().get(pk=article.pk)
         article.version += 1
     before = {"title": article.title, "status": article.status} if not creating else {}
+    words_before = search.published_words(None if creating else article.pk)
     article.title = change.title.strip()
     article.summary = change.summary.strip()
     article.body = change.body
@@ -166,7 +167,7 @@ def save_article(
             "after": {"title": article.title, "status": article.status},
         },
     )
-    search.refresh_vocabulary()
+    search.update_vocabulary(words_before, search.published_words(article.pk))
     return article
 
 

@@ -71,8 +71,8 @@ POSTGRES_UP = [
     "CREATE INDEX knowledge_article_search ON knowledge_article USING gin (search_document)",
     "CREATE INDEX knowledge_article_title_trgm ON knowledge_article"
     " USING gin (lower(title) gin_trgm_ops)",
-    # The words of published articles as written (no stemming), refilled when one is
-    # saved (knowledge.search.refresh_vocabulary); misspellings are matched against it
+    # The words of published articles as written (no stemming), kept up to date as they
+    # are saved (knowledge.search.update_vocabulary); misspellings are matched against it
     # by trigram similarity. A table, not a materialized view: a view's ts_stat query is
     # text that pg_restore's empty search_path cannot resolve.
     "CREATE TABLE knowledge_word (word text NOT NULL, ndoc integer NOT NULL)",
