@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from portico.demo.knowledge_content import ARTICLES, CATEGORIES, DOCUMENTS, FAQS, NEWS, SYNONYMS
-from portico.knowledge import search, services
+from portico.knowledge import services
 from portico.knowledge.models import Article, Category, Document, Faq, NewsItem, Status, Synonym
 from portico.parties.models import UserGroup
 from portico.service.models import Choice
@@ -37,8 +37,26 @@ def load() -> None:
         Synonym.objects.bulk_create(Synonym(words=", ".join(group)) for group in SYNONYMS)
     products = {c.code: c for c in Choice.objects.filter(classification__code="product")}
     existing = set(Article.objects.values_list("slug", flat=True))
-    with search.one_vocabulary_refresh():
-        _load_articles(categories, products, existing)
+    for demo in ARTICLES:
+        if demo.slug in existing:
+            continue
+        public, audience = _audience(demo.audience)
+        services.save_article(
+            actor=None,
+            slug=demo.slug,
+            change=services.ArticleChange(
+                title=demo.title,
+                summary=demo.summary,
+                body=demo.body,
+                category=categories[demo.category],
+                tags=", ".join(demo.tags),
+                products=tuple(products[code] for code in demo.products),
+                status=Status.PUBLISHED,
+                public=public,
+                audience=audience,
+                change_note="Demo content",
+            ),
+        )
     if not Faq.objects.exists():
         for position, faq in enumerate(FAQS, start=1):
             public, audience = _audience(faq.audience)
@@ -76,28 +94,3 @@ def load() -> None:
                 public=public,
                 audience=audience,
             )
-
-
-def _load_articles(
-    categories: dict[str, Category], products: dict[str, Choice], existing: set[str]
-) -> None:
-    for demo in ARTICLES:
-        if demo.slug in existing:
-            continue
-        public, audience = _audience(demo.audience)
-        services.save_article(
-            actor=None,
-            slug=demo.slug,
-            change=services.ArticleChange(
-                title=demo.title,
-                summary=demo.summary,
-                body=demo.body,
-                category=categories[demo.category],
-                tags=", ".join(demo.tags),
-                products=tuple(products[code] for code in demo.products),
-                status=Status.PUBLISHED,
-                public=public,
-                audience=audience,
-                change_note="Demo content",
-            ),
-        )

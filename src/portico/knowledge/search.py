@@ -18,12 +18,9 @@ writes to them.
 
 from __future__ import annotations
 
-import contextvars
 import difflib
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
@@ -474,22 +471,6 @@ def _closest(word: str, counts: dict[str, int], cutoff: float = 0.75) -> str:
 _ENGINES: dict[str, Engine] = {"sqlite": SQLiteEngine(), "postgresql": PostgresEngine()}
 
 
-_VOCABULARY_DEFERRED = contextvars.ContextVar("portico_vocabulary_deferred", default=False)
-
-
-@contextmanager
-def one_vocabulary_refresh() -> Iterator[None]:
-    """Articles saved inside leave the vocabulary alone; it is refilled once, at the
-    end, if nothing failed. For loading many articles at once: the demo's 35 took 3.5 s
-    on PostgreSQL while each save refilled the table."""
-    token = _VOCABULARY_DEFERRED.set(True)
-    try:
-        yield
-    finally:
-        _VOCABULARY_DEFERRED.reset(token)
-    refresh_vocabulary()
-
-
 _ARTICLE_WORDS = (
     "SELECT DISTINCT lexeme FROM knowledge_article, unnest(to_tsvector('simple'::regconfig,"
     " coalesce(title, '') || ' ' || coalesce(tags, '') || ' ' || coalesce(summary, '')"
@@ -511,7 +492,7 @@ def update_vocabulary(before: set[str], after: set[str]) -> None:
     """One article's change to the vocabulary, from its words before and after: each
     word keeps its count of articles. Refilling the whole table instead read every
     published article on each save (2.2 s at 10,000 articles)."""
-    if connection.vendor != "postgresql" or _VOCABULARY_DEFERRED.get():
+    if connection.vendor != "postgresql":
         return
     lost, gained = sorted(before - after), sorted(after - before)
     with connection.cursor() as cursor:
@@ -530,8 +511,6 @@ def refresh_vocabulary() -> None:
     """Refill the vocabulary misspellings are corrected against from every published
     article. SQLite's FTS5 keeps its own; on PostgreSQL the table is refilled in the
     caller's transaction, so searches see the old words or the new, never none."""
-    if _VOCABULARY_DEFERRED.get():
-        return
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM knowledge_word")
