@@ -4,11 +4,15 @@ Over random grant configurations they must agree."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.db import transaction as db
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +20,14 @@ from portico import access
 from portico.demo import services as demo
 from portico.parties.models import Individual, User
 from portico.service import services
-from portico.service.models import Application, ApplicationRight, Grant, Permission, Transaction
+from portico.service.models import (
+    Application,
+    ApplicationRight,
+    Grant,
+    Note,
+    Permission,
+    Transaction,
+)
 
 PROFILES = {
     "service-issue": {"issue-type": "fault", "product": "clearflow-dosing-pump"},
@@ -127,6 +138,79 @@ def test_visible_transactions_is_can_view(
             }
             assert by_sql == one_by_one
             assert by_row == one_by_one
+            raise _Undo
+    except _Undo:
+        pass
+
+
+note_rows = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=5),  # which transaction
+        st.integers(min_value=0, max_value=6),  # minutes after the first: ties happen
+        st.booleans(),  # shared
+    ),
+    max_size=14,
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    person=st.sampled_from(["Fiona", *PEOPLE]),
+    rows=grant_rows,
+    notes=note_rows,
+    count=st.integers(min_value=1, max_value=4),
+    whose=st.sampled_from(["organization", "requester"]),
+)
+def test_recent_readable_notes_are_the_newest_the_person_may_read(
+    pool: Pool,
+    person: str,
+    rows: list[tuple[int, str, str]],
+    notes: list[tuple[int, int, bool]],
+    count: int,
+    whose: str,
+) -> None:
+    """The 360° timeline walks transactions newest note first and stops early; it must
+    list exactly the newest `count` notes that `note_visible` lets the person read."""
+    subject = Individual.objects.get(first_name=person)
+    permissions = {p.code: p for p in Permission.objects.all()}
+    start = timezone.now() - datetime.timedelta(days=1)
+    try:
+        with db.atomic():
+            for index, principal, code in rows:
+                target = {"person": {"individual": subject}}.get(
+                    principal, {"organization": pool.transactions[index].organization}
+                )
+                Grant.objects.get_or_create(
+                    transaction=pool.transactions[index], permission=permissions[code], **target
+                )
+            for index, minutes, shared in notes:
+                transaction = pool.transactions[index]
+                at = start + datetime.timedelta(minutes=minutes)
+                Note.objects.create(
+                    transaction=transaction,
+                    body="A note",
+                    visibility=Note.Visibility.SHARED if shared else Note.Visibility.INTERNAL,
+                    created_at=at,
+                )
+                # What services.add_note keeps: never earlier than any of its notes.
+                Transaction.objects.filter(pk=transaction.pk).update(
+                    last_note_at=Greatest(Coalesce("last_note_at", Value(at)), Value(at))
+                )
+            user = User.objects.get(individual=subject)
+            # The first transaction's requester or organisation (Helen, Kelvin Medical).
+            where = {whose: getattr(pool.transactions[0], whose)}
+            shown = access.recent_readable_notes(user, Note.objects.all(), count=count, **where)
+            candidates = Note.objects.filter(**{f"transaction__{k}": v for k, v in where.items()})
+            expected = [
+                note
+                for note in candidates.select_related("transaction").order_by("-created_at", "-id")
+                if services.note_visible(user, note)
+            ][:count]
+            assert [n.pk for n in shown] == [n.pk for n in expected]
             raise _Undo
     except _Undo:
         pass

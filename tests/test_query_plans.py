@@ -30,6 +30,7 @@ from portico.service.models import (
     Application,
     DefaultGrant,
     Grant,
+    Note,
     Permission,
     Priority,
     Status,
@@ -326,3 +327,46 @@ def test_organization_360_reads_few_transactions(
     assert harbour is not None
     read = _rows_read_by_page(client_for("csr"), f"/console/organizations/{harbour.pk}/")
     assert max(read.values()) <= 200, f"transactions read per query: {read}"
+
+
+def test_organization_360_reads_few_notes(
+    seeded: dict[str, Persona], client_for: Callable[[str], Client]
+) -> None:
+    # The notes timeline once read and sorted every note of the organisation for the
+    # newest ten (28,000 for the busiest at scale L). It walks the transactions newest
+    # note first and stops once no older one could hold a note to show.
+    harbour = seeded["customer"].individual.organization
+    assert harbour is not None
+    rng = random.Random(20_261_201)
+    transactions = list(Transaction.objects.filter(organization=harbour))
+    notes = []
+    for t in transactions:
+        times = sorted(
+            t.created_at + datetime.timedelta(minutes=rng.randrange(1, 2_000)) for _ in range(3)
+        )
+        notes += [
+            Note(
+                transaction=t,
+                body="Seeded",
+                visibility=rng.choice(["shared", "internal"]),
+                created_at=at,
+            )
+            for at in times
+        ]
+        t.last_note_at = times[-1]
+    Note.objects.bulk_create(notes, batch_size=2_000)
+    Transaction.objects.bulk_update(transactions, ["last_note_at"], batch_size=2_000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE service_transaction, service_note")
+    client = client_for("csr")
+    url = f"/console/organizations/{harbour.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    read = sum(
+        _rows_read(_explain(q["sql"], analyze=True), "service_note")
+        for q in captured.captured_queries
+        if '"service_note"' in q["sql"]
+    )
+    assert len(notes) > 2_000
+    assert read <= 300, f"the 360° view read {read} of the organisation's {len(notes)} notes"

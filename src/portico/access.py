@@ -20,6 +20,8 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
+    import datetime
+
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
 
@@ -389,50 +391,68 @@ def visible_transactions(user: Person | None, *, per_row: bool = False) -> Query
     return Transaction.objects.filter(visible)
 
 
-def recent_readable_notes(user: Person | None, notes: QuerySet[Note], *, count: int) -> list[Note]:
-    """The newest `count` notes of `notes` the person may read, newest first, for the
-    timelines that span many transactions (the 360° views): shared notes of the
-    transactions they may see, and internal ones only where `capabilities` would give
-    read_internal_notes — their own grants, else their organisation's, else the group's
-    default — so a Read only grant hides internal notes here as on the transaction's
-    page.
+def recent_readable_notes(
+    user: Person | None, shown: QuerySet[Note], *, count: int, **where: Any
+) -> list[Note]:
+    """The newest `count` notes the person may read on the transactions matching `where`
+    (`organization=`, `requester=`), newest first, fetched through `shown` (for its
+    select_related), for the timelines that span many transactions (the 360° views):
+    shared notes of the transactions they may see, and internal ones only where
+    `capabilities` would give read_internal_notes — their own grants, else their
+    organisation's, else the group's default — so a Read only grant hides internal
+    notes here as on the transaction's page.
 
-    The newest candidates are read in growing batches and the internal ones decided in
-    Python: written as one SQL filter, the rule's grant subqueries made PostgreSQL hash
-    every grant of the staff's own organisation (820,000 at a million transactions,
-    1.5 s for one page)."""
+    The transactions are walked newest note first (`last_note_at`, indexed per
+    organisation and per requester) in growing batches, and the walk stops once the
+    next transaction's newest note is older than the `count`-th note found: none of its
+    notes could come in. Reading all the notes and sorting them took 63 ms for the
+    busiest organisation's 28,000 (scale L). Internal notes are decided in Python:
+    written as one SQL filter, the rule's grant subqueries made PostgreSQL hash every
+    grant of the staff's own organisation (820,000 at a million transactions)."""
     from portico.service.models import Note
 
     individual = individual_of(user)
     if individual is None or count <= 0:
         return []
-    # The candidates are read narrow (ids, visibility), so that sorting a busy
-    # organisation's tens of thousands of notes does not carry their bodies; the notes
-    # shown are fetched whole at the end.
-    candidates = (
-        notes.filter(transaction__in=visible_transactions(user).values("pk"))
-        .order_by("-created_at", "-id")
-        .values_list("pk", "transaction_id", "transaction__application_id", "visibility")
-    )
+    staff = individual.user_group.is_staff_group
     shared = Note.Visibility.SHARED
-    if not individual.user_group.is_staff_group:
-        # Internal notes never leave the staff.
-        chosen = [row[0] for row in candidates.filter(visibility=shared)[:count]]
-    else:
-        chosen = []
-        start, size = 0, count * 4
-        while len(chosen) < count:
-            batch = list(candidates[start : start + size])
-            internal = {tid: app for _pk, tid, app, visibility in batch if visibility != shared}
-            readable = _reads_internal_notes(user, individual, internal)
-            chosen += [pk for pk, tid, _app, vis in batch if vis == shared or tid in readable]
-            if len(batch) < size:
-                break
-            start, size = start + size, size * 4
-    if not chosen:
+    walk = (
+        visible_transactions(user, per_row=True)
+        .filter(last_note_at__isnull=False, **where)
+        .order_by("-last_note_at", "-id")
+        .values_list("pk", "application_id", "last_note_at")
+    )
+    found: list[tuple[datetime.datetime, int]] = []  # (created_at, pk), newest first
+    after: Q = Q()
+    size = count * 2
+    while True:
+        batch = list(walk.filter(after)[: size + 1])
+        applications = {pk: application for pk, application, _at in batch[:size]}
+        if not applications:
+            break
+        notes = Note.objects.filter(transaction_id__in=applications)
+        if not staff:
+            notes = notes.filter(visibility=shared)  # internal notes never leave the staff
+        if len(found) == count:
+            notes = notes.filter(created_at__gte=found[-1][0])
+        rows = list(notes.values_list("pk", "transaction_id", "visibility", "created_at"))
+        internal = {tid: applications[tid] for _pk, tid, vis, _at in rows if vis != shared}
+        readable = _reads_internal_notes(user, individual, internal)
+        found += [(at, pk) for pk, tid, vis, at in rows if vis == shared or tid in readable]
+        found = sorted(found, reverse=True)[:count]
+        if len(batch) <= size:
+            break  # walked them all
+        last_pk, _app, last_at = batch[size - 1]
+        next_at = batch[size][2]
+        assert next_at is not None  # the walk reads only transactions with notes
+        if len(found) == count and next_at < found[-1][0]:
+            break
+        after = Q(last_note_at__lt=last_at) | Q(last_note_at=last_at, pk__lt=last_pk)
+        size *= 4
+    if not found:
         return []
     return list(
-        notes.filter(pk__in=chosen[:count])
+        shown.filter(pk__in=[pk for _at, pk in found])
         .select_related("transaction")
         .order_by("-created_at", "-id")
     )

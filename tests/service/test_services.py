@@ -409,6 +409,22 @@ def test_a_correction_is_a_new_note_and_both_remain(people: None) -> None:
     assert list(wrong.corrections.all()) == [right]
 
 
+def test_a_transaction_knows_when_its_newest_note_was_written(people: None) -> None:
+    # The 360° timelines stop walking at the first transaction whose newest note is too
+    # old to show: a note written later than last_note_at would never be found there.
+    logged = log_issue()
+    assert logged.last_note_at is None
+    for visibility, who in (
+        (Note.Visibility.INTERNAL, "csr"),
+        (Note.Visibility.SHARED, "customer"),
+    ):
+        note = services.add_note(
+            actor=user(who), transaction=logged, body="Checked.", visibility=visibility
+        )
+        logged.refresh_from_db()
+        assert logged.last_note_at == note.created_at
+
+
 def test_internal_notes_never_reach_a_customer_even_with_full_access(people: None) -> None:
     logged = log_issue()
     shared = services.add_note(

@@ -601,6 +601,9 @@ def add_note(
         created_at=now,
     )
     fields = _touch(transaction, actor, now)
+    if transaction.last_note_at is None or transaction.last_note_at < now:
+        transaction.last_note_at = now
+        fields.append("last_note_at")
     # The first response is the first thing the customer hears from us: a shared staff
     # note or an outbound contact.
     if (

@@ -77,12 +77,8 @@ def _transactions_of(request: HttpRequest, **where: Any) -> dict[str, Any]:
 def _recent_notes(request: HttpRequest, **where: Any) -> list[Note]:
     # Internal notes only where the person may read them: a Read only grant hides them
     # here as on the transaction's page.
-    notes = Note.objects.filter(**_of_transaction(where)).select_related("author", "contact")
-    return access.recent_readable_notes(request.user, notes, count=10)
-
-
-def _of_transaction(where: dict[str, Any]) -> dict[str, Any]:
-    return {f"transaction__{key}": value for key, value in where.items()}
+    shown = Note.objects.select_related("author", "contact")
+    return access.recent_readable_notes(request.user, shown, count=10, **where)
 
 
 @access.zone_required(access.CONSOLE)
