@@ -18,10 +18,10 @@ from portico import access
 from portico.console.lookup import OrganizationField
 from portico.console.models import SavedView
 from portico.parties.models import Individual, Organization
+from portico.service import selectors
 from portico.service.models import (
     Application,
     Choice,
-    Grant,
     Priority,
     ProfileValue,
     Status,
@@ -192,15 +192,9 @@ class TransactionFilterForm(forms.Form):
         if data.get("team"):
             transactions = transactions.filter(team_id=data["team"].pk)
         if data.get("assignee"):
-            transactions = transactions.filter(
-                Exists(
-                    Grant.objects.filter(
-                        transaction_id=OuterRef("pk"),
-                        individual_id=data["assignee"].pk,
-                        permission__on_task_list=True,
-                    )
-                )
-            )
+            # The task list's own rule (and its literal permission ids, for the planner).
+            assigned = selectors.task_grants(data["assignee"]).filter(transaction_id=OuterRef("pk"))
+            transactions = transactions.filter(Exists(assigned))
         for code in (PRODUCT, AREA):
             choice = data.get(code)
             if choice:
