@@ -158,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connection
 
         server = Server(env, workers=args.workers, log=var / "server.log")
+        marks = _high_water()
         results = _measure(args, server, targets)
         mixed_text = ""
         if args.mixed_seconds > 0:
@@ -173,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             connection.close()
             _log(mixed_text)
+        if args.keep:
+            _undo_writes(marks)
         run = report.Run(
             scale=args.scale,
             database=connection.vendor,
@@ -386,6 +389,41 @@ def _pg_sessions() -> int | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
         return int(cursor.fetchone()[0])
+
+
+def _written() -> list[Any]:
+    """What the POST workloads and the mixed run write and a kept dataset should not keep
+    (children before parents: notifications and notes name transactions)."""
+    from portico.audit.models import Event
+    from portico.notify.models import Notification
+    from portico.service.models import Note, Transaction
+
+    return [Notification, Note, Event, Transaction]
+
+
+def _high_water() -> dict[str, int]:
+    from django.db.models import Max
+
+    return {
+        model._meta.label: model.objects.aggregate(top=Max("pk"))["top"] or 0
+        for model in _written()
+    }
+
+
+def _undo_writes(marks: dict[str, int]) -> None:
+    """Delete what this run wrote, so that measuring a kept dataset again measures the
+    same data: each run's POSTs added about 650 transactions to the busiest
+    organisation, all newer than its own, and its portal lists slowed run after run."""
+    from django.db import connection, transaction
+
+    undone = []
+    with transaction.atomic():
+        for model in _written():
+            label = model._meta.label
+            _total, deleted = model.objects.filter(pk__gt=marks[label]).delete()
+            undone.append(f"{deleted.get(label, 0):,} {model._meta.verbose_name_plural}")
+    connection.close()
+    _log("undid this run's writes: " + ", ".join(undone))
 
 
 def _measure(args: argparse.Namespace, server: Server, targets: Any) -> list[Any]:
