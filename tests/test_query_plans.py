@@ -370,3 +370,25 @@ def test_organization_360_reads_few_notes(
     )
     assert len(notes) > 2_000
     assert read <= 300, f"the 360° view read {read} of the organisation's {len(notes)} notes"
+
+
+def test_customer_portal_home_tests_grants_row_by_row(
+    seeded: dict[str, Persona], client_for: Callable[[str], Client]
+) -> None:
+    # Each list walks an index and stops at its page's end, testing each transaction's
+    # grants as it goes. Left to itself PostgreSQL hashed all of the organisation's
+    # grants before the first row instead (9,500 at scale L, 6 ms of each list's 8).
+    client = client_for("customer")
+    client.get("/portal/")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/portal/")
+    lists = [q["sql"] for q in captured.captured_queries if f'FROM "{TABLE}"' in q["sql"]]
+    read = {
+        sql[sql.rfind("ORDER BY") :][:90]: _rows_read(_explain(sql, analyze=True), "service_grant")
+        for sql in lists
+    }
+    held = Grant.objects.filter(organization=seeded["customer"].individual.organization).count()
+    assert held > 500
+    assert max(read.values()) <= 300, (
+        f"grants read per list: {read} (the organisation holds {held})"
+    )

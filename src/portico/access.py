@@ -21,9 +21,12 @@ from django.http import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
     import datetime
+    from collections.abc import Sequence
 
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
     from portico.knowledge.models import Article
     from portico.notify.models import Notification
@@ -317,6 +320,24 @@ def can(user: Person | None, action: str, transaction: Transaction) -> bool:
     return ACTIONS[action] in capabilities(user, transaction)
 
 
+class EachRowExists(Exists):
+    """EXISTS that PostgreSQL evaluates for each row the outer query reaches.
+
+    Left to itself, PostgreSQL may turn an EXISTS under an OR into a hash of every row
+    the subquery could match, built before the first outer row: every grant of the
+    busiest organisation (9,500 at scale L) hashed for a list that stops after 26
+    transactions, 6 ms of each portal list's 8. OFFSET 0 is its documented way to keep a
+    subquery as written, and does not change what EXISTS answers."""
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Sequence[Any]]:
+        sql, params = self.as_sql(compiler, connection, **extra)
+        if sql.endswith(")"):
+            sql = f"{sql[:-1]} OFFSET 0)"
+        return sql, params
+
+
 def visible_transactions(user: Person | None, *, per_row: bool = False) -> QuerySet[Transaction]:
     """The transactions the person may see, as one SQL filter: the same rule as
     `capabilities`, written for the two shapes of reader.
@@ -371,8 +392,8 @@ def visible_transactions(user: Person | None, *, per_row: bool = False) -> Query
     if by_grant_apps and per_row:
         mine = own.filter(transaction_id=OuterRef("pk"))
         ours = organization.filter(transaction_id=OuterRef("pk"))
-        granted_here = Exists(mine.filter(permission__view=True)) | (
-            Exists(ours.filter(permission__view=True)) & ~Exists(mine)
+        granted_here = EachRowExists(mine.filter(permission__view=True)) | (
+            EachRowExists(ours.filter(permission__view=True)) & ~EachRowExists(mine)
         )
         visible |= Q(application_id__in=by_grant_apps) & granted_here
     elif by_grant_apps:
