@@ -452,7 +452,7 @@ class TaskList(PersonView):
     @extend_schema(tags=["transactions"], responses=s.TransactionSerializer(many=True))
     def get(self, request: Request) -> Response:
         """The person's task list: unresolved transactions assigned to them for action."""
-        rows = selectors.task_list(request.user)
+        rows = selectors.for_list(selectors.task_list(request.user))
         return _paged(request, self, rows, s.TransactionSerializer, self.pagination_class())
 
 

@@ -86,7 +86,7 @@ def _section_rows(request: HttpRequest, section: Section) -> QuerySet[Transactio
     if narrowed is None:
         return None
     visible = access.visible_transactions(request.user, per_row=section.per_row)
-    return selectors.for_list(visible.filter(narrowed)).order_by(*section.order)
+    return selectors.listed(visible.filter(narrowed)).order_by(*section.order)
 
 
 def home(request: HttpRequest, site: Site) -> HttpResponse:
@@ -104,6 +104,7 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
                 url=f"{site.url('transactions')}?show={section.key}",
             )
         )
+    selectors.fill_lookups(*(listing.rows for listing in listings))
     return _render(
         request,
         site,
@@ -127,7 +128,7 @@ def transaction_list(request: HttpRequest, site: Site) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:100]
     if query:
         rows = rows.filter(Q(number__iexact=query) | Q(title__icontains=query))
-    page = Paginator(rows, LIST_ROWS).get_page(request.GET.get("page"))
+    page = Paginator(selectors.for_list(rows), LIST_ROWS).get_page(request.GET.get("page"))
     return _render(
         request,
         site,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from portico import access
@@ -16,6 +16,8 @@ from portico.audit.models import Event
 from portico.service.models import Attachment, Grant, Note, Permission, Relation, Transaction
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from portico.access import Person
     from portico.parties.models import Individual
 
@@ -32,13 +34,27 @@ def for_list(transactions: QuerySet[Transaction]) -> QuerySet[Transaction]:
     return transactions.select_related(*LIST_RELATED).prefetch_related(*LIST_LOOKUPS)
 
 
+def listed(transactions: QuerySet[Transaction]) -> QuerySet[Transaction]:
+    """`for_list` less the small lookups, for a page that shows several lists: it reads
+    them once for all of its rows with `fill_lookups`."""
+    return transactions.select_related(*LIST_RELATED)
+
+
+def fill_lookups(*lists: Iterable[Transaction]) -> None:
+    """Application, status and priority for every row of a page's lists, one small query
+    apiece for them all: three per list made up a third of the console home's queries
+    (15 of 28). Rows that already hold them are skipped."""
+    prefetch_related_objects([t for rows in lists for t in rows], *LIST_LOOKUPS)
+
+
 def task_list(user: Person) -> QuerySet[Transaction]:
-    """The person's transactions "assigned to for action", soonest due first."""
+    """The person's transactions "assigned to for action", soonest due first, as `listed`
+    rows (their lookups by `fill_lookups`, or `for_list` for a list of its own)."""
     individual = access.individual_of(user)
     if individual is None:
         return Transaction.objects.none()
     assigned = task_grants(individual).filter(transaction_id=OuterRef("pk"))
-    return for_list(
+    return listed(
         access.visible_transactions(user).filter(Exists(assigned), resolved_at__isnull=True)
     ).order_by("due_at", "id")
 
@@ -81,7 +97,7 @@ def breaching_first(user: Person, *, now: datetime.datetime, limit: int) -> list
     by the earlier of two due times, one query read and sorted every breached
     transaction (12,900 at scale L) to show ten."""
     late_response, late_resolution = _late(now)
-    visible = for_list(access.visible_transactions(user))
+    visible = listed(access.visible_transactions(user))
     responses = list(visible.filter(late_response).order_by("response_due_at", "id")[:limit])
     resolutions = list(
         visible.filter(late_resolution)
@@ -95,6 +111,7 @@ def breaching_first(user: Person, *, now: datetime.datetime, limit: int) -> list
         transaction.breach_target = "Resolution"  # type: ignore[attr-defined]
         transaction.breach_at = transaction.resolution_due_at  # type: ignore[attr-defined]
     both = sorted(responses + resolutions, key=lambda t: (t.breach_at, t.pk))  # type: ignore[attr-defined]
+    fill_lookups(both[:limit])
     return both[:limit]
 
 

@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     user = request.user
     individual = access.individual_of(user)
-    visible = selectors.for_list(access.visible_transactions(user))
+    visible = selectors.listed(access.visible_transactions(user))
 
     tasks = list(selectors.task_list(user)[:PANEL_SIZE])
 
@@ -64,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "-customer_updated_at", "-id"
         )[:PANEL_SIZE]
     )
+    selectors.fill_lookups(tasks, team_queue, customer_updates)  # breaching comes filled
 
     context: dict[str, Any] = {
         "individual": individual,

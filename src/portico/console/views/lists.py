@@ -53,7 +53,7 @@ def _list_context(
             except ValidationError as error:
                 cursor_error = " ".join(error.messages)
         transactions = form.filter(
-            selectors.for_list(access.visible_transactions(request.user)),
+            selectors.listed(access.visible_transactions(request.user)),
             now=now,
         )
         rows, next_cursor = page_of(transactions, after=after, size=PAGE_SIZE)

@@ -65,13 +65,17 @@ def _people_matching(q: str) -> QuerySet[Individual]:
 
 
 def _transactions_of(request: HttpRequest, **where: Any) -> dict[str, Any]:
-    visible = selectors.for_list(access.visible_transactions(request.user).filter(**where))
-    return {
-        "open": visible.filter(resolved_at__isnull=True).order_by("due_at", "id")[:OPEN_LIMIT],
-        "closed": visible.filter(resolved_at__isnull=False).order_by("-resolved_at", "-id")[
-            :OPEN_LIMIT
-        ],
+    visible = selectors.listed(access.visible_transactions(request.user).filter(**where))
+    lists = {
+        "open": list(
+            visible.filter(resolved_at__isnull=True).order_by("due_at", "id")[:OPEN_LIMIT]
+        ),
+        "closed": list(
+            visible.filter(resolved_at__isnull=False).order_by("-resolved_at", "-id")[:OPEN_LIMIT]
+        ),
     }
+    selectors.fill_lookups(*lists.values())
+    return lists
 
 
 def _recent_notes(request: HttpRequest, **where: Any) -> list[Note]:
