@@ -265,18 +265,25 @@ def test_console_queue_reads_few_grants(seeded: dict[str, Persona]) -> None:
     assert read <= 2_000, f"the console queue's first page read {read} grants"
 
 
+def _rows_read_by_page(client: Client, url: str, table: str = TABLE) -> dict[str, int]:
+    """Rows of `table` each query on transactions read, for the page as its view runs
+    it (keyed by the query's ORDER BY)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    lists = [q["sql"] for q in captured.captured_queries if f'FROM "{TABLE}"' in q["sql"]]
+    assert lists, f"{url} ran no query on transactions"
+    return {
+        sql[sql.rfind("ORDER BY") :][:90]: _rows_read(_explain(sql, analyze=True), table)
+        for sql in lists
+    }
+
+
 def test_customer_portal_home_reads_few_transactions(
     seeded: dict[str, Persona], client_for: Callable[[str], Client]
 ) -> None:
-    client = client_for("customer")
-    client.get("/portal/")
-    with CaptureQueriesContext(connection) as captured:
-        client.get("/portal/")
-    lists = [q["sql"] for q in captured.captured_queries if f'FROM "{TABLE}"' in q["sql"]]
-    read = {
-        sql[sql.rfind("ORDER BY") :][:90]: _rows_read(_explain(sql, analyze=True), TABLE)
-        for sql in lists
-    }
+    read = _rows_read_by_page(client_for("customer"), "/portal/")
     # Each list walks an index in its own order and stops at its page's end. Starting
     # from the grants, each list read all 802 the customer may see (10,000 at scale L).
     assert max(read.values()) <= 200, f"transactions read per list: {read}"
@@ -293,20 +300,6 @@ def test_the_planner_knows_how_many_task_grants_a_technician_holds(
     estimated = _explain_queryset(grants)[0]["Plan"]["Plan Rows"]
     actual = grants.count()
     assert actual / 2 <= estimated <= actual * 2, f"estimated {estimated}, there are {actual}"
-
-
-def _rows_read_by_page(client: Client, url: str) -> dict[str, int]:
-    """Rows of transactions each query on them read, for the page as its view runs it."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    lists = [q["sql"] for q in captured.captured_queries if f'FROM "{TABLE}"' in q["sql"]]
-    assert lists, f"{url} ran no query on transactions"
-    return {
-        sql[sql.rfind("ORDER BY") :][:90]: _rows_read(_explain(sql, analyze=True), TABLE)
-        for sql in lists
-    }
 
 
 def test_console_queue_reads_few_finished_transactions(
@@ -378,15 +371,7 @@ def test_customer_portal_home_tests_grants_row_by_row(
     # Each list walks an index and stops at its page's end, testing each transaction's
     # grants as it goes. Left to itself PostgreSQL hashed all of the organisation's
     # grants before the first row instead (9,500 at scale L, 6 ms of each list's 8).
-    client = client_for("customer")
-    client.get("/portal/")
-    with CaptureQueriesContext(connection) as captured:
-        client.get("/portal/")
-    lists = [q["sql"] for q in captured.captured_queries if f'FROM "{TABLE}"' in q["sql"]]
-    read = {
-        sql[sql.rfind("ORDER BY") :][:90]: _rows_read(_explain(sql, analyze=True), "service_grant")
-        for sql in lists
-    }
+    read = _rows_read_by_page(client_for("customer"), "/portal/", "service_grant")
     held = Grant.objects.filter(organization=seeded["customer"].individual.organization).count()
     assert held > 500
     assert max(read.values()) <= 300, (
