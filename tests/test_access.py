@@ -58,3 +58,25 @@ def test_anonymous_opens_nothing() -> None:
 
     assert access.zones_of(AnonymousUser()) == frozenset()
     assert access.home_url(AnonymousUser()) == "/accounts/login/"
+
+
+def test_a_page_decides_each_persons_capabilities_once(personas: dict[str, Persona]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portico.service.models import Grant, Transaction
+
+    customer = personas["customer"].individual
+    user = User.objects.get(individual=customer)
+    transaction = Transaction.objects.filter(requester=customer).first()
+    assert transaction is not None
+    with access.deciding_once():
+        with CaptureQueriesContext(connection) as queries:
+            assert access.can(user, "view", transaction)
+            assert "add_shared_note" in access.allowed_actions(user, transaction)
+            assert access.can(user, "view", transaction)
+        assert sum('"service_grant"' in q["sql"] for q in queries.captured_queries) == 1
+        Grant.objects.filter(transaction=transaction).delete()
+        # Decided once for the page: what changes inside the block is not seen there.
+        assert access.can(user, "view", transaction)
+    assert not access.can(user, "view", transaction)

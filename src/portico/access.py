@@ -9,7 +9,9 @@ first, then the group's default for the application).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Concatenate, cast
 
@@ -272,13 +274,45 @@ def creatable_applications(user: Person | None) -> list[Application]:
     )
 
 
+# Capabilities already decided in a `deciding_once` block, by (individual, transaction).
+_DECIDED: ContextVar[dict[tuple[int, int], frozenset[str]] | None] = ContextVar(
+    "portico_decided", default=None
+)
+
+
+@contextmanager
+def deciding_once() -> Iterator[None]:
+    """Within the block each person's capabilities on each transaction are read once.
+
+    For a page that only reads: the transaction page asks five times (which forms, the
+    notes, the files, the history), a query each. Nothing that changes grants may run
+    inside, or it would be judged by what was decided before the change."""
+    token = _DECIDED.set({})
+    try:
+        yield
+    finally:
+        _DECIDED.reset(token)
+
+
 def capabilities(user: Person | None, transaction: Transaction) -> frozenset[str]:
     """Everything the person may do with the transaction."""
-    from portico.service.models import STAFF_ONLY_CAPABILITIES, Grant
-
     individual = individual_of(user)
     if individual is None:
         return frozenset()
+    decided = _DECIDED.get()
+    if decided is None:
+        return _capabilities(user, individual, transaction)
+    key = (individual.pk, transaction.pk)
+    if key not in decided:
+        decided[key] = _capabilities(user, individual, transaction)
+    return decided[key]
+
+
+def _capabilities(
+    user: Person | None, individual: Individual, transaction: Transaction
+) -> frozenset[str]:
+    from portico.service.models import STAFF_ONLY_CAPABILITIES, Grant
+
     right = application_rights(user).get(transaction.application_id)
     if right is None:
         return frozenset()  # the group does not see this application at all

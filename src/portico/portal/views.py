@@ -313,6 +313,18 @@ def _page(
     upload_form: UploadForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    with access.deciding_once():
+        return _render_page(request, site, transaction, note_form, upload_form, status)
+
+
+def _render_page(
+    request: HttpRequest,
+    site: Site,
+    transaction: Transaction,
+    note_form: NoteForm | None,
+    upload_form: UploadForm | None,
+    status: int,
+) -> HttpResponse:
     user = request.user
     me = _individual(request)
     may_note = access.can(user, "add_shared_note", transaction)

@@ -42,6 +42,16 @@ def _page(
     bound: dict[str, forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    with access.deciding_once():
+        return _render_page(request, transaction, bound, status)
+
+
+def _render_page(
+    request: HttpRequest,
+    transaction: Transaction,
+    bound: dict[str, forms.Form] | None,
+    status: int,
+) -> HttpResponse:
     user = request.user
     caps = access.allowed_actions(user, transaction)
     current = services.profile_of(transaction)
