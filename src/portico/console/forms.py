@@ -27,7 +27,7 @@ from portico.service.models import (
     Status,
     Transaction,
 )
-from portico.widgets import QuickSelect
+from portico.widgets import QuickSelect, SmallModelChoiceField
 
 if TYPE_CHECKING:
     from portico.access import Person
@@ -58,7 +58,7 @@ def _no_such(thing: str) -> dict[str, str]:
     return {"invalid_choice": f"There is no such {thing} (“%(value)s”). Choose one from the list."}
 
 
-class ChoiceOfClassification(forms.ModelChoiceField[Choice]):
+class ChoiceOfClassification(SmallModelChoiceField[Choice]):
     """A classification's choices by code, so a saved view's URL stays readable
     (product=clearflow-dosing-pump). Retired choices stay: old transactions have them."""
 
@@ -76,7 +76,7 @@ class TransactionFilterForm(forms.Form):
         max_length=200,
         help_text="A whole number such as SI-000123, or words from the title.",
     )
-    application = forms.ModelChoiceField(
+    application = SmallModelChoiceField(
         Application.objects.none(),
         widget=QuickSelect,
         required=False,
@@ -90,7 +90,7 @@ class TransactionFilterForm(forms.Form):
         required=False,
         error_messages=_no_such("status category"),
     )
-    priority = forms.ModelChoiceField(
+    priority = SmallModelChoiceField(
         Priority.objects.all(),
         widget=QuickSelect,
         required=False,
@@ -108,14 +108,14 @@ class TransactionFilterForm(forms.Form):
         required=False,
         help_text="Name or account number.",
     )
-    team = forms.ModelChoiceField(
+    team = SmallModelChoiceField(
         Organization.objects.filter(kind=Organization.Kind.TEAM).only("pk", "name"),
         widget=QuickSelect,
         required=False,
         empty_label="Any team",
         error_messages=_no_such("team"),
     )
-    assignee = forms.ModelChoiceField(
+    assignee = SmallModelChoiceField(
         Individual.objects.none(),
         widget=QuickSelect,
         label="Assigned to",
