@@ -47,6 +47,15 @@ class _FetchedChoices[M: Model](forms.models.ModelChoiceIterator[M]):
 
 
 class SmallModelChoiceField[T: Model](forms.ModelChoiceField[T]):
-    """A choice of rows from a small table (applications, teams, staff), for a select."""
+    """A choice of rows from a small table (applications, teams, staff), for a select.
+
+    One query per form: a select reads its options twice (the first one, to decide on
+    `required`, then all of them), and these share the queryset's cached rows."""
+
+    iterator: type[forms.models.ModelChoiceIterator[T]] = _FetchedChoices
+
+
+class SmallModelMultipleChoiceField[T: Model](forms.ModelMultipleChoiceField[T]):
+    """`SmallModelChoiceField` for a multiple select."""
 
     iterator: type[forms.models.ModelChoiceIterator[T]] = _FetchedChoices

@@ -20,6 +20,7 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+from portico.widgets import SmallModelChoiceField, SmallModelMultipleChoiceField
 
 NOTE_CHANNELS = [
     (Channel.PHONE, "Phone call"),
@@ -47,7 +48,7 @@ class ProfileForm(forms.Form):
         if transaction.application.uses_priority:
             # A new transaction has no priority yet: the service gives the least urgent
             # one unless someone chooses.
-            self.fields["priority"] = forms.ModelChoiceField(
+            self.fields["priority"] = SmallModelChoiceField(
                 Priority.objects.all(),
                 required=False,
                 initial=transaction.priority_id,
@@ -85,7 +86,7 @@ class ProfileForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ModelChoiceField(Status.objects.none(), label="New status", empty_label=None)
+    status = SmallModelChoiceField(Status.objects.none(), label="New status", empty_label=None)
     resolution = forms.CharField(
         label="Resolution (the customer reads this)",
         required=False,
@@ -107,7 +108,7 @@ class NoteForm(forms.Form):
     visibility = forms.ChoiceField(
         choices=Note.Visibility.choices, initial=Note.Visibility.INTERNAL
     )
-    contact = forms.ModelChoiceField(
+    contact = SmallModelChoiceField(
         Individual.objects.none(), required=False, label="With", empty_label="—"
     )
     body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}))
@@ -143,7 +144,7 @@ class GrantForm(forms.Form):
         label="or organisation",
         help_text="Name or account number.",
     )
-    permission = forms.ModelChoiceField(Permission.objects.all(), empty_label=None)
+    permission = SmallModelChoiceField(Permission.objects.all(), empty_label=None)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -159,7 +160,7 @@ class GrantForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignees = forms.ModelMultipleChoiceField(
+    assignees = SmallModelMultipleChoiceField(
         Individual.objects.none(), label="Assign to", widget=forms.SelectMultiple(attrs={"size": 6})
     )
 
@@ -169,7 +170,7 @@ class AssignForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    team = forms.ModelChoiceField(
+    team = SmallModelChoiceField(
         Organization.objects.filter(kind=Organization.Kind.TEAM, active=True),
         label="Forward to team",
         empty_label=None,
