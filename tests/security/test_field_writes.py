@@ -609,6 +609,7 @@ ATTACKS: dict[str, dict[str, Attack]] = {
         "first_response_at": _DT,
         "resolved_at": _DT,
         "closed_at": _DT,
+        "last_note_at": _DT,
         "resolution": _TEXT,
         "value": Attack(const("999999.99"), const(Decimal("999999.99"))),
         "cost": Attack(const("999999.99"), const(Decimal("999999.99"))),
@@ -816,6 +817,8 @@ def _permission(code: str) -> Value:
 
 
 TRANSACTION_STAMPS = frozenset({"updated_at", "customer_updated_at"})
+# A note also stamps the time of the transaction's newest note.
+NOTE_STAMPS = frozenset({"last_note_at", *TRANSACTION_STAMPS})
 DUE_TIMES = frozenset({"response_due_at", "resolution_due_at", "due_at"})
 PROFILE_COLUMNS = frozenset({"choice_id", "text", "number", "date"})
 NEW_TRANSACTION = frozenset(
@@ -1098,7 +1101,7 @@ SURFACES: list[Surface] = [
             F("contact", pk_of(lambda w: w.people["Kirsty"]), col("contact_id")),
             F("body", const("Called back."), col("body")),
         ),
-        may_change={"service.Transaction": frozenset({"first_response_at", *TRANSACTION_STAMPS})},
+        may_change={"service.Transaction": frozenset({"first_response_at", *NOTE_STAMPS})},
         may_add=frozenset({"service.Note", *ALWAYS_ADDED}),
     ),
     Surface(
@@ -1201,7 +1204,7 @@ SURFACES: list[Surface] = [
             F("team", pk_of(lambda w: w.teams["Sales"]), col("team_id")),
             F("note", const("Sales should quote."), added(Note, "body")),
         ),
-        may_change={"service.Transaction": frozenset({"team_id", *TRANSACTION_STAMPS})},
+        may_change={"service.Transaction": frozenset({"team_id", *NOTE_STAMPS})},
         may_add=frozenset({"service.Grant", "service.Note", *ALWAYS_ADDED}),
     ),
     Surface(
@@ -1433,7 +1436,7 @@ SURFACES: list[Surface] = [
         lambda w, p: {"body": "Any news?"},
         both(portal, needs("add_shared_note")),
         (F("body", const("The alarm is back."), col("body")),),
-        may_change={"service.Transaction": TRANSACTION_STAMPS},
+        may_change={"service.Transaction": NOTE_STAMPS},
         may_add=frozenset({"service.Note", *ALWAYS_ADDED}),
     ),
     Surface(
@@ -1663,7 +1666,7 @@ SURFACES: list[Surface] = [
                 label="another transaction's note",
             ),
         ),
-        may_change={"service.Transaction": frozenset({"first_response_at", *TRANSACTION_STAMPS})},
+        may_change={"service.Transaction": frozenset({"first_response_at", *NOTE_STAMPS})},
         may_add=frozenset({"service.Note", *ALWAYS_ADDED}),
         encoding="json",
         api="token",
