@@ -13,12 +13,14 @@ from django.core.cache import cache
 from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
+from pytest_django.plugin import DjangoDbBlocker
 
 from portico.demo import services as demo
 from portico.demo.people import PEOPLE
 from portico.parties.models import Individual
+from tests import demo_snapshot
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = demo_snapshot.PASSWORD
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -71,11 +73,50 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+# --- the demo, loaded once per process (tests/demo_snapshot.py) --------------------------
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=demo_snapshot.sort_key)
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[demo_snapshot.Snapshot]:
+    snapshot = demo_snapshot.Snapshot()
+    yield snapshot
+    with django_db_blocker.unblock():
+        snapshot.move_to(demo_snapshot.NONE)
+
+
+@pytest.fixture(autouse=True)
+def _demo_level(request: pytest.FixtureRequest) -> None:
+    # Autouse, so that it runs before the test's own transaction is opened.
+    level = demo_snapshot.level_wanted(request.node)
+    if level is None:
+        return
+    snapshot: demo_snapshot.Snapshot = request.getfixturevalue("_demo_snapshot")
+    if snapshot.level != level:
+        with request.getfixturevalue("django_db_blocker").unblock():
+            snapshot.move_to(level)
+
+
 @pytest.fixture
-def demo_data(db: None) -> None:
-    # The knowledge base is left out: most tests never read it, and loading its articles
-    # costs more than the rest together. Ask for `demo_knowledge` where it is needed.
-    demo.load(password=PASSWORD, knowledge=False)
+def demo_people(db: None, _demo_snapshot: demo_snapshot.Snapshot) -> None:
+    """The demo company and its people, without the demo day's transactions."""
+    if _demo_snapshot.level < demo_snapshot.PEOPLE:  # a transactional test: for real
+        demo.load(password=PASSWORD, transactions=False, knowledge=False)
+
+
+@pytest.fixture
+def demo_data(db: None, _demo_snapshot: demo_snapshot.Snapshot) -> None:
+    """The demo company, its people and the demo day's transactions. The knowledge base
+    is left out: most tests never read it, and loading its articles costs more than the
+    rest together. Ask for `demo_knowledge` where it is needed."""
+    if _demo_snapshot.level < demo_snapshot.TRANSACTIONS:
+        demo.load(password=PASSWORD, knowledge=False)
 
 
 @pytest.fixture

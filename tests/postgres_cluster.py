@@ -149,6 +149,12 @@ def wanted() -> bool:
     return os.environ.get("PORTICO_TEST_DATABASE", "sqlite") == "postgres"
 
 
+def sqlite_pass_only(why: str) -> pytest.MarkDecorator:
+    """For a test whose outcome does not depend on the test database (or that brings
+    its own SQLite file): it runs once, in the SQLite pass, and the skip says why."""
+    return pytest.mark.skipif(wanted(), reason=f"runs in the SQLite pass: {why}")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_load_initial_conftests(
     early_config: pytest.Config, parser: pytest.Parser, args: list[str]

@@ -52,8 +52,7 @@ def test_a_person_who_left_opens_nothing(personas: dict[str, Persona]) -> None:
     assert not access.may_log_in(user)
 
 
-@pytest.mark.django_db
-def test_anonymous_opens_nothing() -> None:
+def test_anonymous_opens_nothing(db: None) -> None:
     from django.contrib.auth.models import AnonymousUser
 
     assert access.zones_of(AnonymousUser()) == frozenset()

@@ -15,7 +15,6 @@ from django.db import transaction as db
 from django.http import Http404
 
 from portico import access
-from portico.demo import services as demo
 from portico.parties.models import Individual, User
 from portico.parties.services import deactivate_individual
 from portico.service import selectors, services
@@ -96,8 +95,7 @@ class World:
 
 
 @pytest.fixture
-def world(db: None) -> Callable[[str], World]:
-    demo.load(password="x", transactions=False)
+def world(demo_people: None) -> Callable[[str], World]:
     csr = User.objects.get(email__startswith="fiona.")
     helen = Individual.objects.get(first_name="Helen")
     service_issue = Application.objects.get(code="service-issue")

@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portico import access
-from portico.demo import services as demo
 from portico.parties.models import Individual, User
 from portico.service import services
 from portico.service.models import (
@@ -48,8 +47,7 @@ class Pool:
 
 
 @pytest.fixture
-def pool(db: None) -> Pool:
-    demo.load(password="x", transactions=False)
+def pool(demo_people: None) -> Pool:
     Permission.objects.create(code="no-access", name="No access", decides_access=True)
     csr = User.objects.get(email__startswith="fiona.")
     requesters = [Individual.objects.get(first_name=n) for n in ("Helen", "Ewan")]
@@ -87,6 +85,7 @@ class _Undo(Exception):
     pass
 
 
+@pytest.mark.slow
 @settings(
     max_examples=200,
     deadline=None,

@@ -1,4 +1,3 @@
-import pytest
 from django.test import Client
 
 
@@ -8,8 +7,7 @@ def test_healthz_answers_without_the_database(client: Client) -> None:
     assert response.json() == {"status": "ok"}
 
 
-@pytest.mark.django_db
-def test_readyz_checks_the_database(client: Client) -> None:
+def test_readyz_checks_the_database(db: None, client: Client) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["database"] == "up"

@@ -36,7 +36,8 @@ from portico.service.models import (
     Status,
     Transaction,
 )
-from tests.conftest import Persona
+from tests import demo_snapshot
+from tests.conftest import PERSONAS, Persona
 from tests.postgres_cluster import wanted
 
 pytestmark = pytest.mark.skipif(
@@ -209,12 +210,18 @@ def _seed(personas: dict[str, Persona]) -> None:
         )
 
 
+# Seeded once per test process, as a level of the demo snapshot (tests/demo_snapshot.py):
+# seeding took 15–30 s, and every test here only reads.
+SEEDED = demo_snapshot.level("seeded", lambda: _seed(PERSONAS))
+
+
 @pytest.fixture
-def seeded(personas: dict[str, Persona]) -> dict[str, Persona]:
+def seeded(demo_data: None, _demo_snapshot: demo_snapshot.Snapshot) -> dict[str, Persona]:
     if connection.vendor != "postgresql":
         pytest.skip(f"query plans are PostgreSQL's; this database is {connection.vendor}")
-    _seed(personas)
-    return personas
+    if _demo_snapshot.level < SEEDED:
+        _seed(PERSONAS)
+    return PERSONAS
 
 
 def _user(persona: Persona) -> User:

@@ -142,6 +142,7 @@ def _mismatches(
     return [f"{permission}/{kind}: {m}" for m in found]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("subject", list(matrix.SUBJECTS))
 def test_matrix_through_the_api(world: Callable[[str], matrix.World], subject: str) -> None:
     """Each case of the table in its own savepoint, rolled back after: the demo world

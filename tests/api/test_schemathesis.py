@@ -83,6 +83,7 @@ def _known_values() -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow
 def test_the_api_keeps_its_description(demo_data: None, wsgi_app: WSGIHandler) -> None:
     # Hundreds of requests from one token: lift the rate limit for this test only.
     from django.conf import settings as django_settings

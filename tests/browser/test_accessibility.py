@@ -8,8 +8,13 @@ from playwright.sync_api import Page
 from portico.service.models import Transaction
 from tests.browser.test_login_browser import log_in
 from tests.conftest import PASSWORD, Persona, serious_accessibility_violations
+from tests.postgres_cluster import sqlite_pass_only
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    sqlite_pass_only("the markup does not depend on the database"),
+]
 
 
 def test_log_in_page(demo_data: None, new_page: Callable[..., Page]) -> None:

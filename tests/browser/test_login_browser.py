@@ -35,6 +35,7 @@ def log_in(page: Page, email: str, password: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
+@pytest.mark.slow
 def test_every_demo_person_lands_on_their_home(
     demo_data: None, new_page: Callable[[], Page]
 ) -> None:

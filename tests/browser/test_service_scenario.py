@@ -22,6 +22,7 @@ def accessible(page: Page) -> None:
     assert serious_accessibility_violations(page) == [], page.url
 
 
+@pytest.mark.slow
 def test_a_service_issue_from_portal_to_resolution(
     demo_data: None, personas: dict[str, Persona], new_page: Callable[..., Page]
 ) -> None:

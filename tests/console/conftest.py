@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from portico.service import services
 from portico.service.models import Status, Transaction
-from tests.console.test_lists import ISSUE, create, individual, load_people, user
+from tests.console.test_lists import ISSUE, create, individual, user
 
 
 @pytest.fixture
-def people(db: None) -> None:
-    load_people()
+def people(demo_people: None) -> None:
+    """The demo people (tests/conftest.py)."""
 
 
 @pytest.fixture

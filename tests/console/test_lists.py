@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from portico.console.forms import Cursor, TransactionFilterForm
 from portico.console.models import SavedView
-from portico.demo import services as demo
 from portico.parties.models import Individual, Organization, User
 from portico.service import services
 from portico.service.models import (
@@ -30,18 +29,13 @@ from portico.service.models import (
     Status,
     Transaction,
 )
-from tests.conftest import PASSWORD, PERSONAS
+from tests.conftest import PERSONAS
 
 ISSUE = {"issue-type": "fault", "product": "clearflow-dosing-pump"}
 LIST = "/console/transactions/"
 
 
 # --- helpers shared by the console page tests -------------------------------------------
-
-
-def load_people() -> None:
-    """The demo people without the demo day's transactions: each test makes its own."""
-    demo.load(password=PASSWORD, transactions=False)
 
 
 def user(key: str) -> User:

@@ -6,9 +6,8 @@ from portico.demo.people import ORGANIZATIONS, PEOPLE
 from portico.parties.models import Individual, Organization, UserGroup
 
 
-@pytest.mark.django_db
 def test_seed_demo_loads_once_and_prints_working_log_ins(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    db: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PORTICO_DEMO_PASSWORD", "demo-pass-for-tests")
     call_command("seed_demo")
@@ -26,8 +25,7 @@ def test_seed_demo_loads_once_and_prints_working_log_ins(
         assert response.status_code == 302, person.email
 
 
-@pytest.mark.django_db
-def test_demo_has_the_roles_the_issue_asks_for() -> None:
+def test_demo_has_the_roles_the_issue_asks_for(db: None) -> None:
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     by_group = {g.name: g.members.count() for g in UserGroup.objects.all()}
     assert by_group["Staff"] >= 4  # CSRs and two technicians

@@ -32,7 +32,7 @@ from portico.notify import delivery
 from portico.notify.models import Delivery, Notification
 from portico.service import services
 from portico.service.models import Note, Transaction
-from tests.console.test_lists import create, individual, load_people, user
+from tests.console.test_lists import create, individual, user
 from tests.notify.crashing import KILL_AFTER
 from tests.notify.mailbox import Mailbox
 
@@ -40,8 +40,8 @@ LEASE = 1.0  # seconds: how long a killed deliverer's claim keeps its rows from 
 
 
 @pytest.fixture
-def people(db: None) -> None:
-    load_people()
+def people(demo_people: None) -> None:
+    """The demo people (tests/conftest.py)."""
 
 
 @pytest.fixture
@@ -283,9 +283,8 @@ def finished(process: subprocess.Popen[str]) -> tuple[int, str]:
 
 @override_settings(PORTICO_DELIVER_ON_COMMIT=False)
 def test_a_deliverer_killed_after_sending_sends_each_email_once_and_loses_none(
-    transactional_db: None, tmp_path: Path, mailbox: Mailbox
+    transactional_db: None, demo_people: None, tmp_path: Path, mailbox: Mailbox
 ) -> None:
-    load_people()
     dispatched(12)
     notices = Notification.objects.count()
     outbox = Outbox(tmp_path)

@@ -201,6 +201,7 @@ def _rows(query: Callable[[str], list[tuple[object, ...]]], outcome: Outcome) ->
     assert bare == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not wanted(), reason="runs in the PostgreSQL pass (PORTICO_TEST_DATABASE=postgres)"
 )
@@ -248,6 +249,7 @@ def test_postgres_loses_no_acknowledged_write_when_workers_and_postmaster_crash(
     assert first.failed + second.failed < 2 * OPERATIONS
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(wanted(), reason="the SQLite run is in the SQLite pass")
 def test_sqlite_loses_no_acknowledged_write_when_workers_are_killed(
     deploy: Callable[[bool], Deployment],

@@ -10,16 +10,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from portico.audit.models import Event
-from portico.demo import services as demo
 from portico.parties.forms import ContactDetailsForm
 from portico.parties.models import Individual, User
 from portico.parties.services import deactivate_individual, update_contact_details
-from tests.conftest import PASSWORD, PERSONAS
+from tests.conftest import PERSONAS
 
 
 @pytest.fixture
-def people(db: None) -> None:
-    demo.load(password=PASSWORD, transactions=False)
+def people(demo_people: None) -> None:
+    """The demo people (tests/conftest.py)."""
 
 
 def user(key: str) -> User:

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from portico.service.models import Note, Transaction
 from tests.browser.test_login_browser import log_in
 from tests.conftest import PASSWORD, Persona, serious_accessibility_violations
+from tests.postgres_cluster import sqlite_pass_only
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,6 +59,8 @@ def test_a_missing_value_is_announced_and_linked_to_its_field(
     expect(page.get_by_label("Summary")).to_have_value("Please ring me")
 
 
+@pytest.mark.slow
+@sqlite_pass_only("the markup does not depend on the database")
 def test_the_portal_pages_pass_axe(
     demo_data: None, personas: dict[str, Persona], new_page: Callable[..., Page]
 ) -> None:

@@ -36,7 +36,6 @@ from django.db import transaction as db
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from portico.demo import services as demo
 from portico.knowledge import services as knowledge
 from portico.knowledge.models import Article
 from portico.notify import services as notify
@@ -45,7 +44,6 @@ from portico.parties.services import deactivate_individual
 from portico.service import services
 from portico.service.models import Attachment, Grant, Note, Permission, Relation, Status
 from portico.service.models import Transaction as Txn
-from tests.conftest import PASSWORD
 from tests.security.conftest import api, demo_transaction, person, user, web
 from tests.test_urls import _names
 
@@ -220,13 +218,12 @@ def internal_marker(key: str) -> str:
 
 
 @pytest.fixture
-def world(db: None, settings: Any) -> World:
+def world(demo_data: None, settings: Any) -> World:
     # Hundreds of calls a minute from one address, some with a dead token: the rate and
     # log-in limits are proven elsewhere (tests/api, tests/login).
     rates = {"person": "100000/minute", "anonymous": "100000/minute"}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     settings.PORTICO_LOGIN_FAILED_LIMIT = "100000/m/ip,100000/m/key"
-    demo.load(password=PASSWORD, knowledge=False)
     fiona = user("Fiona")
     transactions = {key: demo_transaction(title) for key, title in TRANSACTIONS.items()}
     alan = person("Alan")
@@ -1241,6 +1238,7 @@ def leaks(w: World) -> tuple[int, list[str]]:
     return answers, found
 
 
+@pytest.mark.slow
 def test_every_channel_answers_as_the_table_says(world: World) -> None:
     """The whole matrix in one test: the demo world is built once, each change is undone
     in its own savepoint."""

@@ -22,7 +22,7 @@ from portico.parties.models import Individual, Organization, UserGroup
 from portico.service import export
 from portico.service.models import Transaction
 from tests.console.test_export import body, csv_table
-from tests.console.test_lists import bulk_transactions, client_as, load_people
+from tests.console.test_lists import bulk_transactions, client_as
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 PAYLOADS = [
@@ -86,10 +86,9 @@ def assert_inert_and_kept(cell: str, source: str, *, where: str) -> None:
 
 
 @pytest.fixture
-def hostile(db: None) -> dict[str, str]:
+def hostile(demo_people: None) -> dict[str, str]:
     """A transaction per payload, with the payload as its title, as the start of its
     requester's name and as its organisation's name; by number."""
-    load_people()
     customers = UserGroup.objects.get(name="Customers")
     made: dict[str, str] = {}
     for i, payload in enumerate(STORABLE):

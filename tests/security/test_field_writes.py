@@ -1953,6 +1953,7 @@ def test_table_covers_every_field(world: World) -> None:
     assert problems == []
 
 
+@pytest.mark.slow
 def test_no_unauthorised_field_writes(world: World) -> None:
     callers = _callers(world)
     world.before = dump()

@@ -40,7 +40,6 @@ from django.utils import timezone
 
 from portico.api.models import ApiToken
 from portico.console.models import SavedView
-from portico.demo import services as demo
 from portico.knowledge import services as knowledge
 from portico.knowledge.models import Article, Document, Faq, NewsItem, Status
 from portico.notify import services as notify
@@ -57,7 +56,6 @@ from portico.service.models import (
     Relation,
     Transaction,
 )
-from tests.conftest import PASSWORD
 from tests.security.conftest import api, person, user, web
 
 CUSTOMER, STAFF, VISITOR = "Ewan", "Fiona", None
@@ -81,12 +79,11 @@ class World:
 
 
 @pytest.fixture
-def world(db: None, settings: Any) -> World:
+def world(demo_data: None, settings: Any) -> World:
     # A thousand calls in a few seconds from one address: the rate limits are proven
     # elsewhere (tests/api, tests/login).
     rates = {"person": "100000/minute", "anonymous": "100000/minute"}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-    demo.load(password=PASSWORD, knowledge=False)
     fiona = user(STAFF)
     issue = Application.objects.get(code="service-issue")
     others = [person(name) for name in ("Helen", "Jamie", "Priya", "Alan", "Sophie")]
@@ -407,6 +404,7 @@ def _state(since: datetime.datetime) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 def test_every_foreign_id_is_a_404(world: World) -> None:
     tries = list(_tries(world))
     started = timezone.now()

@@ -55,16 +55,13 @@ from portico.parties.models import Individual, Organization, User, UserGroup
 from portico.service import content, services
 from portico.service.models import Application, Note, Transaction
 from tests.conftest import PASSWORD, PERSONAS
-from tests.postgres_cluster import wanted
+from tests.postgres_cluster import sqlite_pass_only
 from tests.security.xss_payloads import PAYLOADS, TEMPLATE_SENTINEL, N, Payload, by_number
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        wanted(),
-        reason="stored XSS runs in the SQLite pass; the rendering does not depend on the database",
-    ),
+    sqlite_pass_only("the rendering does not depend on the database"),
 ]
 
 ISSUE = {"issue-type": "fault", "product": "clearflow-dosing-pump"}
@@ -554,6 +551,7 @@ def _pages_of(watcher: Watcher, first: str, *, limit: int = 20) -> int:
 # --- the test ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_payload_runs_or_breaks_the_policy_on_any_page(
     demo_data: None, browse: Callable[..., Watcher], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -377,6 +377,7 @@ def _refusal_message(channel: str, response: Any) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", f) for f in found)
 
 
+@pytest.mark.slow
 def test_every_upload_is_refused_cleanly_or_stored_and_served_safely(
     channels: Channels, media: Path
 ) -> None:

@@ -20,6 +20,7 @@ from django.db import connection
 from portico.demo import services as demo
 from portico.service.models import Application, Transaction
 from tests.conftest import PASSWORD, PERSONAS
+from tests.postgres_cluster import sqlite_pass_only
 from tests.postgres_cluster import wanted as postgres_wanted
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,6 +146,7 @@ def assert_numbered_without_loss(
 # --- PostgreSQL: the production database ------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not postgres_wanted(), reason="the issue asks this of PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_eight_processes_creating_1000_each_lose_none_and_repeat_none(tmp_path: Path) -> None:
@@ -191,6 +193,8 @@ demo.load(password="x", transactions=False)
 """
 
 
+@pytest.mark.slow
+@sqlite_pass_only("it migrates and writes its own SQLite file")
 def test_four_processes_on_one_sqlite_file_lose_none_and_repeat_none(tmp_path: Path) -> None:
     # The test database is in memory, which other processes cannot open, so this test
     # migrates a file database of its own (WAL, BEGIN IMMEDIATE, as `make run` uses).

@@ -18,7 +18,6 @@ from django.test import override_settings
 
 from portico import access
 from portico.audit.models import Event
-from portico.demo import services as demo
 from portico.parties.models import Individual, Organization, User
 from portico.parties.services import deactivate_individual
 from portico.service import selectors, services
@@ -34,15 +33,15 @@ from portico.service.models import (
     Status,
     Transaction,
 )
-from tests.conftest import PASSWORD, PERSONAS
+from tests.conftest import PERSONAS
 
 ISSUE = {"issue-type": "fault", "product": "clearflow-dosing-pump"}
 
 
 @pytest.fixture
-def people(db: None) -> None:
+def people(demo_people: None) -> None:
     # The demo people only: task lists and counts below must hold just what each test makes.
-    demo.load(password=PASSWORD, transactions=False)
+    """The demo people (tests/conftest.py)."""
 
 
 def user(key: str) -> User:
