@@ -38,6 +38,7 @@ from portico.service.models import (
 )
 from tests import demo_snapshot
 from tests.conftest import PERSONAS, Persona
+from tests.plans import scans_of
 from tests.postgres_cluster import wanted
 
 pytestmark = pytest.mark.skipif(
@@ -53,32 +54,21 @@ TABLE = "service_transaction"
 
 def _seq_scans(plan: Any, table: str = TABLE) -> list[str]:
     """Every Seq Scan node on `table` in an EXPLAIN (FORMAT JSON) plan, with its filter."""
-    found = []
-    if isinstance(plan, dict):
-        if plan.get("Node Type") == "Seq Scan" and plan.get("Relation Name") == table:
-            found.append(str(plan.get("Filter", "(no filter)"))[:300])
-        for value in plan.values():
-            found += _seq_scans(value, table)
-    elif isinstance(plan, list):
-        for item in plan:
-            found += _seq_scans(item, table)
-    return found
+    return [
+        str(node.get("Filter", "(no filter)"))[:300]
+        for node in scans_of(plan, table)
+        if node["Node Type"] == "Seq Scan"
+    ]
 
 
 def _rows_read(plan: Any, table: str) -> int:
     """Rows an EXPLAIN ANALYZE plan read from `table`: returned plus filtered out, over
     every loop of every node that scans it (heap or index)."""
-    total = 0
-    if isinstance(plan, dict):
-        if plan.get("Relation Name") == table and "Actual Rows" in plan:
-            per_loop = plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)
-            total += per_loop * plan.get("Actual Loops", 1)
-        for value in plan.values():
-            total += _rows_read(value, table)
-    elif isinstance(plan, list):
-        for item in plan:
-            total += _rows_read(item, table)
-    return total
+    return sum(
+        (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node.get("Actual Loops", 1)
+        for node in scans_of(plan, table)
+        if "Actual Rows" in node
+    )
 
 
 def _explain(sql: str, params: Any = None, *, analyze: bool = False) -> Any:
