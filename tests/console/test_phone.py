@@ -1,15 +1,19 @@
 """On the phone: find the caller, see the whole customer, log a transaction."""
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from portico.console.views import phone
 from portico.parties.models import Individual, Organization, User
 from portico.service import services
 from portico.service.models import Application, Transaction
+from tests.plans import scans_of
 
 
 @pytest.mark.parametrize(
@@ -38,6 +42,35 @@ def test_find_shows_organisations_and_says_when_nothing_matches(
     csr = client_for("csr")
     assert "Kelvin Medical Group" in csr.get("/console/find/", {"q": "kelvin"}).content.decode()
     assert "Nobody matches" in csr.get("/console/find/", {"q": "zzzz"}).content.decode()
+
+
+def _whole_scans(plan: Any, table: str) -> list[str]:
+    """Scans in an EXPLAIN (FORMAT JSON) plan that read all of `table`: sequential, or
+    along an index without a condition on it."""
+    return [
+        f"{node['Node Type']} {node.get('Index Name', '')}".strip()
+        for node in scans_of(plan, table)
+        if node["Node Type"] == "Seq Scan"
+        or (node["Node Type"] in {"Index Scan", "Index Only Scan"} and "Index Cond" not in node)
+    ]
+
+
+@pytest.mark.parametrize("typed", ["zzzz", "ewan g", "kirsty.muir@", "harbour"])
+def test_find_can_answer_from_indexes(demo_people: None, typed: str) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("index use is PostgreSQL's question; runs in the PostgreSQL pass")
+    # Too few rows here for the planner to prefer an index: switched off, a whole scan
+    # is still what it falls back on where some test of the box cannot use an index.
+    sql, params = phone._people_matching(typed)[: phone.RESULTS].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    assert _whole_scans(plan, "parties_individual") == [], json.dumps(plan, indent=1)
 
 
 def test_360_of_an_individual(client_for: Callable[[str], Client], demo_data: None) -> None:

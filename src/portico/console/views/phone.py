@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -22,6 +23,7 @@ from portico.service.models import Application, Channel, Note, Priority, Transac
 
 RESULTS = 20
 OPEN_LIMIT = 25
+ORGANIZATIONS_AS_IDS = 1_000
 
 
 @access.zone_required(access.CONSOLE)
@@ -42,23 +44,38 @@ def find(request: HttpRequest) -> HttpResponse:
 
 
 def _people_matching(q: str) -> QuerySet[Individual]:
-    """By name (first, last or both), e-mail, phone or organisation, in one box."""
+    """By name (first, last or both), e-mail, phone or organisation, in one box.
+
+    Each test but the phone number's can be answered from an index (parties/0005): the
+    names and e-mail by their lowercase prefix, the organisations by their ids, read
+    first from the far smaller organisation table. Written as UPPER(…) LIKE, with the
+    organisation's name joined in, the box read every individual (70 ms at 50,000)."""
+    typed = q.lower()
+    named = Organization.objects.filter(name__icontains=q).values("pk")
+    organizations: Any = list(named.values_list("pk", flat=True)[: ORGANIZATIONS_AS_IDS + 1])
+    if len(organizations) > ORGANIZATIONS_AS_IDS:
+        organizations = named  # a subquery, rather than thousands of parameters
     match = (
-        Q(first_name__istartswith=q)
-        | Q(last_name__istartswith=q)
-        | Q(email__istartswith=q)
-        | Q(organization__name__icontains=q)
+        Q(first_lower__startswith=typed)
+        | Q(last_lower__startswith=typed)
+        | Q(email_lower__startswith=typed)
+        | Q(organization_id__in=organizations)
     )
-    words = q.split()
+    words = typed.split()
     if len(words) >= 2:
-        match |= Q(first_name__istartswith=words[0], last_name__istartswith=" ".join(words[1:]))
+        match |= Q(first_lower__startswith=words[0], last_lower__startswith=" ".join(words[1:]))
     digits = re.sub(r"\D", "", q)
     if len(digits) >= 4:
         # Stored numbers carry spaces; compare on the digits the caller reads out.
         tail = digits[-6:]
         match |= Q(phone__regex=r"\s*".join(tail)) | Q(mobile__regex=r"\s*".join(tail))
     return (
-        Individual.objects.filter(match)
+        Individual.objects.alias(
+            first_lower=Lower("first_name"),
+            last_lower=Lower("last_name"),
+            email_lower=Lower("email"),
+        )
+        .filter(match)
         .select_related("organization", "user_group")
         .order_by("last_name", "first_name")
     )
