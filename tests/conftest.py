@@ -15,7 +15,6 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 from pytest_django.plugin import DjangoDbBlocker
 
-from portico.demo import services as demo
 from portico.demo.people import PEOPLE
 from portico.parties.models import Individual
 from tests import demo_snapshot
@@ -106,8 +105,7 @@ def _demo_level(request: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def demo_people(db: None, _demo_snapshot: demo_snapshot.Snapshot) -> None:
     """The demo company and its people, without the demo day's transactions."""
-    if _demo_snapshot.level < demo_snapshot.PEOPLE:  # a transactional test: for real
-        demo.load(password=PASSWORD, transactions=False, knowledge=False)
+    _demo_snapshot.reach(demo_snapshot.PEOPLE)
 
 
 @pytest.fixture
@@ -115,8 +113,7 @@ def demo_data(db: None, _demo_snapshot: demo_snapshot.Snapshot) -> None:
     """The demo company, its people and the demo day's transactions. The knowledge base
     is left out: most tests never read it, and loading its articles costs more than the
     rest together. Ask for `demo_knowledge` where it is needed."""
-    if _demo_snapshot.level < demo_snapshot.TRANSACTIONS:
-        demo.load(password=PASSWORD, knowledge=False)
+    _demo_snapshot.reach(demo_snapshot.TRANSACTIONS)
 
 
 @pytest.fixture

@@ -49,22 +49,26 @@ TRANSACTIONS = level("demo_data", lambda: demo.load(password=PASSWORD, knowledge
 _TRANSACTIONAL = {"transactional_db", "live_server", "django_db_reset_sequences"}
 
 
-def _transactional(item: pytest.Item, names: set[str]) -> bool:
+def _database_use(item: pytest.Item) -> tuple[bool, bool]:
+    """Whether a test uses the database, and whether transactionally."""
+    names = set(getattr(item, "fixturenames", ()))
     marker = item.get_closest_marker("django_db")
     by_marker = marker is not None and bool(
         marker.kwargs.get("transaction") or marker.args[:1] == (True,)
     )
-    return by_marker or bool(names & _TRANSACTIONAL)
+    transactional = by_marker or bool(names & _TRANSACTIONAL)
+    return transactional or marker is not None or "db" in names, transactional
 
 
 def level_wanted(item: pytest.Item) -> int | None:
     """The demo level a test starts from, or None for a test without the database
     (it can start from anything: it cannot read it)."""
-    names = set(getattr(item, "fixturenames", ()))
-    if item.get_closest_marker("django_db") is None and not names & {"db", *_TRANSACTIONAL}:
+    uses_database, transactional = _database_use(item)
+    if not uses_database:
         return None
-    if _transactional(item, names):
+    if transactional:
         return NONE
+    names = set(getattr(item, "fixturenames", ()))
     return max((level for name, level in LEVELS.items() if name in names), default=NONE)
 
 
@@ -75,13 +79,13 @@ def sort_key(item: pytest.Item) -> tuple[int, int, bool]:
     the database without its migrations' rows); then the tests without the database.
     Tests marked slow start their group, and those without the database start the run,
     so that no long test is left to end the run on one process while the others idle."""
-    level = level_wanted(item)
+    uses_database, transactional = _database_use(item)
     quick = item.get_closest_marker("slow") is None
-    if level is None:
+    if not uses_database:
         return (3 if quick else 0, 0, quick)
-    if _transactional(item, set(getattr(item, "fixturenames", ()))):
+    if transactional:
         return (2, 0, quick)
-    return (1, -level, quick)
+    return (1, -(level_wanted(item) or NONE), quick)
 
 
 class Snapshot:
@@ -93,6 +97,12 @@ class Snapshot:
     @property
     def level(self) -> int:
         return len(self.blocks)
+
+    def reach(self, level: int) -> None:
+        """Load, within the test's own transaction, the levels above the snapshot's up
+        to `level`: what a transactional test (which starts from none) asks for."""
+        for load in _LOADERS[self.level : level]:
+            load()
 
     def move_to(self, level: int) -> None:
         if level == self.level:

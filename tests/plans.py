@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+
+def explain(sql: str, params: Any = None, *, analyze: bool = False) -> Any:
+    """The plan of `sql` as EXPLAIN (FORMAT JSON) gives it, run too with `analyze`."""
+    options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN ({options}) {sql}", params)
+        raw = cursor.fetchone()[0]
+    return json.loads(raw) if isinstance(raw, str) else raw
+
+
+def explain_queryset(queryset: QuerySet[Any], *, analyze: bool = False) -> Any:
+    sql, params = queryset.query.sql_with_params()
+    return explain(sql, params, analyze=analyze)
 
 
 def scans_of(plan: Any, table: str) -> Iterator[dict[str, Any]]:

@@ -11,14 +11,12 @@ service_transaction.
 from __future__ import annotations
 
 import datetime
-import json
 import random
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import QuerySet
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -38,7 +36,7 @@ from portico.service.models import (
 )
 from tests import demo_snapshot
 from tests.conftest import PERSONAS, Persona
-from tests.plans import scans_of
+from tests.plans import explain, explain_queryset, scans_of
 from tests.postgres_cluster import wanted
 
 pytestmark = pytest.mark.skipif(
@@ -69,19 +67,6 @@ def _rows_read(plan: Any, table: str) -> int:
         for node in scans_of(plan, table)
         if "Actual Rows" in node
     )
-
-
-def _explain(sql: str, params: Any = None, *, analyze: bool = False) -> Any:
-    options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN ({options}) {sql}", params)
-        raw = cursor.fetchone()[0]
-    return json.loads(raw) if isinstance(raw, str) else raw
-
-
-def _explain_queryset(queryset: QuerySet[Any], *, analyze: bool = False) -> Any:
-    sql, params = queryset.query.sql_with_params()
-    return _explain(sql, params, analyze=analyze)
 
 
 def _seed(personas: dict[str, Persona]) -> None:
@@ -209,8 +194,7 @@ SEEDED = demo_snapshot.level("seeded", lambda: _seed(PERSONAS))
 def seeded(demo_data: None, _demo_snapshot: demo_snapshot.Snapshot) -> dict[str, Persona]:
     if connection.vendor != "postgresql":
         pytest.skip(f"query plans are PostgreSQL's; this database is {connection.vendor}")
-    if _demo_snapshot.level < SEEDED:
-        _seed(PERSONAS)
+    _demo_snapshot.reach(SEEDED)
     return PERSONAS
 
 
@@ -224,13 +208,13 @@ def test_console_queue_uses_an_index(seeded: dict[str, Persona]) -> None:
     """access.visible_transactions(csr) ordered by (due_at, id), first 50."""
     csr = _user(seeded["csr"])
     queryset = access.visible_transactions(csr).order_by("due_at", "id")[:50]
-    scans = _seq_scans(_explain_queryset(queryset))
+    scans = _seq_scans(explain_queryset(queryset))
     assert not scans, f"console queue reads {TABLE} by Seq Scan: {scans}"
 
 
 def test_task_list_uses_an_index(seeded: dict[str, Persona]) -> None:
     technician = _user(seeded["technician"])
-    scans = _seq_scans(_explain_queryset(selectors.task_list(technician)[:10]))
+    scans = _seq_scans(explain_queryset(selectors.task_list(technician)[:10]))
     assert not scans, f"task list reads {TABLE} by Seq Scan: {scans}"
 
 
@@ -245,7 +229,7 @@ def test_customer_portal_home_uses_indexes(
     assert response.status_code == 200
     lists = [q["sql"] for q in captured.captured_queries if f'FROM "{TABLE}"' in q["sql"]]
     assert lists, "the portal home ran no query on transactions"
-    problems = {sql[:120]: scans for sql in lists if (scans := _seq_scans(_explain(sql)))}
+    problems = {sql[:120]: scans for sql in lists if (scans := _seq_scans(explain(sql)))}
     assert not problems, f"the customer portal home reads {TABLE} by Seq Scan: {problems}"
 
 
@@ -258,7 +242,7 @@ def test_customer_portal_home_uses_indexes(
 def test_console_queue_reads_few_grants(seeded: dict[str, Persona]) -> None:
     csr = _user(seeded["csr"])
     queryset = access.visible_transactions(csr).order_by("due_at", "id")[:50]
-    read = _rows_read(_explain_queryset(queryset, analyze=True), "service_grant")
+    read = _rows_read(explain_queryset(queryset, analyze=True), "service_grant")
     assert read <= 2_000, f"the console queue's first page read {read} grants"
 
 
@@ -272,7 +256,7 @@ def _rows_read_by_page(client: Client, url: str, table: str = TABLE) -> dict[str
     lists = [q["sql"] for q in captured.captured_queries if f'FROM "{TABLE}"' in q["sql"]]
     assert lists, f"{url} ran no query on transactions"
     return {
-        sql[sql.rfind("ORDER BY") :][:90]: _rows_read(_explain(sql, analyze=True), table)
+        sql[sql.rfind("ORDER BY") :][:90]: _rows_read(explain(sql, analyze=True), table)
         for sql in lists
     }
 
@@ -294,7 +278,7 @@ def test_the_planner_knows_how_many_task_grants_a_technician_holds(
     # read every one of their transactions to find the few still running, rather than
     # walk the running ones by due time until the task list's page was full.
     grants = selectors.task_grants(seeded["technician"].individual)
-    estimated = _explain_queryset(grants)[0]["Plan"]["Plan Rows"]
+    estimated = explain_queryset(grants)[0]["Plan"]["Plan Rows"]
     actual = grants.count()
     assert actual / 2 <= estimated <= actual * 2, f"estimated {estimated}, there are {actual}"
 
@@ -354,7 +338,7 @@ def test_organization_360_reads_few_notes(
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     read = sum(
-        _rows_read(_explain(q["sql"], analyze=True), "service_note")
+        _rows_read(explain(q["sql"], analyze=True), "service_note")
         for q in captured.captured_queries
         if '"service_note"' in q["sql"]
     )
