@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portico.navigation.navigation",
             ],
+            "builtins": ["portico.timetags"],
         },
     },
 ]
