@@ -147,9 +147,17 @@ def client_for(demo_data: None) -> Callable[[str], Client]:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
+def chromium(
+    _demo_snapshot: demo_snapshot.Snapshot, django_db_blocker: DjangoDbBlocker
+) -> Iterator[Browser]:
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make test-deps` installs Debian's chromium.")
+    # Playwright's start leaves this thread's Django connection outside any transaction
+    # open before it: the demo snapshot's would be lost, and the test after refused. A
+    # browser test starts from no demo level anyway (transactional), and this session
+    # fixture is set up before that test's own move to it, so the snapshot goes first.
+    with django_db_blocker.unblock():
+        _demo_snapshot.move_to(demo_snapshot.NONE)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
