@@ -348,7 +348,17 @@ def _commit() -> str:
             timeout=10,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            # RESULTS.md is the harness's own output: a run written there earlier is
+            # not a change to the code being measured.
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                ":!bench/RESULTS.md",
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
