@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import client, report
-from bench.run import MANIFEST, SCRUBBED, _commit
+from bench.run import MANIFEST, _commit, environment
 from bench.server import ROOT, Server
 
 L_OVER_S = 1.5  # the budget: latency at L within 1.5x of latency at S
@@ -57,17 +57,7 @@ class Dataset:
         return int(self.manifest["targets"]["counts"]["transactions"])
 
     def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
-        env.update(
-            {
-                "PORTICO_VAR_DIR": str(self.var),
-                "SECRET_KEY": "bench-compare-" + self.var.name,
-                "PORTICO_LOG_LEVEL": "WARNING",
-                "PYTHONPATH": os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(
-                    os.pathsep
-                ),
-            }
-        )
+        env = environment(self.var)
         if self.manifest.get("database_url"):
             env["DATABASE_URL"] = self.manifest["database_url"]
         return env

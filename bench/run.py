@@ -47,6 +47,26 @@ PG_SETTINGS = {
 }
 
 
+def environment(var: Path, *, variant: str = "") -> dict[str, str]:
+    """The environment of a Portico that makes or serves the dataset in `var`: this
+    shell's, less what would point it elsewhere (the database URL is added by the
+    caller, for PostgreSQL)."""
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    env.update(
+        {
+            "PORTICO_VAR_DIR": str(var),
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "PORTICO_DEMO_PASSWORD": client.PASSWORD,
+            "PORTICO_LOG_LEVEL": "WARNING",
+            "BENCH_VARIANT": variant,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(
+                os.pathsep
+            ),
+        }
+    )
+    return env
+
+
 def _log(message: str) -> None:
     print(message, flush=True)
 
@@ -108,19 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         var = args.reuse.resolve()
     else:
         var = Path(tempfile.mkdtemp(prefix=f"portico-bench-{args.scale}-"))
-    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
-    env.update(
-        {
-            "PORTICO_VAR_DIR": str(var),
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "PORTICO_DEMO_PASSWORD": client.PASSWORD,
-            "PORTICO_LOG_LEVEL": "WARNING",
-            "BENCH_VARIANT": args.variant,
-            "PYTHONPATH": os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(
-                os.pathsep
-            ),
-        }
-    )
+    env = environment(var, variant=args.variant)
     server: Server | None = None
     try:
         if manifest:

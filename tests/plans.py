@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -34,3 +35,15 @@ def scans_of(plan: Any, table: str) -> Iterator[dict[str, Any]]:
     elif isinstance(plan, list):
         for item in plan:
             yield from scans_of(item, table)
+
+
+@contextmanager
+def without_seqscan() -> Iterator[None]:
+    """Sequential scans off for plans made inside: with a test's few rows a whole read
+    is the planner's cheapest, and this asks whether an index can answer at all."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            yield
+        finally:
+            cursor.execute("RESET enable_seqscan")

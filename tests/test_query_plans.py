@@ -38,7 +38,7 @@ from portico.service.models import (
 )
 from tests import demo_snapshot
 from tests.conftest import PERSONAS, Persona
-from tests.plans import explain, explain_queryset, scans_of
+from tests.plans import explain, explain_queryset, scans_of, without_seqscan
 from tests.postgres_cluster import wanted
 
 pytestmark = pytest.mark.skipif(
@@ -368,12 +368,8 @@ def test_the_teams_can_be_read_by_their_own_index(seeded: dict[str, Persona]) ->
     With sequential scans off, as in the one-box find's test: at 200 organisations a
     whole read is still the planner's cheapest."""
     teams = TransactionFilterForm.base_fields["team"].queryset  # type: ignore[attr-defined]
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        try:
-            nodes = list(scans_of(explain_queryset(teams), "parties_organization"))
-        finally:
-            cursor.execute("RESET enable_seqscan")
+    with without_seqscan():
+        nodes = list(scans_of(explain_queryset(teams), "parties_organization"))
     assert nodes
     assert all(node.get("Index Name") == "organization_team_name" for node in nodes), nodes
 

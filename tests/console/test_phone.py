@@ -13,7 +13,7 @@ from portico.console.views import phone
 from portico.parties.models import Individual, Organization, User
 from portico.service import services
 from portico.service.models import Application, Transaction
-from tests.plans import explain_queryset, scans_of
+from tests.plans import explain_queryset, scans_of, without_seqscan
 
 
 @pytest.mark.parametrize(
@@ -61,12 +61,8 @@ def test_find_can_answer_from_indexes(demo_people: None, typed: str) -> None:
         pytest.skip("index use is PostgreSQL's question; runs in the PostgreSQL pass")
     # Too few rows here for the planner to prefer an index: switched off, a whole scan
     # is still what it falls back on where some test of the box cannot use an index.
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        try:
-            plan = explain_queryset(phone._people_matching(typed)[: phone.RESULTS])
-        finally:
-            cursor.execute("RESET enable_seqscan")
+    with without_seqscan():
+        plan = explain_queryset(phone._people_matching(typed)[: phone.RESULTS])
     assert _whole_scans(plan, "parties_individual") == [], json.dumps(plan, indent=1)
 
 

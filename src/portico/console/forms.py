@@ -78,7 +78,6 @@ class TransactionFilterForm(forms.Form):
     )
     application = SmallModelChoiceField(
         Application.objects.none(),
-        widget=QuickSelect,
         required=False,
         to_field_name="code",
         empty_label="Any application",
@@ -92,7 +91,6 @@ class TransactionFilterForm(forms.Form):
     )
     priority = SmallModelChoiceField(
         Priority.objects.all(),
-        widget=QuickSelect,
         required=False,
         to_field_name="code",
         empty_label="Any priority",
@@ -110,14 +108,12 @@ class TransactionFilterForm(forms.Form):
     )
     team = SmallModelChoiceField(
         Organization.objects.filter(kind=Organization.Kind.TEAM).only("pk", "name"),
-        widget=QuickSelect,
         required=False,
         empty_label="Any team",
         error_messages=_no_such("team"),
     )
     assignee = SmallModelChoiceField(
         Individual.objects.none(),
-        widget=QuickSelect,
         label="Assigned to",
         required=False,
         empty_label="Anyone or no one",
@@ -125,7 +121,6 @@ class TransactionFilterForm(forms.Form):
     )
     product = ChoiceOfClassification(
         Choice.objects.filter(classification__code=PRODUCT),
-        widget=QuickSelect,
         required=False,
         to_field_name="code",
         empty_label="Any product",
@@ -133,7 +128,6 @@ class TransactionFilterForm(forms.Form):
     )
     area = ChoiceOfClassification(
         Choice.objects.filter(classification__code=AREA),
-        widget=QuickSelect,
         required=False,
         to_field_name="code",
         empty_label="Any area",
