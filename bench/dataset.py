@@ -57,6 +57,11 @@ from portico.service.services import default_calendar
 SEED = 20_260_101
 DAY = datetime.timedelta(days=1)
 HISTORY_DAYS = 730  # two years of created_at dates
+# Open transactions Harbour Foods has at every scale, over and above its share. Its one
+# transaction in a hundred leaves it 4 open ones at S and some 120 at L: the filtered
+# queue and its 360° view would draw 4 rows at S and 50 at L, and their L/S ratio would
+# measure rows rather than growth. With this backlog both scales fill a page.
+HARBOUR_BACKLOG = 60
 
 
 @dataclass(frozen=True)
@@ -697,6 +702,7 @@ class Generator:
             for _ in range(max(2, scale.individuals // 2000))
         ]
         self.targets.busy_organization = self.harbour.pk
+        self.harbour_backlog = HARBOUR_BACKLOG
 
     def _individual(self, org: int, group: str, *, supervisor: int | None) -> int:
         rng = self.rng
@@ -778,6 +784,7 @@ class Generator:
         rng, now, sink = self.rng, self.now, self.sink
         code = "service-issue" if fifty else self.app_pick(rng)
         app = self._app(code)
+        backlog = False
         if fifty:
             org, requester = self.harbour.pk, self.ewan.pk
         elif code == "sales-opportunity":
@@ -791,13 +798,20 @@ class Generator:
                 people[0] if r < 0.3 else people[1] if r < 0.6 else people[2] if r < 0.8 else None
             )
             requester = person.pk if person else rng.choice(self.harbour_extra)
+            backlog = self.harbour_backlog > 0 and "open" in app.statuses
+            self.harbour_backlog -= backlog
         else:
             org = self.customer_pick(rng)
             requester = rng.choice(self.org_people[org])
         pk = self._next("transaction")
-        age = 3.0 if fifty else rng.random() * HISTORY_DAYS
+        if fifty:
+            age = 3.0
+        elif backlog:
+            age = rng.random() * 14  # opened in the last fortnight, still being worked
+        else:
+            age = rng.random() * HISTORY_DAYS
         created = self._created_at(age)
-        category = "open" if fifty else self._category(age, app)
+        category = "open" if fifty or backlog else self._category(age, app)
         status = rng.choice(app.statuses[category])
         channel = rng.choices(("web", "phone", "email", "chat"), weights=(45, 35, 15, 5))[0]
         recorder = requester if channel == "web" else rng.choice(self.csrs)
