@@ -57,7 +57,8 @@ class _FetchedChoices[M: Model](forms.models.ModelChoiceIterator[M]):
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        rows = getattr(self.field, "rows", None)
+        for obj in self.queryset if rows is None else rows:
             yield self.choice(obj)
 
 
@@ -66,10 +67,14 @@ class SmallModelChoiceField[T: Model](forms.ModelChoiceField[T]):
 
     One query per form: a select reads its options twice (the first one, to decide on
     `required`, then all of them), and these share the queryset's cached rows. Rendered
-    by `QuickSelect` unless a form says otherwise."""
+    by `QuickSelect` unless a form says otherwise.
+
+    `rows`, when a form sets it, are the options already read this request, offered
+    without a query; what is submitted is still looked up in the queryset."""
 
     widget = QuickSelect
     iterator: type[forms.models.ModelChoiceIterator[T]] = _FetchedChoices
+    rows: list[T] | None = None
 
 
 class SmallModelMultipleChoiceField[T: Model](forms.ModelMultipleChoiceField[T]):

@@ -458,6 +458,27 @@ def test_list_query_count_does_not_grow_with_rows(people: None) -> None:
     assert _queries(csr, LIST + query) == _queries(csr, LIST + query)
 
 
+def test_the_list_reads_no_lookup_table_twice(people: None) -> None:
+    # The filter form offers applications and priorities, and the rows show them: the
+    # applications come with the person's rights, the priorities once for both.
+    csr = client_as("csr")
+    bulk_transactions(3)
+    with CaptureQueriesContext(connection) as context:
+        html = csr.get(LIST).content.decode()
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in context.captured_queries]
+    assert tables.count('"service_application"') == 0
+    assert tables.count('"service_priority"') == 1
+    assert tables.count('"service_status"') == 1
+    # ...and both still show: in the rows (name; code with the name as its title) and as
+    # the filter's options.
+    row = re.search(r"<tbody>.*?</tr>", html, re.S)
+    assert row is not None
+    assert "Service issue" in row.group(0)
+    assert '<abbr title="Site down">P1</abbr>' in row.group(0)
+    assert '<option value="service-issue">Service issue</option>' in html
+    assert '<option value="P1">' in html
+
+
 # --- saved views --------------------------------------------------------------------------
 
 

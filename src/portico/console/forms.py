@@ -145,11 +145,12 @@ class TransactionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         application = self.fields["application"]
-        assert isinstance(application, forms.ModelChoiceField)
-        # Only the applications the person's group sees are worth offering.
-        application.queryset = Application.objects.filter(
-            pk__in=list(access.application_rights(user))
-        )
+        assert isinstance(application, SmallModelChoiceField)
+        # Only the applications the person's group sees are worth offering. Their rights
+        # hold them already (and the rows' lookups take them from there too).
+        rights = access.application_rights(user)
+        application.queryset = Application.objects.filter(pk__in=list(rights))
+        application.rows = sorted((r.application for r in rights.values()), key=lambda a: a.name)
         assignee = self.fields["assignee"]
         assert isinstance(assignee, forms.ModelChoiceField)
         # Staff are the members of console groups (UserGroup.is_staff_group); only they
@@ -158,6 +159,14 @@ class TransactionFilterForm(forms.Form):
         assignee.queryset = access.staff_individuals(active_only=False).only(
             "pk", "first_name", "last_name"
         )
+
+    def lookups(self) -> list[Priority]:
+        """The priorities the form offers, read once for its select and for the rows'
+        `selectors.fill_lookups`."""
+        priority = self.fields["priority"]
+        assert isinstance(priority, forms.ModelChoiceField)
+        assert priority.queryset is not None
+        return list(priority.queryset)
 
     def filter(
         self, transactions: QuerySet[Transaction], *, now: datetime.datetime
@@ -279,7 +288,8 @@ def page_of(
     "due_at > x OR due_at IS NULL" could not seek, and OFFSET reads every row it skips.
     The undated read runs even when the dated one filled the page (for one row), so a
     page costs the same number of queries whatever the data (the list's query count is
-    asserted). Give it `selectors.listed` rows: both reads' lookups are filled in one."""
+    asserted). Give it `selectors.listed` rows, and fill their lookups with
+    `selectors.fill_lookups`."""
     rows: list[Transaction] = []
     if after is None or after.due_at is not None:
         dated = transactions.filter(due_at__isnull=False).order_by("due_at", "id")
@@ -296,7 +306,6 @@ def page_of(
     # At least one row, so the query runs (and is counted) whatever the data; no more
     # than the page still needs, so a full page does not build fifty rows to drop them.
     rows += list(undated[: max(1, size + 1 - len(rows))])
-    selectors.fill_lookups(rows)
     if len(rows) > size:
         return rows[:size], Cursor.of(rows[size - 1])
     return rows, None

@@ -104,7 +104,7 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
                 url=f"{site.url('transactions')}?show={section.key}",
             )
         )
-    selectors.fill_lookups(*(listing.rows for listing in listings))
+    selectors.fill_lookups(*(listing.rows for listing in listings), user=request.user)
     return _render(
         request,
         site,

@@ -64,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "-customer_updated_at", "-id"
         )[:PANEL_SIZE]
     )
-    selectors.fill_lookups(tasks, team_queue, customer_updates)  # breaching comes filled
+    selectors.fill_lookups(tasks, team_queue, customer_updates, user=user)  # breaching comes filled
 
     context: dict[str, Any] = {
         "individual": individual,

@@ -91,7 +91,7 @@ def _transactions_of(request: HttpRequest, **where: Any) -> dict[str, Any]:
             visible.filter(resolved_at__isnull=False).order_by("-resolved_at", "-id")[:OPEN_LIMIT]
         ),
     }
-    selectors.fill_lookups(*lists.values())
+    selectors.fill_lookups(*lists.values(), user=request.user)
     return lists
 
 
