@@ -460,7 +460,8 @@ def test_list_query_count_does_not_grow_with_rows(people: None) -> None:
 
 def test_the_list_reads_no_lookup_table_twice(people: None) -> None:
     # The filter form offers applications and priorities, and the rows show them: the
-    # applications come with the person's rights, the priorities once for both.
+    # applications come with the person's rights, the priorities once for both. The
+    # form's products and areas are one read.
     csr = client_as("csr")
     bulk_transactions(3)
     with CaptureQueriesContext(connection) as context:
@@ -469,6 +470,7 @@ def test_the_list_reads_no_lookup_table_twice(people: None) -> None:
     assert tables.count('"service_application"') == 0
     assert tables.count('"service_priority"') == 1
     assert tables.count('"service_status"') == 1
+    assert tables.count('"service_choice"') == 1  # products and areas together
     # ...and both still show: in the rows (name; code with the name as its title) and as
     # the filter's options.
     row = re.search(r"<tbody>.*?</tr>", html, re.S)
@@ -477,6 +479,13 @@ def test_the_list_reads_no_lookup_table_twice(people: None) -> None:
     assert '<abbr title="Site down">P1</abbr>' in row.group(0)
     assert '<option value="service-issue">Service issue</option>' in html
     assert '<option value="P1">' in html
+    products = re.search(r'<select name="product".*?</select>', html, re.S)
+    areas = re.search(r'<select name="area".*?</select>', html, re.S)
+    assert products is not None
+    assert areas is not None
+    assert '"clearflow-dosing-pump"' in products.group(0)
+    assert '"clearflow-dosing-pump"' not in areas.group(0)
+    assert '"north-east"' in areas.group(0)
 
 
 # --- saved views --------------------------------------------------------------------------

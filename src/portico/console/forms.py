@@ -159,6 +159,17 @@ class TransactionFilterForm(forms.Form):
         assignee.queryset = access.staff_individuals(active_only=False).only(
             "pk", "first_name", "last_name"
         )
+        # The two classifications' choices in one read; each field still judges what is
+        # submitted by its own queryset.
+        choices = list(
+            Choice.objects.filter(classification__code__in=(PRODUCT, AREA)).select_related(
+                "classification"
+            )
+        )
+        for code in (PRODUCT, AREA):
+            field = self.fields[code]
+            assert isinstance(field, ChoiceOfClassification)
+            field.rows = [c for c in choices if c.classification.code == code]
 
     def lookups(self) -> list[Priority]:
         """The priorities the form offers, read once for its select and for the rows'
