@@ -618,15 +618,19 @@ def transaction_for(user: Person | None, number: str) -> Transaction:
     from portico.service.models import Transaction
 
     try:
-        return (
+        transaction = (
             visible_transactions(user)
-            .select_related(
-                "application", "status", "priority", "organization", "requester", "team"
-            )
+            .select_related("status", "priority", "organization", "requester", "team")
             .get(number=number)
         )
     except Transaction.DoesNotExist:
         raise Http404("No such transaction.") from None
+    # Its application came with the person's rights (visible_transactions keeps to
+    # them): one join fewer for PostgreSQL to plan, on every page of a transaction.
+    right = application_rights(user).get(transaction.application_id)
+    if right is not None:
+        transaction.application = right.application
+    return transaction
 
 
 def require(user: Person | None, action: str, transaction: Transaction) -> None:

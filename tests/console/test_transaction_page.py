@@ -306,3 +306,21 @@ def test_query_count_does_not_grow_with_notes(
     for i in range(30):
         services.add_note(actor=csr_user, transaction=issue, body=f"More {i}", visibility="shared")
     assert count() == few
+
+
+def test_the_application_comes_with_the_rights(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    # The person's rights hold the applications they may see, so the page neither reads
+    # the application again nor joins it to the transaction; its name and profile show.
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for("csr").get(f"/console/transactions/{issue.number}/")
+    assert page.status_code == 200
+    tables = [q["sql"].partition(" FROM ")[2] for q in queries.captured_queries]
+    assert not [t for t in tables if t.startswith('"service_application" ')]
+    fetch = [t for t in tables if t.startswith('"service_transaction" ') and issue.number in t]
+    assert len(fetch) == 1
+    assert '"service_application"' not in fetch[0]
+    html = page.content.decode()
+    assert "Service issue" in html
+    assert "ClearFlow dosing pump" in html

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,10 +28,8 @@ def _load(request: HttpRequest, number: str) -> Transaction:
     profile_fields = ProfileField.objects.select_related("classification").prefetch_related(
         Prefetch("classification__choices", queryset=Choice.objects.order_by("position"))
     )
-    transaction.application = (
-        type(transaction.application)
-        .objects.prefetch_related(Prefetch("profile_fields", queryset=profile_fields))
-        .get(pk=transaction.application_id)
+    prefetch_related_objects(
+        [transaction.application], Prefetch("profile_fields", queryset=profile_fields)
     )
     return transaction
 
