@@ -121,6 +121,8 @@ def _interleaved(
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
+    # The servers import the code as it is now; a commit made while they run is not it.
+    commit = _commit()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.floor_settings")
     os.environ.setdefault("SECRET_KEY", "bench-compare")
     import django
@@ -169,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for d in datasets:
             if d.server is not None:
                 d.server.stop()
-    text = _render(datasets, keys, labels, rows, args.samples)
+    text = _render(datasets, keys, labels, rows, args.samples, commit=commit)
     print(text)
     if not args.no_write:
         old = args.results.read_text() if args.results.exists() else ""
@@ -186,13 +188,15 @@ def _render(
     labels: dict[str, str],
     rows: list[tuple[str, list[float]]],
     samples: int,
+    *,
+    commit: str,
 ) -> str:
     small = datasets[1:]
     m = report.machine()
     now = datetime.datetime.now(datetime.UTC)
     lines = [
         report.RUN_MARK,
-        f"## L against S, interleaved — {now:%Y-%m-%d %H:%M} UTC, commit {_commit()}",
+        f"## L against S, interleaved — {now:%Y-%m-%d %H:%M} UTC, commit {commit}",
         "",
         f"- Machine: nproc {m['nproc']}, memory {m['memory']}, CPU {m['cpu']}.",
         "- `python -m bench.compare`: each dataset served at once by its own Portico "

@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         _log("wrk is missing: `apt-get install -y wrk` (Debian), then run again.")
         return 2
     began = time.monotonic()
+    # The servers import the code as it is now; a commit made while they run is not it.
+    commit = _commit()
     manifest: dict[str, Any] = {}
     if args.reuse is not None:
         manifest = json.loads((args.reuse / MANIFEST).read_text())
@@ -189,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             database=connection.vendor,
             database_version=_db_version(),
             when=datetime.datetime.now(datetime.UTC),
-            commit=_commit(),
+            commit=commit,
             generation_seconds=generation,
             timings=timings,
             counts=targets.counts,
