@@ -96,7 +96,7 @@ class Targets:
 
 # --- the tables and the columns written, by field name ---------------------------------
 
-TABLES: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
+TABLES: dict[str, tuple[type[models.Model], Sequence[str]]] = {
     "organization": (
         Organization,
         [
@@ -215,7 +215,13 @@ def _columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
             f"bench/dataset.py does not write {model.__name__}.{', '.join(sorted(missing))}: "
             "add the field(s) to TABLES and to the generator."
         )
-    return [model._meta.get_field(name).column for name in names]  # type: ignore[union-attr]
+    columns = []
+    for name in names:
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        assert field.column is not None
+        columns.append(field.column)
+    return columns
 
 
 def table_name(key: str) -> str:
@@ -580,7 +586,7 @@ class Generator:
         self.rng = random.Random(SEED)
         self.hours: BusinessHours = default_calendar().hours()
         self.ids = {
-            key: (model.objects.aggregate(m=models.Max("id"))["m"] or 0)
+            key: (model._default_manager.aggregate(m=models.Max("id"))["m"] or 0)
             for key, (model, _) in TABLES.items()
         }
         self.targets = Targets()
@@ -643,7 +649,8 @@ class Generator:
 
     def people(self) -> None:
         rng, scale, now = self.rng, self.scale, self.now
-        customers, partners = [], []
+        customers: list[int] = []
+        partners: list[int] = []
         weights = []
         for n in range(scale.organizations):
             pk = self._next("organization")
@@ -914,13 +921,13 @@ class Generator:
             assignees = {self.tom} if fifty else {self.tech_pick(rng)}
             if rng.random() < 0.15:
                 assignees.add(self.tech_pick(rng))
-            for person in assignees:
+            for assignee in assignees:
                 sink.add(
                     "grant",
                     (
                         self._next("grant"),
                         pk,
-                        person,
+                        assignee,
                         None,
                         self.permissions["assigned"],
                         min(created + datetime.timedelta(minutes=rng.randrange(5, 600)), now),
