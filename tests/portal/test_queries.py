@@ -1,9 +1,11 @@
 """The portal's lists cost the same number of queries however many transactions there
-are: every row's application, status, priority, organisation and requester come with it
-(selectors.for_list), and each list is capped."""
+are: every row's organisation and requester come with it, its status and priority in
+one read for the page and its application with the person's rights
+(selectors.fill_lookups), and each list is capped."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -102,6 +104,26 @@ def test_home_queries_do_not_grow_with_rows(
     many = _queries(client, path)
     assert few == many, f"{path}: {few} queries with 3 rows, {many} with 40"
     assert "See all" in client.get(path).content.decode() or "?show=" in path
+
+
+@pytest.mark.parametrize(("key", "path", "add_rows"), HOMES)
+def test_the_lists_take_applications_from_the_rights(
+    client_for: Callable[[str], Client],
+    key: str,
+    path: str,
+    add_rows: Callable[[int], None],
+) -> None:
+    # The person's rights hold the applications they may see: no list reads them again.
+    client = client_for(key)
+    add_rows(2)
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    tables = [q["sql"].partition(" FROM ")[2].split(" ", 1)[0] for q in captured]
+    assert '"service_application"' not in tables
+    html = response.content.decode()
+    assert re.search(r"<td>(Service issue|Sales opportunity)</td>", html), "rows name it"
 
 
 def test_the_transaction_page_queries_do_not_grow_with_notes(

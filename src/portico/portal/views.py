@@ -128,7 +128,9 @@ def transaction_list(request: HttpRequest, site: Site) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:100]
     if query:
         rows = rows.filter(Q(number__iexact=query) | Q(title__icontains=query))
-    page = Paginator(selectors.for_list(rows), LIST_ROWS).get_page(request.GET.get("page"))
+    page = Paginator(rows, LIST_ROWS).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    selectors.fill_lookups(page.object_list, user=request.user)
     return _render(
         request,
         site,
