@@ -806,7 +806,8 @@ class Generator:
             )
             requester = person.pk if person else rng.choice(self.harbour_extra)
             backlog = self.harbour_backlog > 0 and "open" in app.statuses
-            self.harbour_backlog -= backlog
+            if backlog:
+                self.harbour_backlog -= 1
         else:
             org = self.customer_pick(rng)
             requester = rng.choice(self.org_people[org])

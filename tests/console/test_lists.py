@@ -30,6 +30,7 @@ from portico.service.models import (
     Transaction,
 )
 from tests.conftest import PERSONAS
+from tests.queries import tables_read
 
 ISSUE = {"issue-type": "fault", "product": "clearflow-dosing-pump"}
 LIST = "/console/transactions/"
@@ -466,7 +467,7 @@ def test_the_list_reads_no_lookup_table_twice(people: None) -> None:
     bulk_transactions(3)
     with CaptureQueriesContext(connection) as context:
         html = csr.get(LIST).content.decode()
-    tables = [q["sql"].partition(" FROM ")[2].split(" ", 1)[0] for q in context.captured_queries]
+    tables = tables_read(context)
     assert tables.count('"service_application"') == 0
     assert tables.count('"service_priority"') == 1
     assert tables.count('"service_status"') == 1

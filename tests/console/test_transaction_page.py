@@ -15,6 +15,7 @@ from portico.parties.models import Individual, Organization, User
 from portico.service import services
 from portico.service.models import Application, Grant, Note, Priority, Status, Transaction
 from tests.conftest import Persona
+from tests.queries import tables_read
 
 
 @pytest.fixture
@@ -316,9 +317,13 @@ def test_the_application_comes_with_the_rights(
     with CaptureQueriesContext(connection) as queries:
         page = client_for("csr").get(f"/console/transactions/{issue.number}/")
     assert page.status_code == 200
-    tables = [q["sql"].partition(" FROM ")[2] for q in queries.captured_queries]
-    assert not [t for t in tables if t.startswith('"service_application" ')]
-    fetch = [t for t in tables if t.startswith('"service_transaction" ') and issue.number in t]
+    tables = tables_read(queries)
+    assert '"service_application"' not in tables
+    fetch = [
+        q["sql"]
+        for q, table in zip(queries.captured_queries, tables, strict=True)
+        if table == '"service_transaction"' and issue.number in q["sql"]
+    ]
     assert len(fetch) == 1
     assert '"service_application"' not in fetch[0]
     html = page.content.decode()

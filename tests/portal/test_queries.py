@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from portico.service import services
 from portico.service.models import Status, Transaction
 from tests.portal.conftest import application, individual, permission, user
+from tests.queries import tables_read
 
 ISSUE = {"issue-type": "fault", "product": "clearflow-dosing-pump"}
 
@@ -120,8 +121,7 @@ def test_the_lists_take_applications_from_the_rights(
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200
-    tables = [q["sql"].partition(" FROM ")[2].split(" ", 1)[0] for q in captured]
-    assert '"service_application"' not in tables
+    assert '"service_application"' not in tables_read(captured)
     html = response.content.decode()
     assert re.search(r"<td>(Service issue|Sales opportunity)</td>", html), "rows name it"
 

@@ -171,7 +171,7 @@ class TransactionFilterForm(forms.Form):
             assert isinstance(field, ChoiceOfClassification)
             field.rows = [c for c in choices if c.classification.code == code]
 
-    def lookups(self) -> list[Priority]:
+    def priorities(self) -> list[Priority]:
         """The priorities the form offers, read once for its select and for the rows'
         `selectors.fill_lookups`."""
         priority = self.fields["priority"]

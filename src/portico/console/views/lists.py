@@ -57,7 +57,7 @@ def _list_context(
             now=now,
         )
         rows, next_cursor = page_of(transactions, after=after, size=PAGE_SIZE)
-        selectors.fill_lookups(rows, user=request.user, known=form.lookups())
+        selectors.fill_lookups(rows, user=request.user, priorities=form.priorities())
         if next_cursor is not None:
             following = QueryDict(form.query_string(), mutable=True)
             following["after"] = next_cursor.encode()
