@@ -39,7 +39,7 @@ from portico.knowledge.models import Article
 from portico.knowledge.models import Status as ArticleStatus
 from portico.knowledge.services import plain_text
 from portico.parties.models import Individual, Organization, UserGroup
-from portico.service.calendar import BusinessHours, add_business_minutes
+from portico.service.calendar import BusinessHours
 from portico.service.models import (
     Application,
     Choice,
@@ -52,7 +52,7 @@ from portico.service.models import (
     Status,
     Transaction,
 )
-from portico.service.services import default_calendar
+from portico.service.sla import default_calendar, due_times
 
 SEED = 20_260_101
 DAY = datetime.timedelta(days=1)
@@ -827,14 +827,9 @@ class Generator:
         if code == "service-issue" and rng.random() < 0.25:
             team = self.field_service.pk  # forwarded to Field Service
         priority = self.priority_pick(rng) if app.app.uses_priority else None
-        response_due = resolution_due = due = None
-        if priority is not None:
-            response_due = add_business_minutes(created, priority.response_minutes, self.hours)
-            if priority.resolution_minutes is not None:
-                resolution_due = add_business_minutes(
-                    created, priority.resolution_minutes, self.hours
-                )
-            due = resolution_due or response_due
+        # The same arithmetic as services._set_due_times, from the same function.
+        due = due_times(priority, start=created, hours=self.hours)
+        response_due, resolution_due = due.respond_by, due.resolve_by
         finished = category in ("resolved", "closed")
         first_response = None
         if finished or category == "waiting" or rng.random() < 0.8:
@@ -888,7 +883,7 @@ class Generator:
                 customer_updated,
                 response_due,
                 resolution_due,
-                due,
+                resolution_due,  # due_at: the resolve-by time
                 paused,
                 0,
                 first_response,

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.html import escape
 
 from portico import timetags
 
@@ -19,7 +20,13 @@ FUTURE = datetime.datetime(2026, 12, 3, 15, 30, tzinfo=UTC)  # winter: London is
 
 
 def row(**fields: object) -> SimpleNamespace:
-    values = {"due_at": None, "sla_paused_at": None, "resolved_at": None, **fields}
+    values = {
+        "due_at": None,
+        "sla_paused_at": None,
+        "resolved_at": None,
+        "priority_id": None,
+        **fields,
+    }
     return SimpleNamespace(**values)
 
 
@@ -58,7 +65,9 @@ def test_times_are_shown_in_the_sites_time_zone() -> None:
 
 
 def test_console_due_cell_says_each_state_in_words() -> None:
-    assert timetags.console_due(row(), NOW) == '<span class="meta">No due time</span>'
+    # No priority, no targets; a priority without a resolution target (P4) says so.
+    assert timetags.console_due(row(), NOW) == "—"
+    assert timetags.console_due(row(priority_id=4), NOW) == '<span class="meta">No target</span>'
     future = timetags.console_due(row(due_at=FUTURE), NOW)
     assert future == django_time(FUTURE, timetags.CONSOLE_FORMAT)
     late = timetags.console_due(row(due_at=PAST), NOW)
@@ -77,6 +86,8 @@ def test_portal_due_cell_says_each_state_in_words() -> None:
     running = SimpleNamespace(finished=False)
     finished = SimpleNamespace(finished=True)
     assert timetags.portal_due(row(), running, NOW) == "—"
+    no_target = timetags.portal_due(row(priority_id=4), running, NOW)
+    assert no_target == '<span class="meta">No target</span>'
     assert timetags.portal_due(row(due_at=FUTURE), finished, NOW) == "—"
     assert (
         timetags.portal_due(row(due_at=PAST, sla_paused_at=PAST), running, NOW)
@@ -106,3 +117,11 @@ def test_the_tags_need_no_load_in_a_template() -> None:
         f'<span class="overdue">{django_time(PAST, timetags.CONSOLE_FORMAT)} (overdue)</span>'
         f"||{django_time(PAST, 'j M')}"
     )
+
+
+def test_the_resolve_by_heading_states_its_rule() -> None:
+    heading = Template("{% resolve_by_heading %}").render(Context({}))
+    assert heading == (
+        f'<th scope="col"><abbr title="{escape(timetags.RESOLVE_BY_RULE)}">Resolve by</abbr></th>'
+    )
+    assert "no resolution target" in timetags.RESOLVE_BY_RULE

@@ -70,12 +70,40 @@ def time_element(
     )
 
 
+# What every list's due column means, one rule for every priority (issue 19): the
+# resolution due time. A response time is a different promise, shown on the transaction
+# page and in the breach panel with its target named, never in this column.
+RESOLVE_BY = "Resolve by"
+RESOLVE_BY_RULE = (
+    "When a resolution is due: the priority's resolution target, counted in business "
+    "hours from when it was logged. A priority with no resolution target (P4) has none."
+)
+NO_TARGET = "No target"
+
+
+@register.simple_tag
+def resolve_by_heading() -> SafeString:
+    """The lists' due column heading, with the rule it follows on hover and for
+    assistive technology."""
+    return format_html(
+        '<th scope="col"><abbr title="{}">{}</abbr></th>', RESOLVE_BY_RULE, RESOLVE_BY
+    )
+
+
+def _no_due_time(t: Any) -> SafeString:
+    # A row with a priority but no due time has a priority without a resolution target;
+    # one with no priority (a compliment, say) has no targets at all.
+    if t.priority_id is not None:
+        return format_html('<span class="meta">{}</span>', NO_TARGET)
+    return mark_safe("—")
+
+
 @register.simple_tag
 def console_due(t: Any, now: datetime.datetime) -> SafeString:
-    """The console lists' due cell: the due time, and "overdue" in words as well as
-    colour; a paused clock is said so; no due time is said so."""
+    """The console lists' resolve-by cell: the due time, and "overdue" in words as well
+    as colour; a paused clock is said so; no resolution target is said so."""
     if not t.due_at:
-        return mark_safe('<span class="meta">No due time</span>')
+        return _no_due_time(t)
     element = time_element(t.due_at, CONSOLE_FORMAT)
     if t.sla_paused_at:
         return format_html('{} <span class="pill">clock paused</span>', element)
@@ -86,7 +114,7 @@ def console_due(t: Any, now: datetime.datetime) -> SafeString:
 
 @register.simple_tag
 def portal_due(t: Any, section: Any, now: datetime.datetime) -> SafeString:
-    """The portal lists' due (or, for finished transactions, resolved) cell."""
+    """The portal lists' resolve-by (or, for finished transactions, resolved) cell."""
     if t.resolved_at:
         prefix = "" if section.finished else "Resolved "
         return time_element(t.resolved_at, PORTAL_FORMAT, prefix=prefix)
@@ -101,7 +129,7 @@ def portal_due(t: Any, section: Any, now: datetime.datetime) -> SafeString:
                 time_element(t.due_at, PORTAL_FORMAT, css_class="overdue"),
             )
         return time_element(t.due_at, PORTAL_FORMAT)
-    return mark_safe("—")
+    return _no_due_time(t)
 
 
 @register.simple_tag

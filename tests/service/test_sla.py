@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from django.db import connection
 
 from portico.audit.models import Event
 from portico.parties.models import User
-from portico.service import selectors, services
+from portico.service import selectors, services, sla
 from portico.service.models import (
     Application,
     BusinessCalendar,
@@ -158,7 +158,9 @@ def test_a_priority_without_a_resolution_target_has_no_resolution_due_time(
     stored = fresh(logged)
     assert stored.response_due_at == glasgow(2026, 6, 10, 9, 30)
     assert stored.resolution_due_at is None
-    assert stored.due_at == stored.response_due_at
+    # The lists' "Resolve by" (due_at) is the resolution due time for every priority, so
+    # P4 has none rather than its response time in that column (issue 19).
+    assert stored.due_at is None
 
 
 def test_changing_the_priority_recomputes_due_times_from_creation(people: None) -> None:
@@ -177,7 +179,7 @@ def test_changing_the_priority_recomputes_due_times_from_creation(people: None) 
     # Counted from the 10:00 creation, not the 10:10 change: Wednesday 09:30, not 09:40.
     assert stored.response_due_at == glasgow(2026, 6, 10, 9, 30)
     assert stored.resolution_due_at is None  # P4 has no resolution target
-    assert stored.due_at == glasgow(2026, 6, 10, 9, 30)
+    assert stored.due_at is None  # and so no resolve-by: it was P1's 14:00 before
     change = Event.objects.get(action="transaction.profile_changed", subject_id=str(logged.pk))
     assert change.data["priority"] == {"before": "P1", "after": "P4"}
 
@@ -397,3 +399,55 @@ def test_breach_query_can_use_the_partial_indexes(people: None) -> None:
     assert "Bitmap Index Scan on transaction_response_breach" in plan, plan
     assert "Bitmap Index Scan on transaction_resolution_breach" in plan, plan
     assert "BitmapOr" in plan, plan
+
+
+# --- what the customer is told: the same calendar and the same arithmetic ----------------
+
+
+def test_the_support_hours_are_the_default_calendar_in_words(people: None) -> None:
+    # Monday 21 December 2026: Christmas Day (Friday), Boxing Day observed (Monday 28th)
+    # and New Year's Day fall in the fortnight ahead; Boxing Day itself is a Saturday,
+    # no working day to close, and 2 January's holiday is after the fortnight.
+    monday = glasgow(2026, 12, 21, 10, 0)
+    told = sla.support_hours(now=monday)
+    assert told.text == "Monday–Friday 09:00–17:30 (UK time), except public holidays"
+    assert told.closures == [
+        (date(2026, 12, 25), "Christmas Day"),
+        (date(2026, 12, 28), "Boxing Day (observed)"),
+        (date(2027, 1, 1), "New Year's Day"),
+    ]
+    calendar = BusinessCalendar.objects.get(is_default=True)
+    calendar.closures.create(date=date(2026, 12, 24), reason="Christmas Eve")
+    calendar.opens, calendar.closes, calendar.workdays = time(8, 0), time(18, 0), "012345"
+    calendar.save()
+    told = sla.support_hours(now=monday)
+    assert told.text == "Monday–Saturday 08:00–18:00 (UK time), except public holidays"
+    assert (date(2026, 12, 24), "Christmas Eve") in told.closures
+
+
+@pytest.mark.parametrize("code", ["P1", "P2", "P3", "P4"])
+def test_the_promised_due_times_are_the_ones_stored(people: None, code: str) -> None:
+    # Tuesday 9 June 2026 08:15, before the desk opens: P1's 30 minutes run from 09:00.
+    at = glasgow(2026, 6, 9, 8, 15)
+    promised = {p.priority.code: p.due for p in sla.promises(now=at)}
+    assert list(promised) == ["P1", "P2", "P3", "P4"]
+    stored = fresh(log_issue(at, code))
+    assert promised[code] == sla.DueTimes(
+        respond_by=stored.response_due_at, resolve_by=stored.resolution_due_at
+    )
+    if code == "P1":
+        assert promised[code].respond_by == glasgow(2026, 6, 9, 9, 30)
+
+
+def test_a_request_without_a_priority_gets_the_default_priority(people: None) -> None:
+    default = sla.default_priority()
+    assert default is not None
+    assert default.code == "P4"  # "not sure" is judged by a person, not an emergency
+    with clock(glasgow(2026, 6, 9, 10, 0)):
+        logged = services.create_transaction(
+            actor=user("customer"),
+            application=Application.objects.get(code="service-issue"),
+            title="What does alarm A03 mean?",
+            profile=PROFILE,
+        )
+    assert logged.priority == default

@@ -124,8 +124,9 @@ Brightwater equipment. The quickest way to reach us depends on how urgent the pr
 
 ## Opening hours
 
-- Service desk: Monday to Friday, 08:00 to 18:00, except Scottish bank holidays.
-- Emergency line for contract customers: 24 hours a day, every day, for P1 issues only.
+- Service desk: open in our support hours, shown on the portal home page and beside the
+  new request form, with any holiday closures coming up.
+- Emergency line for contract customers: for P1 issues only, number on your contract.
 - Phone: +44 141 496 0110. Email: support@brightwater.example.
 
 ## Priorities and response targets
@@ -137,8 +138,9 @@ Brightwater equipment. The quickest way to reach us depends on how urgent the pr
 | P3 | configuration question, minor defect | 4 hours |
 | P4 | information, quotes, feedback | 8 hours |
 
-Response times are measured in business hours, so a P3 logged at 17:30 on Friday is
-answered on Monday morning.
+Response times are counted in our support hours only, so a P3 logged late on Friday
+afternoon is answered on Monday. When you log a request in the portal, the form tells
+you the time we will respond by for each priority.
 
 ## Before you call
 
@@ -2551,7 +2553,7 @@ pool of loan laptops so nobody is left without a machine for long.
 
 Collect a loan laptop from reception at Finnieston Quay, or ask IT to courier one if
 you work in the field. Loans are set up with your account within an hour of your
-request during office hours.
+request on a working day.
 
 ## Lost or stolen laptops
 
@@ -2618,9 +2620,10 @@ Documents. The on-call rota covers emergency support on those days.
         products=(),
         audience=_EMP,
         body="""\
-Contract customers can reach us 24 hours a day for P1 emergencies. A support engineer
-and a field technician are on call each week from Monday 08:00 to the following
-Monday 08:00.
+Contract customers can call the emergency line for P1 emergencies outside our support
+hours, which the portal shows from the service calendar. A support engineer
+and a field technician are on call for a week at a time, handing over on Monday
+morning.
 
 ## The rota
 
@@ -2895,7 +2898,7 @@ a day-time visit.
 
 ## Next morning
 
-- Hand over at the 08:30 service desk stand-up.
+- Hand over at the morning service desk stand-up.
 - Make sure the transaction has clear notes, time records and any parts used.
 - Non-contract customers who were helped in good faith are invoiced the standard
   call-out rate unless the supervisor waives it.
@@ -3031,8 +3034,10 @@ site now, not how annoyed they are.
 FAQS: list[DemoFaq] = [
     DemoFaq(
         "What are the service desk's opening hours?",
-        "The service desk is open Monday to Friday, 08:00 to 18:00, except Scottish bank "
-        "holidays. Contract customers can use the 24-hour emergency line for P1 issues.",
+        "Our support hours are shown on the portal home page and beside the new request "
+        "form, with any holiday closures coming up; response times count those hours "
+        "only. Contract customers can use the emergency line on their contract for P1 "
+        "issues.",
         "Getting started",
         _PUB,
     ),
@@ -3290,7 +3295,7 @@ through Partner resources in the partner portal.
     DemoNews(
         "Christmas and New Year office hours",
         """\
-The Finnieston Quay office closes at 13:00 on Christmas Eve and reopens on 5 January.
+The Finnieston Quay office closes early on Christmas Eve and reopens on 5 January.
 The service desk runs a reduced team on the working days in between; the rota has
 been shared with each team.
 

@@ -9,6 +9,7 @@ comes back as errors on the form, with what was typed kept.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from portico.parties.forms import ContactDetailsForm
 from portico.parties.models import Individual, User
 from portico.portal.forms import NoteForm, RequestForm, UploadForm
 from portico.portal.sites import APPLICATION_HINTS, Section, Site
-from portico.service import content, selectors, services
+from portico.service import content, selectors, services, sla
 from portico.service.models import Application, Channel, Note, Status, Transaction
 
 HOME_ROWS = 25
@@ -90,6 +91,7 @@ def _section_rows(request: HttpRequest, section: Section) -> QuerySet[Transactio
 
 
 def home(request: HttpRequest, site: Site) -> HttpResponse:
+    now = timezone.now()
     listings = []
     for section in site.home_sections:
         rows = _section_rows(request, section)
@@ -112,7 +114,8 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
         {
             "individual": _individual(request),
             "listings": listings,
-            "now": timezone.now(),
+            "now": now,
+            "support": sla.support_hours(now=now),
             "may_search": access.may_enter(request.user, access.KNOWLEDGE),
             "news": access.visible_publications(request.user, NewsItem.objects.all())[:3],
         },
@@ -177,6 +180,7 @@ def create(request: HttpRequest, site: Site) -> HttpResponse:
         _offer_answers(request, form)
     elif request.method == "POST":
         status = 400
+    now = timezone.now()
     return _render(
         request,
         site,
@@ -187,9 +191,17 @@ def create(request: HttpRequest, site: Site) -> HttpResponse:
             "chooser_error": chooser_error,
             "form": form,
             "carried_title": carried,
+            "support": sla.support_hours(now=now),
+            **(_promises(now) if application is not None and application.uses_priority else {}),
         },
         status=status,
     )
+
+
+def _promises(now: datetime.datetime) -> dict[str, Any]:
+    """ "If you send this now, we will respond by …" for each priority, from the function
+    that sets a new transaction's due times, and the priority "not sure" is given."""
+    return {"promises": sla.promises(now=now), "default_priority": sla.default_priority()}
 
 
 def _offer_answers(request: HttpRequest, form: RequestForm) -> None:

@@ -36,25 +36,36 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-__all__ = ["BusinessHours", "add_business_minutes", "business_minutes_between"]
+__all__ = [
+    "BusinessHours",
+    "add_business_minutes",
+    "business_minutes_between",
+    "closed_days",
+    "describe",
+]
 
 _MINUTE = timedelta(minutes=1)
 _DAY = timedelta(days=1)
 
 
 @functools.lru_cache(maxsize=512)
-def _public_holidays(country: str, subdivision: str, year: int) -> frozenset[date]:
-    """The public holidays falling in `year`, cached because every new transaction
-    asks and building a country's calendar is comparatively slow."""
+def _public_holiday_names(country: str, subdivision: str, year: int) -> dict[date, str]:
+    """The public holidays falling in `year`, with their names, cached because every
+    new transaction asks and building a country's calendar is comparatively slow."""
     if not country:
-        return frozenset()
+        return {}
     # A holiday observed in a neighbouring year (New Year's Day moved back to 31
     # December, say) may be listed under the year it commemorates; asking for the years
     # either side and filtering by date catches it wherever the package files it.
     found = holidays.country_holidays(
         country, subdiv=subdivision or None, years=range(year - 1, year + 2)
     )
-    return frozenset(d for d in found if d.year == year)
+    return {d: str(name) for d, name in found.items() if d.year == year}
+
+
+@functools.lru_cache(maxsize=512)
+def _public_holidays(country: str, subdivision: str, year: int) -> frozenset[date]:
+    return frozenset(_public_holiday_names(country, subdivision, year))
 
 
 @dataclass(frozen=True)
@@ -165,3 +176,44 @@ def business_minutes_between(start: datetime, end: datetime, hours: BusinessHour
             break
         total += min(closing, upper) - max(opening, lower)
     return total // _MINUTE
+
+
+# --- telling people the hours -------------------------------------------------------------
+
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# What a customer calls the zone; any other zone is named by its key.
+_ZONE_NAMES = {"Europe/London": "UK time"}
+
+
+def _days(workdays: frozenset[int]) -> str:
+    ordered = sorted(workdays)
+    if len(ordered) == 7:
+        return "Every day"
+    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{_DAY_NAMES[ordered[0]]}–{_DAY_NAMES[ordered[-1]]}"
+    names = [_DAY_NAMES[d] for d in ordered]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def describe(hours: BusinessHours) -> str:
+    """The hours in words, as the customer is told them: "Monday–Friday 09:00–17:30
+    (UK time), except public holidays". Written from the calendar the SLA clock runs
+    on, so what a customer reads is what their due times are counted in."""
+    zone = _ZONE_NAMES.get(hours.time_zone, f"{hours.time_zone} time")
+    text = f"{_days(hours.workdays)} {hours.opens:%H:%M}–{hours.closes:%H:%M} ({zone})"
+    if hours.country:
+        text += ", except public holidays"
+    return text
+
+
+def closed_days(hours: BusinessHours, start: date, days: int) -> list[tuple[date, str]]:
+    """The days in [start, start + days) that would be working days but are closed,
+    each with the public holiday's name, or "" for a closure of the desk's own."""
+    found = []
+    for offset in range(days):
+        d = start + offset * _DAY
+        if d.weekday() not in hours.workdays or hours.is_business_day(d):
+            continue
+        names = _public_holiday_names(hours.country, hours.subdivision, d.year)
+        found.append((d, names.get(d, "")))
+    return found

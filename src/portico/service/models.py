@@ -392,8 +392,14 @@ class Transaction(models.Model):
     # business minutes spent waiting on the customer.
     response_due_at = models.DateTimeField(null=True, blank=True)
     resolution_due_at = models.DateTimeField(null=True, blank=True)
+    # The lists' "Resolve by" column and sort key: one meaning for every priority.
     due_at = models.DateTimeField(
-        null=True, blank=True, help_text="When it needs a resolution (seed 000: Due date)."
+        null=True,
+        blank=True,
+        help_text=(
+            "When it needs a resolution (seed 000: Due date), the resolution due time; "
+            "none when its priority has no resolution target."
+        ),
     )
     sla_paused_at = models.DateTimeField(null=True, blank=True)
     sla_paused_minutes = models.PositiveIntegerField(default=0)

@@ -23,12 +23,11 @@ from portico import access
 from portico.audit import services as audit
 from portico.notify import services as notify
 from portico.parties.models import Individual, Organization, User
-from portico.service import content
-from portico.service.calendar import add_business_minutes, business_minutes_between
+from portico.service import content, sla
+from portico.service.calendar import business_minutes_between
 from portico.service.models import (
     Application,
     Attachment,
-    BusinessCalendar,
     Channel,
     Choice,
     Classification,
@@ -42,6 +41,9 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+
+# Where the SLA clock's calendar is kept; re-exported for callers that found it here.
+default_calendar = sla.default_calendar
 
 DEFAULT_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
 
@@ -154,32 +156,22 @@ def _display(value: Any) -> str | None:
 # --- the SLA clock ----------------------------------------------------------------------
 
 
-def default_calendar() -> BusinessCalendar:
-    calendar = BusinessCalendar.objects.filter(is_default=True).first()
-    if calendar is None:
-        calendar = BusinessCalendar.objects.create(name="Office hours", is_default=True)
-    return calendar
-
-
 def _set_due_times(transaction: Transaction) -> None:
     """Due times run from creation over business hours, plus any time spent waiting on
-    the customer (seed 000: P1 30 min, P2 1 h, P3 4 h, P4 8 h)."""
-    priority = transaction.priority
-    if priority is None:
-        transaction.response_due_at = transaction.resolution_due_at = None
+    the customer. `due_at`, the lists' "Resolve by", is the resolution due time only: a
+    priority without a resolution target (P4) has none, rather than a response time
+    that would make the column mean two things (issue 19)."""
+    if transaction.priority is None:  # no targets, and no calendar to read
+        transaction.response_due_at = transaction.resolution_due_at = transaction.due_at = None
         return
-    hours = default_calendar().hours()
-    start = transaction.created_at
-    paused = transaction.sla_paused_minutes
-    transaction.response_due_at = add_business_minutes(
-        start, priority.response_minutes + paused, hours
+    due = sla.due_times(
+        transaction.priority,
+        start=transaction.created_at,
+        hours=default_calendar().hours(),
+        paused_minutes=transaction.sla_paused_minutes,
     )
-    transaction.resolution_due_at = (
-        add_business_minutes(start, priority.resolution_minutes + paused, hours)
-        if priority.resolution_minutes is not None
-        else None
-    )
-    transaction.due_at = transaction.resolution_due_at or transaction.response_due_at
+    transaction.response_due_at = due.respond_by
+    transaction.resolution_due_at = transaction.due_at = due.resolve_by
 
 
 def _pause_or_resume(transaction: Transaction, new_status: Status, now: datetime.datetime) -> None:
@@ -264,7 +256,7 @@ def create_transaction(
     if channel not in Channel.values:
         errors["channel"] = [f"“{channel}” is not a channel."]
     if application.uses_priority and priority is None:
-        priority = Priority.objects.order_by("-position").first()
+        priority = sla.default_priority()
     try:
         cleaned = clean_profile(application, profile or {})
     except ValidationError as error:
