@@ -173,7 +173,7 @@ def test_recent_readable_notes_are_the_newest_the_person_may_read(
     whose: str,
 ) -> None:
     """The 360° timeline walks transactions newest note first and stops early; it must
-    list exactly the newest `count` notes that `note_visible` lets the person read."""
+    list exactly the newest `count` notes that `access.may_read_note` lets the person read."""
     subject = Individual.objects.get(first_name=person)
     permissions = {p.code: p for p in Permission.objects.all()}
     start = timezone.now() - datetime.timedelta(days=1)
@@ -207,7 +207,7 @@ def test_recent_readable_notes_are_the_newest_the_person_may_read(
             expected = [
                 note
                 for note in candidates.select_related("transaction").order_by("-created_at", "-id")
-                if services.note_visible(user, note)
+                if access.may_read_note(user, note)
             ][:count]
             assert [n.pk for n in shown] == [n.pk for n in expected]
             raise _Undo

@@ -357,3 +357,35 @@ def test_the_list_costs_the_same_for_10_and_200_rows(api_for: Callable[[str], Cl
     assert (ten, two_hundred) == (10, 200)
     print(f"\nqueries for the transaction list: {small} at 10 rows, {large} at 200 rows")
     assert small == large
+
+
+def test_the_api_keeps_an_internal_notes_events_from_staff_who_may_not_read_it(
+    api_for: Callable[[str], Client],
+) -> None:
+    """Issue 19 through the API: the technician with Read only on the transaction gets
+    neither the internal note, nor its file's name, nor its events from any answer about
+    the transaction; the CSR, who may read internal notes, gets them."""
+    from tests.audit import internal_note
+
+    scene = internal_note.make()
+    base = f"/api/v1/transactions/{scene.transaction.number}/"
+    tom = api_for("technician")
+    answers = [
+        tom.get(base),
+        tom.get(f"{base}notes/"),
+        tom.get(f"{base}attachments/"),
+        tom.get(f"{base}history/"),
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 200, 200]
+    said = "".join(a.content.decode() for a in answers)
+    assert internal_note.SHARED_FILE in said
+    assert internal_note.SECRET_FILE not in said
+    assert internal_note.SECRET_TEXT not in said
+    history = [e["action"] for e in answers[-1].json()["results"]]
+    assert history.count("note.added") == 1
+    assert "attachment.deleted" not in history
+    assert tom.get(f"{base}attachments/{scene.attachment.pk}/").status_code == 404
+    fiona = api_for("csr")
+    assert internal_note.SECRET_TEXT in fiona.get(f"{base}notes/").content.decode()
+    fiona_history = fiona.get(f"{base}history/")
+    assert fiona_history.content.decode().count(internal_note.SECRET_FILE) == 2

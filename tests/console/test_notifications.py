@@ -176,3 +176,28 @@ def test_query_count_does_not_grow_with_notices(people: None) -> None:
         counts[target] = _queries(csr)
     assert counts[10] == counts[200], counts
     assert client_of("Ravi").get(PAGE).status_code == 200
+
+
+def test_a_notice_never_quotes_an_internal_note(client_for: Callable[[str], Client]) -> None:
+    """Issue 19: events about a note obey its visibility in notifications too. Forwarding
+    writes its reason as an internal note; the notices (and their e-mails) to the team it
+    goes to name the transaction, never that note, so a team member who may not read the
+    transaction's internal notes learns nothing of it from the notice."""
+    from portico.notify.models import Delivery
+    from portico.parties.models import Organization
+    from tests.audit import internal_note
+
+    scene = internal_note.make()
+    team = (
+        Organization.objects.filter(kind=Organization.Kind.TEAM, active=True)
+        .exclude(pk=scene.transaction.team_id or 0)
+        .order_by("pk")[0]
+    )
+    reason = "Recall batch 0417 suspected, keep it quiet"
+    services.forward(actor=scene.writer, transaction=scene.transaction, team=team, note=reason)
+    notices = Notification.objects.filter(transaction=scene.transaction)
+    assert notices.exists()
+    said = [n.text for n in notices] + [
+        d.subject + d.body for d in Delivery.objects.filter(notification__in=notices)
+    ]
+    assert not [text for text in said if "0417" in text or internal_note.SECRET_TEXT in text]

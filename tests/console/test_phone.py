@@ -161,3 +161,26 @@ def test_missing_mandatory_profile_value_keeps_the_input(
     assert "Product is required." in html
     assert 'value="Something broke"' in html
     assert Transaction.objects.count() == before
+
+
+def test_360_activity_keeps_internal_note_events_to_those_who_may_read_them(
+    client_for: Callable[[str], Client], demo_data: None
+) -> None:
+    """The person's recent activity lists their events: one about an internal note only
+    to staff who may read that transaction's internal notes, and one on a transaction
+    only to those who may see it."""
+    from portico.audit.models import Event
+    from tests.audit import internal_note
+
+    scene = internal_note.make()
+    fiona = Individual.objects.get(user=scene.writer)
+    # Her demo day's events left out, so that the list's ten are the scene's five.
+    Event.objects.filter(actor=scene.writer).exclude(subject_id=str(scene.transaction.pk)).delete()
+    tom = client_for("technician").get(f"/console/people/{fiona.pk}/").content.decode()
+    assert tom.count("Note added") == 1  # the shared note
+    assert tom.count("File attached") == 1  # the shared note's file only
+    assert "File deleted" not in tom
+    csr = client_for("csr").get(f"/console/people/{fiona.pk}/").content.decode()
+    assert csr.count("File attached") == 2
+    assert csr.count("Note added") == 2
+    assert "File deleted" in csr

@@ -329,3 +329,21 @@ def test_the_application_comes_with_the_rights(
     html = page.content.decode()
     assert "Service issue" in html
     assert "ClearFlow dosing pump" in html
+
+
+def test_history_keeps_an_internal_notes_file_from_staff_who_may_not_read_it(
+    client_for: Callable[[str], Client],
+) -> None:
+    """Issue 19: a technician with Read only on the transaction saw the name of a file
+    attached to an internal note in the History panel."""
+    from tests.audit import internal_note
+
+    scene = internal_note.make()
+    url = f"/console/transactions/{scene.transaction.number}/"
+    tom = client_for("technician").get(url).content.decode()
+    assert internal_note.SHARED_FILE in tom  # the page and its history are shown
+    assert internal_note.SECRET_FILE not in tom
+    assert internal_note.SECRET_TEXT not in tom
+    fiona = client_for("csr").get(url).content.decode()
+    assert internal_note.SECRET_FILE in fiona
+    assert internal_note.SECRET_TEXT in fiona

@@ -169,6 +169,7 @@ def _api_transaction_tries(who: str, n: str) -> Iterator[Try]:
     yield Try(who, "post", f"{base}notes/", {"body": "Hi", "visibility": "shared"}, json=True)
     yield Try(who, "get", f"{base}attachments/")
     yield Try(who, "post", f"{base}attachments/", {"file": _upload()})
+    yield Try(who, "get", f"{base}history/")
     yield Try(who, "get", f"{base}grants/")
     yield Try(who, "post", f"{base}grants/", {"permission": "full", "individual": 1}, json=True)
     yield Try(who, "get", f"{base}relations/")

@@ -442,7 +442,7 @@ def test_internal_notes_never_reach_a_customer_even_with_full_access(people: Non
     assert list(selectors.notes_for(user("customer"), logged)) == [shared]
     assert list(selectors.notes_for(user("colleague"), logged)) == [shared]
     assert list(selectors.notes_for(user("csr"), logged)) == [shared, internal]
-    assert not services.note_visible(user("customer"), internal)
+    assert not access.may_read_note(user("customer"), internal)
     # Full access does give the customer what it may: they can now edit the profile.
     assert access.can(user("customer"), "edit_profile", logged)
     with pytest.raises(PermissionDenied):

@@ -187,3 +187,9 @@ class NamePagination(KeysetPagination):
 
 class LastNamePagination(KeysetPagination):
     key = "last_name"
+
+
+class EventPagination(KeysetPagination):
+    """A transaction's history, oldest first."""
+
+    key = "occurred_at"

@@ -11,6 +11,8 @@ from rest_framework import serializers
 
 from portico import access
 from portico.api.models import ApiToken
+from portico.audit import display
+from portico.audit.models import Event
 from portico.parties.models import Individual, Organization
 from portico.service.models import (
     Application,
@@ -384,6 +386,28 @@ class NoteCreateSerializer(serializers.Serializer[Any]):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["contact"].queryset = access.visible_individuals(_user(self))
+
+
+# --- history ----------------------------------------------------------------------------
+
+
+class EventSerializer(serializers.ModelSerializer[Event]):
+    """One event of a transaction's history, as the console's History panel shows it."""
+
+    actor = serializers.CharField(source="actor_label", read_only=True)
+    title = serializers.SerializerMethodField(help_text="What happened, in words.")
+    detail = serializers.SerializerMethodField(help_text="The values, before → after.")
+
+    class Meta:
+        model = Event
+        fields = ("id", "occurred_at", "actor", "action", "title", "detail", "channel")
+        read_only_fields = fields
+
+    def get_title(self, event: Event) -> str:
+        return display.title(event)
+
+    def get_detail(self, event: Event) -> str:
+        return display.describe(event)
 
 
 # --- attachments ------------------------------------------------------------------------

@@ -49,6 +49,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.AttachmentContent.as_view(),
         name="attachment-content",
     ),
+    path(f"{_TRANSACTION}history/", views.EventList.as_view(), name="history"),
     path(f"{_TRANSACTION}grants/", views.GrantList.as_view(), name="grants"),
     path(f"{_TRANSACTION}grants/<int:grant_id>/", views.GrantDetail.as_view(), name="grant"),
     path(f"{_TRANSACTION}relations/", views.RelationList.as_view(), name="relations"),

@@ -45,6 +45,12 @@ class Event(models.Model):
     )
     subject_id = models.CharField(max_length=40, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The event tells of an internal note: its adding, or a file attached to it or
+    # deleted from it (the payload names the file). Such an event is as internal as the
+    # note, shown only to those who may read the transaction's internal notes (issue 19:
+    # the history leaked a file's name). Set when written, so that lists filter on it
+    # in SQL; a note's visibility never changes after it is written.
+    internal = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("-occurred_at", "-id")

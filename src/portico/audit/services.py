@@ -22,7 +22,10 @@ def record(
     ip_address: str | None = None,
     subject: models.Model | None = None,
     data: dict[str, Any] | None = None,
+    internal: bool = False,
 ) -> Event:
+    """Write one event. `internal` marks an event about an internal note, which only
+    those who may read the note are shown (`access.readable_history`)."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return Event.objects.create(
@@ -35,6 +38,7 @@ def record(
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         subject_id=str(subject.pk) if subject is not None else "",
         data=data or {},
+        internal=internal,
     )
 
 

@@ -7,7 +7,6 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
@@ -200,10 +199,11 @@ def relations_of(user: Person, transaction: Transaction) -> list[RelatedTransact
 
 
 def history_of(user: Person, transaction: Transaction) -> QuerySet[Event]:
-    """The audit trail of one transaction, for staff who may see it."""
-    if not access.is_staff(user) or not access.can(user, "view", transaction):
-        return Event.objects.none()
-    return Event.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Transaction),
-        subject_id=str(transaction.pk),
-    ).select_related("actor")
+    """The audit trail of one transaction, newest first, as the person may read it: for
+    staff who may see it, and the events of its internal notes only for those who may
+    read them (`access.readable_history`)."""
+    return (
+        access.readable_history(user, transaction)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+    )

@@ -575,7 +575,7 @@ def add_note(
         errors["contact"] = [f"{contact.name} is not a contact of this transaction."]
     if corrects is not None and corrects.transaction_id != transaction.pk:
         errors["corrects"] = ["A correction must be on the same transaction."]
-    if corrects is not None and not note_visible(actor, corrects):
+    if corrects is not None and not access.may_read_note(actor, corrects):
         errors["corrects"] = ["No such note."]
     if errors:
         raise ValidationError(errors)
@@ -640,6 +640,7 @@ def add_note(
         actor=actor,
         channel=_audit_channel(channel),
         subject=transaction,
+        internal=visibility == Note.Visibility.INTERNAL,
         data={
             "note": note.pk,
             "visibility": visibility,
@@ -675,14 +676,6 @@ def _assignees(transaction: Transaction) -> list[Individual]:
         Individual.objects.filter(
             grants__transaction=transaction, grants__permission__on_task_list=True, active=True
         ).distinct()
-    )
-
-
-def note_visible(user: User, note: Note) -> bool:
-    if not access.can(user, "view", note.transaction):
-        return False
-    return note.visibility == Note.Visibility.SHARED or access.can(
-        user, "read_internal_notes", note.transaction
     )
 
 
@@ -752,6 +745,8 @@ def add_attachment(
         actor=actor,
         channel=_audit_channel(channel),
         subject=transaction,
+        # A file on an internal note is as internal as the note, its name included.
+        internal=_on_internal_note(attachment),
         data={
             "attachment": attachment.pk,
             "name": attachment.name,
@@ -760,15 +755,6 @@ def add_attachment(
         },
     )
     return attachment
-
-
-def attachment_visible(user: User, attachment: Attachment) -> bool:
-    if attachment.deleted_at is not None:
-        return False
-    if not access.can(user, "download_files", attachment.transaction):
-        return False
-    # A file on an internal note is as internal as the note.
-    return attachment.note is None or note_visible(user, attachment.note)
 
 
 @db.atomic
@@ -787,8 +773,13 @@ def delete_attachment(*, actor: User, attachment: Attachment, channel: str = Cha
         actor=actor,
         channel=_audit_channel(channel),
         subject=attachment.transaction,
+        internal=_on_internal_note(attachment),
         data={"attachment": attachment.pk, "name": attachment.name},
     )
+
+
+def _on_internal_note(attachment: Attachment) -> bool:
+    return attachment.note is not None and attachment.note.visibility == Note.Visibility.INTERNAL
 
 
 # --- grants -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
@@ -15,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from portico import access
+from portico.audit import display
 from portico.audit.models import Event
 from portico.console.transaction_forms import ProfileForm
 from portico.parties.models import Individual, Organization
@@ -107,11 +109,7 @@ def individual(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(
         Individual.objects.select_related("organization", "user_group", "user"), pk=pk
     )
-    activity = (
-        Event.objects.filter(actor_id=person.user_id).order_by("-occurred_at")[:10]
-        if person.user_id
-        else []
-    )
+    activity = _activity(request, person)
     return render(
         request,
         "console/individual.html",
@@ -122,6 +120,31 @@ def individual(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
         },
     )
+
+
+ACTIVITY = 10
+
+
+def _activity(request: HttpRequest, person: Individual) -> list[tuple[Event, str, str]]:
+    """The person's newest events the viewer may read — on transactions the viewer may
+    see, and about internal notes only where the viewer may read them — each with what
+    happened and the number of the transaction it was on."""
+    if person.user_id is None:
+        return []
+    events = access.recent_readable_events(
+        request.user, Event.objects.filter(actor_id=person.user_id), count=ACTIVITY
+    )
+    kind = ContentType.objects.get_for_model(Transaction).pk
+    ids = {int(e.subject_id) for e in events if e.subject_type_id == kind}
+    numbers = dict(Transaction.objects.filter(pk__in=ids).values_list("pk", "number"))
+    return [
+        (
+            event,
+            display.title(event),
+            numbers.get(int(event.subject_id), "") if event.subject_type_id == kind else "",
+        )
+        for event in events
+    ]
 
 
 @access.zone_required(access.CONSOLE)
