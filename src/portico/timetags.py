@@ -82,9 +82,16 @@ NO_TARGET = "No target"
 
 
 @register.simple_tag
-def resolve_by_heading() -> SafeString:
+def resolve_by_heading(css_class: str = "") -> SafeString:
     """The lists' due column heading, with the rule it follows on hover and for
-    assistive technology."""
+    assistive technology; `css_class` sets the column's width in the dense tables."""
+    if css_class:
+        return format_html(
+            '<th scope="col" class="{}"><abbr title="{}">{}</abbr></th>',
+            css_class,
+            RESOLVE_BY_RULE,
+            RESOLVE_BY,
+        )
     return format_html(
         '<th scope="col"><abbr title="{}">{}</abbr></th>', RESOLVE_BY_RULE, RESOLVE_BY
     )
