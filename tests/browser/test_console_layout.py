@@ -1,6 +1,6 @@
 """The console's tables fit the window a CSR works at (1280×800) and use a wide screen
 (1920×1080): no table is wider than the box it sits in, nothing scrolls sideways, and
-the team queue's Due and Assigned columns are on screen (issue 19, item 5)."""
+the team queue's Resolve-by and Assigned columns are on screen (issue 19, item 5)."""
 
 from __future__ import annotations
 
@@ -156,7 +156,7 @@ def test_console_tables_fit_the_window(
     assert overflowing == {}, f"at {width}px"
 
     assert home["tables"] == 4, "every home panel has rows to measure"
-    for header in ("Due", "Assigned to"):
+    for header in ("Resolve by", "Assigned to"):
         box = home["columns"][header]
         assert box["width"] > 0, header
         assert box["right"] <= min(box["panelRight"], width), (header, box)

@@ -17,7 +17,10 @@ from portico.service import services
 from portico.service.models import Application, Priority, Transaction
 from tests.conftest import PERSONAS
 
-HEADING = f'<th scope="col"><abbr title="{escape(timetags.RESOLVE_BY_RULE)}">Resolve by</abbr></th>'
+HEADING = re.compile(
+    rf'<th scope="col"( class="col-due")?><abbr title="{re.escape(escape(timetags.RESOLVE_BY_RULE))}">'
+    r"Resolve by</abbr></th>"
+)
 
 
 def _csr() -> User:
@@ -55,8 +58,8 @@ def test_the_list_and_the_360_view_say_resolve_by_for_every_priority(
     organisation = PERSONAS["customer"].individual.organization
     assert organisation is not None
     view_360 = client.get(reverse("console:organization", args=[organisation.pk])).content.decode()
-    assert HEADING in queue
-    assert HEADING in view_360
+    assert HEADING.search(queue)
+    assert HEADING.search(view_360)
     for code, t in logged.items():
         for html in (queue, view_360):
             row = _cell(html, t)
@@ -74,9 +77,11 @@ def test_the_console_home_panels_say_resolve_by(client_for: Callable[[str], Clie
     for persona in ("csr", "technician"):
         html = client_for(persona).get(reverse("console:home")).content.decode()
         for panel, head in re.findall(
-            r'<table aria-labelledby="(tasks|queue)-heading">.*?(<thead>.*?</thead>)', html, re.S
+            r'<table aria-labelledby="(tasks|queue)-heading"[^>]*>.*?(<thead>.*?</thead>)',
+            html,
+            re.S,
         ):
-            assert HEADING in head, (persona, panel)
+            assert HEADING.search(head), (persona, panel)
             seen.add(panel)
     assert seen == {"tasks", "queue"}
 
