@@ -357,3 +357,40 @@ def test_the_list_costs_the_same_for_10_and_200_rows(api_for: Callable[[str], Cl
     assert (ten, two_hundred) == (10, 200)
     print(f"\nqueries for the transaction list: {small} at 10 rows, {large} at 200 rows")
     assert small == large
+
+
+def test_a_move_the_flow_forbids_is_refused_naming_the_allowed_moves(
+    api_for: Callable[[str], Client],
+) -> None:
+    csr = api_for("csr")
+    made = csr.post(
+        "/api/v1/transactions/",
+        {
+            "application": "service-issue",
+            "title": "Pump noise",
+            "requester": Individual.objects.get(first_name="Ewan").pk,
+            "profile": {"issue-type": "fault", "product": "clearflow-dosing-pump"},
+        },
+        content_type=JSON,
+    )
+    base = f"/api/v1/transactions/{made.json()['number']}/"
+    assert (
+        csr.post(f"{base}status/", {"status": "in-progress"}, content_type=JSON).status_code == 200
+    )
+    events = Event.objects.count()
+    refused = csr.post(f"{base}status/", {"status": "closed"}, content_type=JSON)
+    assert refused.status_code == 400
+    expected = "Cannot move from In progress to Closed. Allowed: Waiting on customer, Resolved."
+    assert refused.json()["errors"] == {"status": [expected]}
+    assert refused.json()["detail"] == expected
+    assert csr.get(base).json()["status"]["code"] == "in-progress"
+    assert Event.objects.count() == events
+
+    # From a final status nothing is allowed, and the answer says so.
+    csr.post(f"{base}status/", {"status": "resolved", "resolution": "Fixed."}, content_type=JSON)
+    csr.post(f"{base}status/", {"status": "closed"}, content_type=JSON)
+    final = csr.post(f"{base}status/", {"status": "in-progress"}, content_type=JSON)
+    assert final.status_code == 400
+    assert final.json()["errors"]["status"] == [
+        "Cannot move from Closed to In progress. No move is allowed from Closed."
+    ]
