@@ -70,6 +70,7 @@ ELSEWHERE_NAMES = {
     "console:transaction",
     "console:profile",
     "console:status",
+    "console:edit-text",
     "console:add-note",
     "console:upload",
     "console:delete-file",

@@ -389,3 +389,40 @@ def test_the_api_keeps_an_internal_notes_events_from_staff_who_may_not_read_it(
     assert internal_note.SECRET_TEXT in fiona.get(f"{base}notes/").content.decode()
     fiona_history = fiona.get(f"{base}history/")
     assert fiona_history.content.decode().count(internal_note.SECRET_FILE) == 2
+
+
+def test_a_move_the_flow_forbids_is_refused_naming_the_allowed_moves(
+    api_for: Callable[[str], Client],
+) -> None:
+    csr = api_for("csr")
+    made = csr.post(
+        "/api/v1/transactions/",
+        {
+            "application": "service-issue",
+            "title": "Pump noise",
+            "requester": Individual.objects.get(first_name="Ewan").pk,
+            "profile": {"issue-type": "fault", "product": "clearflow-dosing-pump"},
+        },
+        content_type=JSON,
+    )
+    base = f"/api/v1/transactions/{made.json()['number']}/"
+    assert (
+        csr.post(f"{base}status/", {"status": "in-progress"}, content_type=JSON).status_code == 200
+    )
+    events = Event.objects.count()
+    refused = csr.post(f"{base}status/", {"status": "closed"}, content_type=JSON)
+    assert refused.status_code == 400
+    expected = "Cannot move from In progress to Closed. Allowed: Waiting on customer, Resolved."
+    assert refused.json()["errors"] == {"status": [expected]}
+    assert refused.json()["detail"] == expected
+    assert csr.get(base).json()["status"]["code"] == "in-progress"
+    assert Event.objects.count() == events
+
+    # From a final status nothing is allowed, and the answer says so.
+    csr.post(f"{base}status/", {"status": "resolved", "resolution": "Fixed."}, content_type=JSON)
+    csr.post(f"{base}status/", {"status": "closed"}, content_type=JSON)
+    final = csr.post(f"{base}status/", {"status": "in-progress"}, content_type=JSON)
+    assert final.status_code == 400
+    assert final.json()["errors"]["status"] == [
+        "Cannot move from Closed to In progress. No move is allowed from Closed."
+    ]

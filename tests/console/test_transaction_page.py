@@ -1,6 +1,7 @@
 """The console's transaction page: everything about one transaction, and a form per
 change that goes through the services."""
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -13,7 +14,15 @@ from portico.audit.models import Event
 from portico.notify.models import Notification
 from portico.parties.models import Individual, Organization, User
 from portico.service import services
-from portico.service.models import Application, Grant, Note, Priority, Status, Transaction
+from portico.service.models import (
+    Application,
+    Grant,
+    Note,
+    Permission,
+    Priority,
+    Status,
+    Transaction,
+)
 from tests.conftest import Persona
 from tests.queries import tables_read
 
@@ -347,3 +356,222 @@ def test_history_keeps_an_internal_notes_file_from_staff_who_may_not_read_it(
     fiona = client_for("csr").get(url).content.decode()
     assert internal_note.SECRET_FILE in fiona
     assert internal_note.SECRET_TEXT in fiona
+
+
+# --- the status control offers only the moves the flow allows (issue 19, item 3) ---------
+
+
+def _offered(html: str) -> tuple[list[str], list[str]]:
+    """The status select's options (labels) and those marked selected."""
+    select = re.search(r'<select name="status"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None, "no status control"
+    options = re.findall(r"<option value=\"([^\"]*)\"( selected)?>([^<]*)</option>", select[1])
+    return [label for _v, _s, label in options], [label for _v, s, label in options if s]
+
+
+def _fiona() -> User:
+    user = Individual.objects.get(first_name="Fiona").user
+    assert user is not None
+    return user
+
+
+def _move(issue: Transaction, code: str, resolution: str = "") -> None:
+    services.change_status(
+        actor=_fiona(),
+        transaction=issue,
+        status=Status.objects.get(application=issue.application, code=code),
+        resolution=resolution,
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "offered"),
+    [
+        ([], ["In progress", "Waiting on customer", "Resolved", "Closed"]),
+        (["in-progress"], ["Waiting on customer", "Resolved"]),
+        (["waiting"], ["In progress", "Resolved"]),
+        (["resolved"], ["In progress", "Closed"]),
+    ],
+)
+def test_the_status_select_offers_exactly_the_allowed_moves(
+    client_for: Callable[[str], Client], issue: Transaction, path: list[str], offered: list[str]
+) -> None:
+    for code in path:
+        _move(issue, code, resolution="Reset the controller.")
+    html = client_for("csr").get(f"/console/transactions/{issue.number}/").content.decode()
+    labels, selected = _offered(html)
+    assert labels == ["Move to…", *offered]
+    assert selected == ["Move to…"]  # the placeholder, not a move
+
+
+def test_a_closed_transaction_has_no_status_control(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    _move(issue, "closed")
+    html = client_for("csr").get(f"/console/transactions/{issue.number}/").content.decode()
+    assert 'name="status"' not in html
+    assert "Change status" not in html
+    assert "Save profile" in html  # the rest of the page's controls stay
+
+
+def test_a_disallowed_move_changes_nothing_and_says_what_is_allowed(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    _move(issue, "in-progress")
+    closed = Status.objects.get(application=issue.application, code="closed")
+    csr = client_for("csr")
+    before = Event.objects.count()
+    refused = csr.post(f"/console/transactions/{issue.number}/status/", {"status": closed.pk})
+    assert refused.status_code == 400
+    assert (
+        "Cannot move from In progress to Closed. Allowed: Waiting on customer, Resolved."
+        in refused.content.decode()
+    )
+    issue.refresh_from_db()
+    assert issue.status.code == "in-progress"
+    assert Event.objects.count() == before
+    # The page shown again offers the allowed moves only.
+    assert _offered(refused.content.decode())[0] == ["Move to…", "Waiting on customer", "Resolved"]
+
+
+def test_sending_the_placeholder_is_refused(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    csr = client_for("csr")
+    before = Event.objects.count()
+    refused = csr.post(f"/console/transactions/{issue.number}/status/", {"status": ""})
+    assert refused.status_code == 400
+    assert "Choose the status to move to." in refused.content.decode()
+    issue.refresh_from_db()
+    assert issue.status.code == "new"
+    assert Event.objects.count() == before
+
+
+def test_a_person_who_may_not_change_the_status_sees_no_control(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    graham = Individual.objects.get(first_name="Graham")
+    Grant.objects.create(
+        transaction=issue, individual=graham, permission=Permission.objects.get(code="worknotes")
+    )
+    assert graham.user is not None
+    assert services.status_moves(actor=graham.user, transaction=issue) == []
+    admin = client_for("administrator")
+    assert (
+        'name="status"' not in admin.get(f"/console/transactions/{issue.number}/").content.decode()
+    )
+    resolved = Status.objects.get(application=issue.application, code="resolved")
+    refused = admin.post(
+        f"/console/transactions/{issue.number}/status/",
+        {"status": resolved.pk, "resolution": "Done"},
+    )
+    assert refused.status_code == 403
+    issue.refresh_from_db()
+    assert issue.status.code == "new"
+
+
+# --- editing the title and description (issue 19, item 7) ---------------------------------
+
+
+def test_staff_edit_the_text_and_the_history_keeps_the_previous_text(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    csr = client_for("csr")
+    page = csr.get(f"/console/transactions/{issue.number}/").content.decode()
+    assert "Edit title and description" in page
+    assert 'value="Pump alarm E42 on line 3"' in page  # the form starts from the text
+    response = csr.post(
+        f"/console/transactions/{issue.number}/text/",
+        {
+            "title": "Pump alarm E42 on line 3 <b>again</b>",
+            # As a browser sends a textarea: CR LF line breaks.
+            "description": "It stopped at 02:10.\r\nAnd again at 04:00 <script>x()</script>.",
+        },
+    )
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.title == "Pump alarm E42 on line 3 <b>again</b>"
+    assert issue.description == "It stopped at 02:10.\nAnd again at 04:00 <script>x()</script>."
+    event = Event.objects.filter(action="transaction.text_changed").latest("id")
+    assert event.data["description"]["before"] == "It **stopped** at 02:10."
+    html = csr.get(f"/console/transactions/{issue.number}/").content.decode()
+    history = html[html.index('id="history-heading"') :]
+    assert "Title or description changed" in history
+    assert (
+        "Title: Pump alarm E42 on line 3 → Pump alarm E42 on line 3 &lt;b&gt;again&lt;/b&gt;"
+        in history
+    )
+    assert "It **stopped** at 02:10." in history  # the previous description, as typed
+    assert "&lt;script&gt;x()&lt;/script&gt;" in history
+    assert "<script>x()" not in html
+
+
+def test_an_untouched_description_is_not_recorded_as_changed(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    Transaction.objects.filter(pk=issue.pk).update(description="Line one\nLine two")
+    response = client_for("csr").post(
+        f"/console/transactions/{issue.number}/text/",
+        {"title": "Pump alarm E42, line 3", "description": "Line one\r\nLine two"},
+    )
+    assert response.status_code == 302
+    event = Event.objects.filter(action="transaction.text_changed").latest("id")
+    assert set(event.data) == {"title"}
+
+
+def test_a_refused_title_changes_nothing_and_shows_the_services_message(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    csr = client_for("csr")
+    before = Event.objects.count()
+    refused = csr.post(
+        f"/console/transactions/{issue.number}/text/",
+        {"title": "   ", "description": "Rewritten"},
+    )
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "The title must be 1 to 200 characters." in html
+    assert '<details class="edit-text" open>' in html  # the form is shown with the error
+    issue.refresh_from_db()
+    assert (issue.title, issue.description) == (
+        "Pump alarm E42 on line 3",
+        "It **stopped** at 02:10.",
+    )
+    assert Event.objects.count() == before
+
+
+def test_without_the_edit_right_there_is_no_control_and_a_post_is_refused(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    # Tom holds Assigned to for action: he may work it, not rewrite what the customer said.
+    tom = Individual.objects.get(first_name="Tom")
+    services.assign(actor=_fiona(), transaction=issue, assignees=[tom])
+    Grant.objects.filter(transaction=issue, organization__isnull=False).delete()
+    technician = client_for("technician")
+    page = technician.get(f"/console/transactions/{issue.number}/")
+    assert page.status_code == 200
+    assert "Edit title and description" not in page.content.decode()
+    before = Event.objects.count()
+    refused = technician.post(
+        f"/console/transactions/{issue.number}/text/",
+        {"title": "Renamed by Tom", "description": "Gone"},
+    )
+    assert refused.status_code == 403
+    issue.refresh_from_db()
+    assert issue.title == "Pump alarm E42 on line 3"
+    assert Event.objects.count() == before
+    assert Permission.objects.get(code="assigned").edit_text is False
+
+
+def test_the_text_endpoint_is_for_the_console_and_visible_transactions_only(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    # Ewan logged it, but the console is not his: the portal is where he writes.
+    customer = client_for("customer")
+    sent = {"title": "Renamed", "description": "Gone"}
+    assert customer.post(f"/console/transactions/{issue.number}/text/", sent).status_code == 403
+    csr = client_for("csr")
+    assert csr.post("/console/transactions/SI-999999/text/", sent).status_code == 404
+    assert csr.get(f"/console/transactions/{issue.number}/text/").status_code == 405
+    issue.refresh_from_db()
+    assert issue.title == "Pump alarm E42 on line 3"

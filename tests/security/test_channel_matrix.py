@@ -130,6 +130,7 @@ ACTIONS = [
     "add_internal_note",
     "attach_files",
     "edit_profile",
+    "edit_text",
     "change_status",
     "assign",
     "grant",
@@ -377,6 +378,14 @@ def _profile_changed(t: Txn) -> Callable[[], bool]:
     return lambda: services.profile_of(Txn.objects.get(pk=t.pk)) != before
 
 
+def _text_changed(t: Txn) -> Callable[[], bool]:
+    return lambda: Txn.objects.get(pk=t.pk).title != t.title
+
+
+def _retitled(t: Txn) -> dict[str, str]:
+    return {"title": f"{t.title} (again)", "description": t.description}
+
+
 def _status_changed(t: Txn) -> Callable[[], bool]:
     return lambda: Txn.objects.get(pk=t.pk).status_id != t.status_id
 
@@ -612,6 +621,15 @@ def _console_probes() -> list[Probe]:
             lambda w, p, k: _write(
                 _post(w, p, _console("profile", w, k), _profile_form(_t(w, k))),
                 _profile_changed(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "page",
+            "edit_text",
+            "console:edit-text",
+            lambda w, p, k: _write(
+                _post(w, p, _console("edit-text", w, k), _retitled(_t(w, k))),
+                _text_changed(_t(w, k)),
             ),
         ),
         Probe(
@@ -909,6 +927,21 @@ def _api_probes() -> list[Probe]:
                     {"profile": {"product": "hydrolink-gateway"}},
                 ),
                 _profile_changed(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "api",
+            "edit_text",
+            "api:transaction",
+            lambda w, p, k: _write(
+                _json(
+                    w,
+                    p,
+                    "patch",
+                    _api("transaction", w, k),
+                    {"title": _retitled(_t(w, k))["title"]},
+                ),
+                _text_changed(_t(w, k)),
             ),
         ),
         Probe(

@@ -1070,7 +1070,7 @@ SURFACES: list[Surface] = [
         _transaction_url("console:status"),
         Transaction,
         lambda w, p: w.t.pk,
-        lambda w: _form_fields(console_forms.StatusForm(transaction=w.t)),
+        lambda w: _form_fields(console_forms.StatusForm(transaction=w.t, moves=[])),
         lambda w, p: {"status": w.statuses["resolved"].pk, "resolution": "Replaced the sensor."},
         needs("edit_profile", staff_only=True),
         (
@@ -1078,6 +1078,24 @@ SURFACES: list[Surface] = [
             F("resolution", const("Swapped the pump."), col("resolution")),
         ),
         may_change={"service.Transaction": STATUS_COLUMNS},
+        may_add=ALWAYS_ADDED,
+    ),
+    Surface(
+        "console text",
+        "post",
+        _transaction_url("console:edit-text"),
+        Transaction,
+        lambda w, p: w.t.pk,
+        lambda w: _form_fields(console_forms.TextForm(transaction=w.t)),
+        lambda w, p: {"title": w.t.title, "description": w.t.description},
+        needs("edit_text", staff_only=True),
+        (
+            F("title", const("Dosing pump on line 3 stopped twice"), col("title")),
+            F("description", const("It stopped at 02:10 and 04:00."), col("description")),
+        ),
+        may_change={
+            "service.Transaction": frozenset({"title", "description", *TRANSACTION_STAMPS})
+        },
         may_add=ALWAYS_ADDED,
     ),
     Surface(

@@ -20,16 +20,41 @@ ACTIONS = {
 }
 
 
+# Free text that can run to pages (a description may hold 50,000 characters): its
+# change is not squeezed onto the history's line but shown whole, before and after, by
+# `text_changes`.
+LONG_TEXT = frozenset({"description"})
+
+
+def _changed(value: Any) -> bool:
+    return isinstance(value, dict) and {"before", "after"} <= value.keys()
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ").replace("-", " ").capitalize()
+
+
 def describe(event: Event) -> str:
-    """What happened, with before → after for every changed value."""
+    """What happened, with before → after for every changed value but long text."""
     parts = []
     for key, value in (event.data or {}).items():
-        label = key.replace("_", " ").replace("-", " ").capitalize()
-        if isinstance(value, dict) and {"before", "after"} <= value.keys():
+        label = _label(key)
+        if key in LONG_TEXT and _changed(value):
+            continue
+        if _changed(value):
             parts.append(f"{label}: {_show(value['before'])} → {_show(value['after'])}")
         elif key not in {"note", "grant", "attachment", "sha256"}:
             parts.append(f"{label}: {_show(value)}")
     return "; ".join(parts)
+
+
+def text_changes(event: Event) -> list[tuple[str, str, str]]:
+    """The long texts the event changed: (label, the text before, the text after)."""
+    return [
+        (_label(key), str(value["before"] or ""), str(value["after"] or ""))
+        for key, value in (event.data or {}).items()
+        if key in LONG_TEXT and _changed(value)
+    ]
 
 
 def title(event: Event) -> str:

@@ -94,21 +94,59 @@ class ProfileForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "priority"}
 
 
+class TextForm(forms.Form):
+    """The title and description as typed. Their rules (length, line breaks) are
+    `services.edit_text`'s, the same on every channel, so the form adds none of its
+    own: an empty or over-long title reaches the service and comes back with its
+    message."""
+
+    title = forms.CharField(label="Title", required=False, strip=False)
+    description = forms.CharField(
+        label="Description (Markdown)",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def __init__(self, *args: Any, transaction: Transaction, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial", {"title": transaction.title, "description": transaction.description}
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_description(self) -> str:
+        # Browsers send a textarea's line breaks as CR LF; stored text has LF, so an
+        # untouched description would otherwise count as changed.
+        return str(self.cleaned_data["description"]).replace("\r\n", "\n")
+
+
 class StatusForm(forms.Form):
-    status = SmallModelChoiceField(Status.objects.none(), label="New status", empty_label=None)
+    # No move is preselected: the placeholder is not a status, and sent as it is it is
+    # refused as "choose one" rather than read as a move.
+    status = SmallModelChoiceField(
+        Status.objects.none(),
+        label="New status",
+        empty_label="Move to…",
+        error_messages={"required": "Choose the status to move to."},
+    )
     resolution = forms.CharField(
         label="Resolution (the customer reads this)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, transaction: Transaction, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, transaction: Transaction, moves: list[Status], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        # Every status of the application is offered; the service refuses a transition
-        # the flow forbids, with a message, the same for every channel.
-        self.fields["status"].queryset = Status.objects.filter(  # type: ignore[attr-defined]
+        field = self.fields["status"]
+        # Offered: the moves `services.status_moves` allows from here. Parsed: any status
+        # of the application, so that a move the flow forbids reaches the service and is
+        # refused with its message (which names the allowed moves), as on every channel.
+        field.rows = moves  # type: ignore[attr-defined]
+        field.queryset = Status.objects.filter(  # type: ignore[attr-defined]
             application_id=transaction.application_id
-        ).exclude(pk=transaction.status_id)
+        )
 
 
 class NoteForm(forms.Form):

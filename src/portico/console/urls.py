@@ -16,6 +16,7 @@ urlpatterns = [
     path("transactions/<str:number>/", transaction.detail, name="transaction"),
     path("transactions/<str:number>/profile/", transaction.profile, name="profile"),
     path("transactions/<str:number>/status/", transaction.status, name="status"),
+    path("transactions/<str:number>/text/", transaction.edit_text, name="edit-text"),
     path("transactions/<str:number>/notes/", transaction.add_note, name="add-note"),
     path("transactions/<str:number>/files/", transaction.upload, name="upload"),
     path(

@@ -454,6 +454,29 @@ def edit_text(
     return transaction
 
 
+def status_moves(*, actor: User, transaction: Transaction) -> list[Status]:
+    """The statuses this person may move the transaction to from where it stands, in the
+    flow's order: none without the right to change its status. Pages offer exactly
+    these and `change_status` refuses anything else, so no control offers a move the
+    server would refuse."""
+    if not access.can(actor, "change_status", transaction):
+        return []
+    # The status itself is never a move, even if an administrator's flow lists it.
+    return list(
+        Status.objects.filter(previous_statuses=transaction.status_id)
+        .exclude(pk=transaction.status_id)
+        .order_by("position", "pk")
+    )
+
+
+def _refuse_move(current: Status, status: Status, allowed: list[Status]) -> ValidationError:
+    if not allowed:
+        why = f"No move is allowed from {current.name}."
+    else:
+        why = f"Allowed: {', '.join(s.name for s in allowed)}."
+    return ValidationError({"status": [f"Cannot move from {current.name} to {status.name}. {why}"]})
+
+
 @db.atomic
 def change_status(
     *,
@@ -474,10 +497,10 @@ def change_status(
         raise ValidationError({"status": [f"“{status.name}” is not a status of this transaction."]})
     if status.pk == current.pk:
         return transaction
-    if not current.next_statuses.filter(pk=status.pk).exists():
-        raise ValidationError(
-            {"status": [f"A transaction that is {current.name} cannot become {status.name}."]}
-        )
+    # The same question the pages ask to decide what to offer.
+    allowed = status_moves(actor=actor, transaction=transaction)
+    if status not in allowed:
+        raise _refuse_move(current, status, allowed)
     resolution = resolution.strip()
     if status.category == Status.Category.RESOLVED and not (resolution or transaction.resolution):
         raise ValidationError({"resolution": ["Say how it was resolved."]})

@@ -53,9 +53,11 @@ def _render_page(
     user = request.user
     caps = access.allowed_actions(user, transaction)
     current = services.profile_of(transaction)
+    moves = services.status_moves(actor=_user(request), transaction=transaction)
     forms_ = {
         "profile": f.ProfileForm(transaction=transaction, current=current),
-        "status": f.StatusForm(transaction=transaction),
+        "text": f.TextForm(transaction=transaction),
+        "status": f.StatusForm(transaction=transaction, moves=moves),
         "note": f.NoteForm(transaction=transaction),
         "upload": f.UploadForm(),
         "relate": f.RelateForm(),
@@ -76,6 +78,7 @@ def _render_page(
     context: dict[str, Any] = {
         "t": transaction,
         "caps": caps,
+        "status_moves": moves,
         "profile": [
             (field.classification.name, current.get(field.classification.code, ""))
             for field in transaction.application.profile_fields.all()
@@ -85,7 +88,7 @@ def _render_page(
         "relations": selectors.relations_of(user, transaction),
         "grants": grants,
         "history": [
-            (event, display.title(event), display.describe(event))
+            (event, display.title(event), display.describe(event), display.text_changes(event))
             for event in selectors.history_of(user, transaction)[:50]
         ],
         "forms": forms_,
@@ -141,9 +144,21 @@ profile = _post(
         priority=form.cleaned_data.get("priority"),
     ),
 )
+edit_text = _post(
+    "text",
+    lambda r, t: f.TextForm(r.POST, transaction=t),
+    lambda r, t, form: services.edit_text(
+        actor=_user(r),
+        transaction=t,
+        title=form.cleaned_data["title"],
+        description=form.cleaned_data["description"],
+    ),
+)
 status = _post(
     "status",
-    lambda r, t: f.StatusForm(r.POST, transaction=t),
+    lambda r, t: f.StatusForm(
+        r.POST, transaction=t, moves=services.status_moves(actor=_user(r), transaction=t)
+    ),
     lambda r, t, form: services.change_status(
         actor=_user(r),
         transaction=t,
