@@ -1,5 +1,10 @@
 from django.urls import URLPattern, URLResolver, path, re_path
-from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
@@ -14,7 +19,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "schema/",
         SpectacularAPIView.as_view(
             permission_classes=[AllowAny],
-            renderer_classes=[OpenApiJsonRenderer, OpenApiYamlRenderer],
+            # The OpenAPI media types first (the default stays
+            # application/vnd.oai.openapi+json), then the plain ones most clients and
+            # tools send in Accept: application/json and application/yaml.
+            renderer_classes=[
+                OpenApiJsonRenderer,
+                OpenApiYamlRenderer,
+                OpenApiJsonRenderer2,
+                OpenApiYamlRenderer2,
+            ],
         ),
         name="schema",
     ),
