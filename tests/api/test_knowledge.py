@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -298,6 +300,61 @@ def test_search_is_counted_and_needs_a_query(pieces: Pieces, api: Callable[[str]
         refused = api("customer").get(reverse("api:knowledge-search"), bad)
         assert refused.status_code == 400, bad
     assert Search.objects.count() == before + 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "api:knowledge-articles",
+        "api:knowledge-faqs",
+        "api:knowledge-news",
+        "api:knowledge-downloads",
+        "api:knowledge-search",
+    ],
+)
+def test_lists_cost_the_same_queries_however_many_rows(
+    pieces: Pieces, api: Callable[[str], Client], name: str
+) -> None:
+    client = api("customer")
+    client.get(reverse(name), {"q": WORD})  # the token's first use is stamped once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name), {"q": WORD}).status_code == 200
+        return len(captured)
+
+    few = queries()
+    category = Category.objects.create(name="More", slug="more")
+    for n in range(8):
+        services.save_article(
+            actor=None,
+            change=services.ArticleChange(
+                title=f"Turbidity again {n}",
+                body="More.",
+                status=Status.PUBLISHED,
+                public=True,
+                category=category,
+            ),
+        )
+        Faq.objects.create(
+            question=f"Turbidity again {n}?",
+            answer="-",
+            status=Status.PUBLISHED,
+            public=True,
+            category=category,
+        )
+        NewsItem.objects.create(
+            title=f"Turbidity again {n}", body="-", status=Status.PUBLISHED, public=True
+        )
+        services.add_document(
+            actor=None,
+            title=f"Turbidity again {n}",
+            upload=ContentFile(b"x"),
+            name="x.txt",
+            public=True,
+            category=category,
+        )
+    assert queries() == few
 
 
 # --- writing: editors through the editor's service ----------------------------------------
