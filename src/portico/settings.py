@@ -386,7 +386,8 @@ REST_FRAMEWORK: dict[str, object] = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Portico API",
-    "DESCRIPTION": "Transactions, notes, files, grants and parties, under the same access "
+    "DESCRIPTION": "Transactions, notes, files, grants, parties and the knowledge base, "
+    "under the same access "
     "rules as the console and portals. Every failure answers "
     '`{"type": …, "detail": …, "errors": {field: [messages]}}`.',
     "VERSION": "1",

@@ -3,10 +3,12 @@ strict Content-Security-Policy."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
 import pytest
+import yaml
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Page, expect
@@ -26,6 +28,36 @@ def test_the_schema_is_served_as_openapi_json(db: None) -> None:
     assert error["required"] == ["type", "detail", "errors"]
     create = schema["paths"]["/api/v1/transactions/"]["post"]["responses"]
     assert {"201", "400", "401", "403", "415", "422", "429"} <= set(create)
+
+
+@pytest.mark.parametrize(
+    ("accept", "served", "kind"),
+    [
+        ("application/json", "application/json", "json"),
+        ("application/vnd.oai.openapi+json", "application/vnd.oai.openapi+json", "json"),
+        ("application/vnd.oai.openapi", "application/vnd.oai.openapi", "yaml"),
+        ("application/yaml", "application/yaml", "yaml"),
+        ("*/*", "application/vnd.oai.openapi+json", "json"),
+        ("text/html;q=0.9, application/json;q=0.8", "application/json", "json"),
+    ],
+)
+def test_the_schema_answers_the_types_clients_ask_for(
+    db: None, accept: str, served: str, kind: str
+) -> None:
+    """Issue 19, item 11: a client asking for plain JSON was told 406."""
+    answer = Client().get(reverse("api:schema"), headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer["Content-Type"].split(";")[0] == served
+    text = answer.content.decode()
+    schema = json.loads(text) if kind == "json" else yaml.safe_load(text)
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/transactions/" in schema["paths"]
+
+
+def test_the_schema_refuses_a_type_it_cannot_write_in_the_error_shape(db: None) -> None:
+    answer = Client().get(reverse("api:schema"), headers={"Accept": "text/csv"})
+    assert answer.status_code == 406
+    assert answer.json()["type"] == "not_acceptable"
 
 
 def test_the_docs_page_runs_only_nonced_scripts(db: None) -> None:

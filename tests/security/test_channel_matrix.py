@@ -1317,6 +1317,18 @@ NOT_IN_MATRIX: dict[str, str] = {
     "api:tasks": "read for leaks above; whose task list: tests/api/test_access_matrix_api",
     "api:tokens": "one's own tokens: test_idor",
     "api:token": "test_idor",
+    # The knowledge base shows publications, never a transaction: each reader's share in
+    # tests/api/test_knowledge.py, hidden pieces' ids in test_idor.
+    "api:knowledge-articles": "tests/api/test_knowledge.py",
+    "api:knowledge-article": "test_idor",
+    "api:knowledge-search": "tests/api/test_knowledge.py",
+    "api:knowledge-faqs": "tests/api/test_knowledge.py",
+    "api:knowledge-faq": "test_idor",
+    "api:knowledge-news": "tests/api/test_knowledge.py",
+    "api:knowledge-news-item": "test_idor",
+    "api:knowledge-downloads": "tests/api/test_knowledge.py",
+    "api:knowledge-download": "test_idor",
+    "api:knowledge-download-content": "test_idor",
     "console:home": "panels of the list, from the same selector: tests/console",
     "console:create": "creating: tests/console; fields: field-level writes (item 2)",
     "console:save-view": "one's own saved views: test_idor",

@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
+from portico.api import knowledge_serializers as api_knowledge
 from portico.api import serializers as api
 from portico.api import services as api_services
 from portico.api.models import ApiToken
@@ -934,6 +935,51 @@ ARTICLE_WRITES = frozenset(
 )
 
 
+# The API's article fields: the editor's form's, with lookups by slug, code and name.
+API_ARTICLE_FIELDS = (
+    F("title", const("Bleeding air from a pump"), col("title")),
+    F("summary", const("Air in the line stops the pump."), col("summary")),
+    F("body", const("Open the bleed valve slowly."), col("body")),
+    F(
+        "category",
+        lambda w, p: w.category.slug,
+        col("category_id"),
+        stored=pk_of(lambda w: w.category),
+    ),
+    F("tags", const("pumps, alarms"), col("tags")),
+    F(
+        "products",
+        const(["clearflow-dosing-pump"]),
+        added("knowledge.Article_products", "choice_id"),
+        stored=_choice("product:clearflow-dosing-pump"),
+    ),
+    F("status", const("published"), col("status")),
+    F("public", const(True), col("public")),
+    F(
+        "audience",
+        const(["Customers"]),
+        added("knowledge.Article_audience", "usergroup_id"),
+        stored=pk_of(lambda w: w.groups["Customers"]),
+    ),
+    F("change_note", const("Clearer steps"), added("knowledge.ArticleVersion", "change_note")),
+)
+ARTICLE_CHANGES = frozenset(
+    {
+        "title",
+        "summary",
+        "body",
+        "body_text",
+        "category_id",
+        "tags",
+        "public",
+        "status",
+        "published_at",
+        "updated_at",
+        "version",
+    }
+)
+
+
 def _api_create_base(world: World, who: Who) -> dict[str, Any]:
     if who.key == "partner":
         return {"application": "sales-opportunity", "title": "Retrofit, 12 sites"}
@@ -1786,6 +1832,40 @@ SURFACES: list[Surface] = [
         may_add=frozenset({"api.ApiToken", *ALWAYS_ADDED}),
         encoding="json",
         api="session",
+    ),
+    Surface(
+        "api new article",
+        "post",
+        lambda w, p: reverse("api:knowledge-articles"),
+        Article,
+        None,
+        lambda w: _serializer_fields(api_knowledge.ArticleWriteSerializer()),
+        lambda w, p: {"title": "Priming a dosing pump", "body": "Open the bleed valve."},
+        staff,  # the editors: staff who enter the Knowledge zone, as all these do
+        API_ARTICLE_FIELDS,
+        may_add=frozenset({"knowledge.Article", *ARTICLE_WRITES}),
+        encoding="json",
+        api="token",
+    ),
+    *(
+        Surface(
+            f"api {method} article",
+            method,
+            lambda w, p: reverse("api:knowledge-article", args=[w.draft.slug]),
+            Article,
+            lambda w, p: w.draft.pk,
+            lambda w: _serializer_fields(api_knowledge.ArticleWriteSerializer()),
+            lambda w, p: {"title": w.draft.title},
+            # PUT is not offered: a change names the fields it changes.
+            staff if method == "patch" else nobody,
+            API_ARTICLE_FIELDS,
+            may_change={"knowledge.Article": ARTICLE_CHANGES},
+            may_add=ARTICLE_WRITES,
+            may_delete=frozenset({"knowledge.Article_products", "knowledge.Article_audience"}),
+            encoding="json",
+            api="token",
+        )
+        for method in ("patch", "put")
     ),
 ]
 

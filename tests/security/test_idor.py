@@ -340,11 +340,21 @@ def _knowledge_tries() -> Iterator[Try]:
             yield Try(who, "post", f"/help/articles/{slug}/feedback/", {"helpful": "yes"})
             yield Try(who, "post", f"/help/articles/{slug}/solved/")
         yield Try(who, "get", "/help/topics/no-such-topic/")
+    # The API has no visitors (401 before any id is looked at): the customer only.
+    for slug in [*slugs, "no-such-article"]:
+        yield Try(CUSTOMER, "get", f"/api/v1/knowledge/articles/{slug}/")
+        yield Try(
+            CUSTOMER, "patch", f"/api/v1/knowledge/articles/{slug}/", {"title": "Mine"}, json=True
+        )
     for model, path in ((Faq, "faqs"), (NewsItem, "news"), (Document, "downloads")):
         ids = [_hidden_piece(model, status, audience) for status, audience in _HIDING]
         for who in (CUSTOMER, VISITOR):
             for piece_id in [*ids, MISSING, HUGE]:
                 yield Try(who, "get", f"/help/{path}/{piece_id}/")
+        for piece_id in [*ids, MISSING, HUGE]:
+            yield Try(CUSTOMER, "get", f"/api/v1/knowledge/{path}/{piece_id}/")
+            if model is Document:
+                yield Try(CUSTOMER, "get", f"/api/v1/knowledge/{path}/{piece_id}/content/")
 
 
 # (status, audience): a draft, one for staff only, one for partners only.

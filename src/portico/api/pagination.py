@@ -40,6 +40,9 @@ class Position:
 class KeysetPagination(BasePagination):
     key = "created_at"
     nullable = False
+    # Newest first (news): the seek runs the other way; not with empty keys, which no
+    # newest-first list has.
+    descending = False
     cursor_query_param = "cursor"
     page_size_query_param = "page_size"
 
@@ -67,6 +70,14 @@ class KeysetPagination(BasePagination):
     def _rows(self, queryset: QuerySet[Any], *, after: Position | None, size: int) -> list[Any]:
         key = self.key
         rows: list[Any] = []
+        if self.descending:
+            assert not self.nullable, "a newest-first list has no empty keys"
+            keyed = queryset.order_by(f"-{key}", "-id")
+            if after is not None:
+                keyed = keyed.filter(**{f"{key}__lte": after.value}).exclude(
+                    **{key: after.value, "id__gte": after.pk}
+                )
+            return list(keyed[: size + 1])
         if after is None or after.value is not None:
             keyed = queryset.order_by(key, "id")
             if self.nullable:
@@ -193,3 +204,20 @@ class EventPagination(KeysetPagination):
     """A transaction's history, oldest first."""
 
     key = "occurred_at"
+
+
+class TitlePagination(KeysetPagination):
+    """Articles and documents, by title as their pages list them."""
+
+    key = "title"
+
+
+class QuestionPagination(KeysetPagination):
+    key = "question"
+
+
+class NewestPagination(KeysetPagination):
+    """News: the latest first."""
+
+    key = "published_at"
+    descending = True

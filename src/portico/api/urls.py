@@ -1,20 +1,35 @@
 from django.urls import URLPattern, URLResolver, path, re_path
-from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
+from portico.api import knowledge_views as knowledge
 from portico.api import views
 
 app_name = "api"
 
 _TRANSACTION = "transactions/<str:number>/"
+_KNOWLEDGE = "knowledge/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "schema/",
         SpectacularAPIView.as_view(
             permission_classes=[AllowAny],
-            renderer_classes=[OpenApiJsonRenderer, OpenApiYamlRenderer],
+            # The OpenAPI media types first (the default stays
+            # application/vnd.oai.openapi+json), then the plain ones most clients and
+            # tools send in Accept: application/json and application/yaml.
+            renderer_classes=[
+                OpenApiJsonRenderer,
+                OpenApiYamlRenderer,
+                OpenApiJsonRenderer2,
+                OpenApiYamlRenderer2,
+            ],
         ),
         name="schema",
     ),
@@ -56,6 +71,32 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/", views.TaskList.as_view(), name="tasks"),
     path("tokens/", views.TokenList.as_view(), name="tokens"),
     path("tokens/<int:pk>/", views.TokenDetail.as_view(), name="token"),
+    path(f"{_KNOWLEDGE}articles/", knowledge.ArticleList.as_view(), name="knowledge-articles"),
+    path(
+        f"{_KNOWLEDGE}articles/<slug:slug>/",
+        knowledge.ArticleDetail.as_view(),
+        name="knowledge-article",
+    ),
+    path(f"{_KNOWLEDGE}search/", knowledge.KnowledgeSearch.as_view(), name="knowledge-search"),
+    path(f"{_KNOWLEDGE}faqs/", knowledge.FaqList.as_view(), name="knowledge-faqs"),
+    path(f"{_KNOWLEDGE}faqs/<int:faq_id>/", knowledge.FaqDetail.as_view(), name="knowledge-faq"),
+    path(f"{_KNOWLEDGE}news/", knowledge.NewsList.as_view(), name="knowledge-news"),
+    path(
+        f"{_KNOWLEDGE}news/<int:news_id>/",
+        knowledge.NewsDetail.as_view(),
+        name="knowledge-news-item",
+    ),
+    path(f"{_KNOWLEDGE}downloads/", knowledge.DownloadList.as_view(), name="knowledge-downloads"),
+    path(
+        f"{_KNOWLEDGE}downloads/<int:document_id>/",
+        knowledge.DownloadDetail.as_view(),
+        name="knowledge-download",
+    ),
+    path(
+        f"{_KNOWLEDGE}downloads/<int:document_id>/content/",
+        knowledge.DownloadContent.as_view(),
+        name="knowledge-download-content",
+    ),
     # Last: anything else under /api/v1/ is a 404 in the API's error shape.
     re_path(r"^", views.NotFound.as_view(), name="not-found"),
 ]

@@ -85,6 +85,8 @@ def _validate(change: ArticleChange) -> None:
         errors["summary"] = ["A summary may be at most 300 characters."]
     if len(_tags(change.tags)) > 300:
         errors["tags"] = ["Tags may be at most 300 characters in all."]
+    if len(change.change_note.strip()) > 200:
+        errors["change_note"] = ["A note on what changed may be at most 200 characters."]
     if change.status not in Status.values:
         errors["status"] = ["Choose draft, published or archived."]
     if any(p.classification.code != PRODUCT_CLASSIFICATION for p in change.products):
