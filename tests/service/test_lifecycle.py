@@ -97,11 +97,10 @@ def test_the_requester_withdraws_an_open_request_with_a_reason(demo_data: None) 
     assert event.data["reason"] == "The pump restarted by itself."
     # The history the staff read says what happened and why.
     history = list(selectors.history_of(user("csr"), t))
-    shown = [(display.title(e), display.describe(e)) for e in history]
-    assert (
-        "Withdrawn",
-        "Status: New → Withdrawn; Reason: The pump restarted by itself.",
-    ) in shown
+    (said,) = [display.describe(e) for e in history if display.title(e) == "Withdrawn"]
+    # (PostgreSQL's jsonb keeps its own key order, so each part is looked for alone.)
+    assert "Status: New → Withdrawn" in said
+    assert "Reason: The pump restarted by itself." in said
     # A withdrawn request is finished: nothing more to withdraw or reopen.
     assert lifecycle.offered(user("customer"), fresh(t)) == frozenset()
 
