@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction as db
 from django.http import Http404
+from django.utils import timezone
 
 from portico import access
 from portico.parties.models import Individual, User
 from portico.parties.services import deactivate_individual
-from portico.service import selectors, services
+from portico.service import lifecycle, selectors, services
 from portico.service.models import (
     Application,
     ApplicationRight,
@@ -49,10 +50,14 @@ EVERYTHING = {
     "delete_attachment",
     "manage_grants",
     "assign",
+    "withdraw",
+    "reopen",
 }
+# Issue 19: whoever may add to a transaction may withdraw or reopen it; Read only not.
+MOVES = {"withdraw", "reopen"}
 EXPECTED: dict[str, set[str]] = {
     "full": EVERYTHING,
-    "customer": {"view", "add_shared_note", "attach_files", "download_files"},
+    "customer": {"view", "add_shared_note", "attach_files", "download_files", *MOVES},
     "worknotes": {
         "view",
         "add_shared_note",
@@ -60,6 +65,7 @@ EXPECTED: dict[str, set[str]] = {
         "read_internal_notes",
         "attach_files",
         "download_files",
+        *MOVES,
     },
     "read": {"view", "download_files"},
     "assigned": {
@@ -72,6 +78,7 @@ EXPECTED: dict[str, set[str]] = {
         "read_internal_notes",
         "attach_files",
         "download_files",
+        *MOVES,
     },
     "linked": set(),
 }
@@ -194,6 +201,8 @@ def _attempt(action: str, world: World, user: User) -> bool:
         ),
         "assign": lambda: services.assign(actor=user, transaction=t, assignees=[tom]),
         "on_task_list": lambda: _must(t in selectors.task_list(user)),
+        "withdraw": lambda: lifecycle.withdraw(actor=user, transaction=t, reason="Not needed"),
+        "reopen": lambda: _reopen(user, t),
     }
     try:
         with db.atomic():
@@ -209,6 +218,15 @@ def _attempt(action: str, world: World, user: User) -> bool:
 
 class _Refused(Exception):
     pass
+
+
+def _reopen(user: User, t: Transaction) -> object:
+    # Resolved a moment ago (undone with the attempt), so only access can refuse it.
+    Transaction.objects.filter(pk=t.pk).update(
+        status=Status.objects.get(application=t.application, code="resolved"),
+        resolved_at=timezone.now(),
+    )
+    return lifecycle.reopen(actor=user, transaction=t, reason="Back again")
 
 
 def _must(condition: bool) -> None:
@@ -250,8 +268,8 @@ def test_matrix(world: Callable[[str], World], subject: str, permission: str, ki
 
 
 def test_the_matrix_has_every_case() -> None:
-    # 2 subjects × (6 permissions × 3 principal kinds + 1 "none") × 14 actions.
-    assert len(CASES) * len(ACTIONS) == 2 * (6 * 3 + 1) * 14 == 532
+    # 2 subjects × (6 permissions × 3 principal kinds + 1 "none") × 16 actions.
+    assert len(CASES) * len(ACTIONS) == 2 * (6 * 3 + 1) * 16 == 608
 
 
 # --- the most specific grant wins -------------------------------------------------------

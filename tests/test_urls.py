@@ -48,7 +48,8 @@ ELSEWHERE_PREFIXES = (
 )
 # One transaction's pages and their POST endpoints answer 404 for what a person may
 # not see, which this table cannot say: tests/console/test_transaction_page.py,
-# tests/console/test_lists.py, tests/console/test_phone.py and tests/portal/.
+# tests/console/test_lists.py, tests/console/test_phone.py and tests/portal/ (withdraw
+# and reopen: tests/portal/test_lifecycle.py).
 ELSEWHERE_NAMES = {
     # The knowledge pages open to visitors too, and show each reader their own share:
     # tests/knowledge/test_pages.py.
@@ -94,12 +95,18 @@ ELSEWHERE_NAMES = {
     "portal:customer-transaction",
     "portal:customer-add-note",
     "portal:customer-upload",
+    "portal:customer-withdraw",
+    "portal:customer-reopen",
     "portal:partner-transaction",
     "portal:partner-add-note",
     "portal:partner-upload",
+    "portal:partner-withdraw",
+    "portal:partner-reopen",
     "portal:employee-transaction",
     "portal:employee-add-note",
     "portal:employee-upload",
+    "portal:employee-withdraw",
+    "portal:employee-reopen",
 }
 PERSONAS = [
     "csr",

@@ -239,6 +239,12 @@ ACTIONS: dict[str, str] = {
     "manage_grants": "manage_grants",
     "assign": "manage_grants",
     "on_task_list": "on_task_list",
+    # A customer withdraws their open request or reopens a resolved one "as their grant
+    # allows" (issue 19): whoever may add to it (Customer access, Update worknotes, Full
+    # access, an assignee), never Read only. Whether its state allows it is the
+    # service's question (service/lifecycle.py).
+    "withdraw": "add_shared_note",
+    "reopen": "add_shared_note",
 }
 _RIGHTS_ATTR = "_portico_application_rights"
 
@@ -764,7 +770,28 @@ _DENIED = {
     "manage_grants": "You may not change who has access to this transaction.",
     "assign": "You may not assign this transaction.",
     "relate": "You may not relate this transaction to others.",
+    "withdraw": "You may not withdraw this transaction.",
+    "reopen": "You may not reopen this transaction.",
 }
+
+
+# --- classifications ---------------------------------------------------------------------
+# Issue 19: some classifications (Root cause) are the staff's own analysis. Nobody outside
+# the staff sees them on a page or in the API, nor sets them through any channel.
+
+
+def sees_staff_only_classifications(user: Person | None) -> bool:
+    return is_staff(user)
+
+
+def classification_filter(user: Person | None, prefix: str = "") -> Q:
+    """The classifications the person may see and set, as a filter on Classification
+    (or, with a prefix such as "classification__", on a model that points at one)."""
+    from portico.service.models import Classification
+
+    if sees_staff_only_classifications(user):
+        return Q()
+    return Q(**{f"{prefix}audience": Classification.Audience.EVERYONE})
 
 
 # --- knowledge ---------------------------------------------------------------------------

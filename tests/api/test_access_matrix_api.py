@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 from django.db import transaction as db
 from django.test import Client
+from django.utils import timezone
 
 import tests.test_access_matrix as matrix
 from portico import access
 from portico.parties.models import Individual, User
+from portico.service.models import Status, Transaction
 from tests.api.conftest import bearer, make_token
 
 # The world and the table are the matrix's own; only the way of acting differs.
@@ -97,6 +99,12 @@ def _attempt(action: str, w: matrix.World, client: Client) -> Outcome:
             client.post(f"{base}assign/", {"assignees": [tom.pk]}, content_type=json)
         ),
         "on_task_list": lambda: _listed(client.get("/api/v1/tasks/"), t.number, "number"),
+        "withdraw": lambda: _done(
+            client.post(f"{base}withdraw/", {"reason": "Not needed"}, content_type=json)
+        ),
+        "reopen": lambda: _reopen(
+            t, lambda: client.post(f"{base}reopen/", {"reason": "Back"}, content_type=json)
+        ),
     }
     outcome = Outcome(False, 0)
     try:
@@ -110,6 +118,15 @@ def _attempt(action: str, w: matrix.World, client: Client) -> Outcome:
 
 class _Undo(Exception):
     pass
+
+
+def _reopen(t: Any, send: Callable[[], Any]) -> Outcome:
+    # Resolved a moment ago (undone with the attempt), so only access can refuse it.
+    Transaction.objects.filter(pk=t.pk).update(
+        status=Status.objects.get(application=t.application, code="resolved"),
+        resolved_at=timezone.now(),
+    )
+    return _done(send())
 
 
 def _upload() -> Any:
@@ -162,5 +179,5 @@ def test_matrix_through_the_api(world: Callable[[str], matrix.World], subject: s
 
 
 def test_the_api_matrix_has_every_case() -> None:
-    # 2 subjects × (6 permissions × 3 principal kinds + 1 "none") × 14 actions.
-    assert len(CASES) * len(ACTIONS) == 532
+    # 2 subjects × (6 permissions × 3 principal kinds + 1 "none") × 16 actions.
+    assert len(CASES) * len(ACTIONS) == 608

@@ -17,10 +17,8 @@ from portico.service import services
 from portico.service.models import Application, Priority, Transaction
 from tests.conftest import PERSONAS
 
-HEADING = re.compile(
-    rf'<th scope="col"( class="col-due")?><abbr title="{re.escape(escape(timetags.RESOLVE_BY_RULE))}">'
-    r"Resolve by</abbr></th>"
-)
+RULE = re.escape(escape(timetags.RESOLVE_BY_RULE))
+HEADING = re.compile(rf'<th scope="col"( class="col-due")?><abbr title="{RULE}">Resolve by</abbr></th>')
 
 
 def _csr() -> User:

@@ -35,6 +35,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction as db
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from portico.knowledge import services as knowledge
 from portico.knowledge.models import Article
@@ -138,16 +139,20 @@ ACTIONS = [
     "delete_attachment",
     "relate",
     "export",
+    "withdraw",
+    "reopen",
 ]
 READ = {"list", "search", "view", "download_attachment", "export"}
 # What each relation allows (seed 001 and the standard set-up: a service issue's
 # requester holds Update worknotes, their organisation Read only, the team Full access;
 # a sales opportunity's requester Customer access; the staff group's default is Full;
-# internal notes never reach anyone outside the staff).
+# internal notes never reach anyone outside the staff; whoever may add notes may
+# withdraw or reopen, issue 19).
+MOVES = {"withdraw", "reopen"}
 MAY: dict[str, set[str]] = {
     "none": set(),
-    "requester": READ | {"add_shared_note", "attach_files"},
-    "partner_requester": READ | {"add_shared_note", "attach_files"},
+    "requester": READ | {"add_shared_note", "attach_files"} | MOVES,
+    "partner_requester": READ | {"add_shared_note", "attach_files"} | MOVES,
     "requester_organisation": READ,
     "read_only_grant": READ,
     "team": set(ACTIONS),
@@ -161,6 +166,7 @@ MAY: dict[str, set[str]] = {
         "edit_profile",
         "change_status",
         "relate",
+        *MOVES,
     },
     "no_access_grant": set(),
 }
@@ -171,7 +177,8 @@ MAY: dict[str, set[str]] = {
 OFFERED: dict[tuple[str, bool], set[str]] = {
     ("page", True): set(ACTIONS),
     ("page", False): {"list", "search", "view", "add_shared_note", "attach_files"}
-    | {"download_attachment"},
+    | {"download_attachment"}
+    | MOVES,
     ("api", True): set(ACTIONS) - {"export"},
     ("api", False): set(ACTIONS) - {"export"},
     ("search", True): {"list", "read_internal_note"},
@@ -437,6 +444,79 @@ def _forwarded(t: Txn) -> Callable[[], bool]:
     return lambda: Txn.objects.get(pk=t.pk).team_id != t.team_id
 
 
+def _open(t: Txn) -> None:
+    """Put it in an unfinished status first (undone with the probe), so that only
+    access can refuse a withdrawal."""
+    status = Status.objects.get(pk=t.status_id)
+    if not status.is_open:
+        back = Status.objects.filter(application_id=t.application_id, category="open").first()
+        Txn.objects.filter(pk=t.pk).update(status=back, resolved_at=None, closed_at=None)
+
+
+def _resolve(t: Txn) -> None:
+    """Resolved a moment ago (undone with the probe): only access can refuse reopening."""
+    resolved = Status.objects.get(application_id=t.application_id, category="resolved")
+    Txn.objects.filter(pk=t.pk).update(status=resolved, resolved_at=timezone.now())
+
+
+def _withdrawn(t: Txn) -> Callable[[], bool]:
+    return lambda: Txn.objects.get(pk=t.pk).status.code == "withdrawn"
+
+
+def _reopened(t: Txn) -> Callable[[], bool]:
+    return lambda: Txn.objects.get(pk=t.pk).status.category == Status.Category.OPEN
+
+
+def _then[T](first: Callable[[], None], send: Callable[[], T]) -> Callable[[], T]:
+    def both() -> T:
+        first()
+        return send()
+
+    return both
+
+
+# A sales opportunity's flow has no resolved status: nothing to reopen.
+REOPENABLE = frozenset({"harbour", "kelvin", "staff_request"})
+
+
+def _move_probes(channel: str) -> list[Probe]:
+    """Withdraw and reopen, through the portal's buttons or the API's actions."""
+
+    def url(move: str, w: World, p: str, k: str) -> str:
+        if channel == "api":
+            return _api(move, w, k)
+        return _portal(move, p, w, k)
+
+    def send(move: str, w: World, p: str, k: str) -> Callable[[], Any]:
+        data = {"reason": f"Probe {move}"}
+        if channel == "api":
+            return _json(w, p, "post", url(move, w, p, k), data)
+        return _post(w, p, url(move, w, p, k), data)
+
+    def name(move: str) -> str:
+        return f"api:{move}" if channel == "api" else f"portal:customer-{move}"
+
+    return [
+        Probe(
+            channel,
+            "withdraw",
+            name("withdraw"),
+            lambda w, p, k: _write(
+                _then(lambda: _open(_t(w, k)), send("withdraw", w, p, k)), _withdrawn(_t(w, k))
+            ),
+        ),
+        Probe(
+            channel,
+            "reopen",
+            name("reopen"),
+            lambda w, p, k: _write(
+                _then(lambda: _resolve(_t(w, k)), send("reopen", w, p, k)), _reopened(_t(w, k))
+            ),
+            only=REOPENABLE,
+        ),
+    ]
+
+
 def _upload() -> SimpleUploadedFile:
     return SimpleUploadedFile("probe.txt", b"probe\n", content_type="text/plain")
 
@@ -456,6 +536,7 @@ class Probe:
     url_name: str
     run: Callable[[World, str, str], Answer]
     refusal: str | None = "write"
+    only: frozenset[str] | None = None  # the transactions it applies to; None: all
 
 
 def _site(persona: str) -> str:
@@ -831,6 +912,7 @@ def _portal_probes() -> list[Probe]:
             "hidden",
         ),
         *(probe for probe in _console_probes() + _export_probes() if probe.action in console_only),
+        *_move_probes("page"),
     ]
 
 
@@ -1028,6 +1110,7 @@ def _api_probes() -> list[Probe]:
                 _related(_t(w, k), w.spare),
             ),
         ),
+        *_move_probes("api"),
     ]
 
 
@@ -1198,7 +1281,8 @@ def _cases(channel: str) -> Iterator[tuple[str, str, Probe]]:
     for persona, p in PERSONAS.items():
         for probe in probes(channel, p.staff):
             for key in TRANSACTIONS:
-                yield persona, key, probe
+                if probe.only is None or key in probe.only:
+                    yield persona, key, probe
 
 
 def run_channel(w: World, channel: str) -> tuple[int, list[str]]:

@@ -56,6 +56,7 @@ from portico.notify.models import Notification
 from portico.parties.forms import ContactDetailsForm
 from portico.parties.models import Individual, Organization, User, UserGroup
 from portico.portal import forms as portal_forms
+from portico.service import services
 from portico.service.models import (
     Application,
     Attachment,
@@ -158,6 +159,7 @@ class World:
     t: Transaction  # the target: Ewan's dosing pump, in progress
     other: Transaction  # Kirsty's clock drift (Harbour Foods), to relate to
     foreign: Transaction  # Helen's sensor pack (Kelvin Medical), resolved
+    reopenable: Transaction  # Ewan's, resolved a day ago, with the target's grants
     people: dict[str, Individual]  # by first name
     victim: Individual  # Priya Nair, Kelvin Medical: no persona
     victim_org: Organization  # Clyde Logistics: no persona works there
@@ -199,6 +201,7 @@ def _world() -> World:
     permissions = {p.code: p for p in Permission.objects.all()}
     # The read-only member of staff: an individual grant narrows Ravi's Full access.
     Grant.objects.create(transaction=t, individual=people["Ravi"], permission=permissions["read"])
+    reopenable = _reopenable(people, si, permissions)
     category = Category.objects.create(name="Pumps", slug="pumps")
     # Everyone's notifications read, then one unread each, to tell whose were marked.
     Notification.objects.update(read_at=timezone.now())
@@ -219,6 +222,7 @@ def _world() -> World:
         t=t,
         other=other,
         foreign=foreign,
+        reopenable=reopenable,
         people=people,
         victim=people["Priya"],
         victim_org=Organization.objects.get(name="Clyde Logistics Ltd"),
@@ -248,6 +252,35 @@ def _world() -> World:
     assert t.priority.code == "P1"
     assert foreign.status.code == "resolved"
     return world
+
+
+def _reopenable(
+    people: dict[str, Individual], si: Application, permissions: dict[str, Permission]
+) -> Transaction:
+    """Ewan's second service issue, resolved a day ago: the one to reopen. Tom is
+    assigned and Ravi narrowed to Read only, as on the target, so WHO holds for it."""
+    ewan, fiona = people["Ewan"].user, people["Fiona"].user
+    assert ewan is not None
+    assert fiona is not None
+    made = services.create_transaction(
+        actor=ewan,
+        application=si,
+        title="Pump alarm back after the repair",
+        profile=_si_profile(),
+    )
+    Grant.objects.create(
+        transaction=made, individual=people["Ravi"], permission=permissions["read"]
+    )
+    Grant.objects.create(
+        transaction=made, individual=people["Tom"], permission=permissions["assigned"]
+    )
+    services.change_status(
+        actor=fiona,
+        transaction=made,
+        status=Status.objects.get(application=si, code="resolved"),
+        resolution="Cleaned the flow sensor.",
+    )
+    return made
 
 
 # --- snapshots -----------------------------------------------------------------------------
@@ -822,6 +855,20 @@ TRANSACTION_STAMPS = frozenset({"updated_at", "customer_updated_at"})
 NOTE_STAMPS = frozenset({"last_note_at", *TRANSACTION_STAMPS})
 DUE_TIMES = frozenset({"response_due_at", "resolution_due_at", "due_at"})
 PROFILE_COLUMNS = frozenset({"choice_id", "text", "number", "date"})
+# The portal's form leaves out the staff-only classifications; a post may still name them.
+STAFF_ONLY_PROFILE_FIELDS = {"profile_root-cause"}
+# Withdrawing and reopening move the status and add the reason as a note.
+MOVE_COLUMNS = frozenset(
+    {
+        "status_id",
+        "resolved_at",
+        "closed_at",
+        "first_response_at",
+        "sla_paused_at",
+        "sla_paused_minutes",
+        *DUE_TIMES,
+    }
+)
 NEW_TRANSACTION = frozenset(
     {"service.Transaction", "service.ProfileValue", "service.Grant", *ALWAYS_ADDED}
 )
@@ -1437,6 +1484,7 @@ SURFACES: list[Surface] = [
         lambda w: (
             _form_fields(portal_forms.RequestForm(application=w.applications["service-issue"]))
             | {"application"}
+            | STAFF_ONLY_PROFILE_FIELDS
         ),
         _portal_create_base,
         portal,
@@ -1472,12 +1520,13 @@ SURFACES: list[Surface] = [
                 stored=_choice("area:west"),
                 who=not_partner,
             ),
+            # Not on the form (a staff-only classification, issue 19), and never taken.
             F(
                 "profile_root-cause",
                 const("user-error"),
                 profile("root-cause", "choice_id"),
                 stored=_choice("root-cause:user-error"),
-                who=not_partner,
+                who=nobody,
             ),
             F(
                 "profile_units",
@@ -1489,6 +1538,32 @@ SURFACES: list[Surface] = [
         ),
         may_change={"service.Application": frozenset({"next_number"})},
         may_add=NEW_TRANSACTION,
+    ),
+    Surface(
+        "portal withdraw",
+        "post",
+        lambda w, p: f"{_site(p)}t/{w.t.number}/withdraw/",
+        Transaction,
+        lambda w, p: w.t.pk,
+        lambda w: _form_fields(portal_forms.ReasonForm()),
+        lambda w, p: {"reason": "No longer needed."},
+        both(portal, needs("add_shared_note")),
+        (F("reason", const("Sorted it ourselves."), added(Note, "body")),),
+        may_change={"service.Transaction": MOVE_COLUMNS | NOTE_STAMPS},
+        may_add=frozenset({"service.Note", *ALWAYS_ADDED}),
+    ),
+    Surface(
+        "portal reopen",
+        "post",
+        lambda w, p: f"{_site(p)}t/{w.reopenable.number}/reopen/",
+        Transaction,
+        lambda w, p: w.reopenable.pk,
+        lambda w: _form_fields(portal_forms.ReasonForm()),
+        lambda w, p: {"reason": "No longer needed."},
+        both(portal, needs("add_shared_note")),
+        (F("reason", const("Sorted it ourselves."), added(Note, "body")),),
+        may_change={"service.Transaction": MOVE_COLUMNS | NOTE_STAMPS},
+        may_add=frozenset({"service.Note", *ALWAYS_ADDED}),
     ),
     Surface(
         "portal note",
@@ -1581,6 +1656,14 @@ SURFACES: list[Surface] = [
                 profile("units", "number"),
                 stored=const(Decimal(7)),
                 who=makes_service_issues,
+            ),
+            F(
+                "profile",
+                const(_si_profile(**{"root-cause": "user-error"})),
+                profile("root-cause", "choice_id"),
+                stored=_choice("root-cause:user-error"),
+                who=staff,
+                label="a staff-only classification",
             ),
             F(
                 "requester",
@@ -1683,6 +1766,36 @@ SURFACES: list[Surface] = [
             ),
         ),
         may_add=frozenset({"service.Grant", *ALWAYS_ADDED}),
+        encoding="json",
+        api="token",
+    ),
+    Surface(
+        "api withdraw",
+        "post",
+        lambda w, p: reverse("api:withdraw", args=[w.t.number]),
+        Transaction,
+        lambda w, p: w.t.pk,
+        lambda w: _serializer_fields(api.ReasonSerializer()),
+        lambda w, p: {"reason": "No longer needed."},
+        needs("add_shared_note"),
+        (F("reason", const("Sorted it ourselves."), added(Note, "body")),),
+        may_change={"service.Transaction": MOVE_COLUMNS | NOTE_STAMPS},
+        may_add=frozenset({"service.Note", *ALWAYS_ADDED}),
+        encoding="json",
+        api="token",
+    ),
+    Surface(
+        "api reopen",
+        "post",
+        lambda w, p: reverse("api:reopen", args=[w.reopenable.number]),
+        Transaction,
+        lambda w, p: w.reopenable.pk,
+        lambda w: _serializer_fields(api.ReasonSerializer()),
+        lambda w, p: {"reason": "No longer needed."},
+        needs("add_shared_note"),
+        (F("reason", const("Sorted it ourselves."), added(Note, "body")),),
+        may_change={"service.Transaction": MOVE_COLUMNS | NOTE_STAMPS},
+        may_add=frozenset({"service.Note", *ALWAYS_ADDED}),
         encoding="json",
         api="token",
     ),

@@ -257,12 +257,21 @@ class TransactionDetailSerializer(TransactionSerializer):
         read_only_fields = fields
 
     def get_profile(self, transaction: Transaction) -> dict[str, str]:
-        from portico.service.services import profile_of
+        from portico.service.selectors import profile_shown
 
-        return profile_of(transaction)
+        # Staff-only classifications (Root cause) are left out for anyone else.
+        return {
+            field.classification.code: value
+            for field, value in profile_shown(_user(self), transaction)
+        }
 
     def get_actions(self, transaction: Transaction) -> list[str]:
-        return sorted(access.allowed_actions(_user(self), transaction))
+        from portico.service import lifecycle
+
+        # Withdraw and reopen are listed only while the transaction's state allows them.
+        user = _user(self)
+        allowed = access.allowed_actions(user, transaction) - lifecycle.MOVES
+        return sorted(allowed | lifecycle.offered(user, transaction))
 
 
 class ProfileValuesField(serializers.DictField):
@@ -329,6 +338,16 @@ class StatusChangeSerializer(serializers.Serializer[Any]):
         default="",
         max_length=50_000,
         help_text="How it was resolved (the customer reads this); needed to resolve.",
+    )
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="Why (required; at most 50,000 characters). Added as a shared note.",
     )
 
 

@@ -52,6 +52,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(_TRANSACTION, views.TransactionDetail.as_view(), name="transaction"),
     path(f"{_TRANSACTION}status/", views.TransactionStatus.as_view(), name="status"),
     path(f"{_TRANSACTION}assign/", views.TransactionAssign.as_view(), name="assign"),
+    path(f"{_TRANSACTION}withdraw/", views.TransactionWithdraw.as_view(), name="withdraw"),
+    path(f"{_TRANSACTION}reopen/", views.TransactionReopen.as_view(), name="reopen"),
     path(f"{_TRANSACTION}notes/", views.NoteList.as_view(), name="notes"),
     path(f"{_TRANSACTION}attachments/", views.AttachmentList.as_view(), name="attachments"),
     path(

@@ -35,7 +35,7 @@ from portico.api import services as api_services
 from portico.api.models import ApiToken
 from portico.api.permissions import IsActivePerson, NotWithToken
 from portico.parties.models import Organization, User
-from portico.service import content, selectors, services
+from portico.service import content, lifecycle, selectors, services
 from portico.service.models import (
     Application,
     Attachment,
@@ -157,7 +157,12 @@ class IndividualDetail(PersonView):
 
 
 def _applications(request: Request) -> QuerySet[Application]:
-    profile = ProfileField.objects.select_related("classification").order_by("position")
+    # Only the classifications the person may see and set (no Root cause for customers).
+    profile = (
+        ProfileField.objects.filter(access.classification_filter(request.user, "classification__"))
+        .select_related("classification")
+        .order_by("position")
+    )
     return (
         Application.objects.filter(pk__in=list(access.application_rights(request.user)))
         .prefetch_related(
@@ -171,9 +176,10 @@ def _applications(request: Request) -> QuerySet[Application]:
 def _classifications(request: Request) -> QuerySet[Classification]:
     return (
         Classification.objects.filter(
+            access.classification_filter(request.user),
             pk__in=ProfileField.objects.filter(
                 application_id__in=list(access.application_rights(request.user))
-            ).values("classification_id")
+            ).values("classification_id"),
         )
         .prefetch_related(
             Prefetch("choices", queryset=Choice.objects.order_by("position", "label"))
@@ -425,6 +431,65 @@ class TransactionStatus(PersonView):
         )
         transaction = access.transaction_for(actor, number)
         return Response(s.TransactionDetailSerializer(transaction, context=_context(request)).data)
+
+
+class _Move(PersonView):
+    """Withdraw or reopen, with a reason: the portal's buttons, for a script."""
+
+    move = ""
+
+    def post(self, request: Request, number: str) -> Response:
+        actor = _actor(request)
+        transaction = access.transaction_for(actor, number)
+        access.require(actor, self.move, transaction)
+        data = _parse(s.ReasonSerializer(data=request.data))
+        act = lifecycle.withdraw if self.move == "withdraw" else lifecycle.reopen
+        act(actor=actor, transaction=transaction, reason=data["reason"], channel=Channel.API)
+        transaction = access.transaction_for(actor, number)
+        return Response(s.TransactionDetailSerializer(transaction, context=_context(request)).data)
+
+
+class TransactionWithdraw(_Move):
+    move = "withdraw"
+
+    @extend_schema(
+        tags=["transactions"],
+        parameters=[NUMBER],
+        request=s.ReasonSerializer,
+        examples=[
+            OpenApiExample(
+                "No longer needed",
+                request_only=True,
+                value={"reason": "The pump restarted after a power cycle."},
+            )
+        ],
+        responses=s.TransactionDetailSerializer,
+    )
+    def post(self, request: Request, number: str) -> Response:
+        """Withdraw an unfinished request one no longer needs (it becomes Withdrawn);
+        for whoever may add notes to it. The reason is added as a shared note."""
+        return super().post(request, number)
+
+
+class TransactionReopen(_Move):
+    move = "reopen"
+
+    @extend_schema(
+        tags=["transactions"],
+        parameters=[NUMBER],
+        request=s.ReasonSerializer,
+        examples=[
+            OpenApiExample(
+                "Not fixed", request_only=True, value={"reason": "The alarm came back today."}
+            )
+        ],
+        responses=s.TransactionDetailSerializer,
+    )
+    def post(self, request: Request, number: str) -> Response:
+        """Reopen a resolved request within its application's reopen period (14 days
+        by default); for whoever may add notes to it. The reason is added as a shared
+        note."""
+        return super().post(request, number)
 
 
 class TransactionAssign(PersonView):

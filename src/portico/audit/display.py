@@ -10,6 +10,8 @@ ACTIONS = {
     "transaction.text_changed": "Title or description changed",
     "transaction.status_changed": "Status changed",
     "transaction.forwarded": "Forwarded",
+    "transaction.withdrawn": "Withdrawn",
+    "transaction.reopened": "Reopened",
     "transaction.viewed": "Viewed in the portal",
     "note.added": "Note added",
     "attachment.added": "File attached",

@@ -5,15 +5,19 @@ a value is judged the same way whichever page or API it came through."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.template.defaultfilters import filesizeformat
 
+from portico import access
 from portico.service import services
 from portico.service.models import Application, Choice, Classification, Priority, ProfileField
+
+if TYPE_CHECKING:
+    from portico.access import Person
 
 PROFILE_PREFIX = "profile_"
 
@@ -51,7 +55,9 @@ class RequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
-    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, application: Application, user: Person | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.application = application
         self.mandatory: set[str] = {"title"}
@@ -64,7 +70,11 @@ class RequestForm(forms.Form):
                 empty_label="Not sure – we will judge it",
                 help_text="Choose “Site down” only if you cannot operate at all.",
             )
-        profile = application.profile_fields.select_related("classification").prefetch_related(
+        # Only the classifications the person may set: never a staff-only one (issue 19).
+        shown = application.profile_fields.filter(
+            access.classification_filter(user, "classification__")
+        )
+        profile = shown.select_related("classification").prefetch_related(
             Prefetch(
                 "classification__choices",
                 queryset=Choice.objects.filter(active=True).order_by("position", "label"),
@@ -127,6 +137,20 @@ def _profile_field(profile_field: ProfileField) -> forms.Field:
             widget=forms.TextInput(attrs={**attrs, "inputmode": "decimal"}), **common
         )
     return forms.CharField(widget=forms.TextInput(attrs={**attrs, "maxlength": 200}), **common)
+
+
+class ReasonForm(forms.Form):
+    """Why a request is withdrawn or reopened; `lifecycle.clean_reason` judges it."""
+
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        strip=False,
+        help_text="The people working on it read this as a note.",
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+    )
+
+    mandatory = frozenset({"reason"})
 
 
 class NoteForm(forms.Form):

@@ -91,6 +91,14 @@ class Site:
     def upload_url_name(self) -> str:
         return self.url_name("upload")
 
+    @property
+    def withdraw_url_name(self) -> str:
+        return self.url_name("withdraw")
+
+    @property
+    def reopen_url_name(self) -> str:
+        return self.url_name("reopen")
+
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
 

@@ -35,6 +35,8 @@ def _site_patterns(site: Site, prefix: str) -> list[URLPattern]:
         ("t/<str:number>/", views.transaction_page, "transaction"),
         ("t/<str:number>/notes/", views.add_note, "add-note"),
         ("t/<str:number>/files/", views.upload, "upload"),
+        ("t/<str:number>/withdraw/", views.withdraw, "withdraw"),
+        ("t/<str:number>/reopen/", views.reopen, "reopen"),
         ("profile/", views.profile, "profile"),
         ("profile/tokens/", views.create_token, "create-token"),
         ("profile/tokens/<int:token_id>/revoke/", views.revoke_token, "revoke-token"),

@@ -31,9 +31,9 @@ from portico.knowledge.models import NewsItem
 from portico.parties import services as parties
 from portico.parties.forms import ContactDetailsForm
 from portico.parties.models import Individual, User
-from portico.portal.forms import NoteForm, RequestForm, UploadForm
+from portico.portal.forms import NoteForm, ReasonForm, RequestForm, UploadForm
 from portico.portal.sites import APPLICATION_HINTS, Section, Site
-from portico.service import content, selectors, services, sla
+from portico.service import content, lifecycle, selectors, services, sla
 from portico.service.models import Application, Channel, Note, Status, Transaction
 
 HOME_ROWS = 25
@@ -170,13 +170,15 @@ def create(request: HttpRequest, site: Site) -> HttpResponse:
     carried = request.GET.get("title", "")[:200]
     if application is not None:
         if request.method == "POST":
-            form = RequestForm(request.POST, application=application)
+            form = RequestForm(request.POST, application=application, user=request.user)
             created = _create(request, form, application)
             if created is not None:
                 return _created(request, site, created)
             status = 400
         else:
-            form = RequestForm(application=application, initial={"title": carried})
+            form = RequestForm(
+                application=application, user=request.user, initial={"title": carried}
+            )
         _offer_answers(request, form)
     elif request.method == "POST":
         status = 400
@@ -310,6 +312,40 @@ def upload(request: HttpRequest, site: Site, number: str) -> HttpResponse:
     return _page(request, site, transaction, upload_form=form, status=400)
 
 
+@require_POST
+def withdraw(request: HttpRequest, site: Site, number: str) -> HttpResponse:
+    return _move(request, site, number, "withdraw")
+
+
+@require_POST
+def reopen(request: HttpRequest, site: Site, number: str) -> HttpResponse:
+    return _move(request, site, number, "reopen")
+
+
+def _move(request: HttpRequest, site: Site, number: str, move: str) -> HttpResponse:
+    """Withdraw or reopen, with the reason typed; a refusal shows the page again with
+    the reason kept and the service's message beside it."""
+    transaction = access.transaction_for(request.user, number)
+    access.require(request.user, move, transaction)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        act = lifecycle.withdraw if move == "withdraw" else lifecycle.reopen
+        try:
+            done = act(
+                actor=_actor(request),
+                transaction=transaction,
+                reason=form.cleaned_data["reason"],
+                channel=Channel.WEB,
+            )
+        except ValidationError as error:
+            pages.add_service_errors(form, error)
+        else:
+            said = "withdrawn" if move == "withdraw" else "reopened"
+            messages.success(request, f"{done.number} is {said}.")
+            return pages.done(request, site.url("transaction", number))
+    return _page(request, site, transaction, move_form=(move, form), status=400)
+
+
 @dataclass(frozen=True)
 class NoteRow:
     note: Note
@@ -325,10 +361,11 @@ def _page(
     *,
     note_form: NoteForm | None = None,
     upload_form: UploadForm | None = None,
+    move_form: tuple[str, ReasonForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     with access.deciding_once():
-        return _render_page(request, site, transaction, note_form, upload_form, status)
+        return _render_page(request, site, transaction, note_form, upload_form, move_form, status)
 
 
 def _render_page(
@@ -337,6 +374,7 @@ def _render_page(
     transaction: Transaction,
     note_form: NoteForm | None,
     upload_form: UploadForm | None,
+    move_form: tuple[str, ReasonForm] | None,
     status: int,
 ) -> HttpResponse:
     user = request.user
@@ -362,11 +400,26 @@ def _render_page(
         for r in selectors.relations_of(user, transaction)
     ]
     finished = transaction.status.category in {Status.Category.RESOLVED, Status.Category.CLOSED}
+    now = timezone.now()
+    # Only the move the person may make now is offered; a refused one keeps its form.
+    moves = lifecycle.offered(user, transaction, now=now)
+    forms = {move: ReasonForm() for move in moves}
+    refused: list[str] = []
+    if move_form is not None:
+        move, form = move_form
+        if move in moves:
+            forms[move] = form
+        else:  # no longer possible (the period ran out): say why, offer no form
+            refused = [str(message) for message in form.non_field_errors()]
+    resolved = transaction.status.category == Status.Category.RESOLVED
     context: dict[str, Any] = {
         "me": me,
         "transaction": transaction,
         "description": content.render_markdown(transaction.description),
-        "profile": _profile_rows(transaction),
+        "profile": [
+            (field.classification.name, value)
+            for field, value in selectors.profile_shown(user, transaction)
+        ],
         "notes": notes,
         "files": files,
         "related": related,
@@ -376,23 +429,21 @@ def _render_page(
         "may_attach": may_attach,
         "note_form": note_form or (NoteForm() if may_note else None),
         "upload_form": upload_form or (UploadForm() if may_attach else None),
-        "now": timezone.now(),
+        "withdraw_form": forms.get("withdraw"),
+        "reopen_form": forms.get("reopen"),
+        "refused": refused,
+        "reopen_until": lifecycle.reopen_deadline(transaction) if resolved else None,
+        "reopen_days": transaction.application.reopen_days,
+        # Said instead of a control the server would refuse: why it cannot be reopened.
+        "reopen_closed": (
+            resolved
+            and "reopen" not in moves
+            and not refused
+            and access.can(user, "reopen", transaction)
+        ),
+        "now": now,
     }
     return _render(request, site, "portal/transaction.html", context, status=status)
-
-
-def _profile_rows(transaction: Transaction) -> list[tuple[str, str]]:
-    """The Profile in the application's order, the values given only."""
-    values = {
-        value.classification_id: value.display
-        for value in transaction.profile_values.select_related("choice")
-    }
-    fields = transaction.application.profile_fields.select_related("classification")
-    return [
-        (field.classification.name, values[field.classification_id])
-        for field in fields.order_by("position")
-        if values.get(field.classification_id)
-    ]
 
 
 # --- contact details ----------------------------------------------------------------------

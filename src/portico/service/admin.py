@@ -25,7 +25,7 @@ class ChoiceInline(admin.TabularInline[Choice, Classification]):
 
 @admin.register(Classification)
 class ClassificationAdmin(admin.ModelAdmin[Classification]):
-    list_display = ("name", "code", "kind")
+    list_display = ("name", "code", "kind", "audience")
     inlines = [ChoiceInline]
 
 
@@ -52,7 +52,7 @@ class ApplicationRightInline(admin.TabularInline[ApplicationRight, Application])
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin[Application]):
-    list_display = ("name", "prefix", "team", "active")
+    list_display = ("name", "prefix", "team", "reopen_days", "active")
     inlines = [ProfileFieldInline, StatusInline, DefaultGrantInline, ApplicationRightInline]
 
 

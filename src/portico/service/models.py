@@ -48,10 +48,22 @@ class Classification(models.Model):
         MONEY = "money", "Money"
         DATE = "date", "Date"
 
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", "Everyone"
+        STAFF = "staff", "Staff only"
+
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=80, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHOICE)
     help_text = models.CharField(max_length=200, blank=True)
+    # Some classifications are the staff's own analysis (Root cause): the portals and the
+    # API never show them to, nor take them from, anyone outside the staff (issue 19).
+    audience = models.CharField(
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.EVERYONE,
+        help_text="Staff only: never shown to or set by customers, partners or employees.",
+    )
 
     class Meta:
         ordering = ("name",)
@@ -155,6 +167,12 @@ class Application(models.Model):
         limit_choices_to={"kind": Organization.Kind.TEAM},
     )
     uses_priority = models.BooleanField(default=True)
+    # How long after it is resolved its customer may still reopen it (issue 19).
+    reopen_days = models.PositiveSmallIntegerField(
+        "reopen period (days)",
+        default=14,
+        help_text="Days after it is resolved that the customer may reopen it; 0: never.",
+    )
     classifications = models.ManyToManyField(
         Classification, through="ProfileField", blank=True, related_name="applications"
     )

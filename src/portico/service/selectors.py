@@ -18,6 +18,7 @@ from portico.service.models import (
     Note,
     Permission,
     Priority,
+    ProfileField,
     Relation,
     Transaction,
 )
@@ -207,3 +208,24 @@ def history_of(user: Person, transaction: Transaction) -> QuerySet[Event]:
         .select_related("actor")
         .order_by("-occurred_at", "-id")
     )
+
+
+def profile_shown(user: Person, transaction: Transaction) -> list[tuple[ProfileField, str]]:
+    """The Profile as the person may read it, in the application's order, the values
+    given only: staff-only classifications (Root cause) never reach anyone else."""
+    values = {
+        value.classification_id: value.display
+        for value in transaction.profile_values.select_related("choice")
+    }
+    fields = (
+        transaction.application.profile_fields.filter(
+            access.classification_filter(user, "classification__")
+        )
+        .select_related("classification")
+        .order_by("position")
+    )
+    return [
+        (field, values[field.classification_id])
+        for field in fields
+        if values.get(field.classification_id)
+    ]

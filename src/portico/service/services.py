@@ -52,23 +52,38 @@ DEFAULT_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
 
 
 def clean_profile(
-    application: Application, values: Mapping[str, Any], *, partial: bool = False
+    application: Application,
+    values: Mapping[str, Any],
+    *,
+    partial: bool = False,
+    actor: User | None = None,
 ) -> dict[Classification, Any]:
     """Check values for an application's Profile, by classification code. The same rules
     hold wherever a value comes in (console, portal, API, import). With partial=True only
-    the given codes are checked (a change), otherwise mandatory ones must be present."""
+    the given codes are checked (a change), otherwise mandatory ones must be present.
+    Given the actor, the classifications they may not set (staff-only ones, for anyone
+    outside the staff) are refused, and left to the staff even when mandatory."""
     fields = {
         f.classification.code: f
         for f in application.profile_fields.select_related("classification")
     }
+    hidden = set()
+    if actor is not None and not access.sees_staff_only_classifications(actor):
+        hidden = {
+            code
+            for code, f in fields.items()
+            if f.classification.audience == Classification.Audience.STAFF
+        }
     errors: dict[str, list[str]] = {}
     for code in values:
-        if code not in fields:
+        if code in hidden:
+            errors[code] = [f"{fields[code].classification.name} is set by our service team."]
+        elif code not in fields:
             errors[code] = [f"{application.name} has no classification “{code}”."]
     cleaned: dict[Classification, Any] = {}
     for code, field in fields.items():
         classification = field.classification
-        if code not in values and partial:
+        if (code not in values and partial) or code in hidden:
             continue
         raw = values.get(code)
         if raw is None or raw == "":
@@ -258,7 +273,7 @@ def create_transaction(
     if application.uses_priority and priority is None:
         priority = sla.default_priority()
     try:
-        cleaned = clean_profile(application, profile or {})
+        cleaned = clean_profile(application, profile or {}, actor=actor)
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:
@@ -382,7 +397,7 @@ def update_profile(
     """Change profile values and/or the priority; due times follow a priority change."""
     access.require(actor, "edit_profile", transaction)
     transaction = Transaction.objects.select_for_update().get(pk=transaction.pk)
-    cleaned = clean_profile(transaction.application, values or {}, partial=True)
+    cleaned = clean_profile(transaction.application, values or {}, partial=True, actor=actor)
     before = profile_of(transaction)
     changes: dict[str, dict[str, Any]] = {}
     for classification, value in cleaned.items():

@@ -89,6 +89,10 @@ PRIORITIES = [
     ("P4", "Question or request", 8 * 60, None),
 ]
 
+# Classifications for the staff's own analysis: never offered to anyone else (issue 19).
+# Existing databases have it from migration 0008.
+STAFF_ONLY_CLASSIFICATIONS = ["root-cause"]
+
 # code, name, kind, choices
 CLASSIFICATIONS: list[tuple[str, str, str, list[str]]] = [
     (
@@ -145,20 +149,26 @@ CLASSIFICATIONS: list[tuple[str, str, str, list[str]]] = [
     ("units", "Units affected", "number", []),
 ]
 
+# A customer withdraws their own open request by moving it to the status of this code
+# (service/lifecycle.py); it is finished (category closed) but says who ended it, so
+# neither the customer nor the staff read it as work we closed.
+WITHDRAWN = "withdrawn"
 STANDARD_FLOW = [
     # code, name, category, initial, next codes
-    ("new", "New", "new", True, ["in-progress", "waiting", "resolved", "closed"]),
-    ("in-progress", "In progress", "open", False, ["waiting", "resolved"]),
-    ("waiting", "Waiting on customer", "waiting", False, ["in-progress", "resolved"]),
+    ("new", "New", "new", True, ["in-progress", "waiting", "resolved", "closed", WITHDRAWN]),
+    ("in-progress", "In progress", "open", False, ["waiting", "resolved", WITHDRAWN]),
+    ("waiting", "Waiting on customer", "waiting", False, ["in-progress", "resolved", WITHDRAWN]),
     ("resolved", "Resolved", "resolved", False, ["closed", "in-progress"]),
     ("closed", "Closed", "closed", False, []),
+    (WITHDRAWN, "Withdrawn", "closed", False, []),
 ]
 SALES_FLOW = [
-    ("new", "New", "new", True, ["qualified", "lost"]),
-    ("qualified", "Qualified", "open", False, ["proposal", "lost"]),
-    ("proposal", "Proposal sent", "waiting", False, ["won", "lost", "qualified"]),
+    ("new", "New", "new", True, ["qualified", "lost", WITHDRAWN]),
+    ("qualified", "Qualified", "open", False, ["proposal", "lost", WITHDRAWN]),
+    ("proposal", "Proposal sent", "waiting", False, ["won", "lost", "qualified", WITHDRAWN]),
     ("won", "Won", "closed", False, []),
     ("lost", "Lost", "closed", False, []),
+    (WITHDRAWN, "Withdrawn", "closed", False, []),
 ]
 
 # code, name, prefix, uses priority, flow, profile [(classification, mandatory)],
@@ -266,9 +276,15 @@ def create_standard(model: Callable[[str], Any]) -> None:
             name="Office hours (Scotland)", defaults={"is_default": True}
         )
     classifications = {}
+    classification_model = model("Classification")
+    # The data migration that made the standard set-up predates the audience field.
+    has_audience = any(f.name == "audience" for f in classification_model._meta.get_fields())
     for code, name, kind, labels in CLASSIFICATIONS:
-        classification, created = model("Classification").objects.get_or_create(
-            code=code, defaults={"name": name, "kind": kind}
+        defaults = {"name": name, "kind": kind}
+        if has_audience and code in STAFF_ONLY_CLASSIFICATIONS:
+            defaults["audience"] = "staff"
+        classification, created = classification_model.objects.get_or_create(
+            code=code, defaults=defaults
         )
         classifications[code] = classification
         if created:

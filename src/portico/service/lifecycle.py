@@ -1,0 +1,234 @@
+"""A customer's own moves in a transaction's life (issue 19): withdrawing an open request
+they no longer need, and reopening a resolved one that is not fixed after all, within
+the application's reopen period. Both take a reason, recorded in the audit trail and
+added as a shared note so that the people working it read it where they read the rest.
+
+Who may is `portico.access` ("withdraw", "reopen": whoever may add to it); whether the
+transaction's state and its application's flow allow it is decided here, for the pages
+and the API alike. The staff move a transaction along its whole flow with the status
+control (`services.change_status`); these are the two moves offered to everyone else.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction as db
+from django.utils import dateformat, timezone
+
+from portico import access
+from portico.audit import services as audit
+from portico.parties.models import User
+from portico.service import services
+from portico.service.calendar import business_minutes_between
+from portico.service.models import Channel, Note, Status, Transaction
+from portico.service.standard import WITHDRAWN
+
+# A reason becomes a note, so it follows a note's rules (services.add_note).
+REASON_MAX_LENGTH = 50_000
+MOVES = frozenset({"withdraw", "reopen"})
+
+
+def clean_reason(reason: str | None, *, doing: str) -> str:
+    """The reason, stripped; a ValidationError on `reason` if it is blank or too long."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [f"Say why you are {doing} it."]})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": ["A reason is at most 50,000 characters."]})
+    return reason
+
+
+# --- what the state allows ---------------------------------------------------------------
+
+
+def withdrawn_status(transaction: Transaction) -> Status | None:
+    """Where withdrawing takes it: its flow's Withdrawn status, if the flow leads there
+    from the status it is in (the standard flows do from every unfinished one)."""
+    status = transaction.status
+    if not status.is_open:
+        return None
+    return status.next_statuses.filter(code=WITHDRAWN).first()
+
+
+def reopened_status(transaction: Transaction) -> Status | None:
+    """Where reopening takes it: from a resolved status, the first open one its flow
+    leads to (In progress in the standard flow)."""
+    status = transaction.status
+    if status.category != Status.Category.RESOLVED:
+        return None
+    return status.next_statuses.filter(category=Status.Category.OPEN).order_by("position").first()
+
+
+def reopen_deadline(transaction: Transaction) -> datetime.datetime | None:
+    """Until when a resolved transaction may be reopened; None if it is not resolved or
+    its application allows no reopening. The period is in whole days from the moment it
+    was resolved, that moment included: 14 days after, to the minute, is still in."""
+    days = transaction.application.reopen_days
+    if transaction.resolved_at is None or days <= 0:
+        return None
+    return transaction.resolved_at + datetime.timedelta(days=days)
+
+
+def offered(
+    user: access.Person | None,
+    transaction: Transaction,
+    *,
+    now: datetime.datetime | None = None,
+) -> frozenset[str]:
+    """Which of withdraw and reopen the person may do now: what a page offers and the
+    API lists among the transaction's actions."""
+    now = now or timezone.now()
+    moves = set()
+    if access.can(user, "withdraw", transaction) and withdrawn_status(transaction) is not None:
+        moves.add("withdraw")
+    if access.can(user, "reopen", transaction) and reopened_status(transaction) is not None:
+        deadline = reopen_deadline(transaction)
+        if deadline is not None and now <= deadline:
+            moves.add("reopen")
+    return frozenset(moves)
+
+
+def _when(moment: datetime.datetime) -> str:
+    return dateformat.format(timezone.localtime(moment), "j M Y, H:i")
+
+
+def _period(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
+# --- the moves ---------------------------------------------------------------------------
+
+
+def _locked(transaction: Transaction) -> Transaction:
+    # Only the transaction's row is locked: its application's row is the one every
+    # creator of that application's transactions locks for its number.
+    return (
+        Transaction.objects.select_for_update(of=("self",))
+        .select_related("status", "application")
+        .get(pk=transaction.pk)
+    )
+
+
+@db.atomic
+def withdraw(
+    *, actor: User, transaction: Transaction, reason: str, channel: str = Channel.WEB
+) -> Transaction:
+    """End an open request its customer no longer needs: it becomes Withdrawn (finished,
+    like Closed), the reason is a shared note, and the audit trail says who and why."""
+    access.require(actor, "withdraw", transaction)
+    reason = clean_reason(reason, doing="withdrawing")
+    transaction = _locked(transaction)
+    current = transaction.status
+    target = withdrawn_status(transaction)
+    if target is None:
+        raise ValidationError(
+            {"status": [f"It is {current.name}; only an unfinished request can be withdrawn."]}
+        )
+    now = timezone.now()
+    services._pause_or_resume(transaction, target, now)
+    transaction.status = target
+    transaction.closed_at = now
+    transaction.resolved_at = transaction.resolved_at or now
+    if transaction.first_response_at is None:
+        # As change_status does on finishing: otherwise it would stay "late to respond"
+        # in the breach list, and in its partial index, for ever.
+        transaction.first_response_at = now
+    transaction.save(
+        update_fields=[
+            *services._touch(transaction, actor, now),
+            "status",
+            "closed_at",
+            "resolved_at",
+            "first_response_at",
+            "sla_paused_at",
+            "sla_paused_minutes",
+            "response_due_at",
+            "resolution_due_at",
+            "due_at",
+        ]
+    )
+    audit.record(
+        action="transaction.withdrawn",
+        actor=actor,
+        channel=services._audit_channel(channel),
+        subject=transaction,
+        data={"status": {"before": current.name, "after": target.name}, "reason": reason},
+    )
+    _note(actor, transaction, reason, channel)
+    return transaction
+
+
+@db.atomic
+def reopen(
+    *, actor: User, transaction: Transaction, reason: str, channel: str = Channel.WEB
+) -> Transaction:
+    """Put a resolved transaction back to work, within its application's reopen period.
+    The time it spent resolved does not count against the SLA: the clock was stopped
+    while we believed it done, as it is while we wait on the customer."""
+    access.require(actor, "reopen", transaction)
+    reason = clean_reason(reason, doing="reopening")
+    transaction = _locked(transaction)
+    current = transaction.status
+    target = reopened_status(transaction)
+    if target is None:
+        raise ValidationError(
+            {"status": [f"It is {current.name}; only a resolved request can be reopened."]}
+        )
+    now = timezone.now()
+    deadline = reopen_deadline(transaction)
+    if deadline is None or now > deadline:
+        days = transaction.application.reopen_days
+        if days <= 0:
+            message = f"A {transaction.application.name} cannot be reopened once resolved."
+        else:
+            message = (
+                f"A {transaction.application.name} can be reopened for {_period(days)} "
+                f"after it is resolved; this one was resolved on "
+                f"{_when(transaction.resolved_at or now)}. Please log a new request."
+            )
+        raise ValidationError({"status": [message]})
+    resolved_at = transaction.resolved_at
+    assert resolved_at is not None  # reopen_deadline has one
+    transaction.sla_paused_minutes += business_minutes_between(
+        resolved_at, now, services.default_calendar().hours()
+    )
+    transaction.sla_paused_at = None
+    services._set_due_times(transaction)
+    transaction.status = target
+    transaction.resolved_at = transaction.closed_at = None
+    transaction.save(
+        update_fields=[
+            *services._touch(transaction, actor, now),
+            "status",
+            "resolved_at",
+            "closed_at",
+            "sla_paused_at",
+            "sla_paused_minutes",
+            "response_due_at",
+            "resolution_due_at",
+            "due_at",
+        ]
+    )
+    audit.record(
+        action="transaction.reopened",
+        actor=actor,
+        channel=services._audit_channel(channel),
+        subject=transaction,
+        data={"status": {"before": current.name, "after": target.name}, "reason": reason},
+    )
+    _note(actor, transaction, reason, channel)
+    return transaction
+
+
+def _note(actor: User, transaction: Transaction, reason: str, channel: str) -> None:
+    # The reason is also what the people working it read in the notes, and add_note
+    # tells the assignees that the customer wrote.
+    services.add_note(
+        actor=actor,
+        transaction=transaction,
+        body=reason,
+        visibility=Note.Visibility.SHARED,
+        channel=Channel.API if channel == Channel.API else Channel.WEB,
+    )

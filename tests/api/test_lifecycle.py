@@ -1,0 +1,146 @@
+"""Withdraw and reopen over the API (issue 19, item 8), with the pages' rules; and no
+staff-only classification (Root cause) read by or taken from anyone outside the staff
+(item 10)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.test import Client
+
+from portico.service import services
+from portico.service.models import Note, Transaction
+from tests.api.conftest import body
+from tests.portal.conftest import user
+from tests.service.test_lifecycle import DAY, fresh, new_issue, resolved, state
+
+
+def _url(t: Transaction, action: str = "") -> str:
+    return f"/api/v1/transactions/{t.number}/{action}"
+
+
+def _post(client: Client, url: str, data: object) -> Any:
+    return client.post(url, data, content_type="application/json")
+
+
+def test_actions_list_withdraw_or_reopen_only_while_possible(
+    api_for: Callable[[str], Client],
+) -> None:
+    t = new_issue()
+    customer = api_for("customer")
+    actions = body(customer.get(_url(t)))["actions"]
+    assert "withdraw" in actions
+    assert "reopen" not in actions
+    assert "withdraw" not in body(api_for("colleague").get(_url(t)))["actions"]
+    r = resolved(new_issue(), ago=DAY)
+    actions = body(customer.get(_url(r)))["actions"]
+    assert "reopen" in actions
+    assert "withdraw" not in actions
+
+
+def test_withdraw_over_the_api(api_for: Callable[[str], Client]) -> None:
+    t = new_issue()
+    response = _post(api_for("customer"), _url(t, "withdraw/"), {"reason": "Fixed itself."})
+    assert response.status_code == 200
+    data = body(response)
+    assert data["status"] == {"code": "withdrawn", "name": "Withdrawn", "category": "closed"}
+    assert data["closed_at"] is not None
+    note = Note.objects.get(transaction=t, body="Fixed itself.")
+    assert note.channel == "web"  # anyone outside the staff writes through the web
+
+
+def test_a_refused_withdrawal_changes_nothing(api_for: Callable[[str], Client]) -> None:
+    t = new_issue()
+    before = state(t)
+    blank = _post(api_for("customer"), _url(t, "withdraw/"), {"reason": " "})
+    assert blank.status_code == 400
+    assert body(blank)["errors"] == {"reason": ["Say why you are withdrawing it."]}
+    missing = _post(api_for("customer"), _url(t, "withdraw/"), {})
+    assert body(missing)["errors"] == {"reason": ["Say why you are withdrawing it."]}
+    read_only = _post(api_for("colleague"), _url(t, "withdraw/"), {"reason": "No"})
+    assert read_only.status_code == 403
+    assert body(read_only)["detail"] == "You may not withdraw this transaction."
+    stranger = _post(api_for("other_customer"), _url(t, "withdraw/"), {"reason": "No"})
+    assert stranger.status_code == 404
+    assert state(t) == before
+
+
+def test_reopen_over_the_api_within_the_period(api_for: Callable[[str], Client]) -> None:
+    r = resolved(new_issue(), ago=13 * DAY)
+    response = _post(api_for("customer"), _url(r, "reopen/"), {"reason": "Alarm is back."})
+    assert response.status_code == 200
+    assert body(response)["status"]["code"] == "in-progress"
+    assert body(response)["resolved_at"] is None
+    assert fresh(r).status.code == "in-progress"
+
+
+def test_reopen_after_the_period_is_refused_naming_it(api_for: Callable[[str], Client]) -> None:
+    r = resolved(new_issue(), ago=15 * DAY)
+    before = state(r)
+    response = _post(api_for("customer"), _url(r, "reopen/"), {"reason": "Alarm is back."})
+    assert response.status_code == 400
+    (message,) = body(response)["errors"]["status"]
+    assert message.startswith("A Service issue can be reopened for 14 days after it is resolved")
+    assert state(r) == before
+
+
+# --- staff-only classifications ------------------------------------------------------------
+
+
+def test_customers_never_read_root_cause(api_for: Callable[[str], Client]) -> None:
+    t = new_issue()
+    services.update_profile(actor=user("csr"), transaction=t, values={"root-cause": "user-error"})
+    assert body(api_for("csr").get(_url(t)))["profile"]["root-cause"] == "User error"
+    customer = api_for("customer")
+    assert "root-cause" not in body(customer.get(_url(t)))["profile"]
+    application = body(customer.get("/api/v1/applications/service-issue/"))
+    assert [f["classification"] for f in application["profile"]] == [
+        "issue-type",
+        "product",
+        "area",
+        "units",
+    ]
+    codes = [c["code"] for c in body(customer.get("/api/v1/classifications/"))]
+    assert "root-cause" not in codes
+    assert customer.get("/api/v1/classifications/root-cause/").status_code == 404
+    staff = api_for("csr")
+    assert "root-cause" in [c["code"] for c in body(staff.get("/api/v1/classifications/"))]
+    assert staff.get("/api/v1/classifications/root-cause/").status_code == 200
+
+
+def test_customers_never_set_root_cause(api_for: Callable[[str], Client]) -> None:
+    before = Transaction.objects.count()
+    response = _post(
+        api_for("customer"),
+        "/api/v1/transactions/",
+        {
+            "application": "service-issue",
+            "title": "Pump stopped",
+            "profile": {
+                "issue-type": "fault",
+                "product": "clearflow-dosing-pump",
+                "root-cause": "user-error",
+            },
+        },
+    )
+    assert response.status_code == 400
+    assert body(response)["errors"] == {
+        "profile.root-cause": ["Root cause is set by our service team."]
+    }
+    assert Transaction.objects.count() == before
+    staff = _post(
+        api_for("csr"),
+        "/api/v1/transactions/",
+        {
+            "application": "service-issue",
+            "title": "Pump stopped",
+            "profile": {
+                "issue-type": "fault",
+                "product": "clearflow-dosing-pump",
+                "root-cause": "user-error",
+            },
+        },
+    )
+    assert staff.status_code == 201
+    assert body(staff)["profile"]["root-cause"] == "User error"
