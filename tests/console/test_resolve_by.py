@@ -18,7 +18,9 @@ from portico.service.models import Application, Priority, Transaction
 from tests.conftest import PERSONAS
 
 RULE = re.escape(escape(timetags.RESOLVE_BY_RULE))
-HEADING = re.compile(rf'<th scope="col"( class="col-due")?><abbr title="{RULE}">Resolve by</abbr></th>')
+HEADING = re.compile(
+    rf'<th scope="col"( class="col-due")?><abbr title="{RULE}">' + "Resolve by</abbr></th>"
+)
 
 
 def _csr() -> User:
