@@ -412,7 +412,9 @@ def test_a_move_the_flow_forbids_is_refused_naming_the_allowed_moves(
     events = Event.objects.count()
     refused = csr.post(f"{base}status/", {"status": "closed"}, content_type=JSON)
     assert refused.status_code == 400
-    expected = "Cannot move from In progress to Closed. Allowed: Waiting on customer, Resolved."
+    expected = (
+        "Cannot move from In progress to Closed. Allowed: Waiting on customer, Resolved, Withdrawn."
+    )
     assert refused.json()["errors"] == {"status": [expected]}
     assert refused.json()["detail"] == expected
     assert csr.get(base).json()["status"]["code"] == "in-progress"

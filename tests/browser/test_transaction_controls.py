@@ -33,12 +33,14 @@ def test_status_moves_and_editing_the_text_by_keyboard(
     assert issue.status.code == "in-progress"
     page.goto(f"/console/transactions/{issue.number}/")
 
-    # In progress: Waiting on customer or Resolved, and the placeholder showing.
+    # In progress: Waiting on customer, Resolved or Withdrawn (for a caller who takes the
+    # request back), and the placeholder showing.
     status = page.get_by_label("New status")
     assert status.locator("option").all_text_contents() == [
         "Move to…",
         "Waiting on customer",
         "Resolved",
+        "Withdrawn",
     ]
     assert status.input_value() == ""
     assert _fits(page)
@@ -86,7 +88,7 @@ def test_status_moves_and_editing_the_text_by_keyboard(
     expect(page.get_by_role("button", name="Change status")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_label("New status").locator("option")).to_have_text(
-        ["Move to…", "In progress", "Resolved"]
+        ["Move to…", "In progress", "Resolved", "Withdrawn"]
     )
     issue.refresh_from_db()
     assert issue.status.code == "waiting"

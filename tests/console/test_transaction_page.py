@@ -387,9 +387,9 @@ def _move(issue: Transaction, code: str, resolution: str = "") -> None:
 @pytest.mark.parametrize(
     ("path", "offered"),
     [
-        ([], ["In progress", "Waiting on customer", "Resolved", "Closed"]),
-        (["in-progress"], ["Waiting on customer", "Resolved"]),
-        (["waiting"], ["In progress", "Resolved"]),
+        ([], ["In progress", "Waiting on customer", "Resolved", "Closed", "Withdrawn"]),
+        (["in-progress"], ["Waiting on customer", "Resolved", "Withdrawn"]),
+        (["waiting"], ["In progress", "Resolved", "Withdrawn"]),
         (["resolved"], ["In progress", "Closed"]),
     ],
 )
@@ -424,14 +424,19 @@ def test_a_disallowed_move_changes_nothing_and_says_what_is_allowed(
     refused = csr.post(f"/console/transactions/{issue.number}/status/", {"status": closed.pk})
     assert refused.status_code == 400
     assert (
-        "Cannot move from In progress to Closed. Allowed: Waiting on customer, Resolved."
-        in refused.content.decode()
+        "Cannot move from In progress to Closed. "
+        "Allowed: Waiting on customer, Resolved, Withdrawn." in refused.content.decode()
     )
     issue.refresh_from_db()
     assert issue.status.code == "in-progress"
     assert Event.objects.count() == before
     # The page shown again offers the allowed moves only.
-    assert _offered(refused.content.decode())[0] == ["Move to…", "Waiting on customer", "Resolved"]
+    assert _offered(refused.content.decode())[0] == [
+        "Move to…",
+        "Waiting on customer",
+        "Resolved",
+        "Withdrawn",
+    ]
 
 
 def test_sending_the_placeholder_is_refused(
