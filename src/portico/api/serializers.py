@@ -12,6 +12,7 @@ from rest_framework import serializers
 from portico import access
 from portico.api.models import ApiToken
 from portico.parties.models import Individual, Organization
+from portico.service import rules
 from portico.service.models import (
     Application,
     Attachment,
@@ -27,6 +28,27 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+
+# --- text the services judge ---------------------------------------------------------------
+
+
+class TypedText(serializers.CharField):
+    """Text handed to the service as it was sent: not trimmed, blank allowed, and none
+    of DRF's own checks (length, NUL characters). The service's rules
+    (`portico.service.rules`) judge it, in the words the portal and the console use
+    too. The rule's limit still shows in the schema (maxLength), for clients."""
+
+    def __init__(self, *, rule: rules.TextRule, **kwargs: Any) -> None:
+        if rule.required:
+            # Missing or null is the same mistake as empty, and said the same way.
+            kwargs["error_messages"] = {"required": rule.required, "null": rule.required}
+        super().__init__(
+            allow_blank=True, trim_whitespace=False, max_length=rule.max_length, **kwargs
+        )
+
+    def run_validators(self, value: Any) -> None:
+        """None: the validators are there for the schema only (see the class)."""
+
 
 # --- small references -------------------------------------------------------------------
 
@@ -263,21 +285,27 @@ class TransactionDetailSerializer(TransactionSerializer):
         return sorted(access.allowed_actions(_user(self), transaction))
 
 
+class ProfileValueText(serializers.CharField):
+    """A profile value as sent (trimmed, as the pages' fields trim it): `clean_profile`
+    judges it by its classification, in the words the pages use."""
+
+    def run_validators(self, value: Any) -> None:
+        """None: the length is in the schema only (see TypedText)."""
+
+
 class ProfileValuesField(serializers.DictField):
     """Profile values by classification code: a choice's code, a number, a date
     (YYYY-MM-DD) or text; null or "" clears an optional one."""
 
-    child = serializers.CharField(allow_blank=True, allow_null=True, max_length=200)
+    child = ProfileValueText(allow_blank=True, allow_null=True, max_length=rules.PROFILE_TEXT_MAX)
 
 
 class TransactionCreateSerializer(serializers.Serializer[Any]):
     application = serializers.SlugRelatedField(
         slug_field="code", queryset=Application.objects.none(), help_text="Its code."
     )
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=50_000
-    )
+    title = TypedText(rule=rules.TITLE)
+    description = TypedText(rule=rules.DESCRIPTION, required=False, default="")
     priority = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Priority.objects.all(),
@@ -311,8 +339,8 @@ class TransactionCreateSerializer(serializers.Serializer[Any]):
 
 
 class TransactionUpdateSerializer(serializers.Serializer[Any]):
-    title = serializers.CharField(required=False, max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
+    title = TypedText(rule=rules.TITLE, required=False)
+    description = TypedText(rule=rules.DESCRIPTION, required=False)
     priority = serializers.SlugRelatedField(
         slug_field="code", queryset=Priority.objects.all(), required=False
     )
@@ -321,11 +349,10 @@ class TransactionUpdateSerializer(serializers.Serializer[Any]):
 
 class StatusChangeSerializer(serializers.Serializer[Any]):
     status = serializers.SlugField(max_length=40, help_text="The new status's code.")
-    resolution = serializers.CharField(
+    resolution = TypedText(
+        rule=rules.RESOLUTION,
         required=False,
-        allow_blank=True,
         default="",
-        max_length=50_000,
         help_text="How it was resolved (the customer reads this); needed to resolve.",
     )
 
@@ -365,7 +392,7 @@ class NoteSerializer(serializers.ModelSerializer[Note]):
 
 
 class NoteCreateSerializer(serializers.Serializer[Any]):
-    body = serializers.CharField(max_length=50_000, help_text="Markdown.")
+    body = TypedText(rule=rules.NOTE_BODY, help_text="Markdown.")
     visibility = serializers.ChoiceField(choices=Note.Visibility.choices)
     channel = serializers.ChoiceField(
         choices=Channel.choices,

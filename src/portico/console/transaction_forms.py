@@ -10,6 +10,7 @@ from django import forms
 from portico import access
 from portico.console.lookup import OrganizationField
 from portico.parties.models import Individual, Organization
+from portico.service import rules
 from portico.service.models import (
     Channel,
     Classification,
@@ -25,6 +26,7 @@ from portico.widgets import (
     QuickSelectMultiple,
     SmallModelChoiceField,
     SmallModelMultipleChoiceField,
+    TypedText,
 )
 
 NOTE_CHANNELS = [
@@ -96,9 +98,9 @@ class ProfileForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = SmallModelChoiceField(Status.objects.none(), label="New status", empty_label=None)
-    resolution = forms.CharField(
+    resolution = TypedText(
+        rule=rules.RESOLUTION,
         label="Resolution (the customer reads this)",
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -122,7 +124,7 @@ class NoteForm(forms.Form):
     contact = SmallModelChoiceField(
         Individual.objects.none(), required=False, label="With", empty_label="—"
     )
-    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}))
+    body = TypedText(rule=rules.NOTE_BODY, label="Note", widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, transaction: Transaction, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
