@@ -33,17 +33,21 @@ from portico.service.models import (
 
 
 class TypedText(serializers.CharField):
-    """Text handed to the service as it was sent: not trimmed, blank allowed, and none
-    of DRF's own checks (length, NUL characters). The service's rules
-    (`portico.service.rules`) judge it, in the words the portal and the console use
-    too. The rule's limit still shows in the schema (maxLength), for clients."""
+    """Text handed to the service as it was sent: not trimmed, and none of DRF's own
+    checks (length, NUL characters). The service's rules (`portico.service.rules`)
+    judge it, in the words the portal and the console use too; an empty value that
+    the rule requires is refused here already, in the rule's words. The rule's limits
+    still show in the schema (maxLength, and minLength where it needs a value)."""
 
     def __init__(self, *, rule: rules.TextRule, **kwargs: Any) -> None:
         if rule.required:
-            # Missing or null is the same mistake as empty, and said the same way.
-            kwargs["error_messages"] = {"required": rule.required, "null": rule.required}
+            # Missing, null or empty is one mistake, said as the rule says it.
+            kwargs["error_messages"] = dict.fromkeys(("required", "null", "blank"), rule.required)
         super().__init__(
-            allow_blank=True, trim_whitespace=False, max_length=rule.max_length, **kwargs
+            allow_blank=not rule.required,
+            trim_whitespace=False,
+            max_length=rule.max_length,
+            **kwargs,
         )
 
     def run_validators(self, value: Any) -> None:
