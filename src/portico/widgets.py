@@ -1,4 +1,4 @@
-"""Form widgets the interface apps share.
+"""Form widgets and fields the interface apps share.
 
 `QuickSelect` renders a select in Python rather than through Django's widget templates,
 which run one template per option: the console's filter form alone has some two hundred
@@ -8,13 +8,17 @@ organisation's people to note a call with) took 23 and 11 ms through the templat
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Model
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+if TYPE_CHECKING:
+    from portico.service.rules import TextRule
 
 
 class QuickSelect(forms.Select):
@@ -82,3 +86,25 @@ class SmallModelMultipleChoiceField[T: Model](forms.ModelMultipleChoiceField[T])
 
     widget = QuickSelectMultiple
     iterator: type[forms.models.ModelChoiceIterator[T]] = _FetchedChoices
+
+
+class TypedText(forms.CharField):
+    """What was typed, handed to the service as it is: not trimmed, never "required",
+    and without Django's own check for NUL characters. The service's rules judge it
+    (`portico.service.rules`, or the parties' contact rules) and answer in the same
+    words on every channel; a form that judged first would answer in Django's words.
+
+    Given a rule, the browser is told its limits (maxlength, and required where the
+    rule needs a value), so the page offers nothing the service will refuse."""
+
+    def __init__(self, *, rule: TextRule | None = None, **kwargs: Any) -> None:
+        if rule is not None and rule.multi_line:
+            kwargs.setdefault("widget", forms.Textarea)
+        super().__init__(required=False, strip=False, **kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        if rule is not None:
+            self.widget.attrs.setdefault("maxlength", rule.max_length)
+            if rule.required:
+                self.widget.attrs.setdefault("required", True)

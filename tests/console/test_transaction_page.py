@@ -109,7 +109,8 @@ def test_an_empty_note_is_refused_and_nothing_changes(
         {"channel": "phone", "direction": "in", "visibility": "shared", "body": "   "},
     )
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    # The service's words, as the portal and the API say it (service/rules.py).
+    assert "Write something in the note." in response.content.decode()
     assert Note.objects.filter(transaction=issue).count() == 0
     assert Event.objects.count() == before
 

@@ -14,6 +14,7 @@ from portico.api.models import ApiToken
 from portico.audit import display
 from portico.audit.models import Event
 from portico.parties.models import Individual, Organization
+from portico.service import rules
 from portico.service.models import (
     Application,
     Attachment,
@@ -29,6 +30,31 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+
+# --- text the services judge ---------------------------------------------------------------
+
+
+class TypedText(serializers.CharField):
+    """Text handed to the service as it was sent: not trimmed, and none of DRF's own
+    checks (length, NUL characters). The service's rules (`portico.service.rules`)
+    judge it, in the words the portal and the console use too; an empty value that
+    the rule requires is refused here already, in the rule's words. The rule's limits
+    still show in the schema (maxLength, and minLength where it needs a value)."""
+
+    def __init__(self, *, rule: rules.TextRule, **kwargs: Any) -> None:
+        if rule.required:
+            # Missing, null or empty is one mistake, said as the rule says it.
+            kwargs["error_messages"] = dict.fromkeys(("required", "null", "blank"), rule.required)
+        super().__init__(
+            allow_blank=not rule.required,
+            trim_whitespace=False,
+            max_length=rule.max_length,
+            **kwargs,
+        )
+
+    def run_validators(self, value: Any) -> None:
+        """None: the validators are there for the schema only (see the class)."""
+
 
 # --- small references -------------------------------------------------------------------
 
@@ -274,21 +300,27 @@ class TransactionDetailSerializer(TransactionSerializer):
         return sorted(allowed | lifecycle.offered(user, transaction))
 
 
+class ProfileValueText(serializers.CharField):
+    """A profile value as sent (trimmed, as the pages' fields trim it): `clean_profile`
+    judges it by its classification, in the words the pages use."""
+
+    def run_validators(self, value: Any) -> None:
+        """None: the length is in the schema only (see TypedText)."""
+
+
 class ProfileValuesField(serializers.DictField):
     """Profile values by classification code: a choice's code, a number, a date
     (YYYY-MM-DD) or text; null or "" clears an optional one."""
 
-    child = serializers.CharField(allow_blank=True, allow_null=True, max_length=200)
+    child = ProfileValueText(allow_blank=True, allow_null=True, max_length=rules.PROFILE_TEXT_MAX)
 
 
 class TransactionCreateSerializer(serializers.Serializer[Any]):
     application = serializers.SlugRelatedField(
         slug_field="code", queryset=Application.objects.none(), help_text="Its code."
     )
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=50_000
-    )
+    title = TypedText(rule=rules.TITLE)
+    description = TypedText(rule=rules.DESCRIPTION, required=False, default="")
     priority = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Priority.objects.all(),
@@ -322,8 +354,8 @@ class TransactionCreateSerializer(serializers.Serializer[Any]):
 
 
 class TransactionUpdateSerializer(serializers.Serializer[Any]):
-    title = serializers.CharField(required=False, max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
+    title = TypedText(rule=rules.TITLE, required=False)
+    description = TypedText(rule=rules.DESCRIPTION, required=False)
     priority = serializers.SlugRelatedField(
         slug_field="code", queryset=Priority.objects.all(), required=False
     )
@@ -332,11 +364,10 @@ class TransactionUpdateSerializer(serializers.Serializer[Any]):
 
 class StatusChangeSerializer(serializers.Serializer[Any]):
     status = serializers.SlugField(max_length=40, help_text="The new status's code.")
-    resolution = serializers.CharField(
+    resolution = TypedText(
+        rule=rules.RESOLUTION,
         required=False,
-        allow_blank=True,
         default="",
-        max_length=50_000,
         help_text="How it was resolved (the customer reads this); needed to resolve.",
     )
 
@@ -386,7 +417,7 @@ class NoteSerializer(serializers.ModelSerializer[Note]):
 
 
 class NoteCreateSerializer(serializers.Serializer[Any]):
-    body = serializers.CharField(max_length=50_000, help_text="Markdown.")
+    body = TypedText(rule=rules.NOTE_BODY, help_text="Markdown.")
     visibility = serializers.ChoiceField(choices=Note.Visibility.choices)
     channel = serializers.ChoiceField(
         choices=Channel.choices,

@@ -10,6 +10,7 @@ from django import forms
 from portico import access
 from portico.console.lookup import OrganizationField
 from portico.parties.models import Individual, Organization
+from portico.service import rules
 from portico.service.models import (
     Channel,
     Classification,
@@ -25,6 +26,7 @@ from portico.widgets import (
     QuickSelectMultiple,
     SmallModelChoiceField,
     SmallModelMultipleChoiceField,
+    TypedText,
 )
 
 NOTE_CHANNELS = [
@@ -100,11 +102,10 @@ class TextForm(forms.Form):
     own: an empty or over-long title reaches the service and comes back with its
     message."""
 
-    title = forms.CharField(label="Title", required=False, strip=False)
-    description = forms.CharField(
+    title = TypedText(rule=rules.TITLE, label="Title")
+    description = TypedText(
+        rule=rules.DESCRIPTION,
         label="Description (Markdown)",
-        required=False,
-        strip=False,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
@@ -129,9 +130,9 @@ class StatusForm(forms.Form):
         empty_label="Move to…",
         error_messages={"required": "Choose the status to move to."},
     )
-    resolution = forms.CharField(
+    resolution = TypedText(
+        rule=rules.RESOLUTION,
         label="Resolution (the customer reads this)",
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -160,7 +161,7 @@ class NoteForm(forms.Form):
     contact = SmallModelChoiceField(
         Individual.objects.none(), required=False, label="With", empty_label="—"
     )
-    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}))
+    body = TypedText(rule=rules.NOTE_BODY, label="Note", widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, transaction: Transaction, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -8,6 +9,7 @@ from django.http import HttpRequest
 from portico.audit.models import Channel
 from portico.parties import services
 from portico.parties.models import Individual, Organization, User, UserGroup, Zone
+from portico.widgets import TypedText
 
 
 @admin.register(Zone)
@@ -30,8 +32,49 @@ class OrganizationAdmin(admin.ModelAdmin[Organization]):
     search_fields = ("name", "account_number")
 
 
+class IndividualAdminForm(ModelForm[Individual]):
+    """The contact details judged by the rules the portal and the console use
+    (`services.clean_contact_details`), in their words, and stored tidied as they do."""
+
+    first_name = TypedText(label="First name")
+    last_name = TypedText(label="Last name")
+    job_title = TypedText(label="Job title")
+    phone = TypedText(label="Phone")
+    mobile = TypedText(label="Mobile")
+
+    class Meta:
+        model = Individual
+        fields = (
+            "user",
+            "organization",
+            "user_group",
+            "supervisor",
+            "first_name",
+            "last_name",
+            "job_title",
+            "email",
+            "phone",
+            "mobile",
+            "active",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            tidied = services.clean_contact_details(
+                **{field: data.get(field) or "" for field in services.CONTACT_FIELDS}
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field, messages)
+        else:
+            data.update(tidied)
+        return data
+
+
 @admin.register(Individual)
 class IndividualAdmin(admin.ModelAdmin[Individual]):
+    form = IndividualAdminForm
     list_display = ("name", "organization", "user_group", "email", "active")
     list_filter = ("user_group", "active")
     search_fields = ("first_name", "last_name", "email", "organization__name")

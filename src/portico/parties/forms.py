@@ -11,6 +11,7 @@ from django import forms
 
 from portico.parties.models import Individual
 from portico.parties.services import CONTACT_FIELDS, JOB_TITLE_MAX, NAME_MAX, PHONE_MAX
+from portico.widgets import TypedText
 
 
 def _text(autocomplete: str, maxlength: int, **attrs: Any) -> forms.TextInput:
@@ -32,35 +33,25 @@ class ContactDetailsForm(forms.Form):
     """A person's name, job title and phone numbers. Fields are not required here: the
     service reports every mistake at once, in the words it uses everywhere."""
 
-    first_name = forms.CharField(
+    first_name = TypedText(
         label="First name",
-        required=False,
-        strip=False,
         widget=_text("given-name", NAME_MAX, required=True),
     )
-    last_name = forms.CharField(
+    last_name = TypedText(
         label="Last name",
-        required=False,
-        strip=False,
         widget=_text("family-name", NAME_MAX, required=True),
     )
-    job_title = forms.CharField(
+    job_title = TypedText(
         label="Job title",
-        required=False,
-        strip=False,
         widget=_text("organization-title", JOB_TITLE_MAX),
     )
-    phone = forms.CharField(
+    phone = TypedText(
         label="Phone",
-        required=False,
-        strip=False,
         help_text="With the area code, e.g. +44 141 496 0100.",
         widget=_phone("work tel"),
     )
-    mobile = forms.CharField(
+    mobile = TypedText(
         label="Mobile",
-        required=False,
-        strip=False,
         widget=_phone("mobile tel"),
     )
 

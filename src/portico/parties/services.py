@@ -105,24 +105,12 @@ def _phone_errors(label: str, value: str) -> list[str]:
     return []
 
 
-@transaction.atomic
-def update_contact_details(
-    *,
-    actor: Any,
-    individual: Individual,
-    first_name: str,
-    last_name: str,
-    job_title: str,
-    phone: str,
-    mobile: str,
-    channel: str = audit.Channel.WEB,
-) -> Individual:
-    """Change a person's name, job title and phone numbers. A person may change their
-    own; the staff may change anyone's. E-mail, organisation and user group are not
-    contact details: they decide access and change elsewhere."""
-    own = access.individual_of(actor)
-    if own is None or (own.pk != individual.pk and not access.is_staff(actor)):
-        raise PermissionDenied("You may change only your own contact details.")
+def clean_contact_details(
+    *, first_name: str, last_name: str, job_title: str, phone: str, mobile: str
+) -> dict[str, str]:
+    """The contact details as they are stored (spaces tidied), or a ValidationError
+    naming each field that breaks a rule. The one judge of these fields: the
+    service below and the admin's person form (parties.admin) both call it."""
     after = {
         "first_name": _tidy(first_name),
         "last_name": _tidy(last_name),
@@ -143,6 +131,30 @@ def update_contact_details(
             errors[field] = messages
     if errors:
         raise ValidationError(errors)
+    return after
+
+
+@transaction.atomic
+def update_contact_details(
+    *,
+    actor: Any,
+    individual: Individual,
+    first_name: str,
+    last_name: str,
+    job_title: str,
+    phone: str,
+    mobile: str,
+    channel: str = audit.Channel.WEB,
+) -> Individual:
+    """Change a person's name, job title and phone numbers. A person may change their
+    own; the staff may change anyone's. E-mail, organisation and user group are not
+    contact details: they decide access and change elsewhere."""
+    own = access.individual_of(actor)
+    if own is None or (own.pk != individual.pk and not access.is_staff(actor)):
+        raise PermissionDenied("You may change only your own contact details.")
+    after = clean_contact_details(
+        first_name=first_name, last_name=last_name, job_title=job_title, phone=phone, mobile=mobile
+    )
     locked = Individual.objects.select_for_update().get(pk=individual.pk)
     changes = {
         field: {"before": getattr(locked, field), "after": after[field]}

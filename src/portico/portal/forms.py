@@ -13,8 +13,9 @@ from django.db.models import Prefetch
 from django.template.defaultfilters import filesizeformat
 
 from portico import access
-from portico.service import services
+from portico.service import rules, services
 from portico.service.models import Application, Choice, Classification, Priority, ProfileField
+from portico.widgets import TypedText
 
 if TYPE_CHECKING:
     from portico.access import Person
@@ -40,17 +41,15 @@ class RequestForm(forms.Form):
     here on purpose: `create_transaction` reports every missing or wrong value at once,
     with the words the console and the API use too."""
 
-    title = forms.CharField(
+    title = TypedText(
+        rule=rules.TITLE,
         label="Summary",
-        required=False,
-        strip=False,
         help_text="One line that says what it is about.",
-        widget=forms.TextInput(attrs={"maxlength": 200, "required": True, "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    description = forms.CharField(
+    description = TypedText(
+        rule=rules.DESCRIPTION,
         label="Details",
-        required=False,
-        strip=False,
         help_text="What happened, when, and anything you have tried. You may use Markdown.",
         widget=forms.Textarea(attrs={"rows": 8}),
     )
@@ -154,12 +153,11 @@ class ReasonForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(
+    body = TypedText(
+        rule=rules.NOTE_BODY,
         label="Your note",
-        required=False,
-        strip=False,
         help_text="The people working on it see it at once. You may use Markdown.",
-        widget=forms.Textarea(attrs={"rows": 5, "required": True}),
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     mandatory = frozenset({"body"})

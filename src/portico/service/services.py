@@ -23,7 +23,7 @@ from portico import access
 from portico.audit import services as audit
 from portico.notify import services as notify
 from portico.parties.models import Individual, Organization, User
-from portico.service import content, sla
+from portico.service import content, rules, sla
 from portico.service.calendar import business_minutes_between
 from portico.service.models import (
     Application,
@@ -131,10 +131,7 @@ def _clean_value(classification: Classification, raw: Any) -> Any:
         if parsed is None:
             raise ValidationError(f"{classification.name} must be a date (YYYY-MM-DD).")
         return parsed
-    text = str(raw).strip()
-    if len(text) > 200:
-        raise ValidationError(f"{classification.name} is at most 200 characters.")
-    return text
+    return rules.clean_profile_text(classification.name, str(raw))
 
 
 def _store_value(transaction: Transaction, classification: Classification, value: Any) -> None:
@@ -255,11 +252,9 @@ def create_transaction(
     if requester is not None and organization is None:
         organization = requester.organization
     errors: dict[str, list[str]] = {}
-    title = (title or "").strip()
-    if not title:
-        errors["title"] = ["Give the transaction a title."]
-    elif len(title) > 200:
-        errors["title"] = ["The title is at most 200 characters."]
+    # The field rules every channel shares (service/rules.py, seed 003).
+    title = rules.TITLE.collect(title, errors)
+    description = rules.DESCRIPTION.collect(description, errors)
     if requester is not None and not requester.active:
         errors["requester"] = [f"{requester.name} has left and cannot be the requester."]
     if (
@@ -283,7 +278,7 @@ def create_transaction(
     transaction = Transaction(
         application=application,
         title=title,
-        description=description.strip(),
+        description=description,
         status=status,
         priority=priority if application.uses_priority else None,
         organization=organization,
@@ -445,17 +440,22 @@ def edit_text(
 ) -> Transaction:
     access.require(actor, "edit_text", transaction)
     transaction = Transaction.objects.select_for_update().get(pk=transaction.pk)
-    changes: dict[str, dict[str, str]] = {}
+    # The field rules every channel shares (service/rules.py, seed 003), both fields
+    # judged before either is changed.
+    errors: dict[str, list[str]] = {}
     if title is not None:
-        title = title.strip()
-        if not title or len(title) > 200:
-            raise ValidationError({"title": ["The title must be 1 to 200 characters."]})
-        if title != transaction.title:
-            changes["title"] = {"before": transaction.title, "after": title}
-            transaction.title = title
-    if description is not None and description.strip() != transaction.description:
-        changes["description"] = {"before": transaction.description, "after": description.strip()}
-        transaction.description = description.strip()
+        title = rules.TITLE.collect(title, errors)
+    if description is not None:
+        description = rules.DESCRIPTION.collect(description, errors)
+    if errors:
+        raise ValidationError(errors)
+    changes: dict[str, dict[str, str]] = {}
+    if title is not None and title != transaction.title:
+        changes["title"] = {"before": transaction.title, "after": title}
+        transaction.title = title
+    if description is not None and description != transaction.description:
+        changes["description"] = {"before": transaction.description, "after": description}
+        transaction.description = description
     if changes:
         fields = _touch(transaction, actor, timezone.now())
         transaction.save(update_fields=[*fields, "title", "description"])
@@ -516,7 +516,7 @@ def change_status(
     allowed = status_moves(actor=actor, transaction=transaction)
     if status not in allowed:
         raise _refuse_move(current, status, allowed)
-    resolution = resolution.strip()
+    resolution = rules.RESOLUTION.clean_field(resolution)
     if status.category == Status.Category.RESOLVED and not (resolution or transaction.resolution):
         raise ValidationError({"resolution": ["Say how it was resolved."]})
     now = timezone.now()
@@ -591,11 +591,7 @@ def add_note(
     else:
         raise ValidationError({"visibility": ["Choose internal or shared."]})
     errors: dict[str, list[str]] = {}
-    body = (body or "").strip()
-    if not body:
-        errors["body"] = ["Write something in the note."]
-    elif len(body) > 50_000:
-        errors["body"] = ["A note is at most 50,000 characters."]
+    body = rules.NOTE_BODY.collect(body, errors)
     if channel not in Channel.values:
         errors["channel"] = [f"“{channel}” is not a channel."]
     if direction not in Note.Direction.values:

@@ -20,8 +20,9 @@ from portico.audit import display
 from portico.audit.models import Event
 from portico.console.transaction_forms import ProfileForm
 from portico.parties.models import Individual, Organization
-from portico.service import selectors, services
+from portico.service import rules, selectors, services
 from portico.service.models import Application, Channel, Note, Priority, Transaction
+from portico.widgets import TypedText
 
 RESULTS = 20
 OPEN_LIMIT = 25
@@ -168,8 +169,9 @@ class CreateForm(forms.Form):
         Individual.objects.filter(active=True), required=False, widget=forms.HiddenInput
     )
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    # Judged by create_transaction (service/rules.py), in the words every channel uses.
+    title = TypedText(rule=rules.TITLE)
+    description = TypedText(rule=rules.DESCRIPTION, widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args: Any, applications: list[Application], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
