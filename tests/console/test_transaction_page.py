@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from portico.audit.models import Event
 from portico.notify.models import Notification
 from portico.parties.models import Individual, Organization, User
-from portico.service import services
+from portico.service import rules, services
 from portico.service.models import (
     Application,
     Grant,
@@ -536,7 +536,7 @@ def test_a_refused_title_changes_nothing_and_shows_the_services_message(
     )
     assert refused.status_code == 400
     html = refused.content.decode()
-    assert "The title must be 1 to 200 characters." in html
+    assert rules.TITLE.required in html  # the same words as every other channel
     assert '<details class="edit-text" open>' in html  # the form is shown with the error
     issue.refresh_from_db()
     assert (issue.title, issue.description) == (
