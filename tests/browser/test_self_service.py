@@ -61,7 +61,7 @@ def test_search_read_solved_then_open_a_request_with_the_title_carried_over(
     page.get_by_label("Search the knowledge base").fill("wash bay pressure gauge squeals")
     page.get_by_role("button", name="Search").click()
     expect(
-        page.get_by_role("heading", name="No article matches “wash bay pressure gauge squeals”")
+        page.get_by_role("heading", name="No good match for “wash bay pressure gauge squeals”")
     ).to_be_visible()
     assert Search.objects.get(query="wash bay pressure gauge squeals").results == 0
     page.get_by_role(

@@ -148,8 +148,39 @@ def test_searches_are_counted_with_their_results(
     assert rows["turbidity"] > 0
     assert rows["zzqx flibbertigibbet"] == 0
     page = client.get("/help/search/", {"q": "zzqx flibbertigibbet"}).content.decode()
-    assert "No article matches" in page
+    assert "No good match for “zzqx flibbertigibbet”" in page
     assert "/portal/new/?title=zzqx+flibbertigibbet" in page
+
+
+@pytest.mark.usefixtures("demo_knowledge")
+@pytest.mark.parametrize("query", ["flux capacitor on the snow plough", "change the oil in my car"])
+def test_an_off_topic_search_shows_no_good_match_and_counts_as_finding_nothing(
+    client_for: Callable[[str], Client], query: str
+) -> None:
+    customer = client_for("customer")
+    page = customer.get("/help/search/", {"q": query}).content.decode()
+    assert f"No good match for “{query}”" in page
+    assert "search-hits" not in page  # no articles, and (below) no FAQs or downloads
+    assert "faq-results-heading" not in page
+    assert "document-results-heading" not in page
+    # The request form is offered with the words carried over as its title.
+    assert "/portal/new/?title=" + query.replace(" ", "+") in page
+    assert Search.objects.get(query=query).results == 0
+    # So the editors see it among the searches that found nothing.
+    editors = client_for("csr").get("/console/knowledge/").content.decode()
+    assert f"“{query}”" in editors
+    # The console's search (the same page, for staff) and the deflection widget apply
+    # the same floor.
+    staff = client_for("csr").get("/help/search/", {"q": query}).content.decode()
+    assert f"No good match for “{query}”" in staff
+    widget = customer.get("/help/suggest/", {"title": query}).content.decode()
+    assert "may already answer it" not in widget
+    # Control: the widget and the page still answer a question the base covers.
+    assert (
+        "may already answer it"
+        in customer.get("/help/suggest/", {"title": "E42 alarm"}).content.decode()
+    )
+    assert "search-hits" in customer.get("/help/search/", {"q": "E42 alarm"}).content.decode()
 
 
 def test_solved_ends_the_flow_without_a_transaction(

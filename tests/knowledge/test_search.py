@@ -11,7 +11,7 @@ from portico.knowledge import search, services
 from portico.knowledge.models import Article, Status, Synonym
 from tests.conftest import Persona
 from tests.knowledge.conftest import MakeArticle
-from tests.knowledge.relevance_set import NO_ANSWER_QUERIES, RELEVANCE_SET
+from tests.knowledge.relevance_set import OFF_TOPIC_QUERIES, RELEVANCE_SET
 
 
 def _titles(user: object, query: str, **kwargs: object) -> list[str]:
@@ -151,17 +151,68 @@ def test_relevance_set_finds_the_expected_article_in_the_top_three(
             misses.append(f"{query!r}: expected {expected}, got {top}")
     found = len(RELEVANCE_SET) - len(misses)
     share = found / len(RELEVANCE_SET)
-    print(f"relevance: {found}/{len(RELEVANCE_SET)} in the top 3 ({share:.0%})")
-    assert share >= 0.9, "\n".join(misses)
+    print(
+        f"relevance ({connection.vendor}): {found}/{len(RELEVANCE_SET)} in the top 3 ({share:.1%})"
+    )
+    # Issue 19 raised the bar from 90 % with the relevance floor in place.
+    assert share >= 0.95, "\n".join(misses)
 
 
 @pytest.mark.usefixtures("demo_knowledge")
-def test_queries_the_knowledge_base_cannot_answer_find_nothing(
-    personas: dict[str, Persona],
-) -> None:
+def test_off_topic_queries_find_nothing(personas: dict[str, Persona]) -> None:
+    assert len(OFF_TOPIC_QUERIES) >= 25  # the first five, and issue 19's twenty more
     customer = personas["customer"].individual.user
-    for query in NO_ANSWER_QUERIES:
-        assert _titles(customer, query) == [], query
+    found = {query: _titles(customer, query) for query in OFF_TOPIC_QUERIES}
+    answered = {query: titles for query, titles in found.items() if titles}
+    empty = 1 - len(answered) / len(found)
+    print(
+        f"off-topic ({connection.vendor}): {len(found) - len(answered)}/{len(found)}"
+        f" found nothing ({empty:.1%}); answered: {answered}"
+    )
+    assert empty >= 0.9, answered
+    assert found["flux capacitor on the snow plough"] == []
+
+
+def test_the_floor_is_a_share_of_the_query_whatever_the_size_of_the_knowledge_base(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    make_article("Replacing the pump diaphragm", "Fit the new diaphragm to the pump head.")
+    make_article("Priming the pump", "Open the bleed valve while the pump runs.")
+    customer = personas["customer"].individual.user
+    for size in (2, 42):
+        # The articles holding only "pump" are below the floor for "pump diaphragm", and
+        # one word of three is below it for everything: with two articles as with 42.
+        assert _titles(customer, "pump diaphragm") == ["Replacing the pump diaphragm"], size
+        assert _titles(customer, "flux capacitor pump") == [], size
+        assert _titles(customer, "priming") == ["Priming the pump"], size
+        for n in range(40 if size == 2 else 0):
+            make_article(f"Pump note {n}", f"The pump in plant {n} runs every morning.")
+
+
+def test_a_spelling_correction_does_not_let_an_off_topic_query_in(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    make_article("Show the alarm history", "The display can show the last alarms.")
+    make_article("Calibrating the chlorine sensor", "Use the calibration kit.")
+    customer = personas["customer"].individual.user
+    # "snow" is corrected to "show", which one article holds; but half of a word that
+    # was only guessed at is not half of the query.
+    results = search.search(customer, "snow chains")
+    assert results.hits == []
+    assert results.corrections == {}
+    # A misspelled word among words that match still finds its article.
+    assert _titles(customer, "alarm histroy") == ["Show the alarm history"]
+
+
+def test_question_phrasing_is_not_asked_of_the_answer(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    make_article("Warranty cover", "The warranty runs for two years from delivery.")
+    make_article("Cable lengths", "A long cable loses signal; keep it short.")
+    customer = personas["customer"].individual.user
+    # "how long" asks the question; the answer need not say "long".
+    assert _titles(customer, "how long is the warranty") == ["Warranty cover"]
+    assert _titles(customer, "long cable") == ["Cable lengths"]
 
 
 def test_a_correction_never_names_a_word_only_a_hidden_article_uses(
@@ -171,9 +222,13 @@ def test_a_correction_never_names_a_word_only_a_hidden_article_uses(
         "Escalation matrix", "Page the duty manager for the Zephyrton outage.", audience=()
     )
     make_article("Outage notices", "We post planned outages here.")
-    results = search.search(personas["customer"].individual.user, "zephyrtan outage")
+    # "Outage notices" holds enough of this query to clear the relevance floor, but not
+    # the word the correction would name.
+    results = search.search(personas["customer"].individual.user, "zephyrtan outage notices")
     assert [h.article.title for h in results.hits] == ["Outage notices"]
     assert results.corrections == {}
+    # Nor is it told when nothing is shown at all.
+    assert search.search(personas["customer"].individual.user, "zephyrtan").corrections == {}
     staff = search.search(personas["csr"].individual.user, "zephyrtan outage")
     assert staff.corrections == {"zephyrtan": "zephyrton"}
 

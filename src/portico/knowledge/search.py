@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import math
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
@@ -36,81 +37,39 @@ if TYPE_CHECKING:
 
 MAX_QUERY: Final = 200
 MAX_TERMS: Final = 12
+# The relevance floor: an article is a match only if it holds at least this share of
+# what the query means, each word weighted by how rare it is among the articles (see
+# `_relevant`). A share, not a rank: BM25 and ts_rank scores move with the size of the
+# knowledge base and the length of the query, a share of the query does not.
+RELEVANCE_FLOOR: Final = 0.5
+# A word matched only through a spelling correction counts for half: the nearest known
+# word to an off-topic one ("snow" -> "show") says little about what was meant.
+CORRECTED_CREDIT: Final = 0.5
 # Markers the engines put around matched words. Snippets are escaped as a whole and only
 # then are these turned into <mark>, so nothing an author wrote can become markup.
 _OPEN: Final = "\u27e6"
 _CLOSE: Final = "\u27e7"
 _WORD: Final = re.compile(r"\w+", re.UNICODE)
-# Words so common in questions that matching them says nothing ("how do I ...").
+# Words so common in questions that matching them says nothing ("how do I ..."): ours,
+# and PostgreSQL's English stop list, which its full-text search drops anyway. Both
+# engines leave out the same words, so a query's share of meaningful words matched (the
+# relevance floor) means the same thing on either.
 STOPWORDS: Final = frozenset(
-    {
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "get",
-        "got",
-        "has",
-        "have",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "our",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "you",
-        "your",
-        "cannot",
-        "can't",
-        "dont",
-        "please",
-        "help",
-        "want",
-        "need",
-    }
+    """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can can't cannot did do does doing don dont down
+    during each few for from further get got had has have having he help her here hers
+    herself him himself his how i if in into is it its itself just me more most my myself
+    need no nor not now of off on once only or other our ours ourselves out over own
+    please same she should so some such t than that the their theirs them themselves then
+    there these they this those through to too under until up very want was we were what
+    when where which while who whom why will with you your yours yourself yourselves s
+    """.split()  # noqa: SIM905 - a list literal would be a word a line, 130 lines
 )
+
+# "How long is the guarantee", "how often should I ...": after "how" these words ask
+# the question and say nothing of its subject, which an answer need not repeat.
+QUESTION_MEASURES: Final = frozenset({"long", "often", "much", "many", "soon", "far"})
 
 
 @dataclass(frozen=True)
@@ -139,6 +98,28 @@ class Results:
     query: str
     hits: list[Hit] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)  # typed word -> known word
+    terms: list[Term] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)  # each term's, see _weights
+
+    def share(self, held: set[int]) -> float:
+        """The share of the query that the terms at `held` (indexes) make up."""
+        total = sum(self.weights)
+        if not total:
+            return 0.0
+        credits = [CORRECTED_CREDIT if term.corrected else 1.0 for term in self.terms]
+        return sum(self.weights[i] * credits[i] for i in held) / total
+
+    def holds(self, text: str) -> bool:
+        """Whether `text` (an FAQ, a download's description) clears the relevance floor
+        by the same weights as the articles. Its words are matched by their first
+        letters, a rough stemmer: FAQs and downloads are few and have no index."""
+        lowered = text.lower()
+        held = {
+            index
+            for index, term in enumerate(self.terms)
+            if any(_stem_pattern(form).search(lowered) for form in term.forms)
+        }
+        return self.share(held) >= RELEVANCE_FLOOR
 
     @property
     def corrected_query(self) -> str:
@@ -162,11 +143,14 @@ def search(user: Person | None, query: str, *, limit: int = 10, typing: bool = F
     engine = _ENGINES.get(connection.vendor)
     if engine is None:  # pragma: no cover - the two databases Portico runs on
         raise NotImplementedError(f"No knowledge search for {connection.vendor}")
-    terms = [_corrected(engine, term) for term in terms]
+    terms = [_corrected(engine, _finished(engine, term)) for term in terms]
+    results.terms = terms
+    results.weights = _weights(engine, terms)
     results.corrections = {t.word: t.corrected for t in terms if t.corrected}
     visible = access.visible_publications(user, Article.objects.all())
-    ranked = _rank(engine, terms, results.query, visible, limit)
+    ranked = _rank(engine, results, visible, limit)
     if not ranked:
+        results.corrections = {}  # with no hit shown, no correction may be told either
         return results
     articles = Article.objects.select_related("category").in_bulk([pk for pk, _ in ranked])
     snippets = engine.snippets(terms, [pk for pk, _ in ranked])
@@ -204,6 +188,8 @@ def parse(query: str, *, typing: bool = False) -> list[Term]:
             continue
         if word in seen or (word in STOPWORDS and word not in synonyms):
             continue
+        if word in QUESTION_MEASURES and position and words[position - 1] == "how":
+            continue
         seen.add(word)
         typing_this = typing and position == last and not query.endswith(" ")
         terms.append(Term(word, tuple(synonyms.get(word, ())), prefix=typing_this))
@@ -217,6 +203,14 @@ def _synonym_groups() -> dict[str, list[str]]:
         for word in words:
             groups.setdefault(word, []).extend(other for other in words if other != word)
     return groups
+
+
+def _finished(engine: Engine, term: Term) -> Term:
+    """The word still being typed, taken as typed when it is already a word some article
+    uses: "car" is not the start of "cartridge" for the relevance floor."""
+    if term.prefix and engine.known(term.word):
+        return Term(term.word, term.alternatives)
+    return term
 
 
 def _corrected(engine: Engine, term: Term) -> Term:
@@ -252,20 +246,91 @@ def _marked(snippet: str) -> SafeString:
 
 
 def _rank(
-    engine: Engine, terms: list[Term], query: str, visible: QuerySet[Article], limit: int
+    engine: Engine, results: Results, visible: QuerySet[Article], limit: int
 ) -> list[tuple[int, float]]:
     """The best matches are ranked on their own and only then narrowed to what the
     reader may see, widening the window while too few are left. With the visibility
     test inside the full-text query SQLite probed its index once per visible article
-    (0.5 s at 10,000 articles); a top-k with LIMIT costs 2 ms."""
-    window = max(limit * 4, 40)
+    (0.5 s at 10,000 articles); a top-k with LIMIT costs 2 ms. Then the relevance floor
+    drops the articles that hold too little of the query."""
+    first = window = max(limit * 4, 40)
     while True:
-        rows = engine.candidates(terms, query, window)
+        rows = engine.candidates(results.terms, results.query, window)
         allowed = set(visible.filter(id__in=[pk for pk, _ in rows]).values_list("id", flat=True))
-        kept = [(pk, score) for pk, score in rows if pk in allowed][:limit]
+        kept = [(pk, score) for pk, score in rows if pk in allowed]
         if len(kept) >= limit or len(rows) < window:
-            return kept
+            break
         window *= 8
+    return _relevant(engine, results, kept[:first])[:limit]
+
+
+def _weights(engine: Engine, terms: list[Term]) -> list[float]:
+    """What each term counts for in the relevance floor: its BM25 inverse document
+    frequency, so that a word most articles use counts for little ("how do I let a
+    colleague see our requests" is answered without "let" and "see"; "pizza delivery
+    near me" is not answered by "delivery" alone). A word no article uses weighs as one
+    that a single article uses, no more: otherwise one unfamiliar word ("bleach safety
+    precautions") sinks a question whose other words all match. A misspelled word is
+    such a word, whatever its correction's count. A term the engine reads as no word at
+    all weighs nothing, and so does a word still being typed beside others: what has
+    been typed so far need not begin its stem ("readin" of "readings"), and as a prefix
+    it matches too much ("car" of "cartridge")."""
+    articles, counts = engine.document_counts(terms)
+    return [
+        0.0
+        if count < 0 or (term.prefix and len(terms) > 1)
+        else _idf(articles, 1 if term.corrected else max(count, 1))
+        for term, count in zip(terms, counts, strict=True)
+    ]
+
+
+def _idf(articles: int, count: int) -> float:
+    return math.log(1 + (articles - count + 0.5) / (count + 0.5))
+
+
+def _relevant(
+    engine: Engine, results: Results, rows: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """The rows whose article holds at least RELEVANCE_FLOOR of the query, best first.
+    A term matched only through its spelling correction counts for CORRECTED_CREDIT.
+    The engines' scores are scaled by the share held, so an article holding all of the
+    query ranks above one holding one word many times (ts_rank alone ranked those the
+    other way round: "set up 2fa" found the setup articles first)."""
+    if not rows:
+        return rows
+    held = engine.held(results.terms, [pk for pk, _ in rows])
+    relevant: list[tuple[int, float]] = []
+    for pk, score in rows:
+        share = results.share(held.get(pk, set()))
+        if share >= RELEVANCE_FLOOR:
+            relevant.append((pk, score * share))
+    relevant.sort(key=lambda row: row[1], reverse=True)
+    return relevant
+
+
+_SUFFIXES: Final = ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "es", "ed", "s", "y")
+
+
+def stems(results: Results) -> set[str]:
+    """The stems of the query's words and their synonyms, for a coarse `icontains`
+    pass before `Results.holds` judges each text."""
+    return {_stem(word) for term in results.terms for form in term.forms for word in words_of(form)}
+
+
+def _stem(word: str) -> str:
+    """`word` less a common ending, so that it begins its other forms."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _stem_pattern(form: str) -> re.Pattern[str]:
+    """Each word of `form`, by its stem, at the start of a word."""
+    stemmed = [re.escape(_stem(word)) for word in words_of(form)]
+    if not stemmed:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile(r"\b" + r"\w*\W+".join(stemmed))
 
 
 class Engine:
@@ -281,6 +346,15 @@ class Engine:
         raise NotImplementedError
 
     def snippets(self, terms: list[Term], ids: list[int]) -> dict[int, str]:
+        raise NotImplementedError
+
+    def document_counts(self, terms: list[Term]) -> tuple[int, list[int]]:
+        """How many articles there are, and how many hold each term (-1 for a term the
+        engine reads as no word at all)."""
+        raise NotImplementedError
+
+    def held(self, terms: list[Term], ids: list[int]) -> dict[int, set[int]]:
+        """For each of `ids`, the indexes of the terms it holds."""
         raise NotImplementedError
 
 
@@ -348,6 +422,34 @@ class SQLiteEngine(Engine):
                 [_OPEN, _CLOSE, self.match(terms), *ids],
             )
             return dict(cursor.fetchall())
+
+    def document_counts(self, terms: list[Term]) -> tuple[int, list[int]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM knowledge_article")
+            (articles,) = cursor.fetchone()
+            counts = []
+            for term in terms:
+                cursor.execute(
+                    "SELECT count(*) FROM knowledge_article_fts"
+                    " WHERE knowledge_article_fts MATCH %s",
+                    [self.match([term])],
+                )
+                counts.append(cursor.fetchone()[0])
+        return articles, counts
+
+    def held(self, terms: list[Term], ids: list[int]) -> dict[int, set[int]]:
+        placeholders = ", ".join(["%s"] * len(ids))
+        held: dict[int, set[int]] = {}
+        with connection.cursor() as cursor:
+            for index, term in enumerate(terms):
+                cursor.execute(
+                    "SELECT rowid FROM knowledge_article_fts WHERE knowledge_article_fts"  # noqa: S608 - placeholders only
+                    f" MATCH %s AND rowid IN ({placeholders})",
+                    [self.match([term]), *ids],
+                )
+                for (pk,) in cursor.fetchall():
+                    held.setdefault(pk, set()).add(index)
+        return held
 
 
 class PostgresEngine(Engine):
@@ -455,6 +557,36 @@ class PostgresEngine(Engine):
                 [*tsparams, options, *ids],
             )
             return dict(cursor.fetchall())
+
+    def document_counts(self, terms: list[Term]) -> tuple[int, list[int]]:
+        queries = [self.tsquery([term]) for term in terms]
+        # A term PostgreSQL reads as no word at all (numnode 0: only its stop words)
+        # counts -1, so that it weighs nothing rather than as much as a rare word.
+        counts = "".join(
+            f", CASE WHEN numnode({sql}) = 0 THEN -1 ELSE (SELECT count(*) FROM"  # noqa: S608 - placeholders only
+            f" knowledge_article WHERE search_document @@ ({sql})) END"
+            for sql, _ in queries
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT count(*) FROM knowledge_article){counts}",  # noqa: S608 - placeholders only
+                [param for _, params in queries for param in (*params, *params)],
+            )
+            articles, *found = cursor.fetchone()
+        return articles, found
+
+    def held(self, terms: list[Term], ids: list[int]) -> dict[int, set[int]]:
+        queries = [self.tsquery([term]) for term in terms]
+        tests = ", ".join(f"search_document @@ ({sql})" for sql, _ in queries)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, ARRAY[{tests}] FROM knowledge_article WHERE id = ANY(%s)",  # noqa: S608 - placeholders only
+                [*(param for _, params in queries for param in params), ids],
+            )
+            return {
+                pk: {index for index, hit in enumerate(holds) if hit}
+                for pk, holds in cursor.fetchall()
+            }
 
 
 def _closest(word: str, counts: dict[str, int], cutoff: float = 0.75) -> str:

@@ -30,6 +30,7 @@ from portico.service.views import serve_file
 RESULTS = 10
 SUGGESTIONS = 5
 LIST_ROWS = 30
+CANDIDATES = 50
 
 
 def _zone(request: HttpRequest, zone: str) -> None:
@@ -83,14 +84,24 @@ def search_page(request: HttpRequest) -> HttpResponse:
     faqs: list[Faq] = []
     documents: list[Document] = []
     if query:
-        words = [t.word for t in search.parse(query) if " " not in t.word][:5]
-        if words:
-            # visible_publications answers nothing for a zone the reader may not enter.
-            faqs = list(_matching(request, Faq.objects.all(), words, "question", "answer")[:5])
-            documents = list(
-                _matching(request, Document.objects.all(), words, "title", "description")[:5]
-            )
         assert results is not None
+        stems = sorted(search.stems(results))
+        if stems:
+            # visible_publications answers nothing for a zone the reader may not enter.
+            faqs = [
+                faq
+                for faq in _matching(request, Faq.objects.all(), stems, "question", "answer")
+                if results.holds(f"{faq.question} {faq.answer}")
+            ][:5]
+            documents = [
+                document
+                for document in _matching(
+                    request, Document.objects.all(), stems, "title", "description"
+                )
+                if results.holds(f"{document.title} {document.description}")
+            ][:5]
+        # Under the relevance floor nothing counts: a search that showed no good match
+        # is one that found nothing, for the editors' list of what is missing.
         services.record_search(
             user=request.user, query=query, results=len(results.hits) + len(faqs) + len(documents)
         )
@@ -114,7 +125,8 @@ def _matching[M: Faq | Document](
     for word in words:
         for name in fields:
             match |= Q(**{f"{name}__icontains": word})
-    return access.visible_publications(request.user, queryset).filter(match)
+    # The first candidates by a coarse match; the relevance floor then judges each.
+    return access.visible_publications(request.user, queryset).filter(match)[:CANDIDATES]
 
 
 @require_GET
