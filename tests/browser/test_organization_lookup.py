@@ -30,6 +30,7 @@ def test_typing_offers_organisations_and_the_choice_filters(
     expect(page.get_by_label("Organisation")).to_have_value(
         f"Harbour Foods plc ({harbour.account_number})"
     )
-    rows = page.locator("tbody tr td:nth-child(3)")
+    # The third column holds the requester, with the organisation beneath.
+    rows = page.locator("tbody tr td:nth-child(3) .meta")
     expect(rows.first).to_have_text("Harbour Foods plc")
     assert set(rows.all_inner_texts()) == {"Harbour Foods plc"}

@@ -154,8 +154,13 @@ def test_after_commit_a_task_sends_the_email_with_its_key(
 def test_a_title_with_line_breaks_is_still_mailed(
     people: None, django_capture_on_commit_callbacks: Any
 ) -> None:
-    # The API keeps line breaks in a title; a mail header may not carry them.
-    issue = create("Pump alarm\r\nBcc: someone@elsewhere.example")
+    # Titles are one line now (service/rules.py), but a row written before that rule may
+    # still hold line breaks, and a mail header may not carry them.
+    issue = create("Pump alarm")
+    Transaction.objects.filter(pk=issue.pk).update(
+        title="Pump alarm\r\nBcc: someone@elsewhere.example"
+    )
+    issue.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         services.assign(
             actor=user("supervisor"), transaction=issue, assignees=[individual("technician")]

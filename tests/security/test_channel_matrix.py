@@ -1399,6 +1399,10 @@ NOT_IN_MATRIX: dict[str, str] = {
     "api:priorities": "the same for everyone",
     "api:permissions": "the same for everyone",
     "api:tasks": "read for leaks above; whose task list: tests/api/test_access_matrix_api",
+    # Staff only, like the console's History panel; which events each may read (an internal
+    # note's only for those who may read it): tests/audit/test_note_events.py and
+    # tests/api/test_transactions.py; other transactions' numbers: test_idor.
+    "api:history": "tests/audit/test_note_events.py, tests/api/test_transactions.py",
     "api:tokens": "one's own tokens: test_idor",
     "api:token": "test_idor",
     # The knowledge base shows publications, never a transaction: each reader's share in
