@@ -287,16 +287,23 @@ class SearchHitSerializer(serializers.Serializer[Any]):
 
 
 class SearchResultsSerializer(serializers.Serializer[Any]):
-    """What the help pages' search shows the same reader for the same words: three
-    lists, each best first, all empty when nothing clears the relevance floor."""
+    """What the help pages' search shows the same reader for the same words, in the
+    page's order: three lists, all empty when nothing clears the relevance floor."""
 
     query = serializers.CharField(help_text="The query as searched: trimmed, at most 200.")
     corrected_query = serializers.CharField(
         source="results.corrected_query",
         help_text="The query with misspelt words corrected, or empty.",
     )
-    articles = SearchHitSerializer(source="results.hits", many=True)
-    faqs = FaqSerializer(many=True)
+    articles = SearchHitSerializer(
+        source="results.hits", many=True, help_text="The best answers first."
+    )
+    faqs = FaqSerializer(
+        many=True,
+        help_text="Those that answer the query, in the editors' order (position, question).",
+    )
     downloads = DocumentSerializer(
-        source="documents", many=True, help_text="Documents to download."
+        source="documents",
+        many=True,
+        help_text="The documents to download that answer the query, by title.",
     )

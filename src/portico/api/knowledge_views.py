@@ -213,10 +213,10 @@ class KnowledgeSearch(PersonView):
         tags=TAGS, parameters=[ks.SearchQuerySerializer], responses=ks.SearchResultsSerializer
     )
     def get(self, request: Request) -> Response:
-        """What the help pages' search shows the person for `q`: the articles, FAQs and
-        downloads they may read that answer it, each list best first, and all three
-        empty when nothing answers it well. Counted once with the pages' searches, so
-        the ones that find nothing show the editors what is missing."""
+        """What the help pages' search shows the person for `q`, in the same order:
+        the articles (best first), FAQs and downloads they may read that answer it,
+        all three empty when nothing answers it well. Counted once with the pages'
+        searches, so the ones that find nothing show the editors what is missing."""
         _zone(request, access.KNOWLEDGE)
         data = _parse(ks.SearchQuerySerializer(data=request.query_params))
         answer = selectors.search_help(user=request.user, query=data["q"], limit=data["limit"])

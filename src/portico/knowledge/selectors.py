@@ -39,8 +39,9 @@ class HelpSearch:
 
 
 def search_help(*, user: Person | None, query: str, limit: int = ARTICLES) -> HelpSearch:
-    """The best articles (at most `limit`), FAQs and downloads for `query` among those
-    `user` may read, best first, and the search counted. A pane of a zone the reader
+    """The best articles (at most `limit`, best first), and the FAQs (in the editors'
+    order: position, question) and downloads (by title) for `query` among those
+    `user` may read; and the search counted. A pane of a zone the reader
     may not enter is empty (`access.visible_publications`); whether they may search at
     all (the Knowledge zone) is the caller's question, answered before this."""
     query = query.strip()[: search.MAX_QUERY]
