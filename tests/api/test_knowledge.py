@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -190,11 +191,14 @@ def test_each_persona_reads_what_the_pages_show_them(
             page_status = page.get(reverse(page_name, args=[piece.pk])).status_code
             assert api_status == page_status == (200 if getattr(piece, text) in shown else 404)
 
-    # Search finds the published articles the help page's search finds.
+    # Search finds the published articles, FAQs and downloads the page's search finds.
     found = client.get(reverse("api:knowledge-search"), {"q": WORD, "limit": "50"})
     assert found.status_code == 200
-    titles = {hit["article"]["title"] for hit in found.json()["results"]}
+    titles = {hit["article"]["title"] for hit in found.json()["articles"]}
     assert titles == wanted
+    assert {faq["question"] for faq in found.json()["faqs"]} == {
+        pieces.faqs[a].question for a in READERS if _label(a) in expected
+    }
     html = page.get(reverse("knowledge:search"), {"q": WORD}).content.decode()
     assert {t for t in (a.title for a in pieces.articles.values()) if t in html} == titles
 
@@ -294,12 +298,104 @@ def test_search_is_counted_and_needs_a_query(pieces: Pieces, api: Callable[[str]
     answer = api("customer").get(reverse("api:knowledge-search"), {"q": "turbidity"})
     assert answer.status_code == 200
     assert Search.objects.count() == before + 1
-    assert Search.objects.latest("id").results == len(answer.json()["results"])
+    found = answer.json()
+    assert Search.objects.latest("id").results == sum(
+        len(found[kind]) for kind in ("articles", "faqs", "downloads")
+    )
+    assert Search.objects.latest("id").results == 3 * 2  # public and Customers, each kind
     bad_queries: list[dict[str, str]] = [{}, {"q": ""}, {"q": "x" * 201}, {"q": "a", "limit": "0"}]
     for bad in bad_queries:
         refused = api("customer").get(reverse("api:knowledge-search"), bad)
         assert refused.status_code == 400, bad
     assert Search.objects.count() == before + 1
+
+
+# --- search: the page's answer, over the wire ----------------------------------------
+
+_SECTIONS = {
+    "articles": re.compile(r'<ol class="section-list search-hits">(.*?)</ol>', re.S),
+    "faqs": re.compile(r'aria-labelledby="faq-results-heading">(.*?)</section>', re.S),
+    "downloads": re.compile(r'aria-labelledby="document-results-heading">(.*?)</section>', re.S),
+}
+_HREF = re.compile(r'href="([^"?]+)')
+
+
+def _page_lists(html: str) -> dict[str, list[str]]:
+    """The addresses the help search page lists under each heading, in order."""
+    lists: dict[str, list[str]] = {}
+    for kind, section in _SECTIONS.items():
+        found = section.search(html)
+        lists[kind] = _HREF.findall(found.group(1)) if found else []
+    return lists
+
+
+def _api_lists(answer: dict[str, Any]) -> dict[str, list[str]]:
+    return {
+        "articles": [hit["article"]["url"] for hit in answer["articles"]],
+        "faqs": [faq["url"] for faq in answer["faqs"]],
+        "downloads": [document["url"] for document in answer["downloads"]],
+    }
+
+
+OFF_TOPIC = "flux capacitor on the snow plough"
+# Each query with a persona who finds in it the kinds named: the control that the
+# comparison below compares something.
+SEARCHES: list[tuple[str, str, set[str]]] = [
+    ("E42 alarm", "customer", {"articles", "faqs"}),
+    ("sodium hypochlorite", "customer", {"faqs", "downloads"}),
+    ("price list", "partner", {"downloads"}),
+    ("holidays", "employee", {"faqs", "downloads"}),
+    (OFF_TOPIC, "customer", set()),
+]
+
+
+@pytest.mark.usefixtures("demo_knowledge")
+@pytest.mark.parametrize("key", ["customer", "colleague", "partner", "employee", "csr"])
+def test_search_answers_what_the_help_page_shows_each_persona(
+    api: Callable[[str], Client], client_for: Callable[[str], Client], key: str
+) -> None:
+    client, page = api(key), client_for(key)
+    for query, finder, kinds in SEARCHES:
+        before = Search.objects.count()
+        answer = client.get(reverse("api:knowledge-search"), {"q": query})
+        assert answer.status_code == 200, answer.content
+        found = answer.json()
+        # Counted once, with all it found (nothing, for a search below the floor).
+        assert Search.objects.count() == before + 1
+        counted = Search.objects.latest("id")
+        assert (counted.query, counted.results) == (
+            query,
+            sum(map(len, _api_lists(found).values())),
+        )
+        shown = _page_lists(page.get(reverse("knowledge:search"), {"q": query}).content.decode())
+        assert _api_lists(found) == shown, query
+        if key == finder:
+            assert {kind for kind, urls in shown.items() if urls} >= kinds, query
+        # Each piece's API address answers this persona with the piece the page links.
+        for kind, detail in (("faqs", "id"), ("downloads", "id")):
+            for piece in found[kind]:
+                assert client.get(piece["api_url"]).json()[detail] == piece[detail]
+        for hit in found["articles"]:
+            assert client.get(hit["article"]["api_url"]).json()["slug"] == hit["article"]["slug"]
+    off_topic = Search.objects.filter(query=OFF_TOPIC)
+    assert list(off_topic.values_list("results", flat=True)) == [0, 0]  # the API's, the page's
+
+
+def test_search_shape_names_each_kinds_addresses(
+    pieces: Pieces, api: Callable[[str], Client]
+) -> None:
+    found = api("customer").get(reverse("api:knowledge-search"), {"q": WORD}).json()
+    assert set(found) == {"query", "corrected_query", "articles", "faqs", "downloads"}
+    faq, document = pieces.faqs["Customers"], pieces.documents["Customers"]
+    assert {
+        "url": reverse("knowledge:faq", args=[faq.pk]),
+        "api_url": reverse("api:knowledge-faq", args=[faq.pk]),
+    }.items() <= next(row for row in found["faqs"] if row["id"] == faq.pk).items()
+    assert {
+        "url": reverse("knowledge:download", args=[document.pk]),
+        "api_url": reverse("api:knowledge-download", args=[document.pk]),
+        "download_url": reverse("api:knowledge-download-content", args=[document.pk]),
+    }.items() <= next(row for row in found["downloads"] if row["id"] == document.pk).items()
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portico.knowledge import search
+from portico.knowledge import search, selectors
 from portico.knowledge.models import Article, Category, Document, Faq, NewsItem, Status
 from portico.knowledge.services import PRODUCT_CLASSIFICATION
 from portico.parties.models import Portal, UserGroup
@@ -47,6 +47,7 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
     category = CategoryRefSerializer(read_only=True, allow_null=True)
     tags = serializers.ListField(source="tag_list", child=serializers.CharField(), read_only=True)
     url = serializers.SerializerMethodField(help_text="The article's page in the help pages.")
+    api_url = serializers.SerializerMethodField(help_text="The article in this API.")
 
     class Meta:
         model = Article
@@ -63,11 +64,15 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
             "updated_at",
             "published_at",
             "url",
+            "api_url",
         )
         read_only_fields: tuple[str, ...] = fields
 
     def get_url(self, article: Article) -> str:
         return reverse("knowledge:article", args=[article.slug])
+
+    def get_api_url(self, article: Article) -> str:
+        return reverse("api:knowledge-article", args=[article.slug])
 
 
 class ArticleDetailSerializer(ArticleSerializer):
@@ -161,40 +166,27 @@ class CategoryFilterSerializer(serializers.Serializer[Any]):
     category = serializers.SlugField(required=False, help_text="A category's slug.")
 
 
-class SearchQuerySerializer(serializers.Serializer[Any]):
-    q = serializers.CharField(max_length=search.MAX_QUERY, help_text="What to look for.")
-    limit = serializers.IntegerField(
-        required=False, default=10, min_value=1, max_value=50, help_text="At most this many."
-    )
-
-
-class SearchHitSerializer(serializers.Serializer[Any]):
-    article = ArticleSerializer(read_only=True)
-    snippet = serializers.CharField(
-        help_text="HTML: the matching passage, escaped, with the query's words in <mark>."
-    )
-    score = serializers.FloatField(help_text="Higher is better; only for ordering.")
-
-
-class SearchResultsSerializer(serializers.Serializer[Any]):
-    query = serializers.CharField()
-    corrected_query = serializers.CharField(
-        help_text="The query with misspelt words corrected, or empty."
-    )
-    results = SearchHitSerializer(source="hits", many=True)
-
-
 # --- FAQs, news, documents ------------------------------------------------------------
 
 
 class FaqSerializer(serializers.ModelSerializer[Faq]):
     category = CategoryRefSerializer(read_only=True, allow_null=True)
     answer_html = serializers.SerializerMethodField(help_text="Rendered and sanitised HTML.")
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The FAQ's page in the help pages.")
+    api_url = serializers.SerializerMethodField(help_text="The FAQ in this API.")
 
     class Meta:
         model = Faq
-        fields = ("id", "question", "answer", "answer_html", "category", "updated_at", "url")
+        fields = (
+            "id",
+            "question",
+            "answer",
+            "answer_html",
+            "category",
+            "updated_at",
+            "url",
+            "api_url",
+        )
         read_only_fields = fields
 
     def get_answer_html(self, faq: Faq) -> str:
@@ -203,17 +195,24 @@ class FaqSerializer(serializers.ModelSerializer[Faq]):
     def get_url(self, faq: Faq) -> str:
         return reverse("knowledge:faq", args=[faq.pk])
 
+    def get_api_url(self, faq: Faq) -> str:
+        return reverse("api:knowledge-faq", args=[faq.pk])
+
 
 class NewsItemSerializer(serializers.ModelSerializer[NewsItem]):
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The item's page in the help pages.")
+    api_url = serializers.SerializerMethodField(help_text="The item in this API.")
 
     class Meta:
         model = NewsItem
-        fields: tuple[str, ...] = ("id", "title", "published_at", "url")
+        fields: tuple[str, ...] = ("id", "title", "published_at", "url", "api_url")
         read_only_fields: tuple[str, ...] = fields
 
     def get_url(self, item: NewsItem) -> str:
         return reverse("knowledge:news-item", args=[item.pk])
+
+    def get_api_url(self, item: NewsItem) -> str:
+        return reverse("api:knowledge-news-item", args=[item.pk])
 
 
 class NewsItemDetailSerializer(NewsItemSerializer):
@@ -229,6 +228,10 @@ class NewsItemDetailSerializer(NewsItemSerializer):
 
 class DocumentSerializer(serializers.ModelSerializer[Document]):
     category = CategoryRefSerializer(read_only=True, allow_null=True)
+    url = serializers.SerializerMethodField(
+        help_text="The file as the help pages serve it (for a person signed in there)."
+    )
+    api_url = serializers.SerializerMethodField(help_text="The document in this API.")
     download_url = serializers.SerializerMethodField(
         help_text="The file, with the same safety headers as the help pages' download."
     )
@@ -244,9 +247,63 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
             "size",
             "category",
             "created_at",
+            "url",
+            "api_url",
             "download_url",
         )
         read_only_fields = fields
 
+    def get_url(self, document: Document) -> str:
+        return reverse("knowledge:download", args=[document.pk])
+
+    def get_api_url(self, document: Document) -> str:
+        return reverse("api:knowledge-download", args=[document.pk])
+
     def get_download_url(self, document: Document) -> str:
         return reverse("api:knowledge-download-content", args=[document.pk])
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+class SearchQuerySerializer(serializers.Serializer[Any]):
+    q = serializers.CharField(max_length=search.MAX_QUERY, help_text="What to look for.")
+    limit = serializers.IntegerField(
+        required=False,
+        default=selectors.ARTICLES,
+        min_value=1,
+        max_value=50,
+        help_text=f"At most this many articles; at most {selectors.FAQS} FAQs and "
+        f"{selectors.DOCUMENTS} downloads, as on the help pages.",
+    )
+
+
+class SearchHitSerializer(serializers.Serializer[Any]):
+    article = ArticleSerializer(read_only=True)
+    snippet = serializers.CharField(
+        help_text="HTML: the matching passage, escaped, with the query's words in <mark>."
+    )
+    score = serializers.FloatField(help_text="Higher is better; only for ordering.")
+
+
+class SearchResultsSerializer(serializers.Serializer[Any]):
+    """What the help pages' search shows the same reader for the same words, in the
+    page's order: three lists, all empty when nothing clears the relevance floor."""
+
+    query = serializers.CharField(help_text="The query as searched: trimmed, at most 200.")
+    corrected_query = serializers.CharField(
+        source="results.corrected_query",
+        help_text="The query with misspelt words corrected, or empty.",
+    )
+    articles = SearchHitSerializer(
+        source="results.hits", many=True, help_text="The best answers first."
+    )
+    faqs = FaqSerializer(
+        many=True,
+        help_text="Those that answer the query, in the editors' order (position, question).",
+    )
+    downloads = DocumentSerializer(
+        source="documents",
+        many=True,
+        help_text="The documents to download that answer the query, by title.",
+    )

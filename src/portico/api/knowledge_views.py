@@ -31,7 +31,7 @@ from portico.api.views import (
     _paged,
     _parse,
 )
-from portico.knowledge import search, services
+from portico.knowledge import selectors, services
 from portico.knowledge.models import Article, Category, Document, Faq, NewsItem
 from portico.knowledge.services import PRODUCT_CLASSIFICATION
 from portico.service.models import Choice
@@ -213,14 +213,14 @@ class KnowledgeSearch(PersonView):
         tags=TAGS, parameters=[ks.SearchQuerySerializer], responses=ks.SearchResultsSerializer
     )
     def get(self, request: Request) -> Response:
-        """The published articles that best answer `q` among those the person may read,
-        best first, ranked as the help pages' search ranks them. Counted with the
-        pages' searches, so the ones that find nothing show what is missing."""
+        """What the help pages' search shows the person for `q`, in the same order:
+        the articles (best first), FAQs and downloads they may read that answer it,
+        all three empty when nothing answers it well. Counted once with the pages'
+        searches, so the ones that find nothing show the editors what is missing."""
         _zone(request, access.KNOWLEDGE)
         data = _parse(ks.SearchQuerySerializer(data=request.query_params))
-        results = search.search(request.user, data["q"], limit=data["limit"])
-        services.record_search(user=request.user, query=data["q"], results=len(results.hits))
-        return Response(ks.SearchResultsSerializer(results, context={"request": request}).data)
+        answer = selectors.search_help(user=request.user, query=data["q"], limit=data["limit"])
+        return Response(ks.SearchResultsSerializer(answer, context={"request": request}).data)
 
 
 # --- FAQs, news, downloads --------------------------------------------------------------

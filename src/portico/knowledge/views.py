@@ -2,7 +2,8 @@
 news, for visitors (public pieces only), customers, partners, employees and staff alike;
 and the deflection widget the portals' "new request" form asks while a title is typed.
 
-Views only do HTTP: who reads what is `access.visible_publications`, every change is a
+Views only do HTTP: who reads what is `access.visible_publications`, what a search finds
+is `knowledge.selectors.search_help` (the API's search calls it too), every change is a
 call to `knowledge.services`.
 """
 
@@ -21,16 +22,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from portico import access
-from portico.knowledge import search, services
+from portico.knowledge import search, selectors, services
 from portico.knowledge.forms import FeedbackForm
 from portico.knowledge.models import Article, Category, Document, Faq, NewsItem
 from portico.service import content
 from portico.service.views import serve_file
 
-RESULTS = 10
 SUGGESTIONS = 5
 LIST_ROWS = 30
-CANDIDATES = 50
 
 
 def _zone(request: HttpRequest, zone: str) -> None:
@@ -79,54 +78,18 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     _zone(request, access.KNOWLEDGE)
-    query = request.GET.get("q", "").strip()[: search.MAX_QUERY]
-    results = search.search(request.user, query, limit=RESULTS) if query else None
-    faqs: list[Faq] = []
-    documents: list[Document] = []
-    if query:
-        assert results is not None
-        stems = sorted(search.stems(results))
-        if stems:
-            # visible_publications answers nothing for a zone the reader may not enter.
-            faqs = [
-                faq
-                for faq in _matching(request, Faq.objects.all(), stems, "question", "answer")
-                if results.holds(f"{faq.question} {faq.answer}")
-            ][:5]
-            documents = [
-                document
-                for document in _matching(
-                    request, Document.objects.all(), stems, "title", "description"
-                )
-                if results.holds(f"{document.title} {document.description}")
-            ][:5]
-        # Under the relevance floor nothing counts: a search that showed no good match
-        # is one that found nothing, for the editors' list of what is missing.
-        services.record_search(
-            user=request.user, query=query, results=len(results.hits) + len(faqs) + len(documents)
-        )
+    answer = selectors.search_help(user=request.user, query=request.GET.get("q", ""))
     return render(
         request,
         "knowledge/search.html",
         {
-            "query": query,
-            "results": results,
-            "faqs": faqs,
-            "documents": documents,
-            "new_request_url": new_request_url(request, query),
+            "query": answer.query,
+            "results": answer.results,
+            "faqs": answer.faqs,
+            "documents": answer.documents,
+            "new_request_url": new_request_url(request, answer.query),
         },
     )
-
-
-def _matching[M: Faq | Document](
-    request: HttpRequest, queryset: QuerySet[M], words: list[str], *fields: str
-) -> QuerySet[M]:
-    match = Q()
-    for word in words:
-        for name in fields:
-            match |= Q(**{f"{name}__icontains": word})
-    # The first candidates by a coarse match; the relevance floor then judges each.
-    return access.visible_publications(request.user, queryset).filter(match)[:CANDIDATES]
 
 
 @require_GET
