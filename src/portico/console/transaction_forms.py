@@ -225,4 +225,5 @@ class ForwardForm(forms.Form):
         label="Forward to team",
         empty_label=None,
     )
-    note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}))
+    # Judged by the note's rule in `services.forward`, in its words on every channel.
+    note = TypedText(rule=rules.FORWARD_NOTE, label="Why", widget=forms.Textarea(attrs={"rows": 2}))

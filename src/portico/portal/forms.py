@@ -139,12 +139,12 @@ def _profile_field(profile_field: ProfileField) -> forms.Field:
 
 
 class ReasonForm(forms.Form):
-    """Why a request is withdrawn or reopened; `lifecycle.clean_reason` judges it."""
+    """Why a request is withdrawn or reopened; `lifecycle.clean_reason` judges it, by
+    the rule of the move (both have the limits of `rules.REASON`)."""
 
-    reason = forms.CharField(
+    reason = TypedText(
+        rule=rules.REASON,
         label="Reason",
-        required=False,
-        strip=False,
         help_text="The people working on it read this as a note.",
         widget=forms.Textarea(attrs={"rows": 3, "required": True}),
     )
