@@ -28,7 +28,9 @@ from portico.parties.models import Individual, Organization
 from portico.service import services
 from portico.service.models import (
     Application,
+    Classification,
     Note,
+    ProfileField,
     ProfileValue,
     Status,
     Transaction,
@@ -309,6 +311,87 @@ CONTACT_CHANNELS = [
     Channel("admin person form", _admin_individual, _admin_errors, refused=200),
 ]
 
+# --- a text classification's value ------------------------------------------------------
+# The demo's profiles are all choices, numbers and dates; a text one is added to the
+# Service issue's profile by `serial` below, mandatory, so "nothing typed" is refused too.
+
+SERIAL = "serial"
+ISSUE = {"issue-type": "fault", "product": "clearflow-dosing-pump"}
+
+
+def _portal_create_profile(env: Env, field: str, value: str) -> Any:
+    return _portal_create(env, f"profile_{field}", value)
+
+
+def _console_create_profile(env: Env, field: str, value: str) -> Any:
+    return _console_create(env, f"profile-{field}", value)
+
+
+def _api_create_profile(env: Env, field: str, value: str) -> Any:
+    data = {
+        "application": "service-issue",
+        "title": "Pump stopped",
+        "profile": {**ISSUE, field: value},
+    }
+    return _json(env.api_customer, "post", reverse("api:transactions"), data)
+
+
+def _console_edit_profile(env: Env, field: str, value: str) -> Any:
+    # The form carries the whole profile; the others are sent as they stand.
+    data = {**ISSUE, "priority": env.t.priority_id or "", field: value}
+    return env.console.post(reverse("console:profile", args=[env.t.number]), data)
+
+
+def _api_edit_profile(env: Env, field: str, value: str) -> Any:
+    url = reverse("api:transaction", args=[env.t.number])
+    return _json(env.api_staff, "patch", url, {"profile": {field: value}})
+
+
+def _unprefixed(errors: Callable[[Any], Errors], prefix: str) -> Callable[[Any], Errors]:
+    """Errors by classification code, as the service names them: each channel names
+    the field its own way (profile_serial, profile.serial)."""
+
+    def by_code(response: Any) -> Errors:
+        return {name.removeprefix(prefix): messages for name, messages in errors(response).items()}
+
+    return by_code
+
+
+PROFILE_CHANNELS = [
+    Channel(
+        "portal new request",
+        _portal_create_profile,
+        _unprefixed(_form_errors("form"), "profile_"),
+    ),
+    Channel("console log a transaction", _console_create_profile, _form_errors("profile")),
+    Channel(
+        "API POST /transactions/",
+        _api_create_profile,
+        _unprefixed(_api_errors, "profile."),
+        forms=False,
+    ),
+    Channel("console profile", _console_edit_profile, _console_form_errors("profile")),
+    Channel(
+        "API PATCH /transactions/<number>/",
+        _api_edit_profile,
+        _unprefixed(_api_errors, "profile."),
+        forms=False,
+    ),
+]
+
+
+@pytest.fixture
+def serial() -> Classification:
+    classification = Classification.objects.create(
+        code=SERIAL, name="Serial number", kind=Classification.Kind.TEXT
+    )
+    ProfileField.objects.create(
+        application=Application.objects.get(code="service-issue"),
+        classification=classification,
+        mandatory=True,
+    )
+    return classification
+
 
 # --- what "nothing stored" means ----------------------------------------------------------
 
@@ -442,6 +525,34 @@ def test_a_bad_value_is_refused_alike_on_every_channel(
     assert not wrong, "\n".join(wrong)
 
 
+SERIAL_REQUIRED = "Serial number is required."
+SERIAL_LONG = "Serial number is at most 200 characters."
+SERIAL_LINE = "Serial number is one line of text: no line breaks, tabs or control characters."
+
+PROFILE_BAD = [
+    ("", SERIAL_REQUIRED),
+    ("   ", SERIAL_REQUIRED),
+    ("x" * 201, SERIAL_LONG),
+    (" " + "x" * 201 + " ", SERIAL_LONG),
+    ("SN\x00123", SERIAL_LINE),
+    ("SN\r\n123", SERIAL_LINE),
+    ("SN\t123", SERIAL_LINE),
+    ("SN \x1b[31m123", SERIAL_LINE),
+    ("SN\u2028123", SERIAL_LINE),
+    ("SN \ud800 123", SERIAL_LINE),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), PROFILE_BAD, ids=[str(i) for i in range(10)])
+def test_a_bad_profile_text_is_refused_alike_on_every_channel(
+    env: Env, serial: Classification, value: str, message: str
+) -> None:
+    lone_surrogate = any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+    tried = [c for c in PROFILE_CHANNELS if not (lone_surrogate and c.forms)]
+    wrong = _refusals(env, tried, SERIAL, value, message)
+    assert not wrong, "\n".join(wrong)
+
+
 # --- good values: trimmed, the same everywhere --------------------------------------------
 
 
@@ -519,3 +630,26 @@ def test_the_admin_writes_no_transaction_text(env: Env) -> None:
     assert response.status_code == 403
     assert env.admin.post("/admin/service/transaction/add/", {"title": "x"}).status_code == 403
     assert Transaction.objects.filter(pk=env.t.pk).values().get() == before
+
+
+def test_a_profile_text_is_stored_trimmed_on_every_channel(
+    env: Env, serial: Classification
+) -> None:
+    creating, editing = PROFILE_CHANNELS[:3], PROFILE_CHANNELS[3:]
+    landed = {}
+    for channel in creating:
+        response = channel.send(env, SERIAL, "  SN-4471/B  ")
+        assert response.status_code in (201, 302), (channel.name, channel.errors(response))
+        landed[channel.name] = services.profile_of(_newest())[SERIAL]
+    # Each edit a new value, so that each one writes.
+    for channel, value in zip(editing, ["  SN-4471/C  ", " SN-4471/D "], strict=True):
+        response = channel.send(env, SERIAL, value)
+        assert response.status_code in (200, 302), (channel.name, channel.errors(response))
+        landed[channel.name] = services.profile_of(env.t)[SERIAL]
+    assert landed == {
+        "portal new request": "SN-4471/B",
+        "console log a transaction": "SN-4471/B",
+        "API POST /transactions/": "SN-4471/B",
+        "console profile": "SN-4471/C",
+        "API PATCH /transactions/<number>/": "SN-4471/D",
+    }

@@ -86,7 +86,8 @@ def clean_profile(
         if (code not in values and partial) or code in hidden:
             continue
         raw = values.get(code)
-        if raw is None or raw == "":
+        # The pages pass what was typed, untrimmed: only spaces is no value, as "" is.
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
             if field.mandatory:
                 errors[code] = [f"{classification.name} is required."]
             else:
