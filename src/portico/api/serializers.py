@@ -373,11 +373,11 @@ class StatusChangeSerializer(serializers.Serializer[Any]):
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(
+    # Blank is let through: the move's rule says it is missing, in the move's words.
+    reason = TypedText(
+        rule=rules.REASON,
         required=False,
-        allow_blank=True,
         default="",
-        trim_whitespace=False,
         help_text="Why (required; at most 50,000 characters). Added as a shared note.",
     )
 

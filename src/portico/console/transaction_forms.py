@@ -77,19 +77,22 @@ class ProfileForm(forms.Form):
                     required=False,
                     initial=by_label.get(current.get(c.code, ""), ""),
                 )
+            # Typed values reach `clean_profile` as typed, so its words answer here as on
+            # the portal and the API (a NUL character is not Django's to refuse).
             elif c.kind == Classification.Kind.DATE:
-                self.fields[c.code] = forms.CharField(
+                self.fields[c.code] = TypedText(
                     label=label,
-                    required=False,
                     initial=current.get(c.code, ""),
                     widget=forms.DateInput(attrs={"type": "date"}),
                 )
-            else:
-                self.fields[c.code] = forms.CharField(
+            elif c.kind == Classification.Kind.TEXT:
+                self.fields[c.code] = TypedText(
+                    rule=rules.profile_text(c.name),
                     label=label,
-                    required=False,
                     initial=current.get(c.code, ""),
                 )
+            else:
+                self.fields[c.code] = TypedText(label=label, initial=current.get(c.code, ""))
             self.fields[c.code].mandatory = field.mandatory  # type: ignore[attr-defined]
 
     def profile_values(self) -> dict[str, Any]:
@@ -225,4 +228,5 @@ class ForwardForm(forms.Form):
         label="Forward to team",
         empty_label=None,
     )
-    note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}))
+    # Judged by the note's rule in `services.forward`, in its words on every channel.
+    note = TypedText(rule=rules.FORWARD_NOTE, label="Why", widget=forms.Textarea(attrs={"rows": 2}))

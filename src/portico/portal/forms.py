@@ -120,6 +120,9 @@ def _profile_field(profile_field: ProfileField) -> forms.Field:
         "help_text": classification.help_text,
     }
     kind = classification.kind
+    # Typed values reach `clean_profile` as they were typed, as they do from the console
+    # and the API, so a refusal is in its words (not Django's, for a NUL character, say).
+    typed = {"label": common["label"], "help_text": common["help_text"]}
     if kind == Classification.Kind.CHOICE:
         choices = [("", "Choose…")] + [
             (c.code, c.label) for c in getattr(classification, "active_choices", [])
@@ -128,23 +131,25 @@ def _profile_field(profile_field: ProfileField) -> forms.Field:
         # clean_profile, which says which classification it is not a choice of.
         return forms.CharField(widget=forms.Select(attrs=attrs, choices=choices), **common)
     if kind == Classification.Kind.DATE:
-        return forms.CharField(widget=forms.DateInput(attrs={**attrs, "type": "date"}), **common)
+        return TypedText(widget=forms.DateInput(attrs={**attrs, "type": "date"}), **typed)
     if kind in {Classification.Kind.NUMBER, Classification.Kind.MONEY}:
         hint = "An amount, e.g. 1250.00" if kind == Classification.Kind.MONEY else "A number"
-        common["help_text"] = common["help_text"] or hint
-        return forms.CharField(
-            widget=forms.TextInput(attrs={**attrs, "inputmode": "decimal"}), **common
-        )
-    return forms.CharField(widget=forms.TextInput(attrs={**attrs, "maxlength": 200}), **common)
+        typed["help_text"] = typed["help_text"] or hint
+        return TypedText(widget=forms.TextInput(attrs={**attrs, "inputmode": "decimal"}), **typed)
+    return TypedText(
+        rule=rules.profile_text(classification.name),
+        widget=forms.TextInput(attrs=attrs),
+        **typed,
+    )
 
 
 class ReasonForm(forms.Form):
-    """Why a request is withdrawn or reopened; `lifecycle.clean_reason` judges it."""
+    """Why a request is withdrawn or reopened; `lifecycle.clean_reason` judges it, by
+    the rule of the move (both have the limits of `rules.REASON`)."""
 
-    reason = forms.CharField(
+    reason = TypedText(
+        rule=rules.REASON,
         label="Reason",
-        required=False,
-        strip=False,
         help_text="The people working on it read this as a note.",
         widget=forms.Textarea(attrs={"rows": 3, "required": True}),
     )

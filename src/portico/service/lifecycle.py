@@ -20,24 +20,19 @@ from django.utils import dateformat, timezone
 from portico import access
 from portico.audit import services as audit
 from portico.parties.models import User
-from portico.service import services
+from portico.service import rules, services
 from portico.service.calendar import business_minutes_between
 from portico.service.models import Channel, Note, Status, Transaction
 from portico.service.standard import WITHDRAWN
 
-# A reason becomes a note, so it follows a note's rules (services.add_note).
-REASON_MAX_LENGTH = 50_000
 MOVES = frozenset({"withdraw", "reopen"})
 
 
-def clean_reason(reason: str | None, *, doing: str) -> str:
-    """The reason, stripped; a ValidationError on `reason` if it is blank or too long."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [f"Say why you are {doing} it."]})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": ["A reason is at most 50,000 characters."]})
-    return reason
+def clean_reason(reason: str | None, *, move: str) -> str:
+    """The reason as it is stored, or a ValidationError on `reason`. It becomes a note,
+    so it is judged by the note's rule (`rules.REASON`), in words for a reason."""
+    rule = rules.WITHDRAW_REASON if move == "withdraw" else rules.REOPEN_REASON
+    return rule.clean_field(reason)
 
 
 # --- what the state allows ---------------------------------------------------------------
@@ -118,7 +113,7 @@ def withdraw(
     """End an open request its customer no longer needs: it becomes Withdrawn (finished,
     like Closed), the reason is a shared note, and the audit trail says who and why."""
     access.require(actor, "withdraw", transaction)
-    reason = clean_reason(reason, doing="withdrawing")
+    reason = clean_reason(reason, move="withdraw")
     transaction = _locked(transaction)
     current = transaction.status
     target = withdrawn_status(transaction)
@@ -168,7 +163,7 @@ def reopen(
     The time it spent resolved does not count against the SLA: the clock was stopped
     while we believed it done, as it is while we wait on the customer."""
     access.require(actor, "reopen", transaction)
-    reason = clean_reason(reason, doing="reopening")
+    reason = clean_reason(reason, move="reopen")
     transaction = _locked(transaction)
     current = transaction.status
     target = reopened_status(transaction)

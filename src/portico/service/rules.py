@@ -15,7 +15,7 @@ text's line breaks as "\\n"), or raises `ValidationError` with the field's one m
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 
@@ -117,8 +117,33 @@ RESOLUTION = TextRule(
         "The resolution has control characters; only line breaks and tabs are allowed."
     ),
 )
+# Text that becomes a note is judged as a note is, with words for what it is: a note
+# can hold nothing a note's rule would refuse, whichever way it was written.
+FORWARD_NOTE = replace(NOTE_BODY, field="note", required="Say why it is being forwarded.")
+REASON = replace(
+    NOTE_BODY,
+    field="reason",
+    required="",  # each move says it in its own words (below)
+    too_long="A reason is at most 50,000 characters.",
+    bad_characters="The reason has control characters; only line breaks and tabs are allowed.",
+)
+WITHDRAW_REASON = replace(REASON, required="Say why you are withdrawing it.")
+REOPEN_REASON = replace(REASON, required="Say why you are reopening it.")
+
 # A text classification's value (clean_profile): its message names the classification.
 PROFILE_TEXT_MAX = 200
+
+
+def profile_text(name: str) -> TextRule:
+    """The rule for a text classification's value: one line, at most 200 characters,
+    as a title; empty is for `clean_profile` to judge (it knows if it is mandatory)."""
+    return TextRule(
+        field=name,
+        max_length=PROFILE_TEXT_MAX,
+        multi_line=False,
+        too_long=f"{name} is at most {PROFILE_TEXT_MAX} characters.",
+        bad_characters=f"{name} is one line of text: no line breaks, tabs or control characters.",
+    )
 
 
 def clean_title(value: str | None) -> str:
@@ -138,11 +163,4 @@ def clean_resolution(value: str | None) -> str:
 
 
 def clean_profile_text(name: str, value: str) -> str:
-    """A text classification's value: one line, at most 200 characters, as a title."""
-    return TextRule(
-        field=name,
-        max_length=PROFILE_TEXT_MAX,
-        multi_line=False,
-        too_long=f"{name} is at most {PROFILE_TEXT_MAX} characters.",
-        bad_characters=f"{name} is one line of text: no line breaks, tabs or control characters.",
-    ).clean(value)
+    return profile_text(name).clean(value)

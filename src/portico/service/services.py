@@ -86,7 +86,8 @@ def clean_profile(
         if (code not in values and partial) or code in hidden:
             continue
         raw = values.get(code)
-        if raw is None or raw == "":
+        # The pages pass what was typed, untrimmed: only spaces is no value, as "" is.
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
             if field.mandatory:
                 errors[code] = [f"{classification.name} is required."]
             else:
@@ -972,8 +973,8 @@ def forward(
         raise ValidationError({"team": [f"{team.name} is not one of our teams."]})
     if team.pk == transaction.team_id:
         raise ValidationError({"team": [f"It is already with {team.name}."]})
-    if not note.strip():
-        raise ValidationError({"note": ["Say why it is being forwarded."]})
+    # The note's rule, judged here so a refusal names the form's "note", not "body".
+    note = rules.FORWARD_NOTE.clean_field(note)
     transaction = Transaction.objects.select_for_update().get(pk=transaction.pk)
     before = transaction.team.name if transaction.team else None
     transaction.team = team
