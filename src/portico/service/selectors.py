@@ -101,9 +101,16 @@ def breached(user: Person, *, now: datetime.datetime | None = None) -> QuerySet[
 
 def _late(now: datetime.datetime) -> tuple[Q, Q]:
     """Late to respond, and late to resolve, at `now`: each the WHERE of its partial
-    index (transaction_response_breach, transaction_resolution_breach) and more."""
+    index (transaction_response_breach, transaction_resolution_breach) and more. Only
+    the unfinished can be late: a request the customer withdrew before we answered has
+    no first response, and is not late to respond (resolved_at marks it finished)."""
     return (
-        Q(first_response_at__isnull=True, sla_paused_at__isnull=True, response_due_at__lt=now),
+        Q(
+            first_response_at__isnull=True,
+            resolved_at__isnull=True,
+            sla_paused_at__isnull=True,
+            response_due_at__lt=now,
+        ),
         Q(resolved_at__isnull=True, sla_paused_at__isnull=True, resolution_due_at__lt=now),
     )
 
