@@ -19,6 +19,7 @@ from django.utils import dateformat, timezone
 
 from portico import access
 from portico.audit import services as audit
+from portico.notify import services as notify
 from portico.parties.models import User
 from portico.service import services
 from portico.service.models import Channel, Note, Status, Transaction
@@ -139,7 +140,7 @@ def withdraw(
         subject=transaction,
         data={"status": {"before": current.name, "after": target.name}, "reason": reason},
     )
-    _note(actor, transaction, reason, channel)
+    _note(actor, transaction, reason, channel, kind=notify.Kind.WITHDRAWN, did="withdrew")
     return transaction
 
 
@@ -185,17 +186,27 @@ def reopen(
         subject=transaction,
         data={"status": {"before": current.name, "after": target.name}, "reason": reason},
     )
-    _note(actor, transaction, reason, channel)
+    _note(actor, transaction, reason, channel, kind=notify.Kind.REOPENED, did="reopened")
     return transaction
 
 
-def _note(actor: User, transaction: Transaction, reason: str, channel: str) -> None:
-    # The reason is also what the people working it read in the notes, and add_note
-    # tells the assignees that the customer wrote.
-    services.add_note(
+def _note(
+    actor: User, transaction: Transaction, reason: str, channel: str, *, kind: str, did: str
+) -> None:
+    # The reason is also what the people working it read in the notes. The assignees
+    # hear what the customer did (seed 003: at once), once, in place of add_note's
+    # "added a note".
+    note = services.add_note(
         actor=actor,
         transaction=transaction,
         body=reason,
         visibility=Note.Visibility.SHARED,
         channel=Channel.API if channel == Channel.API else Channel.WEB,
+        tell_assignees=False,
+    )
+    notify.notify(
+        recipients=services._assignees(transaction),
+        kind=kind,
+        transaction=transaction,
+        text=f"{services._actor_individual(actor).name} {did} {transaction.number}: {note.body}",
     )

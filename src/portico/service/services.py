@@ -606,9 +606,12 @@ def add_note(
     direction: str = Note.Direction.NONE,
     contact: Individual | None = None,
     corrects: Note | None = None,
+    tell_assignees: bool = True,
 ) -> Note:
     """Record a contact point (seed 000: every call, fax, e-mail, meeting). A note is
-    never changed afterwards; `corrects` points a correction at the note it mends."""
+    never changed afterwards; `corrects` points a correction at the note it mends.
+    `tell_assignees=False` is for a caller that tells them itself, in its own words (a
+    withdrawal's reason is a note, and the assignees hear "withdrew", not "added a note")."""
     author = _actor_individual(actor)
     if visibility == Note.Visibility.INTERNAL:
         access.require(actor, "add_internal_note", transaction)
@@ -680,7 +683,7 @@ def add_note(
                 "reason": "the customer replied",
             },
         )
-    if not staff:
+    if not staff and tell_assignees:
         # Seed 003: the people working it hear at once when the customer adds something.
         notify.notify(
             recipients=_assignees(transaction),
