@@ -508,7 +508,7 @@ class Transaction(models.Model):
                 fields=["response_due_at"],
                 condition=Q(
                     first_response_at__isnull=True,
-                    resolved_at__isnull=True,
+                    closed_at__isnull=True,
                     sla_paused_at__isnull=True,
                 ),
                 name="transaction_response_breach",

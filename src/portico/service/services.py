@@ -247,7 +247,7 @@ def _move(transaction: Transaction, status: Status, now: datetime.datetime) -> N
         # Finishing it is our response if nothing came before: the customer reads the
         # resolution, or is told it is closed. A withdrawal is the customer's word, not
         # ours, and must not count as a response in the response-time figures; the
-        # breach list knows it is finished by its resolved_at (selectors._late).
+        # breach list knows a closed request owes none (selectors._late).
         transaction.first_response_at = now
 
 
