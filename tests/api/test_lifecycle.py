@@ -8,8 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
-from portico.service import services
+from portico.service import selectors, services
 from portico.service.models import Note, Transaction
 from tests.api.conftest import body
 from tests.portal.conftest import user
@@ -83,6 +84,40 @@ def test_reopen_after_the_period_is_refused_naming_it(api_for: Callable[[str], C
     (message,) = body(response)["errors"]["status"]
     assert message.startswith("A Service issue can be reopened for 14 days after it is resolved")
     assert state(r) == before
+
+
+def _logged_nine_days_ago_resolved_eight(t: Transaction) -> Transaction:
+    Transaction.objects.filter(pk=t.pk).update(created_at=timezone.now() - 9 * DAY)
+    return resolved(t, ago=8 * DAY)
+
+
+def test_staff_reopening_with_the_status_control_stops_the_clock_as_the_customers_does(
+    api_for: Callable[[str], Client],
+) -> None:
+    # Two P3s logged nine days ago and resolved eight days ago: the CSR moves one back to
+    # In progress over /status/, the customer reopens the other. Neither may be late the
+    # moment it is back: the days it spent resolved are not ours to answer for.
+    by_staff, by_customer = (
+        _logged_nine_days_ago_resolved_eight(new_issue(priority="P3")) for _ in "ab"
+    )
+    moved = _post(api_for("csr"), _url(by_staff, "status/"), {"status": "in-progress"})
+    assert moved.status_code == 200
+    assert body(moved)["resolved_at"] is None
+    reopened = _post(api_for("customer"), _url(by_customer, "reopen/"), {"reason": "Back."})
+    assert reopened.status_code == 200
+    now = timezone.now()
+    for t in (fresh(by_staff), fresh(by_customer)):
+        assert t.status.code == "in-progress"
+        assert t.resolved_at is None
+        assert t.closed_at is None
+        assert t.sla_paused_minutes > 0
+        assert t.resolution_due_at is not None
+        # Its 24 business hours from being logged, pushed on by the days it was resolved:
+        # without that push it was due days ago.
+        assert t.resolution_due_at > now
+    assert abs(fresh(by_staff).sla_paused_minutes - fresh(by_customer).sla_paused_minutes) <= 1
+    late = selectors.breached(user("supervisor"), now=now)
+    assert not late.filter(pk__in=[by_staff.pk, by_customer.pk]).exists()
 
 
 # --- staff-only classifications ------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portico.console.models import ConsoleVisit
-from portico.service import services
+from portico.service import lifecycle, services
 from portico.service.models import Note, Status, Transaction
 from tests.console.test_lists import (
     bulk_transactions,
@@ -178,6 +178,20 @@ def test_breaching_soon_is_late_or_late_within_two_hours(people: None) -> None:
     answered_row = panel[panel.index(answered.number) :]
     assert "Resolution" in answered_row
     assert "(in 1" in answered_row
+
+
+def test_a_request_withdrawn_before_we_answered_is_not_breaching(people: None) -> None:
+    # Ewan withdraws it before anyone answered: it has no first response (his withdrawal
+    # is not ours), and it is finished, so it is never late.
+    withdrawn = create("No longer needed")
+    late = create("Late to respond")
+    past = timezone.now() - datetime.timedelta(hours=1)
+    Transaction.objects.filter(pk__in=[withdrawn.pk, late.pk]).update(
+        response_due_at=past, resolution_due_at=past, due_at=past
+    )
+    lifecycle.withdraw(actor=user("customer"), transaction=withdrawn, reason="Sorted it.")
+    assert Transaction.objects.get(pk=withdrawn.pk).first_response_at is None
+    assert numbers(home(client_as("csr")), BREACHING) == [late.number]
 
 
 def test_customers_updated_since_my_last_visit(people: None) -> None:

@@ -857,13 +857,13 @@ DUE_TIMES = frozenset({"response_due_at", "resolution_due_at", "due_at"})
 PROFILE_COLUMNS = frozenset({"choice_id", "text", "number", "date"})
 # The portal's form leaves out the staff-only classifications; a post may still name them.
 STAFF_ONLY_PROFILE_FIELDS = {"profile_root-cause"}
-# Withdrawing and reopening move the status and add the reason as a note.
+# Withdrawing and reopening move the status and add the reason as a note. Neither is a
+# response from us, so neither sets first_response_at.
 MOVE_COLUMNS = frozenset(
     {
         "status_id",
         "resolved_at",
         "closed_at",
-        "first_response_at",
         "sla_paused_at",
         "sla_paused_minutes",
         *DUE_TIMES,

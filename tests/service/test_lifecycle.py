@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portico.audit import display
 from portico.audit.models import Event
+from portico.notify.models import Notification
 from portico.parties.models import User
 from portico.service import lifecycle, selectors, services
 from portico.service.calendar import add_business_minutes, business_minutes_between
@@ -179,6 +180,26 @@ def test_withdrawing_from_waiting_stops_the_clock_for_good(demo_data: None) -> N
     done = fresh(t)
     assert done.status.code == "withdrawn"
     assert done.sla_paused_at is None
+
+
+@pytest.mark.parametrize("move", ["withdraw", "reopen"])
+def test_the_assignees_hear_it_was_withdrawn_or_reopened_once(demo_data: None, move: str) -> None:
+    t = new_issue()
+    services.assign(actor=user("csr"), transaction=t, assignees=[individual("technician")])
+    if move == "reopen":
+        t = resolved(t, ago=DAY)
+    seen = Notification.objects.count()
+    getattr(lifecycle, move)(actor=user("customer"), transaction=t, reason="Sorted it ourselves.")
+    made = list(Notification.objects.order_by("id")[seen:])
+    # One notice each, saying what the customer did and why; not "added a note" besides.
+    did, kind = {"withdraw": ("withdrew", "Withdrawn"), "reopen": ("reopened", "Reopened")}[move]
+    assert [(n.recipient, n.get_kind_display(), n.text) for n in made] == [
+        (
+            individual("technician"),
+            f"{kind} by the customer",
+            f"{individual('customer').name} {did} {t.number}: Sorted it ourselves.",
+        )
+    ]
 
 
 # --- reopen --------------------------------------------------------------------------------

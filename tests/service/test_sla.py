@@ -21,7 +21,7 @@ from django.db import connection
 
 from portico.audit.models import Event
 from portico.parties.models import User
-from portico.service import selectors, services, sla
+from portico.service import lifecycle, selectors, services, sla
 from portico.service.models import (
     Application,
     BusinessCalendar,
@@ -323,6 +323,97 @@ def test_breach_list_follows_visibility(people: None) -> None:
     assert set(selectors.breached(user("supervisor"), now=later)) == {mine, theirs}
     assert list(selectors.breached(user("customer"), now=later)) == [mine]
     assert list(selectors.breached(user("other_customer"), now=later)) == [theirs]
+
+
+# --- back to work after it was finished, and finished by the customer ------------------
+
+
+def reopen(transaction: Transaction, at: datetime, *, by: str) -> Transaction:
+    """Resolved → In progress: by the staff with the status control, or by the customer
+    (service/lifecycle.py), the two ways back that the pages and the API offer."""
+    with clock(at):
+        if by == "customer":
+            return lifecycle.reopen(
+                actor=user("customer"), transaction=transaction, reason="The alarm is back."
+            )
+        return services.change_status(
+            actor=user(by),
+            transaction=transaction,
+            status=Status.objects.get(application=transaction.application, code="in-progress"),
+        )
+
+
+@pytest.mark.parametrize("by", ["csr", "customer"])
+def test_the_time_it_spent_resolved_does_not_count_however_it_is_reopened(
+    people: None, by: str
+) -> None:
+    # P1 logged Tuesday 9 June 10:00: response due 10:30, resolution due 14:00.
+    logged = log_issue(glasgow(2026, 6, 9, 10, 0))
+    note(logged, glasgow(2026, 6, 9, 10, 10))
+    move(logged, "resolved", glasgow(2026, 6, 9, 11, 0), "Reset the flow sensor.")
+    # Reopened on Wednesday at 10:00: resolved 11:00–17:30 (390 business minutes) and
+    # 09:00–10:00 (60), 450 in all; the night does not count.
+    seen = Event.objects.filter(subject_id=str(logged.pk)).count()
+    reopened = reopen(logged, glasgow(2026, 6, 10, 10, 0), by=by)
+    stored = fresh(logged)
+    assert stored.status.code == "in-progress"
+    assert stored.resolved_at is None
+    assert stored.closed_at is None
+    assert stored.sla_paused_at is None
+    assert stored.sla_paused_minutes == 450
+    # Resolution: 14:00 Tuesday + 450 → 210 to Tuesday's close, 240 more → Wed 13:00.
+    assert stored.resolution_due_at == glasgow(2026, 6, 10, 13, 0)
+    assert stored.due_at == stored.resolution_due_at
+    assert stored.first_response_at == glasgow(2026, 6, 9, 10, 10)  # we did answer
+    assert reopened.resolution_due_at == stored.resolution_due_at
+    # So it is not late the moment it is back, but is when the pushed-on time passes.
+    supervisor = user("supervisor")
+    assert logged not in selectors.breached(supervisor, now=glasgow(2026, 6, 10, 12, 59))
+    assert logged in selectors.breached(supervisor, now=glasgow(2026, 6, 10, 13, 1))
+    # Either way the history says who moved it back, and no second status event.
+    moved = Event.objects.filter(subject_id=str(logged.pk)).order_by("id")[seen:]
+    actions = [e.action for e in moved if e.action != "note.added"]
+    assert actions == ["transaction.reopened" if by == "customer" else "transaction.status_changed"]
+
+
+def test_reopening_from_waiting_after_resolved_counts_each_stop_once(people: None) -> None:
+    # P1 logged Tuesday 9 June 10:00, waits on the customer 10:20–10:50 (30 minutes),
+    # is resolved from there at 10:50 and reopened at 11:50 (60 more): 90 in all.
+    logged = log_issue(glasgow(2026, 6, 9, 10, 0))
+    move(logged, "waiting", glasgow(2026, 6, 9, 10, 20))
+    move(logged, "resolved", glasgow(2026, 6, 9, 10, 50), "Reset the flow sensor.")
+    assert fresh(logged).sla_paused_minutes == 30
+    reopen(logged, glasgow(2026, 6, 9, 11, 50), by="csr")
+    stored = fresh(logged)
+    assert stored.sla_paused_minutes == 90
+    assert stored.resolution_due_at == glasgow(2026, 6, 9, 15, 30)
+
+
+def test_a_withdrawal_is_not_our_response_nor_a_breach(people: None) -> None:
+    # P1 logged Tuesday 9 June 10:00, response due 10:30; nobody has answered when the
+    # customer withdraws it at 10:20. Their withdrawal is not a response from us: the
+    # response-time figures must not count it as one.
+    logged = log_issue(glasgow(2026, 6, 9, 10, 0))
+    with clock(glasgow(2026, 6, 9, 10, 20)):
+        lifecycle.withdraw(actor=user("customer"), transaction=logged, reason="Sorted it.")
+    stored = fresh(logged)
+    assert stored.status.code == "withdrawn"
+    assert stored.status.category == Status.Category.CLOSED
+    assert stored.first_response_at is None
+    # Finished, so never late: not in the breach list nor in "Breaching soon".
+    supervisor = user("supervisor")
+    later = glasgow(2026, 6, 12, 12, 0)
+    assert logged not in selectors.breached(supervisor, now=later)
+    assert logged not in selectors.breaching_first(supervisor, now=later, limit=10)
+
+
+def test_staff_moving_it_to_withdrawn_is_not_a_response_either(people: None) -> None:
+    # The customer rang to say they no longer need it; the CSR records that with the
+    # status control. Closing or resolving it would be our answer; a withdrawal is theirs.
+    logged = log_issue(glasgow(2026, 6, 9, 10, 0))
+    move(logged, "withdrawn", glasgow(2026, 6, 9, 10, 20))
+    assert fresh(logged).first_response_at is None
+    assert logged not in selectors.breached(user("supervisor"), now=glasgow(2026, 6, 12, 12, 0))
 
 
 # --- the breach query uses its partial indexes (PostgreSQL) -----------------------------

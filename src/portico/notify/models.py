@@ -16,6 +16,8 @@ class Notification(models.Model):
         TEAM_ASSIGNED = "team_assigned", "Assigned in your team"
         FORWARDED = "forwarded", "Forwarded to your team"
         CUSTOMER_UPDATED = "customer_updated", "Updated by the customer"
+        WITHDRAWN = "withdrawn", "Withdrawn by the customer"
+        REOPENED = "reopened", "Reopened by the customer"
 
     recipient = models.ForeignKey(
         Individual, on_delete=models.CASCADE, related_name="notifications"

@@ -19,9 +19,9 @@ from django.utils import dateformat, timezone
 
 from portico import access
 from portico.audit import services as audit
+from portico.notify import services as notify
 from portico.parties.models import User
 from portico.service import rules, services
-from portico.service.calendar import business_minutes_between
 from portico.service.models import Channel, Note, Status, Transaction
 from portico.service.standard import WITHDRAWN
 
@@ -122,27 +122,11 @@ def withdraw(
             {"status": [f"It is {current.name}; only an unfinished request can be withdrawn."]}
         )
     now = timezone.now()
-    services._pause_or_resume(transaction, target, now)
-    transaction.status = target
-    transaction.closed_at = now
-    transaction.resolved_at = transaction.resolved_at or now
-    if transaction.first_response_at is None:
-        # As change_status does on finishing: otherwise it would stay "late to respond"
-        # in the breach list, and in its partial index, for ever.
-        transaction.first_response_at = now
+    # The status control's own move (services._move): the clock stops for good, and it
+    # is finished, but not answered: a withdrawal is no response from us.
+    services._move(transaction, target, now)
     transaction.save(
-        update_fields=[
-            *services._touch(transaction, actor, now),
-            "status",
-            "closed_at",
-            "resolved_at",
-            "first_response_at",
-            "sla_paused_at",
-            "sla_paused_minutes",
-            "response_due_at",
-            "resolution_due_at",
-            "due_at",
-        ]
+        update_fields=[*services._touch(transaction, actor, now), *services.MOVE_FIELDS]
     )
     audit.record(
         action="transaction.withdrawn",
@@ -151,7 +135,7 @@ def withdraw(
         subject=transaction,
         data={"status": {"before": current.name, "after": target.name}, "reason": reason},
     )
-    _note(actor, transaction, reason, channel)
+    _note(actor, transaction, reason, channel, kind=notify.Kind.WITHDRAWN, did="withdrew")
     return transaction
 
 
@@ -184,27 +168,11 @@ def reopen(
                 f"{_when(transaction.resolved_at or now)}. Please log a new request."
             )
         raise ValidationError({"status": [message]})
-    resolved_at = transaction.resolved_at
-    assert resolved_at is not None  # reopen_deadline has one
-    transaction.sla_paused_minutes += business_minutes_between(
-        resolved_at, now, services.default_calendar().hours()
-    )
-    transaction.sla_paused_at = None
-    services._set_due_times(transaction)
-    transaction.status = target
-    transaction.resolved_at = transaction.closed_at = None
+    # The status control's own move (services._move), which pushes the SLA clock on by
+    # the time it spent resolved whoever reopens it.
+    services._move(transaction, target, now)
     transaction.save(
-        update_fields=[
-            *services._touch(transaction, actor, now),
-            "status",
-            "resolved_at",
-            "closed_at",
-            "sla_paused_at",
-            "sla_paused_minutes",
-            "response_due_at",
-            "resolution_due_at",
-            "due_at",
-        ]
+        update_fields=[*services._touch(transaction, actor, now), *services.MOVE_FIELDS]
     )
     audit.record(
         action="transaction.reopened",
@@ -213,17 +181,27 @@ def reopen(
         subject=transaction,
         data={"status": {"before": current.name, "after": target.name}, "reason": reason},
     )
-    _note(actor, transaction, reason, channel)
+    _note(actor, transaction, reason, channel, kind=notify.Kind.REOPENED, did="reopened")
     return transaction
 
 
-def _note(actor: User, transaction: Transaction, reason: str, channel: str) -> None:
-    # The reason is also what the people working it read in the notes, and add_note
-    # tells the assignees that the customer wrote.
-    services.add_note(
+def _note(
+    actor: User, transaction: Transaction, reason: str, channel: str, *, kind: str, did: str
+) -> None:
+    # The reason is also what the people working it read in the notes. The assignees
+    # hear what the customer did (seed 003: at once), once, in place of add_note's
+    # "added a note".
+    note = services.add_note(
         actor=actor,
         transaction=transaction,
         body=reason,
         visibility=Note.Visibility.SHARED,
         channel=Channel.API if channel == Channel.API else Channel.WEB,
+        tell_assignees=False,
+    )
+    notify.notify(
+        recipients=services._assignees(transaction),
+        kind=kind,
+        transaction=transaction,
+        text=f"{services._actor_individual(actor).name} {did} {transaction.number}: {note.body}",
     )

@@ -506,7 +506,11 @@ class Transaction(models.Model):
             # The two breach questions, each a small partial index over the still-running.
             models.Index(
                 fields=["response_due_at"],
-                condition=Q(first_response_at__isnull=True, sla_paused_at__isnull=True),
+                condition=Q(
+                    first_response_at__isnull=True,
+                    closed_at__isnull=True,
+                    sla_paused_at__isnull=True,
+                ),
                 name="transaction_response_breach",
             ),
             models.Index(

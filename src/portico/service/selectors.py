@@ -101,9 +101,21 @@ def breached(user: Person, *, now: datetime.datetime | None = None) -> QuerySet[
 
 def _late(now: datetime.datetime) -> tuple[Q, Q]:
     """Late to respond, and late to resolve, at `now`: each the WHERE of its partial
-    index (transaction_response_breach, transaction_resolution_breach) and more."""
+    index (transaction_response_breach, transaction_resolution_breach) and more.
+
+    A closed request owes no response: one the customer withdrew before we answered has
+    no first response (it was not ours), and is not late. (Resolving it is our response,
+    services._move.) It is closed_at, not resolved_at, that says so: with resolved_at
+    both halves would share the resolution index's whole condition, and PostgreSQL,
+    taking it out of the OR, reads every running transaction through that index rather
+    than the late ones of each."""
     return (
-        Q(first_response_at__isnull=True, sla_paused_at__isnull=True, response_due_at__lt=now),
+        Q(
+            first_response_at__isnull=True,
+            closed_at__isnull=True,
+            sla_paused_at__isnull=True,
+            response_due_at__lt=now,
+        ),
         Q(resolved_at__isnull=True, sla_paused_at__isnull=True, resolution_due_at__lt=now),
     )
 

@@ -41,6 +41,7 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+from portico.service.standard import WITHDRAWN
 
 # Where the SLA clock's calendar is kept; re-exported for callers that found it here.
 default_calendar = sla.default_calendar
@@ -198,6 +199,57 @@ def _pause_or_resume(transaction: Transaction, new_status: Status, now: datetime
         )
         transaction.sla_paused_at = None
         _set_due_times(transaction)
+
+
+# What `_move` may change, for the callers' `update_fields`.
+MOVE_FIELDS = (
+    "status",
+    "resolved_at",
+    "closed_at",
+    "first_response_at",
+    "sla_paused_at",
+    "sla_paused_minutes",
+    "response_due_at",
+    "resolution_due_at",
+    "due_at",
+)
+
+
+def _move(transaction: Transaction, status: Status, now: datetime.datetime) -> None:
+    """Put the transaction in `status` with all that follows for the SLA clock and the
+    finish times. The one place for it: the status control (`change_status`), a
+    customer's reply to a wait, and the customer's withdraw and reopen (lifecycle.py)
+    each decide who may make which move, then call this; the caller saves MOVE_FIELDS.
+    `transaction.status` must be the status it is leaving."""
+    leaving = transaction.status
+    if not leaving.is_open and status.is_open:
+        # Back to work after it was finished (Resolved → In progress, by the staff or by
+        # the customer reopening it). The clock stopped while we believed it done, as it
+        # does while we wait on the customer; pushed on by that time, the due times do
+        # not make a reopened request late the moment it is back.
+        finished_at = transaction.resolved_at or transaction.closed_at or now
+        transaction.sla_paused_minutes += business_minutes_between(
+            finished_at, now, default_calendar().hours()
+        )
+        _set_due_times(transaction)
+        transaction.resolved_at = transaction.closed_at = None
+    _pause_or_resume(transaction, status, now)
+    transaction.status = status
+    if status.category == Status.Category.RESOLVED:
+        transaction.resolved_at = now
+    elif status.category == Status.Category.CLOSED:
+        transaction.closed_at = now
+        transaction.resolved_at = transaction.resolved_at or now
+    if (
+        transaction.resolved_at is not None
+        and transaction.first_response_at is None
+        and status.code != WITHDRAWN
+    ):
+        # Finishing it is our response if nothing came before: the customer reads the
+        # resolution, or is told it is closed. A withdrawal is the customer's word, not
+        # ours, and must not count as a response in the response-time figures; the
+        # breach list knows a closed request owes none (selectors._late).
+        transaction.first_response_at = now
 
 
 # --- creating ---------------------------------------------------------------------------
@@ -521,39 +573,13 @@ def change_status(
     if status.category == Status.Category.RESOLVED and not (resolution or transaction.resolution):
         raise ValidationError({"resolution": ["Say how it was resolved."]})
     now = timezone.now()
-    _pause_or_resume(transaction, status, now)
-    transaction.status = status
+    _move(transaction, status, now)
     if status.category == Status.Category.RESOLVED:
-        transaction.resolved_at = now
         transaction.resolution = resolution or transaction.resolution
-    elif status.category == Status.Category.CLOSED:
-        transaction.closed_at = now
-        transaction.resolved_at = transaction.resolved_at or now
-        if resolution:
-            transaction.resolution = resolution
-    else:  # reopened
-        transaction.resolved_at = transaction.closed_at = None
-    if transaction.resolved_at is not None and transaction.first_response_at is None:
-        # Finishing it is the response if nothing came before (the customer reads the
-        # resolution); otherwise it would stay "late to respond" in the breach list and
-        # in its partial index for ever.
-        transaction.first_response_at = now
+    elif status.category == Status.Category.CLOSED and resolution:
+        transaction.resolution = resolution
     fields = _touch(transaction, actor, now)
-    transaction.save(
-        update_fields=[
-            *fields,
-            "status",
-            "resolved_at",
-            "closed_at",
-            "resolution",
-            "first_response_at",
-            "sla_paused_at",
-            "sla_paused_minutes",
-            "response_due_at",
-            "resolution_due_at",
-            "due_at",
-        ]
-    )
+    transaction.save(update_fields=[*fields, *MOVE_FIELDS, "resolution"])
     audit.record(
         action="transaction.status_changed",
         actor=actor,
@@ -581,9 +607,12 @@ def add_note(
     direction: str = Note.Direction.NONE,
     contact: Individual | None = None,
     corrects: Note | None = None,
+    tell_assignees: bool = True,
 ) -> Note:
     """Record a contact point (seed 000: every call, fax, e-mail, meeting). A note is
-    never changed afterwards; `corrects` points a correction at the note it mends."""
+    never changed afterwards; `corrects` points a correction at the note it mends.
+    `tell_assignees=False` is for a caller that tells them itself, in its own words (a
+    withdrawal's reason is a note, and the assignees hear "withdrew", not "added a note")."""
     author = _actor_individual(actor)
     if visibility == Note.Visibility.INTERNAL:
         access.require(actor, "add_internal_note", transaction)
@@ -642,14 +671,7 @@ def add_note(
         fields.append("first_response_at")
     resumed = None if staff else _resume_on_reply(transaction, now)
     if resumed is not None:
-        fields += [
-            "status",
-            "sla_paused_at",
-            "sla_paused_minutes",
-            "response_due_at",
-            "resolution_due_at",
-            "due_at",
-        ]
+        fields += MOVE_FIELDS
     transaction.save(update_fields=fields)
     if resumed is not None:
         audit.record(
@@ -662,7 +684,7 @@ def add_note(
                 "reason": "the customer replied",
             },
         )
-    if not staff:
+    if not staff and tell_assignees:
         # Seed 003: the people working it hear at once when the customer adds something.
         notify.notify(
             recipients=_assignees(transaction),
@@ -701,8 +723,8 @@ def _resume_on_reply(transaction: Transaction, now: datetime.datetime) -> Status
     back = waiting.next_statuses.filter(category=Status.Category.OPEN).order_by("position").first()
     if back is None:
         return None
-    _pause_or_resume(transaction, back, now)
-    transaction.status = back
+    transaction.status = waiting  # the row just read, so that _move reads it once
+    _move(transaction, back, now)
     return waiting
 
 
