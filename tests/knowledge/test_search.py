@@ -289,3 +289,29 @@ def test_the_vocabulary_follows_each_save_as_a_full_refill_would(
     assert "turbines" not in kept  # a draft's words are not offered
     search.refresh_vocabulary()
     assert vocabulary() == kept
+
+
+def test_the_floor_asks_the_same_number_of_questions_however_many_words(
+    make_article: MakeArticle, personas: dict[str, Persona]
+) -> None:
+    """The relevance floor's document counts and held words are one statement each, on
+    either engine: a longer query (or a title still being typed) costs no more queries,
+    and the answer is the same as the articles say."""
+    from django.test.utils import CaptureQueriesContext
+
+    make_article("Calibrating the chlorine sensor", "Hold the probe in buffer solution.")
+    make_article("Replacing the dosing pump fuse", "Switch off the mains before the pump.")
+    make_article("Chlorine dosing pump alarms", "Alarm E42 on the dosing pump.")
+    customer = personas["customer"].individual.user
+    asked = {}
+    for query in (
+        "chlorine",
+        "chlorine dosing pump alarm",
+        "chlorine dosing pump alarm probe fuse",
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            found = _titles(customer, query)
+        assert found, query
+        asked[query] = len(queries)
+    assert len(set(asked.values())) == 1, asked
+    assert _titles(customer, "chlorine dosing pump alarm")[0] == "Chlorine dosing pump alarms"
