@@ -121,21 +121,9 @@ def withdraw(
         raise ValidationError(
             {"status": [f"It is {current.name}; only an unfinished request can be withdrawn."]}
         )
-    now = timezone.now()
-    # The status control's own move (services._move): the clock stops for good, and it
-    # is finished, but not answered: a withdrawal is no response from us.
-    services._move(transaction, target, now)
-    transaction.save(
-        update_fields=[*services._touch(transaction, actor, now), *services.MOVE_FIELDS]
-    )
-    audit.record(
-        action="transaction.withdrawn",
-        actor=actor,
-        channel=services._audit_channel(channel),
-        subject=transaction,
-        data={"status": {"before": current.name, "after": target.name}, "reason": reason},
-    )
-    _note(actor, transaction, reason, channel, kind=notify.Kind.WITHDRAWN, did="withdrew")
+    # The clock stops for good, and it is finished, but not answered: a withdrawal is no
+    # response from us (services._move).
+    _move(actor, transaction, target, timezone.now(), reason, channel, move="withdraw")
     return transaction
 
 
@@ -168,21 +156,45 @@ def reopen(
                 f"{_when(transaction.resolved_at or now)}. Please log a new request."
             )
         raise ValidationError({"status": [message]})
-    # The status control's own move (services._move), which pushes the SLA clock on by
-    # the time it spent resolved whoever reopens it.
+    # services._move pushes the SLA clock on by the time it spent resolved, whoever
+    # reopens it.
+    _move(actor, transaction, target, now, reason, channel, move="reopen")
+    return transaction
+
+
+# What each move records: its event, the notice the assignees get, and its verb.
+_RECORDS: dict[str, tuple[str, str, str]] = {
+    "withdraw": ("transaction.withdrawn", notify.Kind.WITHDRAWN, "withdrew"),
+    "reopen": ("transaction.reopened", notify.Kind.REOPENED, "reopened"),
+}
+
+
+def _move(
+    actor: User,
+    transaction: Transaction,
+    target: Status,
+    now: datetime.datetime,
+    reason: str,
+    channel: str,
+    *,
+    move: str,
+) -> None:
+    """The status control's own move (services._move), then the event with its reason
+    and the reason as a shared note."""
+    action, kind, did = _RECORDS[move]
+    before = transaction.status
     services._move(transaction, target, now)
     transaction.save(
         update_fields=[*services._touch(transaction, actor, now), *services.MOVE_FIELDS]
     )
     audit.record(
-        action="transaction.reopened",
+        action=action,
         actor=actor,
         channel=services._audit_channel(channel),
         subject=transaction,
-        data={"status": {"before": current.name, "after": target.name}, "reason": reason},
+        data={"status": {"before": before.name, "after": target.name}, "reason": reason},
     )
-    _note(actor, transaction, reason, channel, kind=notify.Kind.REOPENED, did="reopened")
-    return transaction
+    _note(actor, transaction, reason, channel, kind=kind, did=did)
 
 
 def _note(
