@@ -80,6 +80,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=demo_snapshot.sort_key)
 
 
+@pytest.fixture
+def worker(db: None) -> Callable[[], int]:
+    """What `portico worker` does after a commit, run here and now: the subscribers of
+    every undispatched event (notices, the outbox, webhook deliveries). Returns how many
+    events it dispatched. The tests' transactions never commit, so nothing runs them
+    otherwise."""
+    from portico.events import dispatch
+
+    return dispatch.dispatch_all
+
+
 @pytest.fixture(scope="session")
 def _demo_snapshot(
     django_db_setup: None, django_db_blocker: DjangoDbBlocker

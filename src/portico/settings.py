@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "portico.parties",
     "portico.audit",
+    "portico.events",
+    "django_tasks_db",
     "portico.service",
     "portico.notify",
     "portico.api",
@@ -272,12 +274,13 @@ else:
     }
 
 # --- background work --------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-# Notifications leave through the outbox (portico.notify.Delivery). After each commit a
-# task sends the new rows, so `make run` mails without a second process; `portico
-# deliver` sends whatever that missed (a crash, a mail server down) and retries with
-# backoff. Turn this off to leave all sending to `portico deliver` workers.
-PORTICO_DELIVER_ON_COMMIT = _flag("PORTICO_DELIVER_ON_COMMIT", True)
+# Django's Tasks API on a queue in the database (django-tasks-db), run by `portico
+# worker`: it dispatches events to their subscribers, sends the outbox and webhook
+# deliveries, and runs the periodic jobs. `make run` starts one beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# After a commit that recorded events, a dispatch job is queued so that a worker starts
+# on them at once; without it the worker's sweep still finds them, a little later.
+PORTICO_WAKE_WORKER = _flag("PORTICO_WAKE_WORKER", True)
 
 # --- files ------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("PORTICO_MEDIA_ROOT", VAR_DIR / "media"))

@@ -68,7 +68,9 @@ def test_the_technicians_demo_notices(client_for: Callable[[str], Client]) -> No
     assert "Unread" in html
 
 
-def test_assignments_and_customer_notes_arrive_newest_first(people: None) -> None:
+def test_assignments_and_customer_notes_arrive_newest_first(
+    people: None, worker: Callable[[], int]
+) -> None:
     issue = create("Pump alarm E42")
     services.assign(actor=user("supervisor"), transaction=issue, assignees=[individual("csr")])
     services.add_note(
@@ -77,6 +79,9 @@ def test_assignments_and_customer_notes_arrive_newest_first(people: None) -> Non
         body="Stopped again.",
         visibility=Note.Visibility.SHARED,
     )
+    # The notices follow the events, written by the worker after the commit.
+    assert "You have no notifications." in page(client_as("csr"))
+    assert worker() == 3  # created, assigned, note added
     html = page(client_as("csr"))
     assigned = html.index(f"{issue.number} assigned to you")
     noted = html.index(f"Ewan Grant added a note to {issue.number}")
@@ -178,7 +183,9 @@ def test_query_count_does_not_grow_with_notices(people: None) -> None:
     assert client_of("Ravi").get(PAGE).status_code == 200
 
 
-def test_a_notice_never_quotes_an_internal_note(client_for: Callable[[str], Client]) -> None:
+def test_a_notice_never_quotes_an_internal_note(
+    client_for: Callable[[str], Client], worker: Callable[[], int]
+) -> None:
     """Issue 19: events about a note obey its visibility in notifications too. Forwarding
     writes its reason as an internal note; the notices (and their e-mails) to the team it
     goes to name the transaction, never that note, so a team member who may not read the
@@ -195,6 +202,7 @@ def test_a_notice_never_quotes_an_internal_note(client_for: Callable[[str], Clie
     )
     reason = "Recall batch 0417 suspected, keep it quiet"
     services.forward(actor=scene.writer, transaction=scene.transaction, team=team, note=reason)
+    worker()
     notices = Notification.objects.filter(transaction=scene.transaction)
     assert notices.exists()
     said = [n.text for n in notices] + [

@@ -20,7 +20,7 @@ def test_administrator_deactivates_from_systems_admin(
     individual.refresh_from_db()
     assert not individual.active
     assert leaver.get("/console/").status_code == 302
-    assert Event.objects.get(action="deactivated").channel == "admin"
+    assert Event.objects.get(action="individual.deactivated").channel == "admin"
 
 
 def test_unticking_active_in_the_form_also_ends_sessions(

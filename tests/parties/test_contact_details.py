@@ -49,7 +49,7 @@ def update(actor: str, whom: str, **changes: str) -> Individual:
 
 
 def events() -> list[Event]:
-    return list(Event.objects.filter(action="individual.contact_details_changed").order_by("id"))
+    return list(Event.objects.filter(action="individual.updated").order_by("id"))
 
 
 def test_a_person_changes_their_own_details(people: None) -> None:

@@ -24,7 +24,7 @@ def test_leaving_ends_every_session_at_once(
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
     assert other.get("/portal/").status_code == 200  # a colleague is untouched
-    event = Event.objects.get(action="deactivated")
+    event = Event.objects.get(action="individual.deactivated")
     assert event.data == {"sessions_ended": 2}
     assert event.actor_label == "Graham Stewart"
 
@@ -44,7 +44,7 @@ def test_coming_back_restores_access(personas: dict[str, Persona]) -> None:
     response = Client().post("/accounts/login/", {"login": individual.email, "password": PASSWORD})
     assert response.status_code == 302
     assert list(Event.objects.values_list("action", flat=True).order_by("id"))[-3:] == [
-        "deactivated",
-        "reactivated",
-        "login",
+        "individual.deactivated",
+        "individual.reactivated",
+        "session.logged_in",
     ]

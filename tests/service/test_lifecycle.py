@@ -4,6 +4,7 @@ classification (item 10), called as the pages and the API call them."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -183,13 +184,18 @@ def test_withdrawing_from_waiting_stops_the_clock_for_good(demo_data: None) -> N
 
 
 @pytest.mark.parametrize("move", ["withdraw", "reopen"])
-def test_the_assignees_hear_it_was_withdrawn_or_reopened_once(demo_data: None, move: str) -> None:
+def test_the_assignees_hear_it_was_withdrawn_or_reopened_once(
+    demo_data: None, worker: Callable[[], int], move: str
+) -> None:
     t = new_issue()
     services.assign(actor=user("csr"), transaction=t, assignees=[individual("technician")])
     if move == "reopen":
         t = resolved(t, ago=DAY)
+    worker()
     seen = Notification.objects.count()
     getattr(lifecycle, move)(actor=user("customer"), transaction=t, reason="Sorted it ourselves.")
+    assert Notification.objects.count() == seen  # told after the commit, by the worker
+    worker()
     made = list(Notification.objects.order_by("id")[seen:])
     # One notice each, saying what the customer did and why; not "added a note" besides.
     did, kind = {"withdraw": ("withdrew", "Withdrawn"), "reopen": ("reopened", "Reopened")}[move]

@@ -3,23 +3,10 @@
 from typing import Any
 
 from portico.audit.models import Event
+from portico.events import registry
 
-ACTIONS = {
-    "transaction.created": "Logged",
-    "transaction.profile_changed": "Profile changed",
-    "transaction.text_changed": "Title or description changed",
-    "transaction.status_changed": "Status changed",
-    "transaction.forwarded": "Forwarded",
-    "transaction.withdrawn": "Withdrawn",
-    "transaction.reopened": "Reopened",
-    "transaction.viewed": "Viewed in the portal",
-    "note.added": "Note added",
-    "attachment.added": "File attached",
-    "attachment.deleted": "File deleted",
-    "grant.added": "Permission granted",
-    "grant.removed": "Permission removed",
-    "relation.added": "Related",
-}
+# The history's words for each event: the registry's summary.
+ACTIONS = {name: kind.summary for name, kind in registry.REGISTRY.items()}
 
 
 # Free text that can run to pages (a description may hold 50,000 characters): its

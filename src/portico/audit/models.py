@@ -5,12 +5,15 @@ from django.utils import timezone
 
 
 class Action(models.TextChoices):
-    LOGIN = "login", "Logged in"
-    LOGIN_FAILED = "login_failed", "Log-in failed"
-    LOGIN_THROTTLED = "login_throttled", "Log-in refused: too many failures"
-    LOGOUT = "logout", "Logged out"
-    DEACTIVATED = "deactivated", "Deactivated"
-    REACTIVATED = "reactivated", "Reactivated"
+    """Names of the events recorded outside the service actions (all in
+    `portico.events.registry`)."""
+
+    LOGIN = "session.logged_in", "Logged in"
+    LOGIN_FAILED = "session.login_failed", "Log-in failed"
+    LOGIN_THROTTLED = "session.login_throttled", "Log-in refused: too many failures"
+    LOGOUT = "session.logged_out", "Logged out"
+    DEACTIVATED = "individual.deactivated", "Deactivated"
+    REACTIVATED = "individual.reactivated", "Reactivated"
 
 
 class Channel(models.TextChoices):
@@ -51,6 +54,12 @@ class Event(models.Model):
     # the history leaked a file's name). Set when written, so that lists filter on it
     # in SQL; a note's visibility never changes after it is written.
     internal = models.BooleanField(default=False)
+    # What follows the event (its subscribers: notices, e-mail, webhooks) is run by the
+    # worker after the commit; until then this is empty (portico.events.dispatch).
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatch_due_at = models.DateTimeField(default=timezone.now)
+    dispatch_attempts = models.PositiveIntegerField(default=0)
+    dispatch_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ("-occurred_at", "-id")
@@ -60,6 +69,13 @@ class Event(models.Model):
             ),
             models.Index(fields=["actor", "-occurred_at"], name="event_actor"),
             models.Index(fields=["action", "-occurred_at"], name="event_action"),
+            # The worker's one question: what is undispatched, oldest first. The partial
+            # index holds only those rows, so it stays a few entries long.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(dispatched_at__isnull=True),
+                name="event_undispatched",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,12 +2,12 @@
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
 
 from portico import access
 from portico.audit.models import Action, Channel, Event
+from portico.events import services as events
 
 __all__ = ["Action", "Channel", "record", "record_login_attempt"]
 
@@ -24,20 +24,16 @@ def record(
     data: dict[str, Any] | None = None,
     internal: bool = False,
 ) -> Event:
-    """Write one event. `internal` marks an event about an internal note, which only
-    those who may read the note are shown (`access.readable_history`)."""
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
-    return Event.objects.create(
-        action=action,
+    """Write one event (`portico.events.record`, by its keyword name)."""
+    return events.record(
+        action,
         actor=actor,
-        actor_label=actor_label or (actor.get_full_name() if actor is not None else ""),
+        actor_label=actor_label,
         channel=channel,
         portal=portal,
         ip_address=ip_address,
-        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
-        subject_id=str(subject.pk) if subject is not None else "",
-        data=data or {},
+        subject=subject,
+        data=data,
         internal=internal,
     )
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from portico.demo import knowledge as demo_knowledge
 from portico.demo.people import APPLICATION_TEAMS, ORGANIZATIONS, PEOPLE, DemoPerson
 from portico.demo.transactions import TRANSACTIONS
+from portico.events import dispatch
 from portico.parties.models import Individual, Organization, User, UserGroup, Zone
 from portico.parties.standard import create_standard as create_parties
 from portico.service import services as service
@@ -89,6 +90,8 @@ def load(
         _load_transactions(people)
     if knowledge:
         demo_knowledge.load()
+    # What the worker would do next: the demo day's notices are there at first log-in.
+    dispatch.dispatch_all()
     return PEOPLE
 
 

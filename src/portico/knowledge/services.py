@@ -160,7 +160,13 @@ def save_article(
         change_note=change.change_note.strip()[:200],
     )
     audit.record(
-        action="article_created" if creating else "article_changed",
+        action=(
+            "article.created"
+            if creating
+            else "article.published"
+            if article.status == Status.PUBLISHED and before.get("status") != Status.PUBLISHED
+            else "article.changed"
+        ),
         actor=actor,
         subject=article,
         data={
@@ -305,5 +311,5 @@ def add_document(
         document.file.delete(save=False)
         raise
     document.audience.set(list(audience))
-    audit.record(action="document_added", actor=actor, subject=document, data={"title": title})
+    audit.record(action="document.added", actor=actor, subject=document, data={"title": title})
     return document

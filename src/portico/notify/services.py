@@ -1,6 +1,7 @@
-"""Telling people what happened. Called by the service functions inside their own
-database transaction: the in-app notice and the outbox row for its e-mail are written
-with the change, and the e-mail is sent after the commit (portico.notify.delivery)."""
+"""Telling people what happened. Called by notify's event subscribers
+(portico.notify.subscribers), in the worker's transaction that dispatches the event:
+the in-app notice and the outbox row for its e-mail are written together, once, and the
+e-mail is sent after that commit (portico.notify.delivery)."""
 
 from collections.abc import Iterable
 from functools import partial
@@ -34,7 +35,7 @@ def notify(
     deliveries = Delivery.objects.bulk_create(
         _email(notification) for notification in made if notification.recipient.email
     )
-    if deliveries and settings.PORTICO_DELIVER_ON_COMMIT:
+    if deliveries and settings.PORTICO_WAKE_WORKER:
         db.on_commit(partial(_deliver_after_commit, [d.pk for d in deliveries]))
     return made
 

@@ -168,7 +168,7 @@ def update_contact_details(
         setattr(individual, field, after[field])
     locked.save(update_fields=list(changes))
     audit.record(
-        action="individual.contact_details_changed",
+        action="individual.updated",
         actor=actor,
         channel=channel,
         subject=locked,

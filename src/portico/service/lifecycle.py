@@ -19,7 +19,6 @@ from django.utils import dateformat, timezone
 
 from portico import access
 from portico.audit import services as audit
-from portico.notify import services as notify
 from portico.parties.models import User
 from portico.service import rules, services
 from portico.service.models import Channel, Note, Status, Transaction
@@ -162,11 +161,8 @@ def reopen(
     return transaction
 
 
-# What each move records: its event, the notice the assignees get, and its verb.
-_RECORDS: dict[str, tuple[str, str, str]] = {
-    "withdraw": ("transaction.withdrawn", notify.Kind.WITHDRAWN, "withdrew"),
-    "reopen": ("transaction.reopened", notify.Kind.REOPENED, "reopened"),
-}
+# The event each move records (its subscribers tell the assignees).
+_RECORDS: dict[str, str] = {"withdraw": "transaction.withdrawn", "reopen": "transaction.reopened"}
 
 
 def _move(
@@ -181,7 +177,7 @@ def _move(
 ) -> None:
     """The status control's own move (services._move), then the event with its reason
     and the reason as a shared note."""
-    action, kind, did = _RECORDS[move]
+    action = _RECORDS[move]
     before = transaction.status
     services._move(transaction, target, now)
     transaction.save(
@@ -194,26 +190,18 @@ def _move(
         subject=transaction,
         data={"status": {"before": before.name, "after": target.name}, "reason": reason},
     )
-    _note(actor, transaction, reason, channel, kind=kind, did=did)
+    _note(actor, transaction, reason, channel)
 
 
-def _note(
-    actor: User, transaction: Transaction, reason: str, channel: str, *, kind: str, did: str
-) -> None:
+def _note(actor: User, transaction: Transaction, reason: str, channel: str) -> None:
     # The reason is also what the people working it read in the notes. The assignees
-    # hear what the customer did (seed 003: at once), once, in place of add_note's
+    # hear what the customer did from the move's event, once, in place of the note's
     # "added a note".
-    note = services.add_note(
+    services.add_note(
         actor=actor,
         transaction=transaction,
         body=reason,
         visibility=Note.Visibility.SHARED,
         channel=Channel.API if channel == Channel.API else Channel.WEB,
         tell_assignees=False,
-    )
-    notify.notify(
-        recipients=services._assignees(transaction),
-        kind=kind,
-        transaction=transaction,
-        text=f"{services._actor_individual(actor).name} {did} {transaction.number}: {note.body}",
     )

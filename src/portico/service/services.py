@@ -21,7 +21,6 @@ from django.utils.dateparse import parse_date
 
 from portico import access
 from portico.audit import services as audit
-from portico.notify import services as notify
 from portico.parties.models import Individual, Organization, User
 from portico.service import content, rules, sla
 from portico.service.calendar import business_minutes_between
@@ -684,14 +683,6 @@ def add_note(
                 "reason": "the customer replied",
             },
         )
-    if not staff and tell_assignees:
-        # Seed 003: the people working it hear at once when the customer adds something.
-        notify.notify(
-            recipients=_assignees(transaction),
-            kind=notify.Kind.CUSTOMER_UPDATED,
-            transaction=transaction,
-            text=f"{author.name} added a note to {transaction.number}",
-        )
     audit.record(
         action="note.added",
         actor=actor,
@@ -702,7 +693,9 @@ def add_note(
             "note": note.pk,
             "visibility": visibility,
             "channel": channel,
+            "by_staff": staff,
             **({"corrects": corrects.pk} if corrects else {}),
+            **({} if tell_assignees else {"announce": False}),
         },
     )
     return note
@@ -726,14 +719,6 @@ def _resume_on_reply(transaction: Transaction, now: datetime.datetime) -> Status
     transaction.status = waiting  # the row just read, so that _move reads it once
     _move(transaction, back, now)
     return waiting
-
-
-def _assignees(transaction: Transaction) -> list[Individual]:
-    return list(
-        Individual.objects.filter(
-            grants__transaction=transaction, grants__permission__on_task_list=True, active=True
-        ).distinct()
-    )
 
 
 # --- attachments ------------------------------------------------------------------------
@@ -962,19 +947,13 @@ def assign(
         )
     assigned = [g.individual for g in made if g.individual is not None]
     if assigned:
-        names = ", ".join(p.name for p in assigned)
-        notify.notify(
-            recipients=assigned,
-            kind=notify.Kind.ASSIGNED,
-            transaction=transaction,
-            text=f"{transaction.number} assigned to you: {transaction.title}",
-        )
-        supervisors = [p.supervisor for p in assigned if p.supervisor is not None]
-        notify.notify(
-            recipients=supervisors,
-            kind=notify.Kind.TEAM_ASSIGNED,
-            transaction=transaction,
-            text=f"{transaction.number} dispatched to {names}: {transaction.title}",
+        # The assignees and their supervisors hear of it from the event's subscriber.
+        audit.record(
+            action="transaction.assigned",
+            actor=actor,
+            channel=_audit_channel(channel),
+            subject=transaction,
+            data={"assignees": [p.pk for p in assigned], "names": [p.name for p in assigned]},
         )
     return made
 
@@ -1016,13 +995,7 @@ def forward(
         actor=actor,
         channel=_audit_channel(channel),
         subject=transaction,
-        data={"team": {"before": before, "after": team.name}},
-    )
-    notify.notify(
-        recipients=Individual.objects.filter(organization=team, active=True),
-        kind=notify.Kind.FORWARDED,
-        transaction=transaction,
-        text=f"{transaction.number} forwarded to {team.name}: {transaction.title}",
+        data={"team": {"before": before, "after": team.name}, "team_id": team.pk},
     )
     return transaction
 

@@ -1,0 +1,74 @@
+"""Recording events. Every action calls `record` inside its own database transaction:
+the event is written with the change or not at all, and it is the audit trail.
+
+What follows an event (notifications, e-mail, webhooks, later automations and surveys)
+is not done here: the event row is left undispatched, and after the commit the worker
+runs its subscribers (`portico.events.dispatch`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+from django.db import transaction as db
+
+from portico.audit.models import Channel, Event
+from portico.events import registry
+
+__all__ = ["Channel", "record"]
+
+
+def record(
+    name: str,
+    *,
+    actor: Any = None,
+    actor_label: str = "",
+    channel: str = Channel.WEB,
+    portal: str = "",
+    ip_address: str | None = None,
+    subject: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    internal: bool = False,
+) -> Event:
+    """Write one event of a registered type. `internal` marks an event about an
+    internal note, which only those who may read the note are shown."""
+    kind = registry.get(name)
+    payload = data or {}
+    if "*" not in kind.payload and not payload.keys() <= kind.payload:
+        unknown = ", ".join(sorted(payload.keys() - kind.payload))
+        raise ValueError(f"{name} carries no {unknown} (portico.events.registry).")
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    event = Event.objects.create(
+        action=name,
+        actor=actor,
+        actor_label=actor_label or (actor.get_full_name() if actor is not None else ""),
+        channel=channel,
+        portal=portal,
+        ip_address=ip_address,
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=str(subject.pk) if subject is not None else "",
+        data=payload,
+        internal=internal,
+    )
+    _wake_worker()
+    return event
+
+
+def _wake_worker() -> None:
+    """After the commit, put one dispatch job on the queue, however many events the
+    transaction recorded. A lost wake-up (a process killed between commit and enqueue)
+    costs only latency: the worker's sweep finds undispatched events by itself."""
+    if not settings.PORTICO_WAKE_WORKER:
+        return
+    if any(entry[1] is _enqueue_dispatch for entry in connection.run_on_commit):
+        return
+    db.on_commit(_enqueue_dispatch)
+
+
+def _enqueue_dispatch() -> None:
+    from portico.events import tasks
+
+    tasks.dispatch_events.enqueue()

@@ -1,0 +1,3 @@
+"""Import every app's subscribers, so that they are registered before any dispatch."""
+
+from portico.notify import subscribers as notify  # noqa: F401
