@@ -661,6 +661,33 @@ def _readable_of(user: Person | None, events: list[Event]) -> list[Event]:
     return shown
 
 
+# What only Systems Admin reads of the trail: log-ins (addresses, names tried), API
+# tokens, exports and webhook pings are about the system's security, not a transaction.
+ADMIN_ONLY_EVENT_SUBJECTS = frozenset({"session", "api_token", "export", "webhook"})
+
+
+def readable_events(user: Person | None, events: list[Event]) -> list[Event]:
+    """Of `events`, in their order, those the person may be shown by the event feed or
+    sent by a webhook they own: the history's rule (`readable_history`: staff only; a
+    transaction's events if they may see it, those about its internal notes if they may
+    read them), and events about the system's security only to Systems Admin."""
+    from portico.events import registry
+
+    shown = _readable_of(user, events)
+    if shown and not may_enter(user, SYSTEMS_ADMIN):
+        shown = [
+            e
+            for e in shown
+            if e.action not in registry.REGISTRY
+            or registry.REGISTRY[e.action].subject not in ADMIN_ONLY_EVENT_SUBJECTS
+        ]
+    return shown
+
+
+def may_see_event(user: Person | None, event: Event) -> bool:
+    return bool(readable_events(user, [event]))
+
+
 def readable_notifications(user: Person | None) -> QuerySet[Notification]:
     """The person's own notifications about transactions they may still see: a notice
     names its transaction, so one they have lost access to is neither listed nor counted
