@@ -49,7 +49,12 @@ def test_every_save_is_a_version_with_its_author(personas: dict[str, Persona]) -
     ]
     assert versions[1].changed_by == fiona
     assert versions[1].change_note == "Named the server"
-    assert Event.objects.filter(action="article_changed", subject_id=str(article.pk)).exists()
+    # A draft made public is a publication: the event integrations wait for.
+    assert list(
+        Event.objects.filter(subject_id=str(article.pk), action__startswith="article.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["article.created", "article.published"]
 
 
 def test_a_refused_change_writes_nothing(
