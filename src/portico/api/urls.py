@@ -8,6 +8,7 @@ from drf_spectacular.renderers import (
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
+from portico.api import event_views
 from portico.api import knowledge_views as knowledge
 from portico.api import views
 
@@ -71,6 +72,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{_TRANSACTION}grants/<int:grant_id>/", views.GrantDetail.as_view(), name="grant"),
     path(f"{_TRANSACTION}relations/", views.RelationList.as_view(), name="relations"),
     path("tasks/", views.TaskList.as_view(), name="tasks"),
+    path("events/", event_views.EventFeed.as_view(), name="events"),
     path("tokens/", views.TokenList.as_view(), name="tokens"),
     path("tokens/<int:pk>/", views.TokenDetail.as_view(), name="token"),
     path(f"{_KNOWLEDGE}articles/", knowledge.ArticleList.as_view(), name="knowledge-articles"),
