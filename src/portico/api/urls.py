@@ -8,9 +8,8 @@ from drf_spectacular.renderers import (
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from portico.api import event_views
+from portico.api import event_views, views
 from portico.api import knowledge_views as knowledge
-from portico.api import views
 
 app_name = "api"
 

@@ -93,7 +93,7 @@ def _note_body(event: Event, notes: dict[int, tuple[int, str, str]]) -> str | No
     text rather than trusting the event."""
     from portico.service.models import Note
 
-    found = notes.get(event.data.get("note"))  # type: ignore[arg-type]
+    found = notes.get(event.data.get("note"))
     if found is None:
         return None
     transaction_id, visibility, body = found
