@@ -281,6 +281,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # After a commit that recorded events, a dispatch job is queued so that a worker starts
 # on them at once; without it the worker's sweep still finds them, a little later.
 PORTICO_WAKE_WORKER = _flag("PORTICO_WAKE_WORKER", True)
+# The event feed (GET /api/v1/events/) lists an event once it is this many seconds old:
+# ids are taken at insert, not at commit, and a cursor must not pass an event whose
+# transaction has yet to commit (portico.api.views.events).
+PORTICO_EVENT_FEED_DELAY = float(os.environ.get("PORTICO_EVENT_FEED_DELAY", 5))
 
 # --- files ------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("PORTICO_MEDIA_ROOT", VAR_DIR / "media"))

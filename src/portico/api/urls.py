@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 
 from portico.api.views import (
     attachments,
+    events,
     grants,
     history,
     knowledge,
@@ -83,6 +84,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{_TRANSACTION}grants/<int:grant_id>/", grants.GrantDetail.as_view(), name="grant"),
     path(f"{_TRANSACTION}relations/", relations.RelationList.as_view(), name="relations"),
     path("tasks/", transactions.TaskList.as_view(), name="tasks"),
+    path("events/", events.EventFeed.as_view(), name="events"),
     path("tokens/", tokens.TokenList.as_view(), name="tokens"),
     path("tokens/<int:pk>/", tokens.TokenDetail.as_view(), name="token"),
     path(f"{_KNOWLEDGE}articles/", knowledge.ArticleList.as_view(), name="knowledge-articles"),
