@@ -20,7 +20,7 @@ from portico import access
 from portico.audit.models import Event
 from portico.parties.models import Individual, Organization, User
 from portico.parties.services import deactivate_individual
-from portico.service import selectors, services
+from portico.service import actions, selectors
 from portico.service.models import (
     Application,
     Attachment,
@@ -71,7 +71,7 @@ def log_issue(
 ) -> Transaction:
     """A service issue: from the portal when a customer logs it, by phone from staff."""
     staff = by in {"csr", "technician", "supervisor", "administrator"}
-    return services.create_transaction(
+    return actions.create_transaction(
         actor=user(by),
         application=application("service-issue"),
         title=title,
@@ -82,7 +82,7 @@ def log_issue(
 
 
 def sales_opportunity() -> Transaction:
-    return services.create_transaction(
+    return actions.create_transaction(
         actor=user("csr"),
         application=application("sales-opportunity"),
         title="Tayside retrofit",
@@ -108,7 +108,7 @@ def counts() -> dict[str, int]:
 def state(transaction: Transaction) -> dict[str, Any]:
     """A transaction's stored values and profile."""
     row = Transaction.objects.filter(pk=transaction.pk).values().get()
-    return {**row, "profile": services.profile_of(transaction)}
+    return {**row, "profile": actions.profile_of(transaction)}
 
 
 @contextmanager
@@ -159,7 +159,7 @@ def test_a_bad_profile_is_refused_on_creation(
     people: None, profile: dict[str, str], field: str, words: tuple[str, ...]
 ) -> None:
     with refused(field, *words):
-        services.create_transaction(
+        actions.create_transaction(
             actor=user("csr"),
             application=application("service-issue"),
             title="Pump alarm",
@@ -195,7 +195,7 @@ def test_bad_typed_values_are_refused(
     people: None, values: dict[str, str], field: str, words: tuple[str, ...]
 ) -> None:
     with refused(field, *words):
-        services.create_transaction(
+        actions.create_transaction(
             actor=user("csr"),
             application=application("sales-opportunity"),
             title="Tayside retrofit",
@@ -204,8 +204,8 @@ def test_bad_typed_values_are_refused(
         )
     existing = sales_opportunity()
     with refused(field, *words, transaction=existing):
-        services.update_profile(actor=user("csr"), transaction=existing, values=values)
-    assert services.profile_of(existing) == {
+        actions.update_profile(actor=user("csr"), transaction=existing, values=values)
+    assert actions.profile_of(existing) == {
         "deal-value": "184000",
         "close-date": "2027-03-31",
     }
@@ -214,20 +214,20 @@ def test_bad_typed_values_are_refused(
 def test_a_refused_change_leaves_the_values_it_had_already_checked(people: None) -> None:
     # The category is fine, the priority is not (a compliment has none): nothing of the
     # change may be kept.
-    compliment = services.create_transaction(
+    compliment = actions.create_transaction(
         actor=user("customer"),
         application=application("compliment"),
         title="Thanks to Tom",
         profile={"category": "service"},
     )
     with refused("priority", "Compliment", transaction=compliment):
-        services.update_profile(
+        actions.update_profile(
             actor=user("csr"),
             transaction=compliment,
             values={"category": "staff"},
             priority=Priority.objects.get(code="P1"),
         )
-    assert services.profile_of(compliment) == {"category": "Service"}
+    assert actions.profile_of(compliment) == {"category": "Service"}
 
 
 @pytest.mark.parametrize(
@@ -242,7 +242,7 @@ def test_a_refused_change_leaves_the_values_it_had_already_checked(people: None)
 def test_the_status_flow_is_enforced(people: None, path: list[str], forbidden: str) -> None:
     logged = log_issue()
     for code in path:
-        logged = services.change_status(
+        logged = actions.change_status(
             actor=user("csr"),
             transaction=logged,
             status=status(logged, code),
@@ -251,7 +251,7 @@ def test_the_status_flow_is_enforced(people: None, path: list[str], forbidden: s
     current = Status.objects.get(pk=logged.status_id)
     target = status(logged, forbidden)
     with refused("status", current.name, target.name, transaction=logged):
-        services.change_status(
+        actions.change_status(
             actor=user("csr"), transaction=logged, status=target, resolution="Again."
         )
 
@@ -260,14 +260,14 @@ def test_a_status_of_another_application_is_refused(people: None) -> None:
     logged = log_issue()
     won = Status.objects.get(application__code="sales-opportunity", code="won")
     with refused("status", "Won", transaction=logged):
-        services.change_status(actor=user("csr"), transaction=logged, status=won)
+        actions.change_status(actor=user("csr"), transaction=logged, status=won)
 
 
 @pytest.mark.parametrize("resolution", ["", "   \n "])
 def test_resolving_needs_a_resolution(people: None, resolution: str) -> None:
     logged = log_issue()
     with refused("resolution", "resolved", transaction=logged):
-        services.change_status(
+        actions.change_status(
             actor=user("csr"),
             transaction=logged,
             status=status(logged, "resolved"),
@@ -279,7 +279,7 @@ def test_nothing_is_granted_to_a_person_who_left(people: None) -> None:
     logged = log_issue()
     deactivate_individual(individual=individual("colleague"), actor=user("administrator"))
     with refused("individual", "Kirsty Muir", "left", transaction=logged):
-        services.grant(
+        actions.grant(
             actor=user("csr"),
             transaction=logged,
             permission=permission("read"),
@@ -289,14 +289,14 @@ def test_nothing_is_granted_to_a_person_who_left(people: None) -> None:
 
 def test_a_grant_is_given_once(people: None) -> None:
     logged = log_issue()
-    services.grant(
+    actions.grant(
         actor=user("csr"),
         transaction=logged,
         permission=permission("read"),
         individual=individual("other_customer"),
     )
     with refused("permission", "Helen Baird", "Read only", transaction=logged):
-        services.grant(
+        actions.grant(
             actor=user("csr"),
             transaction=logged,
             permission=permission("read"),
@@ -304,7 +304,7 @@ def test_a_grant_is_given_once(people: None) -> None:
         )
     # The requester's default grant counts too.
     with refused("permission", "Ewan Grant", "Update worknotes", transaction=logged):
-        services.grant(
+        actions.grant(
             actor=user("csr"),
             transaction=logged,
             permission=permission("worknotes"),
@@ -315,23 +315,23 @@ def test_a_grant_is_given_once(people: None) -> None:
 def test_a_transaction_is_not_related_to_itself(people: None) -> None:
     logged = log_issue()
     with refused("other", "itself", transaction=logged):
-        services.relate(actor=user("csr"), transaction=logged, other=logged, kind="related")
+        actions.relate(actor=user("csr"), transaction=logged, other=logged, kind="related")
 
 
 @pytest.mark.parametrize("second", ["same-way", "other-way"])
 def test_two_transactions_are_related_once(people: None, second: str) -> None:
     first, other = log_issue(title="Pump stopped"), log_issue(title="Line 3 down")
-    services.relate(actor=user("csr"), transaction=first, other=other, kind="caused_by")
+    actions.relate(actor=user("csr"), transaction=first, other=other, kind="caused_by")
     source, target = (first, other) if second == "same-way" else (other, first)
     with refused("other", first.number, other.number, "already related", transaction=first):
-        services.relate(actor=user("csr"), transaction=source, other=target, kind="related")
+        actions.relate(actor=user("csr"), transaction=source, other=target, kind="related")
 
 
 @pytest.mark.parametrize("body", ["", "   ", "\n\t"])
 def test_a_note_must_say_something(people: None, body: str) -> None:
     logged = log_issue()
     with refused("body", "Write something", transaction=logged):
-        services.add_note(
+        actions.add_note(
             actor=user("csr"), transaction=logged, body=body, visibility=Note.Visibility.SHARED
         )
 
@@ -340,7 +340,7 @@ def test_a_note_must_say_something(people: None, body: str) -> None:
 
 
 def test_what_a_customer_may_not_set_is_set_for_them(people: None) -> None:
-    created = services.create_transaction(
+    created = actions.create_transaction(
         actor=user("customer"),
         application=application("service-issue"),
         title="Pump alarm E42",
@@ -367,14 +367,14 @@ def test_what_a_customer_may_not_set_is_set_for_them(people: None) -> None:
 def test_a_customer_may_not_create_a_sales_opportunity(people: None) -> None:
     before = counts()
     with pytest.raises(PermissionDenied, match="Sales opportunity"):
-        services.create_transaction(
+        actions.create_transaction(
             actor=user("customer"),
             application=application("sales-opportunity"),
             title="We want to buy",
         )
     assert counts() == before
     # A partner may: the right belongs to the group.
-    services.create_transaction(
+    actions.create_transaction(
         actor=user("partner"),
         application=application("sales-opportunity"),
         title="Tayside retrofit",
@@ -387,13 +387,13 @@ def test_a_customer_may_not_create_a_sales_opportunity(people: None) -> None:
 
 def test_a_correction_is_a_new_note_and_both_remain(people: None) -> None:
     logged = log_issue()
-    wrong = services.add_note(
+    wrong = actions.add_note(
         actor=user("csr"),
         transaction=logged,
         body="Engineer booked for Tuesday.",
         visibility=Note.Visibility.SHARED,
     )
-    right = services.add_note(
+    right = actions.add_note(
         actor=user("csr"),
         transaction=logged,
         body="Correction: the engineer is booked for Wednesday.",
@@ -417,7 +417,7 @@ def test_a_transaction_knows_when_its_newest_note_was_written(people: None) -> N
         (Note.Visibility.INTERNAL, "csr"),
         (Note.Visibility.SHARED, "customer"),
     ):
-        note = services.add_note(
+        note = actions.add_note(
             actor=user(who), transaction=logged, body="Checked.", visibility=visibility
         )
         logged.refresh_from_db()
@@ -426,13 +426,13 @@ def test_a_transaction_knows_when_its_newest_note_was_written(people: None) -> N
 
 def test_internal_notes_never_reach_a_customer_even_with_full_access(people: None) -> None:
     logged = log_issue()
-    shared = services.add_note(
+    shared = actions.add_note(
         actor=user("csr"), transaction=logged, body="On our way.", visibility="shared"
     )
-    internal = services.add_note(
+    internal = actions.add_note(
         actor=user("csr"), transaction=logged, body="Recalled sensor batch?", visibility="internal"
     )
-    services.grant(
+    actions.grant(
         actor=user("csr"),
         transaction=logged,
         permission=permission("full"),
@@ -446,7 +446,7 @@ def test_internal_notes_never_reach_a_customer_even_with_full_access(people: Non
     # Full access does give the customer what it may: they can now edit the profile.
     assert access.can(user("customer"), "edit_profile", logged)
     with pytest.raises(PermissionDenied):
-        services.add_note(
+        actions.add_note(
             actor=user("customer"), transaction=logged, body="psst", visibility="internal"
         )
 
@@ -482,7 +482,7 @@ def test_a_portal_service_issue_gets_the_standard_grants(people: None) -> None:
 
 
 def test_assigned_transactions_are_on_each_assignees_task_list(people: None) -> None:
-    minor = services.create_transaction(
+    minor = actions.create_transaction(
         actor=user("csr"),
         application=application("service-issue"),
         title="Controller clock drifts",
@@ -490,7 +490,7 @@ def test_assigned_transactions_are_on_each_assignees_task_list(people: None) -> 
         priority=Priority.objects.get(code="P3"),
         profile=ISSUE,
     )
-    urgent = services.create_transaction(
+    urgent = actions.create_transaction(
         actor=user("csr"),
         application=application("service-issue"),
         title="Dosing pump stopped",
@@ -500,7 +500,7 @@ def test_assigned_transactions_are_on_each_assignees_task_list(people: None) -> 
     )
     technicians = [individual("technician"), Individual.objects.get(first_name="Aisha")]
     for logged in (minor, urgent):
-        services.assign(actor=user("supervisor"), transaction=logged, assignees=technicians)
+        actions.assign(actor=user("supervisor"), transaction=logged, assignees=technicians)
     aisha = technicians[1].user
     assert aisha is not None
 
@@ -509,7 +509,7 @@ def test_assigned_transactions_are_on_each_assignees_task_list(people: None) -> 
         assert list(selectors.task_list(person)) == [urgent, minor]
     assert list(selectors.task_list(user("csr"))) == []  # seen, but not assigned
 
-    services.change_status(
+    actions.change_status(
         actor=user("technician"),
         transaction=urgent,
         status=status(urgent, "resolved"),
@@ -522,7 +522,7 @@ def test_assigned_transactions_are_on_each_assignees_task_list(people: None) -> 
 def test_only_staff_are_assigned(people: None) -> None:
     logged = log_issue()
     with refused("assignees", "Kirsty Muir", "staff", transaction=logged):
-        services.assign(
+        actions.assign(
             actor=user("supervisor"), transaction=logged, assignees=[individual("colleague")]
         )
 
@@ -543,7 +543,7 @@ def test_a_relation_reads_from_both_ends(
     people: None, kind: str, from_source: str, from_target: str
 ) -> None:
     source, target = log_issue(title="Line 3 down"), log_issue(title="Pump stopped")
-    services.relate(actor=user("csr"), transaction=source, other=target, kind=kind)
+    actions.relate(actor=user("csr"), transaction=source, other=target, kind=kind)
 
     for person in ("csr", "customer"):
         assert [(r.label, r.transaction) for r in selectors.relations_of(user(person), source)] == [
@@ -557,7 +557,7 @@ def test_a_relation_reads_from_both_ends(
 def test_the_other_end_of_a_relation_shows_only_to_those_who_may_see_it(people: None) -> None:
     ours = log_issue("csr", for_="customer", title="Sensor pack readings frozen")
     theirs = log_issue("csr", for_="other_customer", title="Same firmware hang")
-    services.relate(actor=user("csr"), transaction=ours, other=theirs, kind="related")
+    actions.relate(actor=user("csr"), transaction=ours, other=theirs, kind="related")
 
     assert [r.transaction for r in selectors.relations_of(user("csr"), ours)] == [theirs]
     assert selectors.relations_of(user("customer"), ours) == []
@@ -568,7 +568,7 @@ def test_the_other_end_of_a_relation_shows_only_to_those_who_may_see_it(people: 
 def test_a_relation_needs_sight_of_the_other_transaction(people: None) -> None:
     ours = log_issue("customer")
     theirs = log_issue("csr", for_="other_customer")
-    services.grant(
+    actions.grant(
         actor=user("csr"),
         transaction=ours,
         permission=permission("full"),
@@ -576,7 +576,7 @@ def test_a_relation_needs_sight_of_the_other_transaction(people: None) -> None:
     )
     # The same answer as for a number that does not exist: nothing leaks.
     with refused("other", "No such transaction", transaction=ours):
-        services.relate(actor=user("customer"), transaction=ours, other=theirs, kind="related")
+        actions.relate(actor=user("customer"), transaction=ours, other=theirs, kind="related")
 
 
 # --- the audit trail ----------------------------------------------------------------------
@@ -599,32 +599,32 @@ def media(tmp_path: Path) -> Iterator[Path]:
 
 def test_every_touch_leaves_one_event(people: None, media: Path) -> None:
     logged = log_issue("customer")
-    services.update_profile(
+    actions.update_profile(
         actor=user("csr"),
         transaction=logged,
         values={"area": "north-east"},
         priority=Priority.objects.get(code="P2"),
     )
-    services.add_note(
+    actions.add_note(
         actor=user("csr"), transaction=logged, body="Calling you now.", visibility="shared"
     )
-    services.grant(
+    actions.grant(
         actor=user("csr"),
         transaction=logged,
         permission=permission("read"),
         individual=individual("partner"),
     )
-    services.add_attachment(
+    actions.add_attachment(
         actor=user("customer"),
         transaction=logged,
         upload=SimpleUploadedFile("alarm.txt", b"E42 at 02:10"),
         name="alarm.txt",
     )
-    services.change_status(
+    actions.change_status(
         actor=user("csr"), transaction=logged, status=status(logged, "in-progress")
     )
-    services.record_view(actor=user("csr"), transaction=logged)  # staff: not recorded
-    services.record_view(actor=user("customer"), transaction=logged)
+    actions.record_view(actor=user("csr"), transaction=logged)  # staff: not recorded
+    actions.record_view(actor=user("customer"), transaction=logged)
 
     events = trail(logged)
     assert [(e.action, e.actor) for e in events] == [
@@ -657,7 +657,7 @@ def test_every_touch_leaves_one_event(people: None, media: Path) -> None:
 def test_a_change_that_changes_nothing_leaves_no_event(people: None) -> None:
     logged = log_issue("customer")
     before = len(trail(logged))
-    services.update_profile(
+    actions.update_profile(
         actor=user("csr"),
         transaction=logged,
         values={"issue-type": "fault"},

@@ -35,7 +35,7 @@ from portico.api import services as api_services
 from portico.api.models import ApiToken
 from portico.api.permissions import IsActivePerson, NotWithToken
 from portico.parties.models import Organization, User
-from portico.service import content, lifecycle, selectors, services
+from portico.service import actions, content, selectors
 from portico.service.models import (
     Application,
     Attachment,
@@ -333,7 +333,7 @@ class TransactionList(PersonView):
                 s.TransactionCreateSerializer(data=request.data, context=_context(request))
             )
             with _profile_errors(_CREATE_FIELDS):
-                made = services.create_transaction(
+                made = actions.create_transaction(
                     actor=actor,
                     application=data["application"],
                     title=data["title"],
@@ -357,7 +357,7 @@ class TransactionDetail(PersonView):
     )
     def get(self, request: Request, number: str) -> Response:
         transaction = access.transaction_for(request.user, number)
-        services.record_view(actor=_actor(request), transaction=transaction, channel=Channel.API)
+        actions.record_view(actor=_actor(request), transaction=transaction, channel=Channel.API)
         return Response(s.TransactionDetailSerializer(transaction, context=_context(request)).data)
 
     @extend_schema(
@@ -374,7 +374,7 @@ class TransactionDetail(PersonView):
         data = _parse(s.TransactionUpdateSerializer(data=request.data))
         with db.atomic():
             if "title" in data or "description" in data:
-                services.edit_text(
+                actions.edit_text(
                     actor=actor,
                     transaction=transaction,
                     title=data.get("title"),
@@ -383,7 +383,7 @@ class TransactionDetail(PersonView):
                 )
             if "profile" in data or "priority" in data:
                 with _profile_errors({"priority"}):
-                    services.update_profile(
+                    actions.update_profile(
                         actor=actor,
                         transaction=transaction,
                         values=data.get("profile") or {},
@@ -422,7 +422,7 @@ class TransactionStatus(PersonView):
             raise ValidationError(
                 {"status": [f"“{data['status']}” is not a status of this transaction."]}
             )
-        services.change_status(
+        actions.change_status(
             actor=actor,
             transaction=transaction,
             status=new,
@@ -443,7 +443,7 @@ class _Move(PersonView):
         transaction = access.transaction_for(actor, number)
         access.require(actor, self.move, transaction)
         data = _parse(s.ReasonSerializer(data=request.data))
-        act = lifecycle.withdraw if self.move == "withdraw" else lifecycle.reopen
+        act = actions.withdraw if self.move == "withdraw" else actions.reopen
         act(actor=actor, transaction=transaction, reason=data["reason"], channel=Channel.API)
         transaction = access.transaction_for(actor, number)
         return Response(s.TransactionDetailSerializer(transaction, context=_context(request)).data)
@@ -505,7 +505,7 @@ class TransactionAssign(PersonView):
         transaction = access.transaction_for(actor, number)
         access.require(actor, "assign", transaction)
         data = _parse(s.AssignSerializer(data=request.data))
-        made = services.assign(
+        made = actions.assign(
             actor=actor, transaction=transaction, assignees=data["assignees"], channel=Channel.API
         )
         return Response(s.GrantSerializer(made, many=True).data)
@@ -561,7 +561,7 @@ class NoteList(PersonView):
                 )
                 if corrects is None:
                     raise ValidationError({"corrects": ["No such note on this transaction."]})
-            note = services.add_note(
+            note = actions.add_note(
                 actor=actor,
                 transaction=transaction,
                 body=data["body"],
@@ -610,7 +610,7 @@ class AttachmentList(PersonView):
             if note is None:
                 raise ValidationError({"note": ["No such note on this transaction."]})
         upload = data["file"]
-        attachment = services.add_attachment(
+        attachment = actions.add_attachment(
             actor=actor,
             transaction=transaction,
             upload=upload,
@@ -638,7 +638,7 @@ class AttachmentDetail(PersonView):
         transaction = access.transaction_for(actor, number)
         access.require(actor, "delete_attachment", transaction)
         attachment = selectors.attachment_for(actor, transaction, attachment_id)
-        services.delete_attachment(actor=actor, attachment=attachment, channel=Channel.API)
+        actions.delete_attachment(actor=actor, attachment=attachment, channel=Channel.API)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -726,7 +726,7 @@ class GrantList(PersonView):
         transaction = access.transaction_for(actor, number)
         access.require(actor, "manage_grants", transaction)
         data = _parse(s.GrantCreateSerializer(data=request.data))
-        row = services.grant(
+        row = actions.grant(
             actor=actor,
             transaction=transaction,
             permission=data["permission"],
@@ -752,7 +752,7 @@ class GrantDetail(PersonView):
             transaction=transaction,
         )
         row.transaction = transaction
-        services.revoke(actor=actor, grant_row=row, channel=Channel.API)
+        actions.revoke(actor=actor, grant_row=row, channel=Channel.API)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -786,7 +786,7 @@ class RelationList(PersonView):
             other = access.transaction_for(actor, data["other"].strip())
         except Http404:  # the same answer for missing and not-yours
             raise ValidationError({"other": ["No such transaction."]}) from None
-        relation = services.relate(
+        relation = actions.relate(
             actor=actor,
             transaction=transaction,
             other=other,
