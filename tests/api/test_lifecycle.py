@@ -14,7 +14,8 @@ from portico.service import actions, selectors
 from portico.service.models import Note, Transaction
 from tests.api.conftest import body
 from tests.portal.conftest import user
-from tests.service.test_lifecycle import DAY, fresh, new_issue, resolved, state
+from tests.service.actions.conftest import new_issue
+from tests.service.actions.test_status import DAY, fresh, resolved, state
 
 
 def _url(t: Transaction, action: str = "") -> str:

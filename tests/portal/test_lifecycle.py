@@ -11,7 +11,8 @@ from django.test import Client
 from portico.service import actions
 from portico.service.models import Note, Transaction
 from tests.portal.conftest import page, user
-from tests.service.test_lifecycle import DAY, fresh, new_issue, resolved, state
+from tests.service.actions.conftest import new_issue
+from tests.service.actions.test_status import DAY, fresh, resolved, state
 
 WITHDRAW = "Withdraw the request"
 REOPEN = "Reopen the request"

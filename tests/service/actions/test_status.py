@@ -1,5 +1,6 @@
-"""Withdrawing and reopening (issue 19, item 8) and who may set a staff-only
-classification (item 10), called as the pages and the API call them."""
+"""Moving a transaction along its status flow: the status control keeps to the flow and
+wants a resolution; a customer withdraws an open request and reopens a resolved one
+(issue 19, item 8), called as the pages and the API call them."""
 
 from __future__ import annotations
 
@@ -16,31 +17,11 @@ from portico.notify.models import Notification
 from portico.parties.models import User
 from portico.service import actions, selectors, sla
 from portico.service.calendar import add_business_minutes, business_minutes_between
-from portico.service.models import (
-    Application,
-    Classification,
-    Grant,
-    Note,
-    Permission,
-    Priority,
-    ProfileField,
-    Status,
-    Transaction,
-)
-from tests.portal.conftest import individual, user
+from portico.service.models import Application, Grant, Note, Permission, Status, Transaction
+from tests.service.actions.conftest import individual, log_issue, new_issue, refused, status, user
 
 DAY = datetime.timedelta(days=1)
 MINUTE = datetime.timedelta(minutes=1)
-
-
-def new_issue(key: str = "customer", priority: str = "P4") -> Transaction:
-    return actions.create_transaction(
-        actor=user(key),
-        application=Application.objects.get(code="service-issue"),
-        title="Dosing pump alarm E42",
-        priority=Priority.objects.get(code=priority),
-        profile={"issue-type": "fault", "product": "clearflow-dosing-pump"},
-    )
 
 
 def resolved(t: Transaction, *, ago: datetime.timedelta) -> Transaction:
@@ -75,6 +56,54 @@ def state(t: Transaction) -> tuple[object, ...]:
         Note.objects.filter(transaction=t).count(),
         Event.objects.filter(subject_id=str(t.pk)).count(),
     )
+
+
+# --- the status control -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "forbidden"),
+    [
+        pytest.param(["closed"], "in-progress", id="closed-is-final"),
+        pytest.param(["closed"], "new", id="closed-cannot-go-back-to-new"),
+        pytest.param(["in-progress"], "closed", id="in-progress-must-resolve-first"),
+        pytest.param(["in-progress"], "new", id="never-back-to-new"),
+    ],
+)
+def test_the_status_flow_is_enforced(people: None, path: list[str], forbidden: str) -> None:
+    logged = log_issue()
+    for code in path:
+        logged = actions.change_status(
+            actor=user("csr"),
+            transaction=logged,
+            status=status(logged, code),
+            resolution="Done.",
+        )
+    current = Status.objects.get(pk=logged.status_id)
+    target = status(logged, forbidden)
+    with refused("status", current.name, target.name, transaction=logged):
+        actions.change_status(
+            actor=user("csr"), transaction=logged, status=target, resolution="Again."
+        )
+
+
+def test_a_status_of_another_application_is_refused(people: None) -> None:
+    logged = log_issue()
+    won = Status.objects.get(application__code="sales-opportunity", code="won")
+    with refused("status", "Won", transaction=logged):
+        actions.change_status(actor=user("csr"), transaction=logged, status=won)
+
+
+@pytest.mark.parametrize("resolution", ["", "   \n "])
+def test_resolving_needs_a_resolution(people: None, resolution: str) -> None:
+    logged = log_issue()
+    with refused("resolution", "resolved", transaction=logged):
+        actions.change_status(
+            actor=user("csr"),
+            transaction=logged,
+            status=status(logged, "resolved"),
+            resolution=resolution,
+        )
 
 
 # --- withdraw ------------------------------------------------------------------------------
@@ -303,62 +332,3 @@ def test_time_spent_resolved_does_not_count_against_the_sla(demo_data: None) -> 
     )
     assert done.resolution_due_at > due_before
     assert done.sla_paused_at is None
-
-
-# --- staff-only classifications ------------------------------------------------------------
-
-
-def test_root_cause_is_staff_only_in_the_standard_set_up(demo_data: None) -> None:
-    audiences = dict(Classification.objects.values_list("code", "audience"))
-    assert audiences["root-cause"] == Classification.Audience.STAFF
-    assert {c for c, a in audiences.items() if a == Classification.Audience.STAFF} == {"root-cause"}
-
-
-def test_a_customer_may_not_set_a_staff_only_classification(demo_data: None) -> None:
-    before = Transaction.objects.count()
-    with pytest.raises(ValidationError) as refused:
-        actions.create_transaction(
-            actor=user("customer"),
-            application=Application.objects.get(code="service-issue"),
-            title="Pump alarm",
-            profile={
-                "issue-type": "fault",
-                "product": "clearflow-dosing-pump",
-                "root-cause": "user-error",
-            },
-        )
-    assert refused.value.message_dict == {"root-cause": ["Root cause is set by our service team."]}
-    assert Transaction.objects.count() == before
-
-
-def test_staff_set_it_and_customers_are_not_asked_for_it_even_when_mandatory(
-    demo_data: None,
-) -> None:
-    ProfileField.objects.filter(
-        application__code="service-issue", classification__code="root-cause"
-    ).update(mandatory=True)
-    made = new_issue()  # the customer is not asked for it
-    assert "root-cause" not in actions.profile_of(made)
-    with pytest.raises(ValidationError, match="Root cause is required"):
-        new_issue("csr")
-    staff_made = actions.create_transaction(
-        actor=user("csr"),
-        application=Application.objects.get(code="service-issue"),
-        title="Pump alarm",
-        requester=individual("customer"),
-        profile={
-            "issue-type": "fault",
-            "product": "clearflow-dosing-pump",
-            "root-cause": "user-error",
-        },
-    )
-    assert actions.profile_of(staff_made)["root-cause"] == "User error"
-
-
-def test_the_profile_shown_leaves_staff_only_values_out_for_customers(demo_data: None) -> None:
-    t = new_issue()
-    actions.update_profile(actor=user("csr"), transaction=t, values={"root-cause": "user-error"})
-    customer = [f.classification.code for f, _v in selectors.profile_shown(user("customer"), t)]
-    staff = [f.classification.code for f, _v in selectors.profile_shown(user("csr"), t)]
-    assert customer == ["issue-type", "product"]
-    assert staff == ["issue-type", "product", "root-cause"]

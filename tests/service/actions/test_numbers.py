@@ -23,7 +23,7 @@ from tests.conftest import PASSWORD, PERSONAS
 from tests.postgres_cluster import sqlite_pass_only
 from tests.postgres_cluster import wanted as postgres_wanted
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 APPLICATION = "service-issue"
 
 # One worker: set Django up, say "ready", wait for "go" so that all workers start
