@@ -22,7 +22,7 @@ from portico.api.views import events as event_views
 from portico.audit.models import Event
 from portico.events import services as events
 from portico.parties.models import User
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Permission, Transaction
 from tests.api.conftest import bearer, make_token, user_of
 from tests.audit import internal_note
@@ -77,7 +77,7 @@ def _hide_from(user: User) -> Transaction:
         code="none", name="No access", description="Hidden from them.", decides_access=True
     )
     hidden = Transaction.objects.order_by("id")[1]
-    services.grant(
+    actions.grant(
         actor=user_of("csr"), transaction=hidden, permission=no_access, individual=user.individual
     )
     assert not access.can(User.objects.get(pk=user.pk), "view", hidden)
@@ -93,7 +93,7 @@ def _busy(count: int) -> None:
 
 
 def _note(transaction: Transaction, body: str, *, visibility: str = "shared") -> None:
-    services.add_note(
+    actions.add_note(
         actor=user_of("csr"), transaction=transaction, body=body, visibility=visibility
     )
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from portico.audit.models import Event
 from portico.knowledge import services
 from portico.knowledge.models import Article, ArticleVersion, Status
-from portico.service import services as service
+from portico.service import actions
 from portico.service.models import Status as TransactionStatus
 from portico.service.models import Transaction
 from tests.conftest import Persona
@@ -91,7 +91,7 @@ def test_a_resolved_transaction_becomes_a_draft_article(personas: dict[str, Pers
     with pytest.raises(ValidationError):
         services.draft_from_transaction(actor=fiona, transaction=transaction)
     for code in ("in-progress", "resolved"):
-        transaction = service.change_status(
+        transaction = actions.change_status(
             actor=fiona,
             transaction=transaction,
             status=TransactionStatus.objects.get(application=transaction.application, code=code),

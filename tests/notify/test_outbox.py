@@ -30,7 +30,7 @@ from django.test.utils import override_settings
 from portico.audit import services as audit
 from portico.notify import delivery
 from portico.notify.models import Delivery, Notification
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Note, Transaction
 from tests.console.test_lists import create, individual, user
 from tests.notify.crashing import KILL_AFTER
@@ -58,10 +58,10 @@ def dispatched(count: int) -> list[Transaction]:
     made = []
     for i in range(count):
         issue = create(f"Dosing pump {i} alarm")
-        services.assign(
+        actions.assign(
             actor=user("supervisor"), transaction=issue, assignees=[individual("technician")]
         )
-        services.add_note(
+        actions.add_note(
             actor=user("customer"),
             transaction=issue,
             body=f"Still alarming ({i}).",
@@ -105,7 +105,7 @@ def test_the_outbox_row_is_written_and_rolled_back_with_the_change(
 
     monkeypatch.setattr(audit, "record", fail_on_note)
     with pytest.raises(RuntimeError, match="disk is full"):
-        services.add_note(
+        actions.add_note(
             actor=user("customer"),
             transaction=issue,
             body="Any news?",
@@ -123,7 +123,7 @@ def test_after_commit_a_task_sends_the_email_with_its_key(
 
     def assign(*, fail: bool) -> None:
         with transaction.atomic():
-            services.assign(
+            actions.assign(
                 actor=user("supervisor"), transaction=issue, assignees=[individual("technician")]
             )
             if fail:
@@ -162,7 +162,7 @@ def test_a_title_with_line_breaks_is_still_mailed(
     )
     issue.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        services.assign(
+        actions.assign(
             actor=user("supervisor"), transaction=issue, assignees=[individual("technician")]
         )
     assert len(mail.outbox) == 2

@@ -44,7 +44,7 @@ from portico.knowledge.models import Article
 from portico.notify import services as notify
 from portico.parties.models import Individual, Organization
 from portico.parties.services import deactivate_individual
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Attachment, Grant, Note, Permission, Relation, Status
 from portico.service.models import Transaction as Txn
 from tests.security.conftest import api, demo_transaction, person, user, web
@@ -254,25 +254,25 @@ def world(demo_data: None, settings: Any) -> World:
         draft=knowledge.draft_from_transaction(actor=fiona, transaction=transactions["kelvin"]),
     )
     for key, t in transactions.items():
-        note = services.add_note(
+        note = actions.add_note(
             actor=fiona, transaction=t, body=internal_marker(key), visibility="internal"
         )
         world.internal_note[key] = note
-        world.shared_file[key] = services.add_attachment(
+        world.shared_file[key] = actions.add_attachment(
             actor=fiona, transaction=t, upload=SimpleUploadedFile("a", SHARED_BYTES), name="s.txt"
         )
-        world.internal_file[key] = services.add_attachment(
+        world.internal_file[key] = actions.add_attachment(
             actor=fiona,
             transaction=t,
             upload=SimpleUploadedFile("b", INTERNAL_BYTES),
             name="i.txt",
             note=note,
         )
-        world.linked_grant[key] = services.grant(
+        world.linked_grant[key] = actions.grant(
             actor=fiona, transaction=t, permission=linked, individual=alan
         )
     # The grants the table speaks of that the demo lacks, made as an administrator would.
-    services.grant(
+    actions.grant(
         actor=fiona,
         transaction=transactions["harbour"],
         permission=Permission.objects.get(code="read"),
@@ -281,7 +281,7 @@ def world(demo_data: None, settings: Any) -> World:
     no_access = Permission.objects.create(
         code="none", name="No access", description="Hidden from them.", decides_access=True
     )
-    services.grant(
+    actions.grant(
         actor=fiona,
         transaction=transactions["staff_request"],
         permission=no_access,
@@ -387,8 +387,8 @@ def _write(send: Callable[[], Any], effect: Callable[[], bool]) -> Answer:
 
 
 def _profile_changed(t: Txn) -> Callable[[], bool]:
-    before = services.profile_of(t)
-    return lambda: services.profile_of(Txn.objects.get(pk=t.pk)) != before
+    before = actions.profile_of(t)
+    return lambda: actions.profile_of(Txn.objects.get(pk=t.pk)) != before
 
 
 def _text_changed(t: Txn) -> Callable[[], bool]:
@@ -601,7 +601,7 @@ def _json(w: World, persona: str, method: str, url: str, data: Any = None) -> Ca
 def _profile_form(t: Txn) -> dict[str, Any]:
     from portico.console.transaction_forms import ProfileForm
 
-    form = ProfileForm(transaction=t, current=services.profile_of(t))
+    form = ProfileForm(transaction=t, current=actions.profile_of(t))
     data = {name: f.initial or "" for name, f in form.fields.items()}
     data["product"] = "hydrolink-gateway"
     return data

@@ -21,7 +21,7 @@ from portico.api.views.base import (
     _actor,
     _parse,
 )
-from portico.service import selectors, services
+from portico.service import actions, selectors
 from portico.service.models import Attachment, Channel
 from portico.service.views import serve_attachment
 
@@ -56,7 +56,7 @@ class AttachmentList(PersonView):
             if note is None:
                 raise ValidationError({"note": ["No such note on this transaction."]})
         upload = data["file"]
-        attachment = services.add_attachment(
+        attachment = actions.add_attachment(
             actor=actor,
             transaction=transaction,
             upload=upload,
@@ -84,7 +84,7 @@ class AttachmentDetail(PersonView):
         transaction = access.transaction_for(actor, number)
         access.require(actor, "delete_attachment", transaction)
         attachment = selectors.attachment_for(actor, transaction, attachment_id)
-        services.delete_attachment(actor=actor, attachment=attachment, channel=Channel.API)
+        actions.delete_attachment(actor=actor, attachment=attachment, channel=Channel.API)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from portico import access
 from portico.api import serializers as s
 from portico.api.views.base import NUMBER, PersonView, _actor, _parse
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Channel, Grant
 
 
@@ -42,7 +42,7 @@ class GrantList(PersonView):
         transaction = access.transaction_for(actor, number)
         access.require(actor, "manage_grants", transaction)
         data = _parse(s.GrantCreateSerializer(data=request.data))
-        row = services.grant(
+        row = actions.grant(
             actor=actor,
             transaction=transaction,
             permission=data["permission"],
@@ -68,5 +68,5 @@ class GrantDetail(PersonView):
             transaction=transaction,
         )
         row.transaction = transaction
-        services.revoke(actor=actor, grant_row=row, channel=Channel.API)
+        actions.revoke(actor=actor, grant_row=row, channel=Channel.API)
         return Response(status=status.HTTP_204_NO_CONTENT)

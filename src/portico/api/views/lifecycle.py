@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from portico import access
 from portico.api import serializers as s
 from portico.api.views.base import NUMBER, PersonView, _actor, _context, _parse
-from portico.service import lifecycle, services
+from portico.service import actions
 from portico.service.models import Channel, Status
 
 
@@ -43,7 +43,7 @@ class TransactionStatus(PersonView):
             raise ValidationError(
                 {"status": [f"“{data['status']}” is not a status of this transaction."]}
             )
-        services.change_status(
+        actions.change_status(
             actor=actor,
             transaction=transaction,
             status=new,
@@ -64,7 +64,7 @@ class _Move(PersonView):
         transaction = access.transaction_for(actor, number)
         access.require(actor, self.move, transaction)
         data = _parse(s.ReasonSerializer(data=request.data))
-        act = lifecycle.withdraw if self.move == "withdraw" else lifecycle.reopen
+        act = actions.withdraw if self.move == "withdraw" else actions.reopen
         act(actor=actor, transaction=transaction, reason=data["reason"], channel=Channel.API)
         transaction = access.transaction_for(actor, number)
         return Response(s.TransactionDetailSerializer(transaction, context=_context(request)).data)
@@ -126,7 +126,7 @@ class TransactionAssign(PersonView):
         transaction = access.transaction_for(actor, number)
         access.require(actor, "assign", transaction)
         data = _parse(s.AssignSerializer(data=request.data))
-        made = services.assign(
+        made = actions.assign(
             actor=actor, transaction=transaction, assignees=data["assignees"], channel=Channel.API
         )
         return Response(s.GrantSerializer(made, many=True).data)

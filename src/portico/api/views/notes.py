@@ -22,7 +22,7 @@ from portico.api.views.base import (
     _paged,
     _parse,
 )
-from portico.service import selectors, services
+from portico.service import actions, selectors
 from portico.service.models import Note
 
 
@@ -63,7 +63,7 @@ class NoteList(PersonView):
                 )
                 if corrects is None:
                     raise ValidationError({"corrects": ["No such note on this transaction."]})
-            note = services.add_note(
+            note = actions.add_note(
                 actor=actor,
                 transaction=transaction,
                 body=data["body"],

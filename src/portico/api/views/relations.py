@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from portico import access
 from portico.api import serializers as s
 from portico.api.views.base import NUMBER, PersonView, _actor, _parse
-from portico.service import selectors, services
+from portico.service import actions, selectors
 from portico.service.models import Channel
 from portico.service.selectors import RelatedTransaction
 
@@ -47,7 +47,7 @@ class RelationList(PersonView):
             other = access.transaction_for(actor, data["other"].strip())
         except Http404:  # the same answer for missing and not-yours
             raise ValidationError({"other": ["No such transaction."]}) from None
-        relation = services.relate(
+        relation = actions.relate(
             actor=actor,
             transaction=transaction,
             other=other,

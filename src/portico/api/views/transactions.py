@@ -29,7 +29,7 @@ from portico.api.views.base import (
     _profile_errors,
 )
 from portico.parties.models import Organization
-from portico.service import selectors, services
+from portico.service import actions, selectors
 from portico.service.models import Application, Channel, Choice, Priority, Transaction
 
 _CREATE_FIELDS = {"application", "title", "description", "priority", "requester", "organization"}
@@ -132,7 +132,7 @@ class TransactionList(PersonView):
                 s.TransactionCreateSerializer(data=request.data, context=_context(request))
             )
             with _profile_errors(_CREATE_FIELDS):
-                made = services.create_transaction(
+                made = actions.create_transaction(
                     actor=actor,
                     application=data["application"],
                     title=data["title"],
@@ -156,7 +156,7 @@ class TransactionDetail(PersonView):
     )
     def get(self, request: Request, number: str) -> Response:
         transaction = access.transaction_for(request.user, number)
-        services.record_view(actor=_actor(request), transaction=transaction, channel=Channel.API)
+        actions.record_view(actor=_actor(request), transaction=transaction, channel=Channel.API)
         return Response(s.TransactionDetailSerializer(transaction, context=_context(request)).data)
 
     @extend_schema(
@@ -173,7 +173,7 @@ class TransactionDetail(PersonView):
         data = _parse(s.TransactionUpdateSerializer(data=request.data))
         with db.atomic():
             if "title" in data or "description" in data:
-                services.edit_text(
+                actions.edit_text(
                     actor=actor,
                     transaction=transaction,
                     title=data.get("title"),
@@ -182,7 +182,7 @@ class TransactionDetail(PersonView):
                 )
             if "profile" in data or "priority" in data:
                 with _profile_errors({"priority"}):
-                    services.update_profile(
+                    actions.update_profile(
                         actor=actor,
                         transaction=transaction,
                         values=data.get("profile") or {},

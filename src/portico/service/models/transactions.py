@@ -76,7 +76,7 @@ class Transaction(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    # When its newest note was written (services.add_note sets it), so a timeline across
+    # When its newest note was written (actions.add_note sets it), so a timeline across
     # many transactions can walk them newest note first and stop early. Never earlier
     # than any of its notes; null while it has none.
     last_note_at = models.DateTimeField(null=True, blank=True, editable=False)
