@@ -152,7 +152,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Systems Admin zone in portico.access, so this only mirrors that answer.
         from portico import access
 
-        return access.may_enter(self, access.SYSTEMS_ADMIN)
+        return access.may_administer(self)
 
     def get_full_name(self) -> str:
         individual = getattr(self, "individual", None)
