@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 # only grant keeps the note itself from them.
 
 
+def may_read_history(user: Person | None, transaction: Transaction) -> bool:
+    """The history is the staff's record: for staff who may see the transaction."""
+    return is_staff(user) and can(user, "view", transaction)
+
+
 def readable_history(user: Person | None, transaction: Transaction) -> QuerySet[Event]:
     """One transaction's events the person may read, as one SQL filter on the subject
     index: none unless they are staff who may see it, and those about its internal notes
@@ -34,7 +39,7 @@ def readable_history(user: Person | None, transaction: Transaction) -> QuerySet[
     from portico.audit.models import Event
     from portico.service.models import Transaction
 
-    if not is_staff(user) or not can(user, "view", transaction):
+    if not may_read_history(user, transaction):
         return Event.objects.none()
     events = Event.objects.filter(
         subject_type=ContentType.objects.get_for_model(Transaction),

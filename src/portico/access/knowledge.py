@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from portico.access.roles import (
@@ -42,6 +43,18 @@ def may_read_zone(user: Person | None, zone: str) -> bool:
     return may_enter(user, zone)
 
 
+def require_reading_zone(user: Person | None, zone: str) -> None:
+    """Refuse (403) a signed-in person whose group does not open a reading zone; the
+    help pages and the API's knowledge endpoints ask this before anything else."""
+    if not may_read_zone(user, zone):
+        raise PermissionDenied(f"Your user group does not open the {zone} zone.")
+
+
+def may_search_knowledge(user: Person | None) -> bool:
+    """Whether a page offers the knowledge search (the deflection widget, a search box)."""
+    return may_read_zone(user, KNOWLEDGE)
+
+
 def visible_publications[M: Model](user: Person | None, queryset: QuerySet[M]) -> QuerySet[M]:
     """The published pieces (articles, FAQs, documents, news) of `queryset` a person may
     read, as a query: staff read everything published in the zones they enter; others
@@ -70,6 +83,12 @@ def visible_publications[M: Model](user: Person | None, queryset: QuerySet[M]) -
 def may_edit_knowledge(user: Person | None) -> bool:
     """Staff who enter the knowledge zone write and publish articles."""
     return is_staff(user) and may_enter(user, KNOWLEDGE)
+
+
+def require_editor(user: Person | None) -> None:
+    """Refuse (403) anyone who may not write knowledge (`may_edit_knowledge`)."""
+    if not may_edit_knowledge(user):
+        raise PermissionDenied("Only the service staff write knowledge articles.")
 
 
 def readable_articles(user: Person | None) -> QuerySet[Article]:

@@ -15,7 +15,51 @@ if TYPE_CHECKING:
 
     from portico.access.roles import Person
     from portico.parties.models import Individual
+    from portico.service.models import Attachment, Note, Transaction
+
+
+def readable_notes(user: Person | None, transaction: Transaction) -> QuerySet[Note]:
+    """The transaction's notes the person may read, as a query: none unless they may see
+    it, and internal ones only for those who may read its internal notes (never anyone
+    outside the staff, whom `capabilities` never gives read_internal_notes)."""
     from portico.service.models import Note
+
+    notes = Note.objects.filter(transaction=transaction)
+    if not can(user, "view", transaction):
+        return notes.none()
+    if not can(user, "read_internal_notes", transaction):
+        notes = notes.filter(visibility=Note.Visibility.SHARED)
+    return notes
+
+
+def readable_attachments(user: Person | None, transaction: Transaction) -> QuerySet[Attachment]:
+    """The transaction's files (not deleted) the person may download, as a query: none
+    without download_files, and those on internal notes only for those who may read
+    internal notes. Fetch one file through this, by (transaction, id), never by id alone."""
+    from portico.service.models import Attachment, Note
+
+    attachments = Attachment.objects.filter(transaction=transaction, deleted_at__isnull=True)
+    if not can(user, "download_files", transaction):
+        return attachments.none()
+    if not can(user, "read_internal_notes", transaction):
+        attachments = attachments.filter(
+            Q(note__isnull=True) | Q(note__visibility=Note.Visibility.SHARED)
+        )
+    return attachments
+
+
+def publishable_notes(transaction: Transaction) -> QuerySet[Note]:
+    """The notes of a transaction that may leave it for a wider audience (a draft
+    article drafted from it): shared ones the staff wrote. Never an internal note,
+    whatever the editor drafting it may read."""
+    from portico.parties.models import Portal
+    from portico.service.models import Note
+
+    return Note.objects.filter(
+        transaction=transaction,
+        visibility=Note.Visibility.SHARED,
+        author__user_group__portal=Portal.CONSOLE,
+    )
 
 
 def recent_readable_notes(

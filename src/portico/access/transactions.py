@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from portico.access.roles import individual_of, is_staff
+from portico.access.roles import PORTAL_HOMES, individual_of, is_staff, may_enter
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -87,6 +87,17 @@ def creatable_applications(user: Person | None) -> list[Application]:
         (r.application for r in application_rights(user).values() if r.may_create),
         key=lambda a: a.name,
     )
+
+
+def may_open_requests(user: Person | None) -> bool:
+    """Whether a person may open a request from their own portal (where a knowledge
+    page's "open a request instead" leads): their group may create some application and
+    their portal's zone is open to them."""
+    individual = individual_of(user)
+    if individual is None or not creatable_applications(user):
+        return False
+    _url_name, _prefix, zone = PORTAL_HOMES[individual.user_group.portal]
+    return may_enter(user, zone)
 
 
 # Capabilities already decided in a `deciding_once` block, by (individual, transaction).

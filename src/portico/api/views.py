@@ -271,7 +271,7 @@ def _filtered(request: Request, rows: QuerySet[Transaction]) -> QuerySet[Transac
         arguments["team_id"] = data["team"]
     if "assignee" in data:
         # Who works a transaction is the staff's business: the portals never show it.
-        if not access.is_staff(user):
+        if not access.sees_who_works(user):
             raise ValidationError({"assignee": ["Only the service team can filter by assignee."]})
         if not access.visible_individuals(user).filter(pk=data["assignee"]).exists():
             raise _no_such("assignee", "member of staff")
@@ -690,10 +690,13 @@ class EventList(PersonView):
         staff, and the events of internal notes (a note added, a file attached to one or
         deleted from it) only to those who may read them."""
         transaction = access.transaction_for(request.user, number)
-        if not access.is_staff(request.user):
-            raise exceptions.PermissionDenied("Only the service team sees the history.")
-        rows = selectors.history_of(request.user, transaction)
-        return _paged(request, self, rows, s.EventSerializer, self.pagination_class())
+        # One decision, read once: the 403 here and the filter below ask the same
+        # capabilities (`access.may_read_history` is the rule readable_history applies).
+        with access.deciding_once():
+            if not access.may_read_history(request.user, transaction):
+                raise exceptions.PermissionDenied("Only the service team sees the history.")
+            rows = selectors.history_of(request.user, transaction)
+            return _paged(request, self, rows, s.EventSerializer, self.pagination_class())
 
 
 # --- grants and relations ---------------------------------------------------------------
@@ -705,7 +708,7 @@ class GrantList(PersonView):
         """Who has which permission on it: shown to the staff, as on the console's page
         (the portals do not show it)."""
         transaction = access.transaction_for(request.user, number)
-        if not access.is_staff(request.user):
+        if not access.sees_who_works(request.user):
             raise exceptions.PermissionDenied("Only the service team sees who has access.")
         rows = (
             Grant.objects.filter(transaction=transaction)

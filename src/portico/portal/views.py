@@ -116,7 +116,7 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
             "listings": listings,
             "now": now,
             "support": sla.support_hours(now=now),
-            "may_search": access.may_enter(request.user, access.KNOWLEDGE),
+            "may_search": access.may_search_knowledge(request.user),
             "news": access.visible_publications(request.user, NewsItem.objects.all())[:3],
         },
     )
@@ -209,7 +209,7 @@ def _promises(now: datetime.datetime) -> dict[str, Any]:
 def _offer_answers(request: HttpRequest, form: RequestForm) -> None:
     """Deflection (seed 004: search the knowledge base, then open a ticket): while the
     title is typed, htmx asks for articles that may already answer it."""
-    if not access.may_enter(request.user, access.KNOWLEDGE):
+    if not access.may_search_knowledge(request.user):
         return
     form.fields["title"].widget.attrs.update(
         {
