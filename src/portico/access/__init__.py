@@ -56,19 +56,7 @@ from portico.access.people import (
     visible_organizations,
 )
 from portico.access.roles import (
-    CONSOLE,
-    CUSTOMER_PORTAL,
-    DOCUMENTS,
-    EMPLOYEE_PORTAL,
-    EVENTS,
-    FORUMS,
-    KNOWLEDGE,
-    NEWS,
-    PARTNER_PORTAL,
     PORTAL_HOMES,
-    REPORTS,
-    SERVICE,
-    SYSTEMS_ADMIN,
     all_zone_codes,
     home_url,
     individual_of,
@@ -98,6 +86,20 @@ from portico.access.transactions import (
     sees_staff_only_classifications,
     transaction_for,
     visible_transactions,
+)
+from portico.parties.zones import (
+    CONSOLE,
+    CUSTOMER_PORTAL,
+    DOCUMENTS,
+    EMPLOYEE_PORTAL,
+    EVENTS,
+    FORUMS,
+    KNOWLEDGE,
+    NEWS,
+    PARTNER_PORTAL,
+    REPORTS,
+    SERVICE,
+    SYSTEMS_ADMIN,
 )
 
 if TYPE_CHECKING:

@@ -7,15 +7,8 @@ from typing import TYPE_CHECKING, Any, cast
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from portico.access.roles import (
-    DOCUMENTS,
-    KNOWLEDGE,
-    NEWS,
-    individual_of,
-    is_staff,
-    may_administer,
-    may_enter,
-)
+from portico.access.roles import individual_of, is_staff, may_administer, may_enter
+from portico.parties.zones import DOCUMENTS, KNOWLEDGE, NEWS
 
 if TYPE_CHECKING:
     from portico.access.roles import Person

@@ -12,6 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+# Zone codes live below access (parties/zones.py); the package exports them all.
+from portico.parties.zones import (
+    CONSOLE,
+    CUSTOMER_PORTAL,
+    EMPLOYEE_PORTAL,
+    PARTNER_PORTAL,
+    SYSTEMS_ADMIN,
+)
+
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
@@ -19,21 +28,6 @@ if TYPE_CHECKING:
     from portico.parties.models import Individual, User
 
     type Person = User | AbstractBaseUser | AnonymousUser
-
-# Zone codes the code refers to. Zones are data (an administrator may add more); these
-# are the ones pages belong to, created by the parties app's first data migration.
-CONSOLE = "console"
-CUSTOMER_PORTAL = "customer-portal"
-PARTNER_PORTAL = "partner-portal"
-EMPLOYEE_PORTAL = "employee-portal"
-SERVICE = "service"
-KNOWLEDGE = "knowledge"
-FORUMS = "forums"
-DOCUMENTS = "documents"
-NEWS = "news"
-EVENTS = "events"
-REPORTS = "reports"
-SYSTEMS_ADMIN = "systems-admin"
 
 _ZONES_ATTR = "_portico_zones"
 
