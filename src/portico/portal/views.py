@@ -386,7 +386,7 @@ def _render_page(
         NoteRow(
             note=note,
             html=content.render_markdown(note.body),
-            from_staff=note.author is not None and note.author.user_group.is_staff_group,
+            from_staff=access.is_staff_member(note.author),
             mine=note.author_id == me.pk,
         )
         for note in selectors.notes_for(user, transaction).select_related("author__user_group")
