@@ -79,3 +79,36 @@ def test_a_page_decides_each_persons_capabilities_once(personas: dict[str, Perso
         # Decided once for the page: what changes inside the block is not seen there.
         assert access.can(user, "view", transaction)
     assert not access.can(user, "view", transaction)
+
+
+@pytest.mark.parametrize("key", sorted(ZONES))
+def test_the_admin_templates_see_admins_only(personas: dict[str, Persona], key: str) -> None:
+    # User.is_staff (read by Django's admin templates) asks the auth backend, which asks
+    # access.may_administer: the two never disagree.
+    user = User.objects.get(individual=personas[key].individual)
+    assert user.is_staff == access.may_administer(user) == (key == "administrator")
+
+
+def test_the_console_offers_as_contact_and_assignee_exactly_whom_the_service_accepts(
+    personas: dict[str, Persona],
+) -> None:
+    from portico.parties.models import Individual
+    from portico.service.models import Transaction
+
+    customer = personas["customer"].individual
+    transaction = Transaction.objects.filter(requester=customer).first()
+    assert transaction is not None
+    assert transaction.organization_id is not None
+    offered = set(access.possible_contacts(transaction))
+    assert customer in offered
+    everyone = Individual.objects.select_related("user_group")
+    for person in everyone:
+        if person.active:
+            assert (person in offered) == access.may_be_contact(transaction, person)
+    assert not access.may_be_contact(transaction, personas["other_customer"].individual)
+    assert personas["colleague"].individual in offered
+    assignable = set(access.assignable_individuals())
+    assert personas["technician"].individual in assignable
+    for person in everyone.filter(active=True):
+        assert (person in assignable) == access.may_be_assigned(person)
+    assert not access.may_be_assigned(customer)

@@ -18,7 +18,7 @@ class SystemsAdminSite(AdminSite):
     index_title = "Systems Admin"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return access.may_enter(request.user, access.SYSTEMS_ADMIN)
+        return access.may_administer(request.user)
 
     def admin_view[V: Callable[..., HttpResponseBase]](self, view: V, cacheable: bool = False) -> V:
         inner = super().admin_view(view, cacheable)

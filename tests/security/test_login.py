@@ -195,8 +195,8 @@ def test_fifty_wrong_passwords_at_once_get_at_most_the_limit_evaluated(served: S
     # The audit trail tells evaluated passwords from refusals: at most the limit were
     # hashed and compared, across both workers, and every request is accounted for.
     events = served.events()
-    assert events.get("login_failed", 0) == wrong
-    assert events.get("login_throttled", 0) == throttled
+    assert events.get("session.login_failed", 0) == wrong
+    assert events.get("session.login_throttled", 0) == throttled
     # Ten from each address: under the address limit, so the account limit is what held.
     assert 50 // len(addresses) < ADDRESS_LIMIT
 
@@ -216,7 +216,7 @@ def test_the_same_account_limit_on_portal_console_and_admin_log_in(
     # The right password no longer helps, from any address, on any way in.
     for way_in in ("/portal/", "/console/", "/admin/"):
         assert _log_in(Client(REMOTE_ADDR="192.0.2.1"), email, PASSWORD, way_in) == "throttled"
-    assert Event.objects.filter(action="login_failed").count() == ACCOUNT_LIMIT
+    assert Event.objects.filter(action="session.login_failed").count() == ACCOUNT_LIMIT
 
 
 def test_the_admins_own_log_in_form_checks_no_password(personas: dict[str, Persona]) -> None:
@@ -226,7 +226,7 @@ def test_the_admins_own_log_in_form_checks_no_password(personas: dict[str, Perso
     )
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-    assert not Event.objects.filter(action__startswith="login").exists()
+    assert not Event.objects.filter(action__startswith="session.").exists()
 
 
 def test_a_success_gives_its_place_back(personas: dict[str, Persona]) -> None:

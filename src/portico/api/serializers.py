@@ -413,7 +413,7 @@ class NoteSerializer(serializers.ModelSerializer[Note]):
         read_only_fields = fields
 
     def get_from_staff(self, note: Note) -> bool:
-        return note.author is not None and note.author.user_group.is_staff_group
+        return access.is_staff_member(note.author)
 
 
 class NoteCreateSerializer(serializers.Serializer[Any]):

@@ -44,7 +44,7 @@ def staff_people() -> Any:
     # Names only. Joined to their organisations, PostgreSQL expected 25,000 staff at
     # scale L (it knows the groups, not how few are in them) and hashed all 5,000
     # organisations for 87 people: 9 ms, on every transaction page.
-    return access.staff_individuals()
+    return access.assignable_individuals()
 
 
 class ProfileForm(forms.Form):
@@ -168,14 +168,8 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args: Any, transaction: Transaction, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = Individual.objects.filter(active=True)
-        if transaction.organization_id is not None:
-            people = people.filter(organization_id=transaction.organization_id)
-        elif transaction.requester_id is not None:
-            people = people.filter(pk=transaction.requester_id)
-        else:
-            people = people.none()
-        self.fields["contact"].queryset = people  # type: ignore[attr-defined]
+        # Exactly whom services.add_note accepts (`access.may_be_contact`).
+        self.fields["contact"].queryset = access.possible_contacts(transaction)  # type: ignore[attr-defined]
         self.fields["contact"].initial = transaction.requester_id
 
 

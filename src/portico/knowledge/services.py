@@ -120,8 +120,8 @@ def save_article(
 ) -> Article:
     """Create or change an article; every save is a new version with who made it.
     `actor` None is the system itself (demo loading); people must be editors."""
-    if actor is not None and not access.may_edit_knowledge(actor):
-        raise PermissionDenied("Only the service staff write knowledge articles.")
+    if actor is not None:
+        access.require_editor(actor)
     _validate(change)
     now = timezone.now()
     creating = article is None
@@ -183,18 +183,14 @@ def save_article(
 def draft_from_transaction(*, actor: User, transaction: Transaction) -> Article:
     """A resolved transaction's problem and resolution as a draft article, for an
     editor to polish and publish: the staff's fixes become self-service answers."""
-    if not access.may_edit_knowledge(actor) or not access.can(actor, "view", transaction):
-        raise PermissionDenied("Only the service staff write knowledge articles.")
+    access.require_editor(actor)
+    access.require(actor, "view", transaction)
     finished = (TransactionStatus.Category.RESOLVED, TransactionStatus.Category.CLOSED)
     if transaction.status.category not in finished:
         raise ValidationError("Only a resolved transaction has a resolution to write up.")
     resolution = transaction.resolution.strip()
     if not resolution:
-        last = (
-            transaction.notes.filter(visibility="shared", author__user_group__portal="console")
-            .order_by("-created_at", "-id")
-            .first()
-        )
+        last = access.publishable_notes(transaction).order_by("-created_at", "-id").first()
         resolution = last.body if last is not None else ""
     if not resolution:
         raise ValidationError("The transaction has no resolution or shared staff note to use.")
@@ -276,8 +272,8 @@ def add_document(
 ) -> Document:
     """A download or publication: its type judged from its bytes, its stored name our
     own, its display name cleaned, exactly as for attachments."""
-    if actor is not None and not access.may_edit_knowledge(actor):
-        raise PermissionDenied("Only the service staff publish documents.")
+    if actor is not None:
+        access.require_editor(actor)
     size = upload.size
     if not title.strip():
         raise ValidationError({"title": ["Give the document a title."]})

@@ -1,16 +1,59 @@
 """The authentication backend: Portico's own (e-mail and password, people who have left
-refused), with every password check counted against the log-in limits first."""
+refused), with every password check counted against the log-in limits first.
+
+Who may log in and who may use the admin are `portico.access` questions
+(`may_log_in`, `may_administer`); this module only speaks Django's backend protocol."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 
-from portico.access import PorticoBackend
+from portico import access
 from portico.login import limits
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.http import HttpRequest
+
+    from portico.parties.models import User
+
+
+class PorticoBackend(ModelBackend):
+    """Authenticates by e-mail and password, refuses anyone who has left, and gives the
+    Django admin's model permissions to those whose group opens Systems Admin."""
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        email: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
+        return super().authenticate(
+            request, username=(email or username or "").strip().lower(), password=password
+        )
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        return access.may_log_in(user)
+
+    def get_user(self, user_id: Any) -> User | None:
+        from portico.parties.models import User
+
+        try:
+            user = User.objects.select_related("individual__user_group").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if access.may_log_in(user) else None
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        return access.may_administer(user_obj)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        return self.has_perm(user_obj, app_label)
 
 
 class LimitedBackend(PorticoBackend):

@@ -148,11 +148,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_staff(self) -> bool:
-        # Django's admin templates read is_staff; entry to the admin is decided by the
-        # Systems Admin zone in portico.access, so this only mirrors that answer.
-        from portico import access
-
-        return access.may_enter(self, access.SYSTEMS_ADMIN)
+        # Django's admin templates read is_staff. Who may use the admin is
+        # portico.access's answer (the Systems Admin zone), reached the way Django
+        # reaches it, through the authentication backend's permissions
+        # (login/backends.py), so that this model imports no access rule.
+        return self.is_active and self.has_module_perms("admin")
 
     def get_full_name(self) -> str:
         individual = getattr(self, "individual", None)

@@ -149,8 +149,7 @@ def update_contact_details(
     """Change a person's name, job title and phone numbers. A person may change their
     own; the staff may change anyone's. E-mail, organisation and user group are not
     contact details: they decide access and change elsewhere."""
-    own = access.individual_of(actor)
-    if own is None or (own.pk != individual.pk and not access.is_staff(actor)):
+    if not access.may_change_contact_details(actor, individual):
         raise PermissionDenied("You may change only your own contact details.")
     after = clean_contact_details(
         first_name=first_name, last_name=last_name, job_title=job_title, phone=phone, mobile=mobile

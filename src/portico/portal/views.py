@@ -116,7 +116,7 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
             "listings": listings,
             "now": now,
             "support": sla.support_hours(now=now),
-            "may_search": access.may_enter(request.user, access.KNOWLEDGE),
+            "may_search": access.may_search_knowledge(request.user),
             "news": access.visible_publications(request.user, NewsItem.objects.all())[:3],
         },
     )
@@ -209,7 +209,7 @@ def _promises(now: datetime.datetime) -> dict[str, Any]:
 def _offer_answers(request: HttpRequest, form: RequestForm) -> None:
     """Deflection (seed 004: search the knowledge base, then open a ticket): while the
     title is typed, htmx asks for articles that may already answer it."""
-    if not access.may_enter(request.user, access.KNOWLEDGE):
+    if not access.may_search_knowledge(request.user):
         return
     form.fields["title"].widget.attrs.update(
         {
@@ -386,7 +386,7 @@ def _render_page(
         NoteRow(
             note=note,
             html=content.render_markdown(note.body),
-            from_staff=note.author is not None and note.author.user_group.is_staff_group,
+            from_staff=access.is_staff_member(note.author),
             mine=note.author_id == me.pk,
         )
         for note in selectors.notes_for(user, transaction).select_related("author__user_group")

@@ -148,25 +148,21 @@ def breaching_first(user: Person, *, now: datetime.datetime, limit: int) -> list
 
 
 def notes_for(user: Person, transaction: Transaction) -> QuerySet[Note]:
-    """The notes timeline as the person may read it: internal notes only for those who
-    may read them, and never for anyone outside the staff."""
-    notes = Note.objects.filter(transaction=transaction).select_related("author", "contact")
-    if not access.can(user, "view", transaction):
-        return notes.none()
-    if not access.can(user, "read_internal_notes", transaction):
-        notes = notes.filter(visibility=Note.Visibility.SHARED)
-    return notes.order_by("created_at", "id")
+    """The notes timeline as the person may read it (`access.readable_notes`)."""
+    return (
+        access.readable_notes(user, transaction)
+        .select_related("author", "contact")
+        .order_by("created_at", "id")
+    )
 
 
 def attachments_for(user: Person, transaction: Transaction) -> QuerySet[Attachment]:
-    attachments = Attachment.objects.filter(transaction=transaction, deleted_at__isnull=True)
-    if not access.can(user, "download_files", transaction):
-        return attachments.none()
-    if not access.can(user, "read_internal_notes", transaction):
-        attachments = attachments.filter(
-            Q(note__isnull=True) | Q(note__visibility=Note.Visibility.SHARED)
-        )
-    return attachments.select_related("uploaded_by").order_by("created_at", "id")
+    """The files as the person may download them (`access.readable_attachments`)."""
+    return (
+        access.readable_attachments(user, transaction)
+        .select_related("uploaded_by")
+        .order_by("created_at", "id")
+    )
 
 
 def attachment_for(user: Person, transaction: Transaction, attachment_id: int) -> Attachment:

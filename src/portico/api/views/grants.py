@@ -21,7 +21,7 @@ class GrantList(PersonView):
         """Who has which permission on it: shown to the staff, as on the console's page
         (the portals do not show it)."""
         transaction = access.transaction_for(request.user, number)
-        if not access.is_staff(request.user):
+        if not access.sees_who_works(request.user):
             raise exceptions.PermissionDenied("Only the service team sees who has access.")
         rows = (
             Grant.objects.filter(transaction=transaction)

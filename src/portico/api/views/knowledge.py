@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
@@ -43,13 +43,12 @@ SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, descrip
 
 def _zone(request: Request, zone: str) -> None:
     # As on the help pages: a group that does not open the zone is refused outright.
-    if not access.may_read_zone(request.user, zone):
-        raise PermissionDenied(f"Your user group does not open the {zone} zone.")
+    access.require_reading_zone(request.user, zone)
 
 
 def _require_editor(request: Request) -> None:
-    if not access.may_edit_knowledge(request.user):
-        raise PermissionDenied("Only the service staff write knowledge articles.")
+    # Before the body is read, so a non-editor hears 403, not what was wrong with it.
+    access.require_editor(request.user)
 
 
 def _category(slug: str) -> Category:

@@ -70,7 +70,7 @@ def _filtered(request: Request, rows: QuerySet[Transaction]) -> QuerySet[Transac
         arguments["team_id"] = data["team"]
     if "assignee" in data:
         # Who works a transaction is the staff's business: the portals never show it.
-        if not access.is_staff(user):
+        if not access.sees_who_works(user):
             raise ValidationError({"assignee": ["Only the service team can filter by assignee."]})
         if not access.visible_individuals(user).filter(pk=data["assignee"]).exists():
             raise _no_such("assignee", "member of staff")

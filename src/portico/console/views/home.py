@@ -86,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
             else ""
         ),
         "overdue_url": f"{reverse('console:transactions')}?due=overdue",
-        "may_search_knowledge": access.may_enter(request.user, access.KNOWLEDGE),
+        "may_search_knowledge": access.may_search_knowledge(request.user),
         "may_edit_knowledge": access.may_edit_knowledge(request.user),
     }
     return render(request, "console/home.html", context)

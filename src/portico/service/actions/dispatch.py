@@ -36,7 +36,7 @@ def assign(
         raise ValidationError({"assignees": ["Choose at least one person."]})
     made = []
     for person in people:
-        if not person.user_group.is_staff_group:
+        if not access.may_be_assigned(person):
             raise ValidationError({"assignees": [f"{person.name} is not on the staff."]})
         if Grant.objects.filter(
             transaction=transaction, individual=person, permission=permission

@@ -55,7 +55,7 @@ def add_note(
         channel, direction, contact = Channel.WEB, Note.Direction.INBOUND, None
     if contact is not None and not contact.active:
         errors["contact"] = [f"{contact.name} has left."]
-    elif contact is not None and not _may_be_contact(transaction, contact):
+    elif contact is not None and not access.may_be_contact(transaction, contact):
         # As the console offers: the people of the transaction's organisation (else its
         # requester). Anyone else's name would reach the customer on a shared note.
         errors["contact"] = [f"{contact.name} is not a contact of this transaction."]
@@ -122,12 +122,6 @@ def add_note(
         },
     )
     return note
-
-
-def _may_be_contact(transaction: Transaction, contact: Individual) -> bool:
-    if transaction.organization_id is not None:
-        return contact.organization_id == transaction.organization_id
-    return contact.pk == transaction.requester_id
 
 
 def _resume_on_reply(transaction: Transaction, now: datetime.datetime) -> Status | None:

@@ -1,0 +1,183 @@
+"""The one place that decides who may do what.
+
+Pages, the admin, the API and tasks ask here; nothing else looks at groups, zones,
+grants or flags to decide access. It answers two kinds of question: may this person
+enter a zone (seed 001: a user group's default permissions switch zones of the portal on
+and off), and what may this person do with a transaction (its grants, most specific
+first, then the group's default for the application).
+
+Callers use the package (`from portico import access; access.can(...)`); the modules
+split it by concern:
+
+- `roles`: the person behind a log-in, zones, staff, homes, `zone_required`;
+- `transactions`: capabilities, `can`/`require`, `visible_transactions`, classifications;
+- `people`: organisations and individuals one may see, who may be assigned or a contact;
+- `notes`: notes and files of a transaction;
+- `history`: the audit trail and notifications;
+- `knowledge`: articles, FAQs, downloads and news.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from portico.access.history import (
+    ADMIN_ONLY_EVENT_SUBJECTS,
+    WALK_LIMIT,
+    may_read_history,
+    may_see_event,
+    readable_events,
+    readable_history,
+    readable_notifications,
+    recent_readable_events,
+)
+from portico.access.knowledge import (
+    PUBLICATION_ZONES,
+    may_edit_knowledge,
+    may_read_zone,
+    may_search_knowledge,
+    readable_articles,
+    require_editor,
+    require_reading_zone,
+    visible_publications,
+)
+from portico.access.notes import (
+    may_read_note,
+    publishable_notes,
+    readable_attachments,
+    readable_notes,
+    recent_readable_notes,
+)
+from portico.access.people import (
+    assignable_individuals,
+    may_be_assigned,
+    may_be_contact,
+    may_change_contact_details,
+    possible_contacts,
+    sees_who_works,
+    visible_individuals,
+    visible_organizations,
+)
+from portico.access.roles import (
+    PORTAL_HOMES,
+    all_zone_codes,
+    home_url,
+    individual_of,
+    is_staff,
+    is_staff_member,
+    may_administer,
+    may_enter,
+    may_log_in,
+    portal_of,
+    staff_individuals,
+    zone_required,
+    zones_of,
+)
+from portico.access.transactions import (
+    ACTIONS,
+    EachRowExists,
+    allowed_actions,
+    application_rights,
+    attach_applications,
+    can,
+    capabilities,
+    classification_filter,
+    creatable_applications,
+    deciding_once,
+    may_create,
+    may_open_requests,
+    require,
+    sees_staff_only_classifications,
+    transaction_for,
+    visible_transactions,
+)
+from portico.parties.zones import (
+    CONSOLE,
+    CUSTOMER_PORTAL,
+    DOCUMENTS,
+    EMPLOYEE_PORTAL,
+    EVENTS,
+    FORUMS,
+    KNOWLEDGE,
+    NEWS,
+    PARTNER_PORTAL,
+    REPORTS,
+    SERVICE,
+    SYSTEMS_ADMIN,
+)
+
+if TYPE_CHECKING:
+    from portico.access.roles import Person as Person
+
+__all__ = [
+    "ACTIONS",
+    "ADMIN_ONLY_EVENT_SUBJECTS",
+    "CONSOLE",
+    "CUSTOMER_PORTAL",
+    "DOCUMENTS",
+    "EMPLOYEE_PORTAL",
+    "EVENTS",
+    "FORUMS",
+    "KNOWLEDGE",
+    "NEWS",
+    "PARTNER_PORTAL",
+    "PORTAL_HOMES",
+    "PUBLICATION_ZONES",
+    "REPORTS",
+    "SERVICE",
+    "SYSTEMS_ADMIN",
+    "WALK_LIMIT",
+    "EachRowExists",
+    "all_zone_codes",
+    "allowed_actions",
+    "application_rights",
+    "assignable_individuals",
+    "attach_applications",
+    "can",
+    "capabilities",
+    "classification_filter",
+    "creatable_applications",
+    "deciding_once",
+    "home_url",
+    "individual_of",
+    "is_staff",
+    "is_staff_member",
+    "may_administer",
+    "may_be_assigned",
+    "may_be_contact",
+    "may_change_contact_details",
+    "may_create",
+    "may_edit_knowledge",
+    "may_enter",
+    "may_log_in",
+    "may_open_requests",
+    "may_read_history",
+    "may_read_note",
+    "may_read_zone",
+    "may_search_knowledge",
+    "may_see_event",
+    "portal_of",
+    "possible_contacts",
+    "publishable_notes",
+    "readable_articles",
+    "readable_attachments",
+    "readable_events",
+    "readable_history",
+    "readable_notes",
+    "readable_notifications",
+    "recent_readable_events",
+    "recent_readable_notes",
+    "require",
+    "require_editor",
+    "require_reading_zone",
+    "sees_staff_only_classifications",
+    "sees_who_works",
+    "staff_individuals",
+    "transaction_for",
+    "visible_individuals",
+    "visible_organizations",
+    "visible_publications",
+    "visible_transactions",
+    "zone_required",
+    "zones_of",
+]
