@@ -280,15 +280,15 @@ class SaveViewForm(forms.Form):
 
     def clean_query(self) -> str:
         """Validate the filters through the list's own form and keep them normalised."""
-        filters = TransactionFilterForm(
+        form = TransactionFilterForm(
             QueryDict(self.cleaned_data.get("query") or ""), user=self.user
         )
-        if not filters.is_valid():
+        if not form.is_valid():
             problems = "; ".join(
-                f"{filters.fields[name].label or name}: {' '.join(map(str, messages))}"
-                if name in filters.fields
+                f"{form.fields[name].label or name}: {' '.join(map(str, messages))}"
+                if name in form.fields
                 else " ".join(map(str, messages))
-                for name, messages in filters.errors.items()
+                for name, messages in form.errors.items()
             )
             raise ValidationError(f"These filters cannot be saved ({problems}).")
-        return filters.query_string()
+        return form.query_string()
