@@ -576,3 +576,27 @@ def test_an_organisation_is_found_by_what_is_typed(people: None) -> None:
     Organization.objects.create(name="Harbour Foods plc", account_number="HF-2")
     html = client_as("csr").get(LIST, {"organization": "Harbour Foods plc"}).content.decode()
     assert "More than one organisation is called" in html
+
+
+def test_saved_views_of_the_old_free_text_name_say_q(catalogue: dict[str, Transaction]) -> None:
+    """console/0002 rewrites `text=` in saved views to `q=`, its name on every channel,
+    keeping its place (so the query stays normalised) and the other filters as they are."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("portico.console.migrations.0002_saved_views_say_q_for_free_text")
+    old = SavedView.objects.create(owner=individual("csr"), name="Old", query="text=clock&due=")
+    mixed = SavedView.objects.create(
+        owner=individual("csr"), name="Mixed", query="text=pump+alarm&priority=P1"
+    )
+    untouched = SavedView.objects.create(owner=individual("csr"), name="New", query="priority=P1")
+    migration.forwards(apps, None)
+    for view in (old, mixed, untouched):
+        view.refresh_from_db()
+    assert (old.query, mixed.query, untouched.query) == (
+        "q=clock&due=",
+        "q=pump+alarm&priority=P1",
+        "priority=P1",
+    )
+    assert list_numbers(client_as("csr"), f"?{old.query}") == [catalogue["b"].number]
