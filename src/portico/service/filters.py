@@ -5,7 +5,7 @@ by them."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -191,7 +191,7 @@ def _assignee(user: Person | None, raw: str) -> Individual:
     return found
 
 
-def _choice(code: str) -> Any:
+def _choice(code: str) -> Callable[[Person | None, str], Choice]:
     def parse_choice(user: Person | None, raw: str) -> Choice:
         found = Choice.objects.filter(classification__code=code, code=raw).first()
         if found is None:
@@ -207,7 +207,7 @@ def _due(user: Person | None, raw: str) -> str:
     return raw
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[Person | None, str], object]] = {
     "q": _text,
     "application": _application,
     "status": _status,
