@@ -80,7 +80,7 @@ def test_every_failure_has_the_one_shape(api_for: Callable[[str], Client]) -> No
     body = _shape(csr.get("/api/v1/transactions/?cursor=bad!"), 400, "invalid")
     assert "cursor" in body["errors"]
     body = _shape(csr.get("/api/v1/transactions/?priority=P9"), 400, "invalid")
-    assert body["errors"] == {"priority": ["There is no such priority."]}
+    assert body["errors"] == {"priority": ["There is no such priority (“P9”)."]}
 
 
 def test_too_many_requests_is_429_with_retry_after(api_for: Callable[[str], Client]) -> None:

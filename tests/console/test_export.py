@@ -79,7 +79,7 @@ FILTERS: list[dict[str, str]] = [
     {"priority": "P1"},
     {"product": "aquasense-controller"},
     {"due": "overdue"},
-    {"text": "pump"},
+    {"q": "pump"},
     {"area": "west", "status": "all"},
 ]
 
@@ -121,7 +121,7 @@ def test_transactions_hidden_from_the_person_are_not_exported(
         ravi = set(exported_numbers(client_of("Ravi"), fmt, {"status": "all"}))
         assert ravi == {t.number for t in catalogue.values()}, fmt
         # Asking for a hidden one by number finds nothing.
-        by_number = {"text": hidden, "status": "all"}
+        by_number = {"q": hidden, "status": "all"}
         assert exported_numbers(client_as("csr"), fmt, by_number) == [], fmt
 
 
@@ -305,7 +305,7 @@ def test_excel_stops_at_the_bound_and_says_so(
 
 def test_each_export_is_recorded(catalogue: dict[str, Transaction]) -> None:
     client = client_as("csr")
-    body(client.get(CSV_URL, {"priority": "P1", "bogus": "x", "text": ""}))
+    body(client.get(CSV_URL, {"priority": "P1", "bogus": "x", "q": ""}))
     body(client.get(XLSX_URL, {"status": "all"}))
     events = list(Event.objects.filter(action="transactions.exported").order_by("id"))
     assert [e.data for e in events] == [

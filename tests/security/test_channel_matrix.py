@@ -635,7 +635,7 @@ def _console_probes() -> list[Probe]:
             lambda w, p, k: _shows(
                 w,
                 p,
-                f"/console/transactions/?status=all&text={_q(w, k)}",
+                f"/console/transactions/?status=all&q={_q(w, k)}",
                 _console_link(w, k),
             ),
             None,

@@ -50,7 +50,7 @@ ACTIONS: dict[str, str] = {
     # A customer withdraws their open request or reopens a resolved one "as their grant
     # allows" (issue 19): whoever may add to it (Customer access, Update worknotes, Full
     # access, an assignee), never Read only. Whether its state allows it is the
-    # service's question (service/lifecycle.py).
+    # service's question (service/actions/status.py).
     "withdraw": "add_shared_note",
     "reopen": "add_shared_note",
 }

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from portico import access
@@ -14,7 +16,7 @@ from portico.api.models import ApiToken
 from portico.audit import display
 from portico.audit.models import Event
 from portico.parties.models import Individual, Organization
-from portico.service import rules
+from portico.service import filters, rules
 from portico.service.models import (
     Application,
     Attachment,
@@ -575,24 +577,21 @@ class TokenCreateSerializer(serializers.Serializer[Any]):
 # --- list filters -----------------------------------------------------------------------
 
 
-class TransactionFilterSerializer(serializers.Serializer[Any]):
-    """The console list's filters."""
-
-    q = serializers.CharField(
-        required=False, max_length=200, help_text="A whole number (SI-000123) or title words."
-    )
-    application = serializers.SlugField(required=False, help_text="An application code.")
-    status = serializers.ChoiceField(
+# The list's filters are `service.filters`', parsed by `filters.parse` as on every
+# channel; here they are only described.
+_FILTER_ENUMS: dict[str, list[str]] = {
+    "status": [value for value, _ in filters.STATUS_CHOICES if value],
+    "due": [value for value, _ in filters.DUE_CHOICES if value],
+}
+_FILTER_IDS = {"team", "assignee"}
+TRANSACTION_FILTERS = [
+    OpenApiParameter(
+        name,
+        OpenApiTypes.INT if name in _FILTER_IDS else OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
         required=False,
-        choices=[*Status.Category.values, "all"],
-        help_text="A status category; all open ones unless given; `all` for any.",
+        description=description,
+        enum=_FILTER_ENUMS.get(name),
     )
-    priority = serializers.CharField(required=False, max_length=10, help_text="A priority code.")
-    organization = serializers.IntegerField(required=False, min_value=1)
-    team = serializers.IntegerField(required=False, min_value=1)
-    assignee = serializers.IntegerField(
-        required=False, min_value=1, help_text="Staff only: assigned for action to this person."
-    )
-    product = serializers.SlugField(required=False, help_text="A Product choice code.")
-    area = serializers.SlugField(required=False, help_text="An Area choice code.")
-    due = serializers.ChoiceField(required=False, choices=["overdue", "today", "week"])
+    for name, description in filters.FILTERS.items()
+]

@@ -1,5 +1,6 @@
-"""Forms of the console's home, transaction list and saved views. They parse what was
-typed and turn it into a queryset filter; who may see what stays `portico.access`'s."""
+"""Forms of the console's transaction list and saved views. The list's form shows the
+filters; their meaning is `portico.service.filters`' and who may see what stays
+`portico.access`'s."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
+from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -18,44 +20,17 @@ from portico import access
 from portico.console.lookup import OrganizationField
 from portico.console.models import SavedView
 from portico.parties.models import Individual, Organization
-from portico.service import selectors
-from portico.service.models import (
-    Application,
-    Choice,
-    Priority,
-    ProfileValue,
-    Status,
-    Transaction,
-)
+from portico.service import filters
+from portico.service.filters import AREA, PRODUCT
+from portico.service.models import Application, Choice, Priority, Transaction
 from portico.widgets import QuickSelect, SmallModelChoiceField
 
 if TYPE_CHECKING:
     from portico.access import Person
 
-OPEN_CATEGORIES = (Status.Category.NEW, Status.Category.OPEN, Status.Category.WAITING)
-ALL_STATUSES = "all"
-STATUS_CHOICES = [
-    ("", "All open"),
-    (Status.Category.NEW.value, "New"),
-    (Status.Category.OPEN.value, "Open (in progress)"),
-    (Status.Category.WAITING.value, "Waiting on customer"),
-    (Status.Category.RESOLVED.value, "Resolved"),
-    (Status.Category.CLOSED.value, "Closed"),
-    (ALL_STATUSES, "Any status"),
-]
-DUE_CHOICES = [
-    ("", "Any time"),
-    ("overdue", "Overdue"),
-    ("today", "Due today"),
-    ("week", "Due in the next 7 days"),
-]
-# The classifications offered as list filters, by code (standard set-up, service app).
-PRODUCT = "product"
-AREA = "area"
-
-
-def _no_such(thing: str) -> dict[str, str]:
-    return {"invalid_choice": f"There is no such {thing} (“%(value)s”). Choose one from the list."}
+# The names of old links and saved views: free text was `text` before every channel
+# called it `q` (saved views were rewritten by console/0002).
+OLD_NAMES = {"text": "q"}
 
 
 class ChoiceOfClassification(SmallModelChoiceField[Choice]):
@@ -68,12 +43,15 @@ class ChoiceOfClassification(SmallModelChoiceField[Choice]):
 
 class TransactionFilterForm(forms.Form):
     """The transaction list's filters (a GET form). Every field is optional; an empty
-    form means "all open transactions I may see"."""
+    form means "all open transactions I may see".
 
-    text = forms.CharField(
+    The fields only show the filters; what a value means, and whether it is valid, is
+    `filters.parse`'s, the one parse of every channel that lists transactions."""
+
+    q = forms.CharField(
         label="Number or title",
         required=False,
-        max_length=200,
+        max_length=filters.MAX_LENGTH,
         help_text="A whole number such as SI-000123, or words from the title.",
     )
     application = SmallModelChoiceField(
@@ -81,69 +59,71 @@ class TransactionFilterForm(forms.Form):
         required=False,
         to_field_name="code",
         empty_label="Any application",
-        error_messages=_no_such("application"),
     )
     status = forms.ChoiceField(
         widget=QuickSelect,
-        choices=STATUS_CHOICES,
+        choices=filters.STATUS_CHOICES,
         required=False,
-        error_messages=_no_such("status category"),
     )
     priority = SmallModelChoiceField(
         Priority.objects.all(),
         required=False,
         to_field_name="code",
         empty_label="Any priority",
-        error_messages=_no_such("priority"),
     )
     # Typed, not picked from a select: there may be thousands (console.lookup).
     organization = OrganizationField(
-        Organization.objects.filter(
-            kind__in=[Organization.Kind.CUSTOMER, Organization.Kind.PARTNER]
-        ).only("pk", "name", "account_number"),
+        Organization.objects.none(),
         list_id="organization-suggestions",
         label="Organisation",
         required=False,
         help_text="Name or account number.",
     )
     team = SmallModelChoiceField(
-        Organization.objects.filter(kind=Organization.Kind.TEAM).only("pk", "name"),
+        filters.teams(),
         required=False,
         empty_label="Any team",
-        error_messages=_no_such("team"),
     )
     assignee = SmallModelChoiceField(
         Individual.objects.none(),
         label="Assigned to",
         required=False,
         empty_label="Anyone or no one",
-        error_messages=_no_such("member of staff"),
     )
     product = ChoiceOfClassification(
         Choice.objects.filter(classification__code=PRODUCT),
         required=False,
         to_field_name="code",
         empty_label="Any product",
-        error_messages=_no_such("product"),
     )
     area = ChoiceOfClassification(
         Choice.objects.filter(classification__code=AREA),
         required=False,
         to_field_name="code",
         empty_label="Any area",
-        error_messages=_no_such("area"),
     )
     due = forms.ChoiceField(
         widget=QuickSelect,
         label="Due",
-        choices=DUE_CHOICES,
+        choices=filters.DUE_CHOICES,
         required=False,
-        error_messages=_no_such("due period"),
     )
 
-    def __init__(self, *args: Any, user: Person, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: QueryDict | dict[str, Any] | None = None, *, user: Person, **kwargs: Any
+    ) -> None:
+        if data is not None and any(old in data for old in OLD_NAMES):
+            renamed = data.copy()
+            for old, new in OLD_NAMES.items():
+                if old in renamed and new not in renamed:
+                    renamed[new] = str(data.get(old, ""))
+            data = renamed
+        super().__init__(data, **kwargs)
         self.user = user
+        self.filters = filters.TransactionFilters()
+        organization = self.fields["organization"]
+        assert isinstance(organization, OrganizationField)
+        organization.queryset = filters.filterable_organizations(user)
         application = self.fields["application"]
         assert isinstance(application, SmallModelChoiceField)
         # Only the applications the person's group sees are worth offering. Their rights
@@ -159,8 +139,7 @@ class TransactionFilterForm(forms.Form):
         assignee.queryset = access.staff_individuals(active_only=False).only(
             "pk", "first_name", "last_name"
         )
-        # The two classifications' choices in one read; each field still judges what is
-        # submitted by its own queryset.
+        # The two classifications' choices in one read, for the two selects.
         choices = list(
             Choice.objects.filter(classification__code__in=(PRODUCT, AREA)).select_related(
                 "classification"
@@ -179,53 +158,18 @@ class TransactionFilterForm(forms.Form):
         assert priority.queryset is not None
         return list(priority.queryset)
 
-    def filter(
-        self, transactions: QuerySet[Transaction], *, now: datetime.datetime
-    ) -> QuerySet[Transaction]:
-        """Narrow a queryset by the cleaned filters. Call after is_valid()."""
-        data = self.cleaned_data
-        if data.get("application"):
-            transactions = transactions.filter(application_id=data["application"].pk)
-        status = data.get("status") or ""
-        if status != ALL_STATUSES:
-            categories = [status] if status else list(OPEN_CATEGORIES)
-            # By status id (a tiny table), so the (status, due_at) index can serve it.
-            transactions = transactions.filter(
-                status_id__in=Status.objects.filter(category__in=categories).values("pk")
-            )
-            if set(categories) <= set(OPEN_CATEGORIES):
-                # The same rows (actions.change_status keeps resolved_at null exactly
-                # while the status is an open one), said so that the partial index of
-                # unresolved transactions by due time serves the queue: by status alone
-                # the first page walked 8,000 finished transactions (scale L).
-                transactions = transactions.filter(resolved_at__isnull=True)
-        if data.get("priority"):
-            transactions = transactions.filter(priority_id=data["priority"].pk)
-        if data.get("organization"):
-            transactions = transactions.filter(organization_id=data["organization"].pk)
-        if data.get("team"):
-            transactions = transactions.filter(team_id=data["team"].pk)
-        if data.get("assignee"):
-            # The task list's own rule (and its literal permission ids, for the planner).
-            assigned = selectors.task_grants(data["assignee"]).filter(transaction_id=OuterRef("pk"))
-            transactions = transactions.filter(Exists(assigned))
-        for code in (PRODUCT, AREA):
-            choice = data.get(code)
-            if choice:
-                # EXISTS on (choice, transaction): the profile_value_choice index.
-                transactions = transactions.filter(
-                    Exists(
-                        ProfileValue.objects.filter(
-                            choice_id=choice.pk, transaction_id=OuterRef("pk")
-                        )
-                    )
-                )
-        transactions = _due_filter(transactions, data.get("due") or "", now=now)
-        text = (data.get("text") or "").strip()
-        if text:
-            # A number is matched whole (unique index); words are looked for in the title.
-            transactions = transactions.filter(Q(number=text.upper()) | Q(title__icontains=text))
-        return transactions
+    def full_clean(self) -> None:
+        """Judge the submitted filters by `filters.parse`, its messages on the fields
+        they are about; the fields' own cleaning is not run, so no rule is said twice."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        if not self.is_bound:
+            return
+        try:
+            self.filters = filters.parse(self.user, self.data)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name, messages)
 
     def query_string(self) -> str:
         """The submitted filters as a normalised query string: only this form's fields,
@@ -236,20 +180,6 @@ class TransactionFilterForm(forms.Form):
             if value:
                 out[name] = value
         return out.urlencode()
-
-
-def _due_filter(
-    transactions: QuerySet[Transaction], due: str, *, now: datetime.datetime
-) -> QuerySet[Transaction]:
-    if due == "overdue":
-        return transactions.filter(due_at__lt=now, resolved_at__isnull=True)
-    if due == "today":
-        # "Today" is the local working day, not the UTC one.
-        start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        return transactions.filter(due_at__gte=start, due_at__lt=start + datetime.timedelta(days=1))
-    if due == "week":
-        return transactions.filter(due_at__gte=now, due_at__lt=now + datetime.timedelta(days=7))
-    return transactions
 
 
 # --- keyset paging ----------------------------------------------------------------------
@@ -350,15 +280,15 @@ class SaveViewForm(forms.Form):
 
     def clean_query(self) -> str:
         """Validate the filters through the list's own form and keep them normalised."""
-        filters = TransactionFilterForm(
+        form = TransactionFilterForm(
             QueryDict(self.cleaned_data.get("query") or ""), user=self.user
         )
-        if not filters.is_valid():
+        if not form.is_valid():
             problems = "; ".join(
-                f"{filters.fields[name].label or name}: {' '.join(map(str, messages))}"
-                if name in filters.fields
+                f"{form.fields[name].label or name}: {' '.join(map(str, messages))}"
+                if name in form.fields
                 else " ".join(map(str, messages))
-                for name, messages in filters.errors.items()
+                for name, messages in form.errors.items()
             )
             raise ValidationError(f"These filters cannot be saved ({problems}).")
-        return filters.query_string()
+        return form.query_string()

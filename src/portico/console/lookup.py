@@ -7,7 +7,6 @@ older link or saved view still works."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -18,9 +17,9 @@ from django.urls import reverse
 
 from portico import access
 from portico.parties.models import Organization
+from portico.parties.selectors import organization_typed
 
 SUGGESTIONS = 15
-_ACCOUNT = re.compile(r"\(([^()]+)\)\s*$")
 
 
 def label(organization: Organization) -> str:
@@ -77,31 +76,9 @@ class OrganizationField(forms.Field):
         return label(found) if found is not None else value
 
     def to_python(self, value: Any) -> Organization | None:
-        text = " ".join(str(value or "").split())
-        if not text:
-            return None
         if isinstance(value, Organization):
             return value
-        if text.isdigit() and len(text) <= 18:  # an id (larger would overflow the column)
-            found = list(self.queryset.filter(pk=int(text))[:1])
-        else:
-            account = _ACCOUNT.search(text)
-            match = Q(account_number__iexact=account.group(1)) if account else Q()
-            if not account:
-                match = Q(account_number__iexact=text) | Q(name__iexact=text)
-            found = list(self.queryset.filter(match)[:2])
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise forms.ValidationError(
-                f"More than one organisation is called “{text}”: choose one from the "
-                "suggestions, or type its account number.",
-                code="ambiguous",
-            )
-        raise forms.ValidationError(
-            f"No organisation matches “{text}”. Type a name or an account number.",
-            code="invalid_choice",
-        )
+        return organization_typed(self.queryset, str(value or ""))
 
 
 @access.zone_required(access.CONSOLE)

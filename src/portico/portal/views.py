@@ -10,13 +10,13 @@ comes back as errors on the form, with what was typed kept.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,7 +33,7 @@ from portico.parties.forms import ContactDetailsForm
 from portico.parties.models import Individual, User
 from portico.portal.forms import NoteForm, ReasonForm, RequestForm, UploadForm
 from portico.portal.sites import APPLICATION_HINTS, Section, Site
-from portico.service import actions, content, selectors, sla
+from portico.service import actions, content, filters, selectors, sla
 from portico.service.models import Application, Channel, Note, Status, Transaction
 
 HOME_ROWS = 25
@@ -122,15 +122,32 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
     )
 
 
+# The filters the portals' lists offer (`service.filters`' names and meanings): the
+# search box. Which statuses a list holds is its section's choice.
+PORTAL_FILTERS = ("q",)
+
+
 def transaction_list(request: HttpRequest, site: Site) -> HttpResponse:
     section = site.section(request.GET.get("show", "")) or site.section("all")
     assert section is not None
-    rows = _section_rows(request, section)
-    if rows is None:
+    narrowed = section.narrow(_individual(request))
+    if narrowed is None:
         raise Http404("That list is not one of yours.")
-    query = " ".join(request.GET.get("q", "").split())[:100]
-    if query:
-        rows = rows.filter(Q(number__iexact=query) | Q(title__icontains=query))
+    # Kept as typed (less what HTML cannot hold), so a refused search can be corrected.
+    query = str(request.GET.get("q", "")).strip().replace("\x00", "")
+    error = ""
+    try:
+        chosen = filters.parse(request.user, request.GET, offered=PORTAL_FILTERS)
+    except ValidationError as problem:
+        # As on the console: the mistake is said, and no list is shown for it.
+        error = " ".join(problem.messages)
+        chosen = filters.TransactionFilters()
+    chosen = replace(chosen, status=filters.ALL_STATUSES)
+    rows = selectors.listed(
+        selectors.transaction_list(request.user, chosen, per_row=section.per_row).filter(narrowed)
+    ).order_by(*section.order)
+    if error:
+        rows = rows.none()
     page = Paginator(rows, LIST_ROWS).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     selectors.fill_lookups(page.object_list, user=request.user)
@@ -142,9 +159,12 @@ def transaction_list(request: HttpRequest, site: Site) -> HttpResponse:
             "section": section,
             "page": page,
             "query": query,
+            "error": error,
+            "max_length": filters.MAX_LENGTH,
             "now": timezone.now(),
             "others": [s for s in site.sections if s.key != section.key],
         },
+        status=400 if error else 200,
     )
 
 

@@ -7,8 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction as db
-from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -16,7 +14,6 @@ from rest_framework.response import Response
 
 from portico import access
 from portico.api import idempotency, pagination
-from portico.api import selectors as api_selectors
 from portico.api import serializers as s
 from portico.api.views.base import (
     IDEMPOTENCY_KEY,
@@ -28,9 +25,8 @@ from portico.api.views.base import (
     _parse,
     _profile_errors,
 )
-from portico.parties.models import Organization
-from portico.service import actions, selectors
-from portico.service.models import Application, Channel, Choice, Priority, Transaction
+from portico.service import actions, filters, selectors
+from portico.service.models import Channel
 
 _CREATE_FIELDS = {"application", "title", "description", "priority", "requester", "organization"}
 
@@ -39,68 +35,20 @@ def _no_such(field: str, thing: str) -> ValidationError:
     return ValidationError({field: [f"There is no such {thing}."]})
 
 
-def _filtered(request: Request, rows: QuerySet[Transaction]) -> QuerySet[Transaction]:
-    """The console's list filters, each looked up within what the person may see."""
-    user = request.user
-    data = _parse(s.TransactionFilterSerializer(data=request.query_params))
-    arguments: dict[str, Any] = {"text": data.get("q", ""), "status": data.get("status", "")}
-    if "application" in data:
-        found = (
-            Application.objects.filter(
-                pk__in=list(access.application_rights(user)), code=data["application"]
-            )
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if found is None:
-            raise _no_such("application", "application")
-        arguments["application_id"] = found
-    if "priority" in data:
-        priority = Priority.objects.filter(code=data["priority"]).values_list("pk", flat=True)
-        arguments["priority_id"] = priority.first()
-        if arguments["priority_id"] is None:
-            raise _no_such("priority", "priority")
-    if "organization" in data:
-        if not access.visible_organizations(user).filter(pk=data["organization"]).exists():
-            raise _no_such("organization", "organisation")
-        arguments["organization_id"] = data["organization"]
-    if "team" in data:
-        if not Organization.objects.filter(kind=Organization.Kind.TEAM, pk=data["team"]).exists():
-            raise _no_such("team", "team")
-        arguments["team_id"] = data["team"]
-    if "assignee" in data:
-        # Who works a transaction is the staff's business: the portals never show it.
-        if not access.sees_who_works(user):
-            raise ValidationError({"assignee": ["Only the service team can filter by assignee."]})
-        if not access.visible_individuals(user).filter(pk=data["assignee"]).exists():
-            raise _no_such("assignee", "member of staff")
-        arguments["assignee_id"] = data["assignee"]
-    choices = []
-    for code in ("product", "area"):
-        if code in data:
-            choice = Choice.objects.filter(classification__code=code, code=data[code])
-            found = choice.values_list("pk", flat=True).first()
-            if found is None:
-                raise _no_such(code, code)
-            choices.append(found)
-    return api_selectors.filter_transactions(
-        rows, now=timezone.now(), choice_ids=tuple(choices), due=data.get("due", ""), **arguments
-    )
-
-
 class TransactionList(PersonView):
     pagination_class = pagination.DuePagination
 
     @extend_schema(
         tags=["transactions"],
-        parameters=[s.TransactionFilterSerializer],
+        parameters=s.TRANSACTION_FILTERS,
         responses=s.TransactionSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         """The transactions the person may see, soonest due first (none due last),
-        narrowed by the console's filters; all open ones unless `status` says."""
-        rows = _filtered(request, access.visible_transactions(request.user))
-        rows = selectors.for_list(rows)
+        narrowed by the same filters, with the same meaning, as the console's list and
+        the portals' lists; all open ones unless `status` says."""
+        chosen = filters.parse(request.user, request.query_params)
+        rows = selectors.for_list(selectors.transaction_list(request.user, chosen))
         return _paged(request, self, rows, s.TransactionSerializer, self.pagination_class())
 
     @extend_schema(

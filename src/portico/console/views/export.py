@@ -1,8 +1,8 @@
 """The transaction list as a download (CSV or Excel).
 
-The same form, the same rules and the same access as the list page: the rows are
-`access.visible_transactions` narrowed by `TransactionFilterForm`, so an export holds
-exactly the transactions the list would show on all its pages together."""
+The same filters, the same rules and the same access as the list page: the rows are
+`selectors.transaction_list`, so an export holds exactly the transactions the list would
+show on all its pages together."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from portico import access
 from portico.console.forms import TransactionFilterForm
-from portico.service import export
+from portico.service import export, selectors
 
 TRUNCATED_HEADER = "X-Portico-Export-Truncated"
 FILE_BLOCK_SIZE = 64 * 1024
@@ -40,7 +40,7 @@ def transactions(request: HttpRequest, fmt: str) -> HttpResponse:
         query = request.GET.urlencode()
         return redirect(f"{list_url}?{query}" if query else list_url)
     now = timezone.now()
-    visible = form.filter(access.visible_transactions(request.user), now=now)
+    visible = selectors.transaction_list(request.user, form.filters, now=now)
     filters = form.query_string()
     if fmt == "csv":
         export.record_export(actor=request.user, file_format=fmt, filters=filters)

@@ -52,9 +52,8 @@ def _list_context(
                 after = Cursor.decode(raw_after)
             except ValidationError as error:
                 cursor_error = " ".join(error.messages)
-        transactions = form.filter(
-            selectors.listed(access.visible_transactions(request.user)),
-            now=now,
+        transactions = selectors.listed(
+            selectors.transaction_list(request.user, form.filters, now=now)
         )
         rows, next_cursor = page_of(transactions, after=after, size=PAGE_SIZE)
         selectors.fill_lookups(rows, user=request.user, priorities=form.priorities())
