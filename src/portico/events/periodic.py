@@ -63,22 +63,50 @@ class Run:
     error: str = ""
 
 
-def claim(job: Periodic, *, worker_id: str, now: datetime.datetime) -> bool:
-    """Take this job's run if it is due: True on exactly one worker, however many ask."""
+def schedule(jobs: dict[str, Periodic], *, now: datetime.datetime) -> None:
+    """Give each job a row, due now, unless it has one (any worker may do this)."""
     from portico.events.models import PeriodicRun
 
     PeriodicRun.objects.bulk_create(
-        [PeriodicRun(name=job.name, next_run_at=now)], ignore_conflicts=True
+        [PeriodicRun(name=name, next_run_at=now) for name in jobs], ignore_conflicts=True
     )
-    seen = PeriodicRun.objects.filter(name=job.name).values_list("next_run_at", flat=True).get()
+
+
+def due(
+    jobs: dict[str, Periodic], *, now: datetime.datetime
+) -> list[tuple[Periodic, datetime.datetime]]:
+    """The jobs due now, each with the next run time read (one query, whatever the
+    number of jobs: an idle worker asks it every round)."""
+    from portico.events.models import PeriodicRun
+
+    seen = dict(PeriodicRun.objects.filter(name__in=list(jobs)).values_list("name", "next_run_at"))
+    if len(seen) < len(jobs):
+        schedule(jobs, now=now)
+        seen = {name: seen.get(name, now) for name in jobs}
     # Due, or scheduled further ahead than the job's interval (its interval was
     # shortened since): either way, run it now.
-    if now < seen <= now + job.every:
-        return False
+    return [
+        (job, seen[name]) for name, job in jobs.items() if not now < seen[name] <= now + job.every
+    ]
+
+
+def take(job: Periodic, *, seen: datetime.datetime, worker_id: str, now: datetime.datetime) -> bool:
+    """Claim the run due at `seen`: the conditional UPDATE succeeds on one worker only,
+    the first; for the others the row has moved on."""
+    from portico.events.models import PeriodicRun
+
     taken = PeriodicRun.objects.filter(name=job.name, next_run_at=seen).update(
         next_run_at=now + job.every, last_started_at=now, last_worker=worker_id
     )
     return taken == 1
+
+
+def claim(job: Periodic, *, worker_id: str, now: datetime.datetime) -> bool:
+    """Take this job's run if it is due: True on exactly one worker, however many ask."""
+    return any(
+        take(job, seen=seen, worker_id=worker_id, now=now)
+        for job, seen in due({job.name: job}, now=now)
+    )
 
 
 def run(job: Periodic) -> Run:
@@ -104,8 +132,9 @@ def run(job: Periodic) -> Run:
 
 def run_due(*, worker_id: str, now: datetime.datetime | None = None) -> list[Run]:
     """Run every job that is due and that this worker claims. Returns what it ran."""
-    done = []
-    for job in discover().values():
-        if claim(job, worker_id=worker_id, now=now or timezone.now()):
-            done.append(run(job))
-    return done
+    now = now or timezone.now()
+    return [
+        run(job)
+        for job, seen in due(discover(), now=now)
+        if take(job, seen=seen, worker_id=worker_id, now=now)
+    ]

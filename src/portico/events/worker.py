@@ -20,6 +20,7 @@ import os
 import random
 import socket
 import time
+from typing import Any
 
 from django.db import OperationalError, close_old_connections
 from django.utils import timezone
@@ -81,18 +82,23 @@ class Worker(QueueWorker):
 
     def run_periodic(self) -> int:
         ran = 0
-        for job in self.jobs.values():
+        try:
+            due = periodic.due(self.jobs, now=timezone.now())
+        except OperationalError as error:
+            # The database is away or locked for longer than its timeout: the jobs are
+            # still due, so try again next round.
+            log.warning("periodic jobs not read: %s", error)
+            return 0
+        for job, seen in due:
             if not self.running:
                 break
             # A job in hand: a signal now stops the worker after it, not inside it.
             self.running_task = True
             try:
-                if not periodic.claim(job, worker_id=self.worker_id, now=timezone.now()):
-                    continue
+                if not periodic.take(job, seen=seen, worker_id=self.worker_id, now=timezone.now()):
+                    continue  # another worker took it
                 outcome = periodic.run(job)
             except OperationalError as error:
-                # The database is away or locked for longer than its timeout: the job
-                # is still due (or runs at its next time), so try again next round.
                 log.warning("periodic job %s not run: %s", job.name, error)
                 continue
             finally:
@@ -113,7 +119,7 @@ class Worker(QueueWorker):
         self.run()
         return self._run_tasks - before
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[..., Any]) -> None:
         started = time.monotonic()
         super().run_task(db_task_result)
         log.info(
