@@ -1,8 +1,9 @@
 """`portico worker` (issue 20, "A real worker"): the periodic jobs' schedule, and the
-crash test of the issue's "Done when" — a worker killed with SIGKILL mid-dispatch and
-again mid-delivery, then restarted: every event dispatched exactly once (one notice per
-recipient), every e-mail received at least once under its own delivery key and
-Message-ID, none lost, every outbox row marked sent."""
+crash test of the issue's "Done when" — of two workers side by side, one killed with
+SIGKILL mid-dispatch and the other mid-delivery, a third started in their place: every
+event dispatched exactly once (one notice per recipient), every e-mail received at least
+once under its own delivery key and Message-ID, none lost, every outbox row marked
+sent."""
 
 from __future__ import annotations
 
@@ -154,19 +155,19 @@ def test_a_worker_killed_mid_way_loses_nothing_and_repeats_no_notice(
     assert events >= 3 * ISSUES
     assert shared.value("SELECT count(*) FROM notify_notification") == 0
 
-    # Killed in the middle of dispatching (some events done, not all)…
-    first = _worker(shared, mailbox, tmp_path, 1)
+    # Two workers side by side, as in production; the first is killed in the middle of
+    # dispatching (some events done, not all), and a third started in its place…
+    first, second = (_worker(shared, mailbox, tmp_path, n) for n in (1, 2))
     _kill_when(
         first, lambda: shared.value(undispatched) < events * 2 // 3, tmp_path / "worker-1.log"
     )
     left = shared.value(undispatched)
-    # …then in the middle of sending.
-    second = _worker(shared, mailbox, tmp_path, 2)
+    third = _worker(shared, mailbox, tmp_path, 3)
+    # …then the second in the middle of sending.
     _kill_when(second, lambda: len(mailbox.received) >= ISSUES, tmp_path / "worker-2.log")
     unsent = shared.value("SELECT count(*) FROM notify_delivery WHERE sent_at IS NULL")
-    # The third finishes (the killed one's claimed rows after their lease) and stops
-    # cleanly on SIGTERM.
-    third = _worker(shared, mailbox, tmp_path, 3)
+    # The third finishes (the killed ones' claimed rows once their lease has lapsed) and
+    # stops cleanly on SIGTERM.
     deadline = time.monotonic() + 30
     while shared.value(undispatched) or shared.value(
         "SELECT count(*) FROM notify_delivery WHERE sent_at IS NULL"
