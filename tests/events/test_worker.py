@@ -195,6 +195,10 @@ def test_a_worker_killed_mid_way_loses_nothing_and_repeats_no_notice(
     received = mailbox.by_key()
     assert set(received) == keys
     assert {r.message_id for r in mailbox.received} == {delivery.message_id(k) for k in keys}
+    # The hourly jobs ran once between the three workers (each run is claimed by one).
+    logs = "".join((tmp_path / f"worker-{n}.log").read_text() for n in (1, 2, 3))
+    for name in ("events.task_results_retention", "api.idempotency_keys_retention"):
+        assert logs.count(f"periodic {name} done") == 1, logs
     print(
         f"\nworker crash: {events} events ({left} undispatched after the 1st kill), "
         f"{len(keys)} e-mails ({unsent} unsent after the 2nd kill); SMTP received "
