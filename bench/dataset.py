@@ -827,7 +827,7 @@ class Generator:
         if code == "service-issue" and rng.random() < 0.25:
             team = self.field_service.pk  # forwarded to Field Service
         priority = self.priority_pick(rng) if app.app.uses_priority else None
-        # The same arithmetic as services._set_due_times, from the same function.
+        # The same arithmetic as clock.set_due_times (service/actions), from the same function.
         due = due_times(priority, start=created, hours=self.hours)
         response_due, resolution_due = due.respond_by, due.resolve_by
         finished = category in ("resolved", "closed")
@@ -895,7 +895,7 @@ class Generator:
                 0,
             ),
         )
-        # The default grants, as services._apply_default_grants makes them.
+        # The default grants, as create_transaction makes them (service/actions/create.py).
         granted: set[tuple[str, int, int]] = set()
         for principal, permission in app.defaults:
             target: tuple[str, int] | None = {

@@ -21,6 +21,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# A test reads the feed in the transaction that recorded its events: nothing is in flight.
+# tests/api/test_events_feed.py sets a delay where it tests one.
+PORTICO_EVENT_FEED_DELAY = 0.0
 
 # WhiteNoise looks for collected files at start-up; the tests serve from the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

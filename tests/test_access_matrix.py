@@ -18,7 +18,7 @@ from django.utils import timezone
 from portico import access
 from portico.parties.models import Individual, User
 from portico.parties.services import deactivate_individual
-from portico.service import lifecycle, selectors, services
+from portico.service import actions, selectors
 from portico.service.models import (
     Application,
     ApplicationRight,
@@ -115,14 +115,14 @@ def world(demo_people: None) -> Callable[[str], World]:
         ApplicationRight.objects.filter(user_group=subject.user_group).update(
             default_permission=None
         )
-        made = services.create_transaction(
+        made = actions.create_transaction(
             actor=csr,
             application=service_issue,
             title="Chlorine dosing alarm",
             requester=helen,
             profile={"issue-type": "fault", "product": "clearflow-dosing-pump"},
         )
-        other = services.create_transaction(
+        other = actions.create_transaction(
             actor=csr,
             application=service_issue,
             title="Second site alarm",
@@ -132,10 +132,10 @@ def world(demo_people: None) -> Callable[[str], World]:
         Grant.objects.create(
             transaction=other, individual=subject, permission=Permission.objects.get(code="read")
         )
-        note = services.add_note(
+        note = actions.add_note(
             actor=csr, transaction=made, body="Check the recall list.", visibility="internal"
         )
-        attachment = services.add_attachment(
+        attachment = actions.add_attachment(
             actor=csr, transaction=made, upload=ContentFile(b"log line\n"), name="log.txt"
         )
         return World(made, other, note, attachment, subject, csr)
@@ -169,39 +169,39 @@ def _attempt(action: str, world: World, user: User) -> bool:
     priya = Individual.objects.get(first_name="Priya")
     attempts: dict[str, Callable[[], object]] = {
         "view": lambda: access.transaction_for(user, t.number),
-        "edit_profile": lambda: services.update_profile(
+        "edit_profile": lambda: actions.update_profile(
             actor=user, transaction=t, values={"area": "west"}
         ),
-        "change_status": lambda: services.change_status(
+        "change_status": lambda: actions.change_status(
             actor=user,
             transaction=t,
             status=Status.objects.get(application=t.application, code="in-progress"),
         ),
-        "relate": lambda: services.relate(actor=user, transaction=t, other=other, kind="related"),
-        "edit_text": lambda: services.edit_text(actor=user, transaction=t, title="Renamed"),
-        "add_shared_note": lambda: services.add_note(
+        "relate": lambda: actions.relate(actor=user, transaction=t, other=other, kind="related"),
+        "edit_text": lambda: actions.edit_text(actor=user, transaction=t, title="Renamed"),
+        "add_shared_note": lambda: actions.add_note(
             actor=user, transaction=t, body="Hi", visibility="shared"
         ),
-        "add_internal_note": lambda: services.add_note(
+        "add_internal_note": lambda: actions.add_note(
             actor=user, transaction=t, body="Hm", visibility="internal"
         ),
         "read_internal_notes": lambda: _must(world.internal_note in selectors.notes_for(user, t)),
-        "attach_files": lambda: services.add_attachment(
+        "attach_files": lambda: actions.add_attachment(
             actor=user, transaction=t, upload=ContentFile(b"more\n"), name="more.txt"
         ),
         "download_files": lambda: _must(world.attachment in selectors.attachments_for(user, t)),
-        "delete_attachment": lambda: services.delete_attachment(
+        "delete_attachment": lambda: actions.delete_attachment(
             actor=user, attachment=world.attachment
         ),
-        "manage_grants": lambda: services.grant(
+        "manage_grants": lambda: actions.grant(
             actor=user,
             transaction=t,
             permission=Permission.objects.get(code="read"),
             individual=priya,
         ),
-        "assign": lambda: services.assign(actor=user, transaction=t, assignees=[tom]),
+        "assign": lambda: actions.assign(actor=user, transaction=t, assignees=[tom]),
         "on_task_list": lambda: _must(t in selectors.task_list(user)),
-        "withdraw": lambda: lifecycle.withdraw(actor=user, transaction=t, reason="Not needed"),
+        "withdraw": lambda: actions.withdraw(actor=user, transaction=t, reason="Not needed"),
         "reopen": lambda: _reopen(user, t),
     }
     try:
@@ -226,7 +226,7 @@ def _reopen(user: User, t: Transaction) -> object:
         status=Status.objects.get(application=t.application, code="resolved"),
         resolved_at=timezone.now(),
     )
-    return lifecycle.reopen(actor=user, transaction=t, reason="Back again")
+    return actions.reopen(actor=user, transaction=t, reason="Back again")
 
 
 def _must(condition: bool) -> None:

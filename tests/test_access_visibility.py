@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from portico import access
 from portico.parties.models import Individual, User
-from portico.service import services
+from portico.service import actions
 from portico.service.models import (
     Application,
     ApplicationRight,
@@ -56,7 +56,7 @@ def pool(demo_people: None) -> Pool:
         application = Application.objects.get(code=code)
         for requester in requesters:
             made.append(
-                services.create_transaction(
+                actions.create_transaction(
                     actor=csr,
                     application=application,
                     title=f"{code} for {requester.name}",
@@ -195,7 +195,7 @@ def test_recent_readable_notes_are_the_newest_the_person_may_read(
                     visibility=Note.Visibility.SHARED if shared else Note.Visibility.INTERNAL,
                     created_at=at,
                 )
-                # What services.add_note keeps: never earlier than any of its notes.
+                # What actions.add_note keeps: never earlier than any of its notes.
                 Transaction.objects.filter(pk=transaction.pk).update(
                     last_note_at=Greatest(Coalesce("last_note_at", Value(at)), Value(at))
                 )

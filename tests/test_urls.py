@@ -37,6 +37,12 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "admin:index": ("/admin/", {"administrator"}),
     "admin:parties_individual_changelist": ("/admin/parties/individual/", {"administrator"}),
 }
+# API routes not about one transaction, answered the API's way: 403 in its error shape to
+# a person it is not for, 401 to no one at all (the rest: tests/api/ and the channel
+# matrix).
+API_ROUTES: dict[str, tuple[str, set[str]]] = {
+    "api:events": ("/api/v1/events/", STAFF),
+}
 # Pages open to anyone, and route families tested elsewhere (why in the comment).
 PUBLIC = {"home", "no-zones", "healthz", "readyz"}
 ELSEWHERE_PREFIXES = (
@@ -171,3 +177,22 @@ def test_navigation_shows_only_open_zones(client_for: Callable[[str], Client], k
         if path.count("/") > 2:  # deeper admin pages are not in the menu
             continue
         assert (link in page) == (key in allowed), f"{key}: menu link to {path}"
+
+
+API_CASES = [(name, key) for name in sorted(API_ROUTES) for key in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "key"), API_CASES)
+def test_api_routes(client_for: Callable[[str], Client], name: str, key: str) -> None:
+    path, allowed = API_ROUTES[name]
+    response = client_for(key).get(path)
+    expected = 200 if key in allowed else 403
+    assert response.status_code == expected, f"{key} on {path}"
+    if expected == 403:
+        assert response.json()["type"] == "permission_denied"
+
+
+@pytest.mark.parametrize("name", sorted(API_ROUTES))
+def test_the_api_answers_no_one_with_401(client: Client, db: None, name: str) -> None:
+    path, _ = API_ROUTES[name]
+    assert client.get(path).status_code == 401

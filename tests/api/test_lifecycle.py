@@ -10,11 +10,12 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
-from portico.service import selectors, services
+from portico.service import actions, selectors
 from portico.service.models import Note, Transaction
 from tests.api.conftest import body
 from tests.portal.conftest import user
-from tests.service.test_lifecycle import DAY, fresh, new_issue, resolved, state
+from tests.service.actions.conftest import new_issue
+from tests.service.actions.test_status import DAY, fresh, resolved, state
 
 
 def _url(t: Transaction, action: str = "") -> str:
@@ -30,14 +31,14 @@ def test_actions_list_withdraw_or_reopen_only_while_possible(
 ) -> None:
     t = new_issue()
     customer = api_for("customer")
-    actions = body(customer.get(_url(t)))["actions"]
-    assert "withdraw" in actions
-    assert "reopen" not in actions
+    listed = body(customer.get(_url(t)))["actions"]
+    assert "withdraw" in listed
+    assert "reopen" not in listed
     assert "withdraw" not in body(api_for("colleague").get(_url(t)))["actions"]
     r = resolved(new_issue(), ago=DAY)
-    actions = body(customer.get(_url(r)))["actions"]
-    assert "reopen" in actions
-    assert "withdraw" not in actions
+    listed = body(customer.get(_url(r)))["actions"]
+    assert "reopen" in listed
+    assert "withdraw" not in listed
 
 
 def test_withdraw_over_the_api(api_for: Callable[[str], Client]) -> None:
@@ -125,7 +126,7 @@ def test_staff_reopening_with_the_status_control_stops_the_clock_as_the_customer
 
 def test_customers_never_read_root_cause(api_for: Callable[[str], Client]) -> None:
     t = new_issue()
-    services.update_profile(actor=user("csr"), transaction=t, values={"root-cause": "user-error"})
+    actions.update_profile(actor=user("csr"), transaction=t, values={"root-cause": "user-error"})
     assert body(api_for("csr").get(_url(t)))["profile"]["root-cause"] == "User error"
     customer = api_for("customer")
     assert "root-cause" not in body(customer.get(_url(t)))["profile"]

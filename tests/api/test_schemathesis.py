@@ -33,7 +33,7 @@ from portico.api import services as api_services
 from portico.knowledge import services as knowledge
 from portico.knowledge.models import Faq, NewsItem
 from portico.parties.models import Individual
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Grant
 from tests.api.conftest import make_token, user_of
 
@@ -66,7 +66,7 @@ def _known_values() -> dict[str, Any]:
     csr = user_of("csr")
     transaction = access.visible_transactions(csr).order_by("id").first()
     assert transaction is not None
-    attachment = services.add_attachment(
+    attachment = actions.add_attachment(
         actor=csr, transaction=transaction, upload=ContentFile(b"a line\n"), name="log.txt"
     )
     grant = Grant.objects.filter(transaction=transaction).order_by("id").first()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from portico import access
 from portico.audit.models import Event
 from portico.parties.models import Individual
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Application, Status, Transaction
 from tests.api.conftest import user_of
 
@@ -107,7 +107,7 @@ def test_a_transaction_not_theirs_is_404_everywhere(api_for: Callable[[str], Cli
 def test_internal_notes_never_reach_a_customer(api_for: Callable[[str], Client]) -> None:
     transaction = access.visible_transactions(user_of("customer")).first()
     assert transaction is not None
-    note = services.add_note(
+    note = actions.add_note(
         actor=user_of("csr"), transaction=transaction, body="Internal only", visibility="internal"
     )
     url = f"/api/v1/transactions/{transaction.number}/notes/"

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portico import access
 from portico.parties.models import Individual, User
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Application, Attachment, Grant, Note, Permission, Transaction
 from tests.conftest import PERSONAS
 
@@ -42,33 +42,33 @@ def make() -> InternalNote:
     note with a file, then the internal note's file deleted again (a second event that
     names it); the technician is given Read only on it."""
     csr = user("csr")
-    transaction = services.create_transaction(
+    transaction = actions.create_transaction(
         actor=user("customer"),
         application=Application.objects.get(code="service-issue"),
         title="Flow readings drop to zero",
         profile={"issue-type": "fault", "product": "aquasense-sensor-pack"},
     )
-    note = services.add_note(
+    note = actions.add_note(
         actor=csr, transaction=transaction, body=SECRET_TEXT, visibility="internal"
     )
-    attachment = services.add_attachment(
+    attachment = actions.add_attachment(
         actor=csr,
         transaction=transaction,
         upload=SimpleUploadedFile(SECRET_FILE, b"batch 0417\n"),
         name=SECRET_FILE,
         note=note,
     )
-    shared = services.add_note(
+    shared = actions.add_note(
         actor=csr, transaction=transaction, body=SHARED_TEXT, visibility="shared"
     )
-    shared_attachment = services.add_attachment(
+    shared_attachment = actions.add_attachment(
         actor=csr,
         transaction=transaction,
         upload=SimpleUploadedFile(SHARED_FILE, b"photo\n"),
         name=SHARED_FILE,
         note=shared,
     )
-    services.delete_attachment(actor=csr, attachment=attachment)
+    actions.delete_attachment(actor=csr, attachment=attachment)
     tom = Individual.objects.get(email=PERSONAS["technician"].email)
     Grant.objects.create(
         transaction=transaction, individual=tom, permission=Permission.objects.get(code="read")

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from portico.parties.models import Individual, Organization
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Transaction
 from tests.browser.test_login_browser import log_in
 from tests.conftest import PASSWORD, Persona
@@ -84,7 +84,7 @@ def worst_day(demo_data: None, personas: dict[str, Persona]) -> Transaction:
     Organization.objects.filter(pk=pump.organization_id).update(name=LONG_ORGANIZATION)
     supervisor = personas["supervisor"].individual
     assert supervisor.user is not None
-    services.assign(
+    actions.assign(
         actor=supervisor.user,
         transaction=pump,
         assignees=[personas["csr"].individual, supervisor],

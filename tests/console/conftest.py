@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Status, Transaction
 from tests.console.test_lists import ISSUE, create, individual, user
 
@@ -26,7 +26,7 @@ def catalogue(people: None) -> dict[str, Transaction]:
         priority="P1",
         profile={**ISSUE, "area": "north-east"},
     )
-    services.assign(actor=user("supervisor"), transaction=a, assignees=[individual("technician")])
+    actions.assign(actor=user("supervisor"), transaction=a, assignees=[individual("technician")])
     b = create(
         "Controller clock drifts",
         requester="Helen",
@@ -39,7 +39,7 @@ def catalogue(people: None) -> dict[str, Transaction]:
         priority="P2",
         profile={"category": "delivery", "product": "clearflow-filter-unit"},
     )
-    services.change_status(
+    actions.change_status(
         actor=user("csr"),
         transaction=c,
         status=Status.objects.get(application=c.application, code="resolved"),

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portico.console.models import ConsoleVisit
-from portico.service import lifecycle, services
+from portico.service import actions
 from portico.service.models import Note, Status, Transaction
 from tests.console.test_lists import (
     bulk_transactions,
@@ -88,10 +88,10 @@ def test_task_list_holds_my_open_assignments(people: None) -> None:
     theirs = create("Controller clock drifts")
     done = create("Filter unit cracked")
     for transaction, who in [(mine, "csr"), (theirs, "technician"), (done, "csr")]:
-        services.assign(
+        actions.assign(
             actor=user("supervisor"), transaction=transaction, assignees=[individual(who)]
         )
-    services.change_status(
+    actions.change_status(
         actor=user("csr"),
         transaction=done,
         status=Status.objects.get(application=done.application, code="resolved"),
@@ -112,13 +112,13 @@ def test_team_queue_is_my_teams_open_work(people: None) -> None:
         profile={},
     )
     resolved = create("Already fixed")
-    services.change_status(
+    actions.change_status(
         actor=user("csr"),
         transaction=resolved,
         status=Status.objects.get(application=resolved.application, code="resolved"),
         resolution="Fixed on the call.",
     )
-    services.assign(actor=user("supervisor"), transaction=desk, assignees=[individual("csr")])
+    actions.assign(actor=user("supervisor"), transaction=desk, assignees=[individual("csr")])
 
     fiona = home(client_as("csr"))
     queue = section(fiona, QUEUE)
@@ -189,7 +189,7 @@ def test_a_request_withdrawn_before_we_answered_is_not_breaching(people: None) -
     Transaction.objects.filter(pk__in=[withdrawn.pk, late.pk]).update(
         response_due_at=past, resolution_due_at=past, due_at=past
     )
-    lifecycle.withdraw(actor=user("customer"), transaction=withdrawn, reason="Sorted it.")
+    actions.withdraw(actor=user("customer"), transaction=withdrawn, reason="Sorted it.")
     assert Transaction.objects.get(pk=withdrawn.pk).first_response_at is None
     assert numbers(home(client_as("csr")), BREACHING) == [late.number]
 
@@ -202,7 +202,7 @@ def test_customers_updated_since_my_last_visit(people: None) -> None:
     assert numbers(first, UPDATES) == []
     assert ConsoleVisit.objects.filter(individual=individual("csr")).exists()
 
-    services.add_note(
+    actions.add_note(
         actor=user("customer"),
         transaction=issue,
         body="It stopped again at 04:00.",
@@ -222,7 +222,7 @@ def test_staff_changes_are_not_customer_updates(people: None) -> None:
     issue = create("Pump alarm E42")
     csr = client_as("csr")
     home(csr)
-    services.add_note(
+    actions.add_note(
         actor=user("technician"),
         transaction=issue,
         body="On my way.",
@@ -238,7 +238,7 @@ def test_nothing_hidden_from_me_appears_on_my_home(people: None) -> None:
     Transaction.objects.filter(pk=issue.pk).update(
         response_due_at=timezone.now() - datetime.timedelta(minutes=5)
     )
-    services.add_note(
+    actions.add_note(
         actor=user("customer"),
         transaction=issue,
         body="Any news?",

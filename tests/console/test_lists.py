@@ -20,7 +20,7 @@ from django.utils import timezone
 from portico.console.forms import Cursor, TransactionFilterForm
 from portico.console.models import SavedView
 from portico.parties.models import Individual, Organization, User
-from portico.service import services
+from portico.service import actions
 from portico.service.models import (
     Application,
     Grant,
@@ -79,7 +79,7 @@ def create(
     team: Organization | None = None,
 ) -> Transaction:
     """A transaction logged through the service, as the console would log it."""
-    return services.create_transaction(
+    return actions.create_transaction(
         actor=user(actor),
         application=Application.objects.get(code=application),
         title=title,
@@ -98,7 +98,7 @@ def hide_from(key: str, *transactions: Transaction) -> None:
         code="no-access", defaults={"name": "No access", "decides_access": True}
     )
     for transaction in transactions:
-        services.grant(
+        actions.grant(
             actor=user("administrator"),
             transaction=transaction,
             permission=nothing,

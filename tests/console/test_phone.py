@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portico.console.views import phone
 from portico.parties.models import Individual, Organization, User
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Application, Transaction
 from tests.plans import explain_queryset, scans_of, without_seqscan
 
@@ -102,14 +102,14 @@ def test_360_query_count_is_constant(client_for: Callable[[str], Client], demo_d
     count()  # the first page also fills per-process lookups (rights, zones)
     before = count()
     for i in range(20):
-        t = services.create_transaction(
+        t = actions.create_transaction(
             actor=fiona,
             application=Application.objects.get(code="enquiry"),
             title=f"Question {i}",
             requester=ewan,
         )
-        services.add_note(actor=fiona, transaction=t, body="Checked.", visibility="internal")
-        services.add_note(actor=fiona, transaction=t, body="Answered.", visibility="shared")
+        actions.add_note(actor=fiona, transaction=t, body="Checked.", visibility="internal")
+        actions.add_note(actor=fiona, transaction=t, body="Answered.", visibility="shared")
     assert count() == before
 
 

@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from portico import timetags
 from portico.parties.models import User
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Application, Priority, Transaction
 from tests.conftest import PERSONAS
 
@@ -31,7 +31,7 @@ def _csr() -> User:
 
 def _logged() -> dict[str, Transaction]:
     return {
-        code: services.create_transaction(
+        code: actions.create_transaction(
             actor=_csr(),
             application=Application.objects.get(code="service-issue"),
             title=f"Resolve-by check {code}",

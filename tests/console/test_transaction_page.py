@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from portico.audit.models import Event
 from portico.notify.models import Notification
 from portico.parties.models import Individual, Organization, User
-from portico.service import rules, services
+from portico.service import actions, rules
 from portico.service.models import (
     Application,
     Grant,
@@ -30,7 +30,7 @@ from tests.queries import tables_read
 @pytest.fixture
 def issue(personas: dict[str, Persona]) -> Transaction:
     customer = User.objects.get(email=personas["customer"].email)
-    return services.create_transaction(
+    return actions.create_transaction(
         actor=customer,
         application=Application.objects.get(code="service-issue"),
         title="Pump alarm E42 on line 3",
@@ -132,7 +132,7 @@ def test_profile_priority_and_status(
     assert response.status_code == 302
     issue.refresh_from_db()
     assert issue.priority == p1
-    assert services.profile_of(issue)["area"] == "North East"
+    assert actions.profile_of(issue)["area"] == "North East"
     closed = Status.objects.get(application=issue.application, code="closed")
     resolved = Status.objects.get(application=issue.application, code="resolved")
     refused = csr.post(
@@ -167,11 +167,11 @@ def test_bad_profile_value_is_refused(
     html = response.content.decode()
     assert "Product is required." in html
     assert "Units affected must be a number." in html
-    assert services.profile_of(issue)["product"] == "ClearFlow dosing pump"
+    assert actions.profile_of(issue)["product"] == "ClearFlow dosing pump"
 
 
 def test_dispatch_to_two_technicians_notifies_them_and_their_supervisor(
-    client_for: Callable[[str], Client], issue: Transaction
+    client_for: Callable[[str], Client], issue: Transaction, worker: Callable[[], int]
 ) -> None:
     tom, aisha, morag = (Individual.objects.get(first_name=n) for n in ("Tom", "Aisha", "Morag"))
     response = client_for("csr").post(
@@ -183,6 +183,7 @@ def test_dispatch_to_two_technicians_notifies_them_and_their_supervisor(
             "individual__first_name", flat=True
         )
     ) == {"Tom", "Aisha"}
+    worker()  # the notices follow the event, after the commit
     assert set(
         Notification.objects.filter(transaction=issue).values_list("recipient__first_name", "kind")
     ) == {
@@ -195,7 +196,7 @@ def test_dispatch_to_two_technicians_notifies_them_and_their_supervisor(
 
 
 def test_forward_to_another_team_with_a_note(
-    client_for: Callable[[str], Client], issue: Transaction
+    client_for: Callable[[str], Client], issue: Transaction, worker: Callable[[], int]
 ) -> None:
     field = Organization.objects.get(name="Field Service")
     response = client_for("csr").post(
@@ -206,6 +207,7 @@ def test_forward_to_another_team_with_a_note(
     issue.refresh_from_db()
     assert issue.team == field
     assert Note.objects.get(transaction=issue).body == "Needs a site visit."
+    worker()
     assert set(
         Notification.objects.filter(transaction=issue, kind="forwarded").values_list(
             "recipient__first_name", flat=True
@@ -243,7 +245,7 @@ def test_grants_editor(client_for: Callable[[str], Client], issue: Transaction) 
 def test_relate_by_number_shows_from_both_ends(
     client_for: Callable[[str], Client], issue: Transaction, personas: dict[str, Persona]
 ) -> None:
-    other = services.create_transaction(
+    other = actions.create_transaction(
         actor=User.objects.get(email=personas["csr"].email),
         application=Application.objects.get(code="complaint"),
         title="Downtime complaint",
@@ -312,10 +314,10 @@ def test_query_count_does_not_grow_with_notes(
         return len(queries)
 
     for i in range(3):
-        services.add_note(actor=csr_user, transaction=issue, body=f"Note {i}", visibility="shared")
+        actions.add_note(actor=csr_user, transaction=issue, body=f"Note {i}", visibility="shared")
     few = count()
     for i in range(30):
-        services.add_note(actor=csr_user, transaction=issue, body=f"More {i}", visibility="shared")
+        actions.add_note(actor=csr_user, transaction=issue, body=f"More {i}", visibility="shared")
     assert count() == few
 
 
@@ -377,7 +379,7 @@ def _fiona() -> User:
 
 
 def _move(issue: Transaction, code: str, resolution: str = "") -> None:
-    services.change_status(
+    actions.change_status(
         actor=_fiona(),
         transaction=issue,
         status=Status.objects.get(application=issue.application, code=code),
@@ -461,7 +463,7 @@ def test_a_person_who_may_not_change_the_status_sees_no_control(
         transaction=issue, individual=graham, permission=Permission.objects.get(code="worknotes")
     )
     assert graham.user is not None
-    assert services.status_moves(actor=graham.user, transaction=issue) == []
+    assert actions.status_moves(actor=graham.user, transaction=issue) == []
     admin = client_for("administrator")
     assert (
         'name="status"' not in admin.get(f"/console/transactions/{issue.number}/").content.decode()
@@ -551,7 +553,7 @@ def test_without_the_edit_right_there_is_no_control_and_a_post_is_refused(
 ) -> None:
     # Tom holds Assigned to for action: he may work it, not rewrite what the customer said.
     tom = Individual.objects.get(first_name="Tom")
-    services.assign(actor=_fiona(), transaction=issue, assignees=[tom])
+    actions.assign(actor=_fiona(), transaction=issue, assignees=[tom])
     Grant.objects.filter(transaction=issue, organization__isnull=False).delete()
     technician = client_for("technician")
     page = technician.get(f"/console/transactions/{issue.number}/")

@@ -22,7 +22,7 @@ from django.utils import timezone
 from portico.events import periodic
 from portico.events.models import PeriodicRun
 from portico.notify import delivery
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Note
 from tests.console.test_lists import create, individual, user
 from tests.events.shared_database import SharedDatabase
@@ -139,10 +139,10 @@ def test_a_worker_killed_mid_way_loses_nothing_and_repeats_no_notice(
     with override_settings(PORTICO_WAKE_WORKER=False):
         for i in range(ISSUES):
             issue = create(f"Dosing pump {i} alarm")
-            services.assign(
+            actions.assign(
                 actor=user("supervisor"), transaction=issue, assignees=[individual("technician")]
             )
-            services.add_note(
+            actions.add_note(
                 actor=user("customer"),
                 transaction=issue,
                 body=f"Still alarming ({i}).",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from portico.knowledge import search, services
+from portico.knowledge import search, search_engines, search_terms, services
 from portico.knowledge.models import Article, Status, Synonym
 from tests.conftest import Persona
 from tests.knowledge.conftest import MakeArticle
@@ -235,8 +235,8 @@ def test_a_correction_never_names_a_word_only_a_hidden_article_uses(
 
 def _candidate_titles(query: str, window: int = 40) -> set[str]:
     """The titles of the articles one search ranks, before narrowing to the reader."""
-    engine = search._ENGINES[connection.vendor]
-    rows = engine.candidates(search.parse(query), query, window)
+    engine = search_engines.ENGINES[connection.vendor]
+    rows = engine.candidates(search_terms.parse(query), query, window)
     titles = dict(Article.objects.filter(pk__in=[pk for pk, _ in rows]).values_list("pk", "title"))
     return {titles[pk] for pk, _ in rows}
 

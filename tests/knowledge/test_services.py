@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from portico.audit.models import Event
 from portico.knowledge import services
 from portico.knowledge.models import Article, ArticleVersion, Status
-from portico.service import services as service
+from portico.service import actions
 from portico.service.models import Status as TransactionStatus
 from portico.service.models import Transaction
 from tests.conftest import Persona
@@ -49,7 +49,12 @@ def test_every_save_is_a_version_with_its_author(personas: dict[str, Persona]) -
     ]
     assert versions[1].changed_by == fiona
     assert versions[1].change_note == "Named the server"
-    assert Event.objects.filter(action="article_changed", subject_id=str(article.pk)).exists()
+    # A draft made public is a publication: the event integrations wait for.
+    assert list(
+        Event.objects.filter(subject_id=str(article.pk), action__startswith="article.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["article.created", "article.published"]
 
 
 def test_a_refused_change_writes_nothing(
@@ -86,7 +91,7 @@ def test_a_resolved_transaction_becomes_a_draft_article(personas: dict[str, Pers
     with pytest.raises(ValidationError):
         services.draft_from_transaction(actor=fiona, transaction=transaction)
     for code in ("in-progress", "resolved"):
-        transaction = service.change_status(
+        transaction = actions.change_status(
             actor=fiona,
             transaction=transaction,
             status=TransactionStatus.objects.get(application=transaction.application, code=code),

@@ -32,7 +32,7 @@ from django_tasks_db.models import DBTaskResult
 from portico.audit.models import Event
 from portico.notify import delivery, tasks
 from portico.notify.models import Delivery, Notification
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Note, Transaction
 from tests.console.test_lists import create, individual, user
 from tests.events.shared_database import SharedDatabase
@@ -64,10 +64,10 @@ def noted(count: int) -> list[Transaction]:
     made = []
     for i in range(count):
         issue = create(f"Dosing pump {i} alarm")
-        services.assign(
+        actions.assign(
             actor=user("supervisor"), transaction=issue, assignees=[individual("technician")]
         )
-        services.add_note(
+        actions.add_note(
             actor=user("customer"),
             transaction=issue,
             body=f"Still alarming ({i}).",
@@ -116,7 +116,7 @@ def test_a_change_rolled_back_leaves_no_event_for_the_worker(people: None, worke
     # event go together, so the worker has nothing to tell anyone.
     def note_then_fail() -> None:
         with transaction.atomic():
-            services.add_note(
+            actions.add_note(
                 actor=user("customer"),
                 transaction=issue,
                 body="Any news?",
@@ -136,7 +136,7 @@ def test_after_the_dispatch_commits_the_emails_go_with_their_keys(
     people: None, worker: Worker, mailbox: Mailbox, django_capture_on_commit_callbacks: Any
 ) -> None:
     issue = create("Sensor pack offline")
-    services.assign(
+    actions.assign(
         actor=user("supervisor"), transaction=issue, assignees=[individual("technician")]
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -184,7 +184,7 @@ def test_a_title_with_line_breaks_is_still_mailed(people: None, worker: Worker) 
         title="Pump alarm\r\nBcc: someone@elsewhere.example"
     )
     issue.refresh_from_db()
-    services.assign(
+    actions.assign(
         actor=user("supervisor"), transaction=issue, assignees=[individual("technician")]
     )
     worker()

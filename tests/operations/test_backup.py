@@ -16,7 +16,7 @@ from django.test import Client
 
 from portico.knowledge.models import Document
 from portico.operations import backup
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Attachment, Transaction
 from tests.conftest import PASSWORD, Persona
 
@@ -34,7 +34,7 @@ def _attach(personas: dict[str, Persona], data: bytes) -> Attachment:
     assert customer.user is not None
     transaction = Transaction.objects.filter(requester=customer).order_by("id").first()
     assert transaction is not None
-    return services.add_attachment(
+    return actions.add_attachment(
         actor=customer.user,
         transaction=transaction,
         upload=ContentFile(data, name="meter.csv"),
@@ -54,7 +54,7 @@ def test_backup_then_restore_brings_back_every_row_and_file(
     assert len(manifest["files"]) == Attachment.objects.count() + Document.objects.count()
 
     # After the backup: a new transaction, a lost file, a stray file.
-    services.create_transaction(
+    actions.create_transaction(
         actor=personas["customer"].individual.user,  # type: ignore[arg-type]
         application=Transaction.objects.first().application,  # type: ignore[union-attr]
         title="Logged after the backup",

@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 from django.test import Client
 
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Note, Transaction
 from tests.portal.conftest import page, user
-from tests.service.test_lifecycle import DAY, fresh, new_issue, resolved, state
+from tests.service.actions.conftest import new_issue
+from tests.service.actions.test_status import DAY, fresh, resolved, state
 
 WITHDRAW = "Withdraw the request"
 REOPEN = "Reopen the request"
@@ -122,7 +123,7 @@ def test_root_cause_is_never_on_a_portal_page_or_form(
     client_for: Callable[[str], Client],
 ) -> None:
     t = new_issue()
-    services.update_profile(
+    actions.update_profile(
         actor=user("csr"), transaction=t, values={"root-cause": "configuration-error"}
     )
     html = page(client_for("customer").get(_url(t)))
@@ -151,7 +152,7 @@ def test_a_root_cause_posted_to_the_portal_form_is_not_stored(
     assert response.status_code == 302
     made = Transaction.objects.latest("id")
     assert made.title == "Pump stopped"
-    assert "root-cause" not in services.profile_of(made)
+    assert "root-cause" not in actions.profile_of(made)
 
 
 def test_staff_set_root_cause_in_the_console(client_for: Callable[[str], Client]) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from portico.service import services
+from portico.service import actions
 from tests.conftest import PERSONAS
 from tests.portal.conftest import individual, page, permission, transaction, user
 
@@ -53,7 +53,7 @@ def test_each_home_keeps_its_welcome(client_for: Callable[[str], Client]) -> Non
 
 def test_the_transaction_page_in_each_portal(client_for: Callable[[str], Client]) -> None:
     # The partner sees what is shared with Tayside (a grant to the organisation).
-    services.grant(
+    actions.grant(
         actor=user("csr"),
         transaction=transaction("SI-000001"),
         permission=permission("read"),
@@ -105,7 +105,7 @@ def test_the_partner_home_splits_opportunities_from_what_is_shared(
 ) -> None:
     tayside = individual("partner").organization
     for number in ("SI-000002", "SO-000001"):
-        services.grant(
+        actions.grant(
             actor=user("csr"),
             transaction=transaction(number),
             permission=permission("read"),

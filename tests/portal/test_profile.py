@@ -40,7 +40,7 @@ def test_saving_changes_my_details(client_for: Callable[[str], Client]) -> None:
         "Head of operations",
         "07700 900123",
     )
-    event = Event.objects.get(action="individual.contact_details_changed")
+    event = Event.objects.get(action="individual.updated")
     assert event.data["last_name"] == {"before": "Grant", "after": "Grant-Smith"}
     assert "Your contact details are saved." in page(client.get("/portal/profile/"))
 
@@ -65,7 +65,7 @@ def test_mistakes_are_shown_against_the_field_and_nothing_changes(
     assert re.search(rf'aria-invalid="true" aria-describedby="[^"]*id_{field}_error"', html)
     assert f'name="{field}" value="{value}"' in html or not value  # what was typed is kept
     assert individual("customer").last_name == "Grant"
-    assert not Event.objects.filter(action="individual.contact_details_changed").exists()
+    assert not Event.objects.filter(action="individual.updated").exists()
 
 
 def test_a_forged_email_or_organisation_is_ignored(client_for: Callable[[str], Client]) -> None:

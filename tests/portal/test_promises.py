@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from portico import timetags
-from portico.service import services
+from portico.service import actions
 from portico.service.models import BusinessCalendar, Priority, Transaction
 from tests.portal.conftest import application, individual, page, user
 
@@ -108,7 +108,7 @@ def test_no_promise_for_a_kind_without_priorities(client_for: Callable[[str], Cl
 
 
 def _logged(code: str) -> Transaction:
-    return services.create_transaction(
+    return actions.create_transaction(
         actor=user("csr"),
         application=application("service-issue"),
         title=f"Pump {code}",

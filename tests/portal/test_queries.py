@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Status, Transaction
 from tests.portal.conftest import application, individual, permission, user
 from tests.queries import tables_read
@@ -22,7 +22,7 @@ ISSUE = {"issue-type": "fault", "product": "clearflow-dosing-pump"}
 
 
 def _issue(actor: str, title: str, requester: str | None = None) -> Transaction:
-    return services.create_transaction(
+    return actions.create_transaction(
         actor=user(actor),
         application=application("service-issue"),
         title=title,
@@ -32,7 +32,7 @@ def _issue(actor: str, title: str, requester: str | None = None) -> Transaction:
 
 
 def _resolve(transaction: Transaction) -> None:
-    services.change_status(
+    actions.change_status(
         actor=user("csr"),
         transaction=transaction,
         status=Status.objects.get(application=transaction.application, code="resolved"),
@@ -41,7 +41,7 @@ def _resolve(transaction: Transaction) -> None:
 
 
 def _share_with_tayside(transaction: Transaction) -> None:
-    services.grant(
+    actions.grant(
         actor=user("csr"),
         transaction=transaction,
         permission=permission("read"),
@@ -59,7 +59,7 @@ def _add_customer_rows(count: int) -> None:
 def _add_partner_rows(count: int) -> None:
     for n in range(count):
         _share_with_tayside(
-            services.create_transaction(
+            actions.create_transaction(
                 actor=user("csr"),
                 application=application("sales-opportunity"),
                 title=f"Opportunity {n}",
@@ -134,7 +134,7 @@ def test_the_transaction_page_queries_do_not_grow_with_notes(
 
     def add_notes(count: int) -> None:
         for n in range(count):
-            services.add_note(
+            actions.add_note(
                 actor=user("csr" if n % 2 else "customer"),
                 transaction=issue,
                 body=f"Note {n}",

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from portico.audit.models import Event
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Attachment, Note, Transaction
 from tests.portal.conftest import page, permission, transaction, user
 
@@ -21,7 +21,7 @@ INTERNAL = "Check the recalled sensor batch before quoting a price."
 
 
 def _internal_note(number: str) -> Note:
-    return services.add_note(
+    return actions.add_note(
         actor=user("csr"), transaction=transaction(number), body=INTERNAL, visibility="internal"
     )
 
@@ -35,7 +35,7 @@ def test_the_customer_sees_shared_notes_but_never_internal_ones(
     client_for: Callable[[str], Client],
 ) -> None:
     _internal_note("SI-000001")
-    services.add_note(
+    actions.add_note(
         actor=user("csr"),
         transaction=transaction("SI-000001"),
         body="Engineer booked for **Wednesday**.",
@@ -163,13 +163,13 @@ def test_the_resolution_shows_once_resolved(client_for: Callable[[str], Client])
 def test_related_transactions_show_only_where_visible(
     client_for: Callable[[str], Client],
 ) -> None:
-    services.relate(
+    actions.relate(
         actor=user("csr"),
         transaction=transaction("SI-000001"),
         other=transaction("SI-000002"),
         kind="related",
     )
-    services.relate(
+    actions.relate(
         actor=user("csr"),
         transaction=transaction("SI-000001"),
         other=transaction("SI-000003"),  # Kelvin Medical's: Ewan may not see it
@@ -184,7 +184,7 @@ def test_the_partner_page_for_a_shared_transaction(client_for: Callable[[str], C
     shared = transaction("SI-000002")
     partner = user("partner")
     assert partner.individual.organization is not None
-    services.grant(
+    actions.grant(
         actor=user("csr"),
         transaction=shared,
         permission=permission("customer"),

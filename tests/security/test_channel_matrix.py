@@ -15,7 +15,9 @@ Channels:
 - search: the search and suggestion boxes and the 360° views they lead to (console
   find, the organisation lookup, the knowledge search and its deflection widget, a
   caller's and an organisation's page);
-- notifications: the in-app notification list and its unread count in the menu.
+- notifications: the in-app notification list and its unread count in the menu;
+- feed: the event feed, GET /api/v1/events/, walked to its end with the person's token
+  (a transaction's events, and an internal note's text and file name, are what it shows).
 
 Portico has no live-update channel: no websocket, no server-sent events, no polling
 endpoint (Django Channels is in the design for chat and live queues, not yet built).
@@ -42,7 +44,7 @@ from portico.knowledge.models import Article
 from portico.notify import services as notify
 from portico.parties.models import Individual, Organization
 from portico.parties.services import deactivate_individual
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Attachment, Grant, Note, Permission, Relation, Status
 from portico.service.models import Transaction as Txn
 from tests.security.conftest import api, demo_transaction, person, user, web
@@ -185,8 +187,11 @@ OFFERED: dict[tuple[str, bool], set[str]] = {
     ("search", False): set(),
     ("notifications", True): {"list"},
     ("notifications", False): set(),
+    # The feed is a read channel for the staff (issue 20); anyone else is refused.
+    ("feed", True): {"list", "read_internal_note"},
+    ("feed", False): set(),
 }
-CHANNELS = ["page", "api", "search", "notifications"]
+CHANNELS = ["page", "api", "search", "notifications", "feed"]
 
 
 def relation(persona: str, key: str) -> str:
@@ -219,6 +224,7 @@ class World:
     spare: Txn  # the other end of a relation
     draft: Article  # drafted from the resolved transaction: never to be found
     cache: dict[tuple[str, str, str], tuple[Any, str]] = field(default_factory=dict)
+    feed: dict[str, tuple[Any, list[dict[str, Any]]]] = field(default_factory=dict)
 
 
 def internal_marker(key: str) -> str:
@@ -248,25 +254,25 @@ def world(demo_data: None, settings: Any) -> World:
         draft=knowledge.draft_from_transaction(actor=fiona, transaction=transactions["kelvin"]),
     )
     for key, t in transactions.items():
-        note = services.add_note(
+        note = actions.add_note(
             actor=fiona, transaction=t, body=internal_marker(key), visibility="internal"
         )
         world.internal_note[key] = note
-        world.shared_file[key] = services.add_attachment(
+        world.shared_file[key] = actions.add_attachment(
             actor=fiona, transaction=t, upload=SimpleUploadedFile("a", SHARED_BYTES), name="s.txt"
         )
-        world.internal_file[key] = services.add_attachment(
+        world.internal_file[key] = actions.add_attachment(
             actor=fiona,
             transaction=t,
             upload=SimpleUploadedFile("b", INTERNAL_BYTES),
             name="i.txt",
             note=note,
         )
-        world.linked_grant[key] = services.grant(
+        world.linked_grant[key] = actions.grant(
             actor=fiona, transaction=t, permission=linked, individual=alan
         )
     # The grants the table speaks of that the demo lacks, made as an administrator would.
-    services.grant(
+    actions.grant(
         actor=fiona,
         transaction=transactions["harbour"],
         permission=Permission.objects.get(code="read"),
@@ -275,7 +281,7 @@ def world(demo_data: None, settings: Any) -> World:
     no_access = Permission.objects.create(
         code="none", name="No access", description="Hidden from them.", decides_access=True
     )
-    services.grant(
+    actions.grant(
         actor=fiona,
         transaction=transactions["staff_request"],
         permission=no_access,
@@ -381,8 +387,8 @@ def _write(send: Callable[[], Any], effect: Callable[[], bool]) -> Answer:
 
 
 def _profile_changed(t: Txn) -> Callable[[], bool]:
-    before = services.profile_of(t)
-    return lambda: services.profile_of(Txn.objects.get(pk=t.pk)) != before
+    before = actions.profile_of(t)
+    return lambda: actions.profile_of(Txn.objects.get(pk=t.pk)) != before
 
 
 def _text_changed(t: Txn) -> Callable[[], bool]:
@@ -595,7 +601,7 @@ def _json(w: World, persona: str, method: str, url: str, data: Any = None) -> Ca
 def _profile_form(t: Txn) -> dict[str, Any]:
     from portico.console.transaction_forms import ProfileForm
 
-    form = ProfileForm(transaction=t, current=services.profile_of(t))
+    form = ProfileForm(transaction=t, current=actions.profile_of(t))
     data = {name: f.initial or "" for name, f in form.fields.items()}
     data["product"] = "hydrolink-gateway"
     return data
@@ -1246,12 +1252,74 @@ def _notification_probes() -> list[Probe]:
     ]
 
 
+FEED = "/api/v1/events/?page_size=200"
+
+
+def _feed(w: World, persona: str) -> tuple[Any, list[dict[str, Any]]]:
+    """The whole feed as the persona's token reads it, followed to where it has caught
+    up (read once per test): the first answer, and every item."""
+    if persona not in w.feed:
+        first = response = w.api[persona].get(FEED)
+        items: list[dict[str, Any]] = []
+        while response.status_code == 200:
+            page = response.json()
+            items += page["results"]
+            if not page["more"]:
+                break
+            response = w.api[persona].get(page["next"])
+        w.feed[persona] = (first, items)
+    return w.feed[persona]
+
+
+def _feed_shows(w: World, persona: str, wanted: Callable[[dict[str, Any]], bool]) -> Answer:
+    response, items = _feed(w, persona)
+    return _answer(response, response.status_code == 200 and any(map(wanted, items)))
+
+
+def _of(w: World, key: str, item: dict[str, Any]) -> bool:
+    return bool(item["data"].get("transaction", {}).get("number") == _t(w, key).number)
+
+
+def _feed_probes() -> list[Probe]:
+    """A transaction's events in the feed; an internal note's text, or the name of the
+    file attached to it, only to those who may read it."""
+    return [
+        Probe(
+            "feed",
+            "list",
+            "api:events",
+            lambda w, p, k: _feed_shows(w, p, lambda item: _of(w, k, item)),
+            None,
+        ),
+        Probe(
+            "feed",
+            "read_internal_note",
+            "api:events",
+            lambda w, p, k: _feed_shows(
+                w,
+                p,
+                lambda item: (
+                    _of(w, k, item)
+                    and (
+                        internal_marker(k) in str(item["data"].get("body", ""))
+                        or item["data"].get("name") == "i.txt"
+                    )
+                ),
+            ),
+            None,
+        ),
+    ]
+
+
 def probes(channel: str, staff: bool) -> list[Probe]:
     if channel == "page":
         return _console_probes() + _export_probes() if staff else _portal_probes()
-    return {"api": _api_probes, "search": _search_probes, "notifications": _notification_probes}[
-        channel
-    ]()
+    return {
+        "api": _api_probes,
+        "search": _search_probes,
+        "notifications": _notification_probes,
+        "feed": _feed_probes,
+    }[channel]()
 
 
 # --- the matrix --------------------------------------------------------------------------

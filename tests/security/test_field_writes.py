@@ -56,7 +56,7 @@ from portico.notify.models import Notification
 from portico.parties.forms import ContactDetailsForm
 from portico.parties.models import Individual, Organization, User, UserGroup
 from portico.portal import forms as portal_forms
-from portico.service import services
+from portico.service import actions
 from portico.service.models import (
     Application,
     Attachment,
@@ -262,7 +262,7 @@ def _reopenable(
     ewan, fiona = people["Ewan"].user, people["Fiona"].user
     assert ewan is not None
     assert fiona is not None
-    made = services.create_transaction(
+    made = actions.create_transaction(
         actor=ewan,
         application=si,
         title="Pump alarm back after the repair",
@@ -274,7 +274,7 @@ def _reopenable(
     Grant.objects.create(
         transaction=made, individual=people["Tom"], permission=permissions["assigned"]
     )
-    services.change_status(
+    actions.change_status(
         actor=fiona,
         transaction=made,
         status=Status.objects.get(application=si, code="resolved"),

@@ -45,7 +45,7 @@ from portico.knowledge.models import Article, Document, Faq, NewsItem, Status
 from portico.notify import services as notify
 from portico.notify.models import Notification
 from portico.parties.models import Individual, Organization, UserGroup
-from portico.service import services
+from portico.service import actions
 from portico.service.models import (
     Application,
     Attachment,
@@ -88,7 +88,7 @@ def world(demo_data: None, settings: Any) -> World:
     issue = Application.objects.get(code="service-issue")
     others = [person(name) for name in ("Helen", "Jamie", "Priya", "Alan", "Sophie")]
     for n in range(EXTRA):
-        services.create_transaction(
+        actions.create_transaction(
             actor=fiona,
             application=issue,
             title=f"Someone else's problem {n}",
@@ -108,7 +108,7 @@ def world(demo_data: None, settings: Any) -> World:
         own_internal_file=_file(fiona, own, internal=True),
     )
     for t in everything:
-        w.notes[t.pk] = services.add_note(
+        w.notes[t.pk] = actions.add_note(
             actor=fiona, transaction=t, body="Internal detail.", visibility="internal"
         )
         w.files[t.pk] = _file(fiona, t)
@@ -116,7 +116,7 @@ def world(demo_data: None, settings: Any) -> World:
         code="none", name="No access", description="Hidden from them.", decides_access=True
     )
     for t in w.hidden:
-        services.grant(actor=fiona, transaction=t, permission=no_access, individual=person(STAFF))
+        actions.grant(actor=fiona, transaction=t, permission=no_access, individual=person(STAFF))
     for name in (CUSTOMER, STAFF, VISITOR):
         w.clients[(name, "web")] = web(name)
         w.clients[(name, "api")] = api(name)
@@ -126,10 +126,10 @@ def world(demo_data: None, settings: Any) -> World:
 def _file(actor: Any, t: Transaction, *, internal: bool = False) -> Attachment:
     note = None
     if internal:
-        note = services.add_note(
+        note = actions.add_note(
             actor=actor, transaction=t, body="Staff only.", visibility="internal"
         )
-    return services.add_attachment(
+    return actions.add_attachment(
         actor=actor, transaction=t, upload=ContentFile(b"bytes\n"), name="f.txt", note=note
     )
 
@@ -216,7 +216,7 @@ def _tries(w: World) -> Iterator[Try]:
     # Files: another transaction's file under a transaction one may read, files of
     # transactions one may not see, one on a note one may not read, one deleted.
     deleted = _file(user(STAFF), w.readable)
-    services.delete_attachment(actor=user(STAFF), attachment=deleted)
+    actions.delete_attachment(actor=user(STAFF), attachment=deleted)
     customer_pairs = [(w.own.number, w.files[t.pk].pk) for t in w.foreign]
     customer_pairs += [
         (w.own.number, w.files[w.readable.pk].pk),  # readable, but not this transaction's

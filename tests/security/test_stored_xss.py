@@ -52,7 +52,7 @@ from portico.knowledge.models import Status as Published
 from portico.notify import services as notify
 from portico.parties import services as parties
 from portico.parties.models import Individual, Organization, User, UserGroup
-from portico.service import content, services
+from portico.service import actions, content
 from portico.service.models import Application, Note, Transaction
 from tests.conftest import PASSWORD, PERSONAS
 from tests.postgres_cluster import sqlite_pass_only
@@ -238,10 +238,10 @@ def _log(refuse: Callable[[str], None], **fields: Any) -> Transaction:
     line of text, no control characters) is written as an older row or an import could
     hold it, so the pages are tested on it all the same."""
     try:
-        return services.create_transaction(**fields)
+        return actions.create_transaction(**fields)
     except ValidationError:
         refuse("transaction title or description")
-    made = services.create_transaction(**{**fields, "title": "Refused", "description": ""})
+    made = actions.create_transaction(**{**fields, "title": "Refused", "description": ""})
     Transaction.objects.filter(pk=made.pk).update(
         title=fields["title"][:200], description=fields.get("description", "")
     )
@@ -251,10 +251,10 @@ def _log(refuse: Callable[[str], None], **fields: Any) -> Transaction:
 
 def _note(refuse: Callable[[str], None], **fields: Any) -> None:
     try:
-        services.add_note(**fields)
+        actions.add_note(**fields)
     except ValidationError:
         refuse("note body")
-        services.add_note(**{**fields, "body": "Refused"})
+        actions.add_note(**{**fields, "body": "Refused"})
         Note.objects.filter(pk=Note.objects.latest("pk").pk).update(body=fields["body"])
 
 
@@ -306,7 +306,7 @@ def _store_everything() -> Corpus:
         description="\n\n".join(p.text for p in PAYLOADS),
         profile=ISSUE,
     )
-    services.assign(actor=csr, transaction=everything, assignees=[technician_person])
+    actions.assign(actor=csr, transaction=everything, assignees=[technician_person])
     for payload in PAYLOADS:
         _note(
             refuse,
@@ -316,7 +316,7 @@ def _store_everything() -> Corpus:
             visibility=Note.Visibility.SHARED,
             channel="phone",
         )
-        services.add_attachment(
+        actions.add_attachment(
             actor=customer,
             transaction=everything,
             upload=SimpleUploadedFile("upload", f"file {payload.number}\n".encode()),
@@ -332,7 +332,7 @@ def _store_everything() -> Corpus:
             visibility=Note.Visibility.INTERNAL,
         )
     for other in logged[:20]:
-        services.relate(actor=csr, transaction=everything, other=other, kind="related")
+        actions.relate(actor=csr, transaction=everything, other=other, kind="related")
     # The customer writes under names that are payloads: the assignee is told by name.
     for name in packed(80)[:3]:
         parties.update_contact_details(
@@ -344,7 +344,7 @@ def _store_everything() -> Corpus:
             phone="",
             mobile="",
         )
-        services.add_note(
+        actions.add_note(
             actor=customer,
             transaction=everything,
             body="A reply",
@@ -366,7 +366,7 @@ def _store_everything() -> Corpus:
         changed = logged[start]
         for title in titles[start : start + 45]:
             try:
-                services.edit_text(
+                actions.edit_text(
                     actor=csr, transaction=changed, title=title, description=f"Now {title}"
                 )
             except ValidationError:
@@ -688,7 +688,7 @@ def _prove_the_detectors_work(
     """With the sanitiser switched off, a console page must light up every detector:
     violations, requests and stray markup with the CSP on, executions with it bypassed.
     (Run inside the main test: a test of its own would load the demo data again.)"""
-    transaction = services.create_transaction(
+    transaction = actions.create_transaction(
         actor=user("customer"),
         application=Application.objects.get(code="service-issue"),
         title="Control",
@@ -701,7 +701,7 @@ def _prove_the_detectors_work(
         _written_as('<div hx-get="/__xss__/§" hx-trigger="load">htmx</div>'),
     ]
     for payload in raw:
-        services.add_note(
+        actions.add_note(
             actor=user("csr"),
             transaction=transaction,
             body=payload.text,

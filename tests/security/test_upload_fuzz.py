@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from portico.api import services as api_services
 from portico.parties.models import User
-from portico.service import content, services
+from portico.service import actions, content
 from portico.service.models import Application, Attachment, Transaction
 from tests.conftest import PASSWORD, PERSONAS
 
@@ -346,7 +346,7 @@ def _logged_in(key: str) -> Client:
 
 @pytest.fixture
 def channels(demo_data: None, media: Path) -> Channels:
-    transaction = services.create_transaction(
+    transaction = actions.create_transaction(
         actor=user("customer"),
         application=Application.objects.get(code="service-issue"),
         title="Upload fuzz",
@@ -479,10 +479,10 @@ def _stored_problems(case: Case, attachment: Attachment, path: Path, media: Path
 def test_the_default_limit_is_enforced_by_the_server(demo_data: None, tmp_path: Path) -> None:
     """The fuzz runs under a small limit; the shipped one is checked once, on the API,
     with a body one byte over it."""
-    limit = services.attachment_limit()
+    limit = actions.attachment_limit()
     assert limit == 25 * 1024 * 1024
     with override_settings(MEDIA_ROOT=tmp_path / "media"):
-        transaction = services.create_transaction(
+        transaction = actions.create_transaction(
             actor=user("customer"),
             application=Application.objects.get(code="service-issue"),
             title="Big file",

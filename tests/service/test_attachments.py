@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from portico.audit.models import Event
 from portico.parties.models import User
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Application, Attachment, Note, Transaction
 from tests.conftest import PERSONAS
 
@@ -71,7 +71,7 @@ def stored_files(media: Path) -> list[Path]:
 
 def log_issue(by: str = "customer", title: str = "Dosing pump stopped") -> Transaction:
     staff = by == "csr"
-    return services.create_transaction(
+    return actions.create_transaction(
         actor=user(by),
         application=Application.objects.get(code="service-issue"),
         title=title,
@@ -88,7 +88,7 @@ def attach(
     by: str = "customer",
     note: Note | None = None,
 ) -> Attachment:
-    return services.add_attachment(
+    return actions.add_attachment(
         actor=user(by),
         transaction=transaction,
         upload=SimpleUploadedFile(name, data, content_type="image/png"),
@@ -139,7 +139,7 @@ def test_the_limit_is_checked_on_the_bytes_not_the_declared_size(
         override_settings(PORTICO_ATTACHMENT_MAX_BYTES=1024),
         pytest.raises(ValidationError) as caught,
     ):
-        services.add_attachment(
+        actions.add_attachment(
             actor=user("customer"), transaction=logged, upload=upload, name="small.log"
         )
     assert "file" in caught.value.message_dict
@@ -225,7 +225,7 @@ def test_the_content_type_is_judged_from_the_bytes(
 
 def test_a_note_on_another_transaction_is_refused(demo_data: None, media: Path) -> None:
     first, second = log_issue(title="First"), log_issue(title="Second")
-    note = services.add_note(
+    note = actions.add_note(
         actor=user("customer"), transaction=first, body="Photo attached.", visibility="shared"
     )
     with pytest.raises(ValidationError) as caught:
@@ -309,10 +309,10 @@ def test_a_file_on_an_internal_note_is_for_staff_only(
     client_for: Callable[[str], Client], media: Path
 ) -> None:
     logged = log_issue()
-    internal = services.add_note(
+    internal = actions.add_note(
         actor=user("csr"), transaction=logged, body="Serial plate.", visibility="internal"
     )
-    shared = services.add_note(
+    shared = actions.add_note(
         actor=user("csr"), transaction=logged, body="Wiring diagram.", visibility="shared"
     )
     hidden = attach(logged, png(), "serial.png", by="csr", note=internal)
@@ -347,7 +347,7 @@ def test_a_deleted_attachment_is_gone(
     stored = Path(attachment.file.path)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_attachment(actor=user("csr"), attachment=attachment)
+        actions.delete_attachment(actor=user("csr"), attachment=attachment)
 
     for key in ("csr", "customer"):
         assert client_for(key).get(url(logged, attachment)).status_code == 404

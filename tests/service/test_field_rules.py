@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from portico.audit.models import Event
 from portico.parties.models import Individual, Organization
-from portico.service import services
+from portico.service import actions
 from portico.service.models import (
     Application,
     Classification,
@@ -219,7 +219,7 @@ def _resolve(env: Env) -> None:
     """Resolved by Fiona a moment ago: within the period its customer may reopen it."""
     if env.t.status.code == "resolved":
         return
-    services.change_status(
+    actions.change_status(
         actor=user_of("csr"),
         transaction=env.t,
         status=Status.objects.get(application_id=env.t.application_id, code="resolved"),
@@ -640,12 +640,12 @@ def test_a_profile_text_is_stored_trimmed_on_every_channel(
     for channel in creating:
         response = channel.send(env, SERIAL, "  SN-4471/B  ")
         assert response.status_code in (201, 302), (channel.name, channel.errors(response))
-        landed[channel.name] = services.profile_of(_newest())[SERIAL]
+        landed[channel.name] = actions.profile_of(_newest())[SERIAL]
     # Each edit a new value, so that each one writes.
     for channel, value in zip(editing, ["  SN-4471/C  ", " SN-4471/D "], strict=True):
         response = channel.send(env, SERIAL, value)
         assert response.status_code in (200, 302), (channel.name, channel.errors(response))
-        landed[channel.name] = services.profile_of(env.t)[SERIAL]
+        landed[channel.name] = actions.profile_of(env.t)[SERIAL]
     assert landed == {
         "portal new request": "SN-4471/B",
         "console log a transaction": "SN-4471/B",

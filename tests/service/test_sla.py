@@ -21,7 +21,7 @@ from django.db import connection
 
 from portico.audit.models import Event
 from portico.parties.models import User
-from portico.service import lifecycle, selectors, services, sla
+from portico.service import actions, selectors, sla
 from portico.service.models import (
     Application,
     BusinessCalendar,
@@ -45,7 +45,7 @@ def glasgow(year: int, month: int, day: int, hour: int, minute: int) -> datetime
 @contextmanager
 def clock(moment: datetime) -> Iterator[None]:
     """Run the services as if it were `moment`."""
-    with patch("portico.service.services.timezone.now", return_value=moment):
+    with patch("django.utils.timezone.now", return_value=moment):
         yield
 
 
@@ -64,7 +64,7 @@ def people(demo_people: None) -> None:
 def log_issue(at: datetime, priority: str = "P1", *, by: str = "csr") -> Transaction:
     """A service issue for the customer, logged at `at`."""
     with clock(at):
-        return services.create_transaction(
+        return actions.create_transaction(
             actor=user(by),
             application=Application.objects.get(code="service-issue"),
             title="Dosing pump stopped",
@@ -78,7 +78,7 @@ def log_issue(at: datetime, priority: str = "P1", *, by: str = "csr") -> Transac
 def move(transaction: Transaction, code: str, at: datetime, resolution: str = "") -> Transaction:
     status = Status.objects.get(application=transaction.application, code=code)
     with clock(at):
-        return services.change_status(
+        return actions.change_status(
             actor=user("csr"), transaction=transaction, status=status, resolution=resolution
         )
 
@@ -93,7 +93,7 @@ def note(
     channel: str = "email",
 ) -> Note:
     with clock(at):
-        return services.add_note(
+        return actions.add_note(
             actor=user(by),
             transaction=transaction,
             body="We are looking into it.",
@@ -169,7 +169,7 @@ def test_changing_the_priority_recomputes_due_times_from_creation(people: None) 
     assert fresh(logged).resolution_due_at == glasgow(2026, 6, 9, 14, 0)
 
     with clock(glasgow(2026, 6, 9, 10, 10)):
-        services.update_profile(
+        actions.update_profile(
             actor=user("csr"), transaction=logged, priority=Priority.objects.get(code="P4")
         )
 
@@ -310,7 +310,7 @@ def test_finished_without_a_note_is_not_breached(people: None, code: str) -> Non
 def test_breach_list_follows_visibility(people: None) -> None:
     mine = log_issue(glasgow(2026, 6, 9, 10, 0))
     with clock(glasgow(2026, 6, 9, 10, 0)):
-        theirs = services.create_transaction(
+        theirs = actions.create_transaction(
             actor=user("csr"),
             application=Application.objects.get(code="service-issue"),
             title="Sensor pack readings frozen",
@@ -330,13 +330,13 @@ def test_breach_list_follows_visibility(people: None) -> None:
 
 def reopen(transaction: Transaction, at: datetime, *, by: str) -> Transaction:
     """Resolved → In progress: by the staff with the status control, or by the customer
-    (service/lifecycle.py), the two ways back that the pages and the API offer."""
+    (service/actions/status.py), the two ways back that the pages and the API offer."""
     with clock(at):
         if by == "customer":
-            return lifecycle.reopen(
+            return actions.reopen(
                 actor=user("customer"), transaction=transaction, reason="The alarm is back."
             )
-        return services.change_status(
+        return actions.change_status(
             actor=user(by),
             transaction=transaction,
             status=Status.objects.get(application=transaction.application, code="in-progress"),
@@ -372,8 +372,8 @@ def test_the_time_it_spent_resolved_does_not_count_however_it_is_reopened(
     assert logged in selectors.breached(supervisor, now=glasgow(2026, 6, 10, 13, 1))
     # Either way the history says who moved it back, and no second status event.
     moved = Event.objects.filter(subject_id=str(logged.pk)).order_by("id")[seen:]
-    actions = [e.action for e in moved if e.action != "note.added"]
-    assert actions == ["transaction.reopened" if by == "customer" else "transaction.status_changed"]
+    names = [e.action for e in moved if e.action != "note.added"]
+    assert names == ["transaction.reopened" if by == "customer" else "transaction.status_changed"]
 
 
 def test_reopening_from_waiting_after_resolved_counts_each_stop_once(people: None) -> None:
@@ -395,7 +395,7 @@ def test_a_withdrawal_is_not_our_response_nor_a_breach(people: None) -> None:
     # response-time figures must not count it as one.
     logged = log_issue(glasgow(2026, 6, 9, 10, 0))
     with clock(glasgow(2026, 6, 9, 10, 20)):
-        lifecycle.withdraw(actor=user("customer"), transaction=logged, reason="Sorted it.")
+        actions.withdraw(actor=user("customer"), transaction=logged, reason="Sorted it.")
     stored = fresh(logged)
     assert stored.status.code == "withdrawn"
     assert stored.status.category == Status.Category.CLOSED
@@ -535,7 +535,7 @@ def test_a_request_without_a_priority_gets_the_default_priority(people: None) ->
     assert default is not None
     assert default.code == "P4"  # "not sure" is judged by a person, not an emergency
     with clock(glasgow(2026, 6, 9, 10, 0)):
-        logged = services.create_transaction(
+        logged = actions.create_transaction(
             actor=user("customer"),
             application=Application.objects.get(code="service-issue"),
             title="What does alarm A03 mean?",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portico.knowledge import search, selectors
+from portico.knowledge import search_terms, selectors
 from portico.knowledge.models import Article, Category, Document, Faq, NewsItem, Status
 from portico.knowledge.services import PRODUCT_CLASSIFICATION
 from portico.parties.models import Portal, UserGroup
@@ -267,7 +267,7 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
 
 
 class SearchQuerySerializer(serializers.Serializer[Any]):
-    q = serializers.CharField(max_length=search.MAX_QUERY, help_text="What to look for.")
+    q = serializers.CharField(max_length=search_terms.MAX_QUERY, help_text="What to look for.")
     limit = serializers.IntegerField(
         required=False,
         default=selectors.ARTICLES,

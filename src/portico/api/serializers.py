@@ -292,12 +292,12 @@ class TransactionDetailSerializer(TransactionSerializer):
         }
 
     def get_actions(self, transaction: Transaction) -> list[str]:
-        from portico.service import lifecycle
+        from portico.service import actions
 
         # Withdraw and reopen are listed only while the transaction's state allows them.
         user = _user(self)
-        allowed = access.allowed_actions(user, transaction) - lifecycle.MOVES
-        return sorted(allowed | lifecycle.offered(user, transaction))
+        allowed = access.allowed_actions(user, transaction) - actions.MOVES
+        return sorted(allowed | actions.offered(user, transaction))
 
 
 class ProfileValueText(serializers.CharField):

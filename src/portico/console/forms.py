@@ -154,7 +154,7 @@ class TransactionFilterForm(forms.Form):
         assignee = self.fields["assignee"]
         assert isinstance(assignee, forms.ModelChoiceField)
         # Staff are the members of console groups (UserGroup.is_staff_group); only they
-        # can be assigned for action (services.assign). People who left stay choosable:
+        # can be assigned for action (actions.assign). People who left stay choosable:
         # their old assignments are still worth finding.
         assignee.queryset = access.staff_individuals(active_only=False).only(
             "pk", "first_name", "last_name"
@@ -194,7 +194,7 @@ class TransactionFilterForm(forms.Form):
                 status_id__in=Status.objects.filter(category__in=categories).values("pk")
             )
             if set(categories) <= set(OPEN_CATEGORIES):
-                # The same rows (services.change_status keeps resolved_at null exactly
+                # The same rows (actions.change_status keeps resolved_at null exactly
                 # while the status is an open one), said so that the partial index of
                 # unresolved transactions by due time serves the queue: by status alone
                 # the first page walked 8,000 finished transactions (scale L).

@@ -101,7 +101,7 @@ class ProfileForm(forms.Form):
 
 class TextForm(forms.Form):
     """The title and description as typed. Their rules (length, line breaks) are
-    `services.edit_text`'s, the same on every channel, so the form adds none of its
+    `actions.edit_text`'s, the same on every channel, so the form adds none of its
     own: an empty or over-long title reaches the service and comes back with its
     message."""
 
@@ -144,7 +144,7 @@ class StatusForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["status"]
-        # Offered: the moves `services.status_moves` allows from here. Parsed: any status
+        # Offered: the moves `actions.status_moves` allows from here. Parsed: any status
         # of the application, so that a move the flow forbids reaches the service and is
         # refused with its message (which names the allowed moves), as on every channel.
         field.rows = moves  # type: ignore[attr-defined]
@@ -228,5 +228,5 @@ class ForwardForm(forms.Form):
         label="Forward to team",
         empty_label=None,
     )
-    # Judged by the note's rule in `services.forward`, in its words on every channel.
+    # Judged by the note's rule in `actions.forward`, in its words on every channel.
     note = TypedText(rule=rules.FORWARD_NOTE, label="Why", widget=forms.Textarea(attrs={"rows": 2}))

@@ -13,7 +13,7 @@ from portico.demo.transactions import TRANSACTIONS
 from portico.events import dispatch
 from portico.parties.models import Individual, Organization, User, UserGroup, Zone
 from portico.parties.standard import create_standard as create_parties
-from portico.service import services as service
+from portico.service import actions
 from portico.service.models import Application, Note, Priority, Status
 from portico.service.standard import create_standard as create_service
 
@@ -101,7 +101,7 @@ def _load_transactions(people: dict[str, User]) -> None:
         application = Application.objects.get(code=demo.application)
         recorder = people[demo.recorded_by]
         requester = Individual.objects.get(user=people[demo.requester])
-        created = service.create_transaction(
+        created = actions.create_transaction(
             actor=recorder,
             application=application,
             title=demo.title,
@@ -112,13 +112,13 @@ def _load_transactions(people: dict[str, User]) -> None:
             channel="web" if demo.recorded_by == demo.requester else "phone",
         )
         if demo.assign:
-            service.assign(
+            actions.assign(
                 actor=people["Morag"],
                 transaction=created,
                 assignees=[Individual.objects.get(user=people[n]) for n in demo.assign],
             )
         for note in demo.notes:
-            service.add_note(
+            actions.add_note(
                 actor=people[note.author],
                 transaction=created,
                 body=note.body,
@@ -140,6 +140,6 @@ def _walk_to(created: Any, code: str, resolution: str, actor: User) -> None:
         else [Status.objects.get(application=created.application, code="in-progress"), target]
     )
     for status in path:
-        created = service.change_status(
+        created = actions.change_status(
             actor=actor, transaction=created, status=status, resolution=resolution
         )

@@ -28,24 +28,28 @@ from portico.events import registry
 log = logging.getLogger(__name__)
 
 Subscriber = Callable[[Event], None]
+Wants = Callable[[str], bool]
 
 _SUBSCRIBERS: dict[str, list[Subscriber]] = defaultdict(list)
-# Subscribers for every event (webhooks, the feed's consumers).
-_ANY: list[Subscriber] = []
+# Subscribers for every event (webhooks), each with what says whether it wants an event
+# of a given name now (a webhook subscription for it exists).
+_ANY: list[tuple[Subscriber, Wants | None]] = []
 
 BATCH = 100
 RETRY = datetime.timedelta(seconds=30)
 MAX_RETRY = datetime.timedelta(hours=1)
 
 
-def subscriber(*names: str) -> Callable[[Subscriber], Subscriber]:
-    """Register the function for these event names (none: for every event)."""
+def subscriber(*names: str, wants: Wants | None = None) -> Callable[[Subscriber], Subscriber]:
+    """Register the function for these event names. With no names it is for every event
+    its `wants(name)` accepts (every event, without `wants`); `wants` must be cheap, as
+    it is asked at each event's recording."""
     for name in names:
         registry.get(name)  # a typo fails at import, not silently at dispatch
 
     def register(function: Subscriber) -> Subscriber:
-        if not names and function not in _ANY:
-            _ANY.append(function)
+        if not names and all(function is not f for f, _ in _ANY):
+            _ANY.append((function, wants))
         for name in names:
             if function not in _SUBSCRIBERS[name]:
                 _SUBSCRIBERS[name].append(function)
@@ -55,7 +59,14 @@ def subscriber(*names: str) -> Callable[[Subscriber], Subscriber]:
 
 
 def subscribers_of(name: str) -> list[Subscriber]:
-    return [*_SUBSCRIBERS.get(name, []), *_ANY]
+    return [*_SUBSCRIBERS.get(name, []), *(f for f, wants in _ANY if wants is None or wants(name))]
+
+
+def wanted(name: str) -> bool:
+    """Whether anything follows an event of this name. One nothing follows (a portal
+    view, while no webhook asks for views) is recorded as already dispatched: the
+    worker is not woken for it, and it stays in the trail and the feed all the same."""
+    return bool(_SUBSCRIBERS.get(name)) or any(wants is None or wants(name) for _, wants in _ANY)
 
 
 def pending() -> int:

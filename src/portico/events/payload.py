@@ -34,9 +34,15 @@ def envelope(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 def payloads_for(user: Person | None, events: list[Event]) -> dict[int, dict[str, Any]]:
     """The `data` of each of `events` the person may see, by event id (a few queries
     for the whole list, whatever its length)."""
+    return payloads_of_readable(user, access.readable_events(user, events))
+
+
+def payloads_of_readable(user: Person | None, shown: list[Event]) -> dict[int, dict[str, Any]]:
+    """The `data` of events `access.readable_events` has already let the person see
+    (the feed decides a whole batch, then builds only the page it returns): two queries,
+    whatever the number of events."""
     from portico.service.models import Note, Transaction
 
-    shown = access.readable_events(user, events)
     if not shown:
         return {}
     transaction_type = ContentType.objects.get_for_model(Transaction).pk
@@ -52,9 +58,10 @@ def payloads_for(user: Person | None, events: list[Event]) -> dict[int, dict[str
         if e.action == "note.added" and isinstance(e.data.get("note"), int)
     }
     notes = {
-        note.pk: note
-        for note in Note.objects.filter(pk__in=note_ids).select_related("transaction")
-        if access.may_read_note(user, note)
+        pk: (transaction_id, visibility, body)
+        for pk, transaction_id, visibility, body in Note.objects.filter(
+            pk__in=note_ids
+        ).values_list("pk", "transaction_id", "visibility", "body")
     }
     result: dict[int, dict[str, Any]] = {}
     for event in shown:
@@ -71,11 +78,30 @@ def payloads_for(user: Person | None, events: list[Event]) -> dict[int, dict[str
                 + reverse("console:transaction", kwargs={"number": number}),
             }
         data.update(event.data or {})
-        note = notes.get(data.get("note"))  # type: ignore[arg-type]
-        if event.action == "note.added" and note is not None:
-            data["body"] = note.body
+        if event.action == "note.added" and (body := _note_body(event, notes)) is not None:
+            data["body"] = body
         result[event.pk] = data
     return result
+
+
+def _note_body(event: Event, notes: dict[int, tuple[int, str, str]]) -> str | None:
+    """The note's text, if the event that is shown tells of it. `readable_events` has
+    shown the event only to someone who may see its transaction and, for an internal
+    note's event, read its internal notes; that is `access.may_read_note`'s rule, so it
+    is not asked again note by note (it would cost two queries a note). A note whose
+    visibility disagrees with its event, or that sits on another transaction, gives no
+    text rather than trusting the event."""
+    from portico.service.models import Note
+
+    found = notes.get(event.data.get("note"))
+    if found is None:
+        return None
+    transaction_id, visibility, body = found
+    if str(transaction_id) != event.subject_id:
+        return None
+    if visibility != Note.Visibility.SHARED and not event.internal:
+        return None
+    return body
 
 
 def payload_for(user: Person | None, event: Event) -> dict[str, Any] | None:

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db import transaction as db
+from django.utils import timezone
 
 from portico.audit.models import Channel, Event
-from portico.events import registry
+from portico.events import dispatch, registry
 
 __all__ = ["Channel", "record"]
 
@@ -41,7 +42,11 @@ def record(
         raise ValueError(f"{name} carries no {unknown} (portico.events.registry).")
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    now = timezone.now()
+    wanted = dispatch.wanted(name)
     event = Event.objects.create(
+        occurred_at=now,
+        dispatched_at=None if wanted else now,
         action=name,
         actor=actor,
         actor_label=actor_label or (actor.get_full_name() if actor is not None else ""),
@@ -53,7 +58,8 @@ def record(
         data=payload,
         internal=internal,
     )
-    _wake_worker()
+    if wanted:
+        _wake_worker()
     return event
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Final
 from django.db.models import Q, QuerySet
 
 from portico import access
-from portico.knowledge import search, services
+from portico.knowledge import search, search_terms, services
 from portico.knowledge.models import Document, Faq
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def search_help(*, user: Person | None, query: str, limit: int = ARTICLES) -> He
     `user` may read; and the search counted. A pane of a zone the reader
     may not enter is empty (`access.visible_publications`); whether they may search at
     all (the Knowledge zone) is the caller's question, answered before this."""
-    query = query.strip()[: search.MAX_QUERY]
+    query = query.strip()[: search_terms.MAX_QUERY]
     if not query:
         return HelpSearch(query=query, results=search.Results(query=query))
     results = search.search(user, query, limit=limit)

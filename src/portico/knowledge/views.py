@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from portico import access
-from portico.knowledge import search, selectors, services
+from portico.knowledge import search, search_terms, selectors, services
 from portico.knowledge.forms import FeedbackForm
 from portico.knowledge.models import Article, Category, Document, Faq, NewsItem
 from portico.service import content
@@ -96,7 +96,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def suggest(request: HttpRequest) -> HttpResponse:
     """The deflection widget: articles that may already answer the request being typed.
     Quietly empty for anyone who may not read the knowledge base."""
-    query = (request.GET.get("title") or request.GET.get("q") or "").strip()[: search.MAX_QUERY]
+    query = (request.GET.get("title") or request.GET.get("q") or "").strip()[
+        : search_terms.MAX_QUERY
+    ]
     hits: list[search.Hit] = []
     if len(query) >= 3 and access.may_read_zone(request.user, access.KNOWLEDGE):
         hits = search.search(request.user, query, limit=SUGGESTIONS, typing=True).hits
@@ -120,7 +122,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 def _article_page(
     request: HttpRequest, found: Article, form: FeedbackForm, status: int = 200
 ) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[: search.MAX_QUERY]
+    query = request.GET.get("q", "").strip()[: search_terms.MAX_QUERY]
     may_edit = access.may_edit_knowledge(request.user)
     context: dict[str, Any] = {
         "article": found,

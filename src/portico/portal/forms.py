@@ -1,6 +1,6 @@
 """The portals' forms. They carry what a person typed to a service and show the
 service's errors against the right field; the rules themselves live in the services
-(`service.services.create_transaction`, `clean_profile`, `add_note`, `add_attachment`), so
+(`service.actions`: `create_transaction`, `clean_profile`, `add_note`, `add_attachment`), so
 a value is judged the same way whichever page or API it came through."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.template.defaultfilters import filesizeformat
 
 from portico import access
-from portico.service import rules, services
+from portico.service import actions, rules
 from portico.service.models import Application, Choice, Classification, Priority, ProfileField
 from portico.widgets import TypedText
 
@@ -144,7 +144,7 @@ def _profile_field(profile_field: ProfileField) -> forms.Field:
 
 
 class ReasonForm(forms.Form):
-    """Why a request is withdrawn or reopened; `lifecycle.clean_reason` judges it, by
+    """Why a request is withdrawn or reopened; `actions.clean_reason` judges it, by
     the rule of the move (both have the limits of `rules.REASON`)."""
 
     reason = TypedText(
@@ -178,7 +178,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.limit = services.attachment_limit()
+        self.limit = actions.attachment_limit()
         self.fields["file"].help_text = f"Up to {filesizeformat(self.limit)}."
 
     def clean_file(self) -> Any:

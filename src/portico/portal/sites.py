@@ -18,12 +18,12 @@ from portico import access
 from portico.parties.models import Individual
 
 SALES_OPPORTUNITY = "sales-opportunity"
-# services.change_status sets resolved_at exactly when a transaction becomes resolved or
+# actions.change_status sets resolved_at exactly when a transaction becomes resolved or
 # closed, so this is "not finished", written as the running-only indexes are.
 STILL_OPEN = Q(resolved_at__isnull=True)
 
 NEWEST_UPDATE = (F("updated_at").desc(), F("id").desc())
-# Finished transactions always have resolved_at (services.change_status), so this is
+# Finished transactions always have resolved_at (actions.change_status), so this is
 # also the order of the transaction_org_resolved index, which the list walks.
 NEWEST_RESOLVED = (F("resolved_at").desc(), F("id").desc())
 

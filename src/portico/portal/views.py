@@ -33,7 +33,7 @@ from portico.parties.forms import ContactDetailsForm
 from portico.parties.models import Individual, User
 from portico.portal.forms import NoteForm, ReasonForm, RequestForm, UploadForm
 from portico.portal.sites import APPLICATION_HINTS, Section, Site
-from portico.service import content, lifecycle, selectors, services, sla
+from portico.service import actions, content, selectors, sla
 from portico.service.models import Application, Channel, Note, Status, Transaction
 
 HOME_ROWS = 25
@@ -228,7 +228,7 @@ def _create(
     if not form.is_valid():
         return None
     try:
-        return services.create_transaction(
+        return actions.create_transaction(
             actor=_actor(request),
             application=application,
             title=form.cleaned_data["title"],
@@ -263,7 +263,7 @@ def _created(request: HttpRequest, site: Site, created: Transaction) -> HttpResp
 
 def transaction_page(request: HttpRequest, site: Site, number: str) -> HttpResponse:
     transaction = access.transaction_for(request.user, number)
-    services.record_view(actor=_actor(request), transaction=transaction, channel=Channel.WEB)
+    actions.record_view(actor=_actor(request), transaction=transaction, channel=Channel.WEB)
     return _page(request, site, transaction)
 
 
@@ -274,7 +274,7 @@ def add_note(request: HttpRequest, site: Site, number: str) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            note = services.add_note(
+            note = actions.add_note(
                 actor=_actor(request),
                 transaction=transaction,
                 body=form.cleaned_data["body"],
@@ -297,7 +297,7 @@ def upload(request: HttpRequest, site: Site, number: str) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            attachment = services.add_attachment(
+            attachment = actions.add_attachment(
                 actor=_actor(request),
                 transaction=transaction,
                 upload=upload,
@@ -329,7 +329,7 @@ def _move(request: HttpRequest, site: Site, number: str, move: str) -> HttpRespo
     access.require(request.user, move, transaction)
     form = ReasonForm(request.POST)
     if form.is_valid():
-        act = lifecycle.withdraw if move == "withdraw" else lifecycle.reopen
+        act = actions.withdraw if move == "withdraw" else actions.reopen
         try:
             done = act(
                 actor=_actor(request),
@@ -402,7 +402,7 @@ def _render_page(
     finished = transaction.status.category in {Status.Category.RESOLVED, Status.Category.CLOSED}
     now = timezone.now()
     # Only the move the person may make now is offered; a refused one keeps its form.
-    moves = lifecycle.offered(user, transaction, now=now)
+    moves = actions.offered(user, transaction, now=now)
     forms = {move: ReasonForm() for move in moves}
     refused: list[str] = []
     if move_form is not None:
@@ -432,7 +432,7 @@ def _render_page(
         "withdraw_form": forms.get("withdraw"),
         "reopen_form": forms.get("reopen"),
         "refused": refused,
-        "reopen_until": lifecycle.reopen_deadline(transaction) if resolved else None,
+        "reopen_until": actions.reopen_deadline(transaction) if resolved else None,
         "reopen_days": transaction.application.reopen_days,
         # Said instead of a control the server would refuse: why it cannot be reopened.
         "reopen_closed": (

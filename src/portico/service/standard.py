@@ -150,7 +150,7 @@ CLASSIFICATIONS: list[tuple[str, str, str, list[str]]] = [
 ]
 
 # A customer withdraws their own open request by moving it to the status of this code
-# (service/lifecycle.py); it is finished (category closed) but says who ended it, so
+# (service/actions/status.py); it is finished (category closed) but says who ended it, so
 # neither the customer nor the staff read it as work we closed.
 WITHDRAWN = "withdrawn"
 STANDARD_FLOW = [

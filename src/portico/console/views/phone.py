@@ -20,7 +20,7 @@ from portico.audit import display
 from portico.audit.models import Event
 from portico.console.transaction_forms import ProfileForm
 from portico.parties.models import Individual, Organization
-from portico.service import rules, selectors, services
+from portico.service import actions, rules, selectors
 from portico.service.models import Application, Channel, Note, Priority, Transaction
 from portico.widgets import TypedText
 
@@ -208,7 +208,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if data is not None and form.is_valid() and profile.is_valid():
         application = form.cleaned_data["application"]
         try:
-            created = services.create_transaction(
+            created = actions.create_transaction(
                 actor=request.user,  # type: ignore[arg-type]
                 application=application,
                 title=form.cleaned_data["title"],

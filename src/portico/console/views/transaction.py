@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from portico import access, pages
 from portico.audit import display
 from portico.console import transaction_forms as f
-from portico.service import content, selectors, services
+from portico.service import actions, content, selectors
 from portico.service.models import Choice, Grant, ProfileField, Status, Transaction
 
 
@@ -52,8 +52,8 @@ def _render_page(
 ) -> HttpResponse:
     user = request.user
     caps = access.allowed_actions(user, transaction)
-    current = services.profile_of(transaction)
-    moves = services.status_moves(actor=_user(request), transaction=transaction)
+    current = actions.profile_of(transaction)
+    moves = actions.status_moves(actor=_user(request), transaction=transaction)
     forms_ = {
         "profile": f.ProfileForm(transaction=transaction, current=current),
         "text": f.TextForm(transaction=transaction),
@@ -136,8 +136,8 @@ def _user(request: HttpRequest) -> Any:
 
 profile = _post(
     "profile",
-    lambda r, t: f.ProfileForm(r.POST, transaction=t, current=services.profile_of(t)),
-    lambda r, t, form: services.update_profile(
+    lambda r, t: f.ProfileForm(r.POST, transaction=t, current=actions.profile_of(t)),
+    lambda r, t, form: actions.update_profile(
         actor=_user(r),
         transaction=t,
         values=form.profile_values(),  # type: ignore[attr-defined]
@@ -147,7 +147,7 @@ profile = _post(
 edit_text = _post(
     "text",
     lambda r, t: f.TextForm(r.POST, transaction=t),
-    lambda r, t, form: services.edit_text(
+    lambda r, t, form: actions.edit_text(
         actor=_user(r),
         transaction=t,
         title=form.cleaned_data["title"],
@@ -157,9 +157,9 @@ edit_text = _post(
 status = _post(
     "status",
     lambda r, t: f.StatusForm(
-        r.POST, transaction=t, moves=services.status_moves(actor=_user(r), transaction=t)
+        r.POST, transaction=t, moves=actions.status_moves(actor=_user(r), transaction=t)
     ),
-    lambda r, t, form: services.change_status(
+    lambda r, t, form: actions.change_status(
         actor=_user(r),
         transaction=t,
         status=form.cleaned_data["status"],
@@ -169,7 +169,7 @@ status = _post(
 add_note = _post(
     "note",
     lambda r, t: f.NoteForm(r.POST, transaction=t),
-    lambda r, t, form: services.add_note(
+    lambda r, t, form: actions.add_note(
         actor=_user(r),
         transaction=t,
         body=form.cleaned_data["body"],
@@ -182,7 +182,7 @@ add_note = _post(
 upload = _post(
     "upload",
     lambda r, t: f.UploadForm(r.POST, r.FILES),
-    lambda r, t, form: services.add_attachment(
+    lambda r, t, form: actions.add_attachment(
         actor=_user(r),
         transaction=t,
         upload=form.cleaned_data["file"],
@@ -196,7 +196,7 @@ def _relate(request: HttpRequest, transaction: Transaction, form: forms.Form) ->
         other = access.transaction_for(request.user, form.cleaned_data["other"].strip())
     except Exception:  # 404 for a number the person cannot see: say the same as missing
         raise ValidationError({"other": ["No such transaction."]}) from None
-    return services.relate(
+    return actions.relate(
         actor=_user(request), transaction=transaction, other=other, kind=form.cleaned_data["kind"]
     )
 
@@ -205,7 +205,7 @@ relate = _post("relate", lambda r, t: f.RelateForm(r.POST), _relate)
 add_grant = _post(
     "grant",
     lambda r, t: f.GrantForm(r.POST),
-    lambda r, t, form: services.grant(
+    lambda r, t, form: actions.grant(
         actor=_user(r),
         transaction=t,
         permission=form.cleaned_data["permission"],
@@ -216,14 +216,14 @@ add_grant = _post(
 assign = _post(
     "assign",
     lambda r, t: f.AssignForm(r.POST),
-    lambda r, t, form: services.assign(
+    lambda r, t, form: actions.assign(
         actor=_user(r), transaction=t, assignees=form.cleaned_data["assignees"]
     ),
 )
 forward = _post(
     "forward",
     lambda r, t: f.ForwardForm(r.POST),
-    lambda r, t, form: services.forward(
+    lambda r, t, form: actions.forward(
         actor=_user(r),
         transaction=t,
         team=form.cleaned_data["team"],
@@ -237,7 +237,7 @@ forward = _post(
 def remove_grant(request: HttpRequest, number: str, grant_id: int) -> HttpResponse:
     transaction = _load(request, number)
     row = get_object_or_404(Grant, pk=grant_id, transaction=transaction)
-    services.revoke(actor=request.user, grant_row=row)  # type: ignore[arg-type]
+    actions.revoke(actor=request.user, grant_row=row)  # type: ignore[arg-type]
     return pages.done(request, reverse("console:transaction", args=[number]))
 
 
@@ -246,5 +246,5 @@ def remove_grant(request: HttpRequest, number: str, grant_id: int) -> HttpRespon
 def delete_file(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
     transaction = _load(request, number)
     attachment = selectors.attachment_for(request.user, transaction, attachment_id)
-    services.delete_attachment(actor=request.user, attachment=attachment)  # type: ignore[arg-type]
+    actions.delete_attachment(actor=request.user, attachment=attachment)  # type: ignore[arg-type]
     return pages.done(request, reverse("console:transaction", args=[number]))

@@ -1,5 +1,6 @@
-"""Withdrawing and reopening (issue 19, item 8) and who may set a staff-only
-classification (item 10), called as the pages and the API call them."""
+"""Moving a transaction along its status flow: the status control keeps to the flow and
+wants a resolution; a customer withdraws an open request and reopens a resolved one
+(issue 19, item 8), called as the pages and the API call them."""
 
 from __future__ import annotations
 
@@ -14,38 +15,18 @@ from portico.audit import display
 from portico.audit.models import Event
 from portico.notify.models import Notification
 from portico.parties.models import User
-from portico.service import lifecycle, selectors, services
+from portico.service import actions, selectors, sla
 from portico.service.calendar import add_business_minutes, business_minutes_between
-from portico.service.models import (
-    Application,
-    Classification,
-    Grant,
-    Note,
-    Permission,
-    Priority,
-    ProfileField,
-    Status,
-    Transaction,
-)
-from tests.portal.conftest import individual, user
+from portico.service.models import Application, Grant, Note, Permission, Status, Transaction
+from tests.service.actions.conftest import individual, log_issue, new_issue, refused, status, user
 
 DAY = datetime.timedelta(days=1)
 MINUTE = datetime.timedelta(minutes=1)
 
 
-def new_issue(key: str = "customer", priority: str = "P4") -> Transaction:
-    return services.create_transaction(
-        actor=user(key),
-        application=Application.objects.get(code="service-issue"),
-        title="Dosing pump alarm E42",
-        priority=Priority.objects.get(code=priority),
-        profile={"issue-type": "fault", "product": "clearflow-dosing-pump"},
-    )
-
-
 def resolved(t: Transaction, *, ago: datetime.timedelta) -> Transaction:
     """Resolved by the CSR, then moved back in time as if it had been resolved `ago`."""
-    services.change_status(
+    actions.change_status(
         actor=user("csr"),
         transaction=t,
         status=Status.objects.get(application=t.application, code="resolved"),
@@ -77,13 +58,61 @@ def state(t: Transaction) -> tuple[object, ...]:
     )
 
 
+# --- the status control -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "forbidden"),
+    [
+        pytest.param(["closed"], "in-progress", id="closed-is-final"),
+        pytest.param(["closed"], "new", id="closed-cannot-go-back-to-new"),
+        pytest.param(["in-progress"], "closed", id="in-progress-must-resolve-first"),
+        pytest.param(["in-progress"], "new", id="never-back-to-new"),
+    ],
+)
+def test_the_status_flow_is_enforced(people: None, path: list[str], forbidden: str) -> None:
+    logged = log_issue()
+    for code in path:
+        logged = actions.change_status(
+            actor=user("csr"),
+            transaction=logged,
+            status=status(logged, code),
+            resolution="Done.",
+        )
+    current = Status.objects.get(pk=logged.status_id)
+    target = status(logged, forbidden)
+    with refused("status", current.name, target.name, transaction=logged):
+        actions.change_status(
+            actor=user("csr"), transaction=logged, status=target, resolution="Again."
+        )
+
+
+def test_a_status_of_another_application_is_refused(people: None) -> None:
+    logged = log_issue()
+    won = Status.objects.get(application__code="sales-opportunity", code="won")
+    with refused("status", "Won", transaction=logged):
+        actions.change_status(actor=user("csr"), transaction=logged, status=won)
+
+
+@pytest.mark.parametrize("resolution", ["", "   \n "])
+def test_resolving_needs_a_resolution(people: None, resolution: str) -> None:
+    logged = log_issue()
+    with refused("resolution", "resolved", transaction=logged):
+        actions.change_status(
+            actor=user("csr"),
+            transaction=logged,
+            status=status(logged, "resolved"),
+            resolution=resolution,
+        )
+
+
 # --- withdraw ------------------------------------------------------------------------------
 
 
 def test_the_requester_withdraws_an_open_request_with_a_reason(demo_data: None) -> None:
     t = new_issue()
-    assert lifecycle.offered(user("customer"), t) == {"withdraw"}
-    done = lifecycle.withdraw(
+    assert actions.offered(user("customer"), t) == {"withdraw"}
+    done = actions.withdraw(
         actor=user("customer"), transaction=t, reason="  The pump restarted by itself.  "
     )
     assert done.status.code == "withdrawn"
@@ -104,7 +133,7 @@ def test_the_requester_withdraws_an_open_request_with_a_reason(demo_data: None) 
     assert "Status: New → Withdrawn" in said
     assert "Reason: The pump restarted by itself." in said
     # A withdrawn request is finished: nothing more to withdraw or reopen.
-    assert lifecycle.offered(user("customer"), fresh(t)) == frozenset()
+    assert actions.offered(user("customer"), fresh(t)) == frozenset()
 
 
 @pytest.mark.parametrize("reason", ["", "   \n ", "x" * 50_001])
@@ -112,14 +141,14 @@ def test_a_reason_is_required_and_at_most_a_notes_length(demo_data: None, reason
     t = new_issue()
     before = state(t)
     with pytest.raises(ValidationError) as refused:
-        lifecycle.withdraw(actor=user("customer"), transaction=t, reason=reason)
+        actions.withdraw(actor=user("customer"), transaction=t, reason=reason)
     assert list(refused.value.message_dict) == ["reason"]
     assert state(t) == before
 
 
 def test_a_reason_of_exactly_a_notes_length_is_taken(demo_data: None) -> None:
     t = new_issue()
-    lifecycle.withdraw(actor=user("customer"), transaction=t, reason="y" * 50_000)
+    actions.withdraw(actor=user("customer"), transaction=t, reason="y" * 50_000)
     assert fresh(t).status.code == "withdrawn"
 
 
@@ -127,15 +156,15 @@ def test_read_only_may_not_withdraw_nor_reopen(demo_data: None) -> None:
     t = new_issue()
     # Kirsty, Ewan's colleague, sees it through Harbour Foods' Read only grant.
     colleague = user("colleague")
-    assert lifecycle.offered(colleague, t) == frozenset()
+    assert actions.offered(colleague, t) == frozenset()
     before = state(t)
     with pytest.raises(PermissionDenied, match="may not withdraw"):
-        lifecycle.withdraw(actor=colleague, transaction=t, reason="Not needed")
+        actions.withdraw(actor=colleague, transaction=t, reason="Not needed")
     assert state(t) == before
     r = resolved(t, ago=DAY)
     before = state(r)
     with pytest.raises(PermissionDenied, match="may not reopen"):
-        lifecycle.reopen(actor=colleague, transaction=r, reason="Still broken")
+        actions.reopen(actor=colleague, transaction=r, reason="Still broken")
     assert state(r) == before
 
 
@@ -145,9 +174,9 @@ def test_a_read_only_grant_stops_even_the_requester(demo_data: None) -> None:
         permission=Permission.objects.get(code="read")
     )
     customer = User.objects.get(pk=user("customer").pk)
-    assert lifecycle.offered(customer, t) == frozenset()
+    assert actions.offered(customer, t) == frozenset()
     with pytest.raises(PermissionDenied):
-        lifecycle.withdraw(actor=customer, transaction=t, reason="Not needed")
+        actions.withdraw(actor=customer, transaction=t, reason="Not needed")
     assert fresh(t).status.code == "new"
 
 
@@ -157,7 +186,7 @@ def test_an_organisation_with_customer_access_may_withdraw(demo_data: None) -> N
         permission=Permission.objects.get(code="customer")
     )
     colleague = User.objects.get(pk=user("colleague").pk)
-    lifecycle.withdraw(actor=colleague, transaction=t, reason="Ewan is away; not needed")
+    actions.withdraw(actor=colleague, transaction=t, reason="Ewan is away; not needed")
     assert fresh(t).status.code == "withdrawn"
 
 
@@ -165,19 +194,19 @@ def test_a_resolved_request_cannot_be_withdrawn(demo_data: None) -> None:
     r = resolved(new_issue(), ago=DAY)
     before = state(r)
     with pytest.raises(ValidationError, match="only an unfinished request"):
-        lifecycle.withdraw(actor=user("customer"), transaction=r, reason="Not needed")
+        actions.withdraw(actor=user("customer"), transaction=r, reason="Not needed")
     assert state(r) == before
 
 
 def test_withdrawing_from_waiting_stops_the_clock_for_good(demo_data: None) -> None:
     t = new_issue()
-    services.change_status(
+    actions.change_status(
         actor=user("csr"),
         transaction=t,
         status=Status.objects.get(application=t.application, code="waiting"),
     )
     assert fresh(t).sla_paused_at is not None
-    lifecycle.withdraw(actor=user("customer"), transaction=t, reason="Sorted it ourselves")
+    actions.withdraw(actor=user("customer"), transaction=t, reason="Sorted it ourselves")
     done = fresh(t)
     assert done.status.code == "withdrawn"
     assert done.sla_paused_at is None
@@ -188,12 +217,12 @@ def test_the_assignees_hear_it_was_withdrawn_or_reopened_once(
     demo_data: None, worker: Callable[[], int], move: str
 ) -> None:
     t = new_issue()
-    services.assign(actor=user("csr"), transaction=t, assignees=[individual("technician")])
+    actions.assign(actor=user("csr"), transaction=t, assignees=[individual("technician")])
     if move == "reopen":
         t = resolved(t, ago=DAY)
     worker()
     seen = Notification.objects.count()
-    getattr(lifecycle, move)(actor=user("customer"), transaction=t, reason="Sorted it ourselves.")
+    getattr(actions, move)(actor=user("customer"), transaction=t, reason="Sorted it ourselves.")
     assert Notification.objects.count() == seen  # told after the commit, by the worker
     worker()
     made = list(Notification.objects.order_by("id")[seen:])
@@ -224,9 +253,9 @@ def test_reopening_within_the_period(
     demo_data: None, ago: datetime.timedelta, allowed: bool
 ) -> None:
     r = resolved(new_issue(), ago=ago)
-    assert ("reopen" in lifecycle.offered(user("customer"), r)) is allowed
+    assert ("reopen" in actions.offered(user("customer"), r)) is allowed
     if allowed:
-        done = lifecycle.reopen(actor=user("customer"), transaction=r, reason="Alarm is back")
+        done = actions.reopen(actor=user("customer"), transaction=r, reason="Alarm is back")
         assert done.status.code == "in-progress"
         assert done.resolved_at is None
         assert done.closed_at is None
@@ -239,7 +268,7 @@ def test_reopening_within_the_period(
         return
     before = state(r)
     with pytest.raises(ValidationError) as refused:
-        lifecycle.reopen(actor=user("customer"), transaction=r, reason="Alarm is back")
+        actions.reopen(actor=user("customer"), transaction=r, reason="Alarm is back")
     message = refused.value.message_dict["status"][0]
     assert "can be reopened for 14 days after it is resolved" in message
     assert "log a new request" in message
@@ -250,39 +279,39 @@ def test_the_period_ends_exactly_fourteen_days_after_it_was_resolved(demo_data: 
     r = resolved(new_issue(), ago=DAY)
     assert r.resolved_at is not None
     end = r.resolved_at + 14 * DAY
-    assert lifecycle.reopen_deadline(r) == end
-    assert lifecycle.offered(user("customer"), r, now=end) == {"reopen"}
-    assert lifecycle.offered(user("customer"), r, now=end + datetime.timedelta(seconds=1)) == set()
+    assert actions.reopen_deadline(r) == end
+    assert actions.offered(user("customer"), r, now=end) == {"reopen"}
+    assert actions.offered(user("customer"), r, now=end + datetime.timedelta(seconds=1)) == set()
 
 
 def test_the_period_is_set_per_application(demo_data: None) -> None:
     Application.objects.filter(code="service-issue").update(reopen_days=3)
     r = resolved(new_issue(), ago=4 * DAY)
     with pytest.raises(ValidationError, match="reopened for 3 days"):
-        lifecycle.reopen(actor=user("customer"), transaction=r, reason="Back again")
+        actions.reopen(actor=user("customer"), transaction=r, reason="Back again")
     Application.objects.filter(code="service-issue").update(reopen_days=0)
     r = resolved(new_issue(), ago=MINUTE)
-    assert lifecycle.offered(user("customer"), r) == set()
+    assert actions.offered(user("customer"), r) == set()
     with pytest.raises(ValidationError, match="cannot be reopened once resolved"):
-        lifecycle.reopen(actor=user("customer"), transaction=r, reason="Back again")
+        actions.reopen(actor=user("customer"), transaction=r, reason="Back again")
 
 
 def test_a_closed_request_cannot_be_reopened(demo_data: None) -> None:
     r = resolved(new_issue(), ago=DAY)
-    services.change_status(
+    actions.change_status(
         actor=user("csr"),
         transaction=r,
         status=Status.objects.get(application=r.application, code="closed"),
     )
     with pytest.raises(ValidationError, match="only a resolved request"):
-        lifecycle.reopen(actor=user("customer"), transaction=fresh(r), reason="Back again")
+        actions.reopen(actor=user("customer"), transaction=fresh(r), reason="Back again")
 
 
 def test_a_reopen_needs_a_reason(demo_data: None) -> None:
     r = resolved(new_issue(), ago=DAY)
     before = state(r)
     with pytest.raises(ValidationError) as refused:
-        lifecycle.reopen(actor=user("customer"), transaction=r, reason=" ")
+        actions.reopen(actor=user("customer"), transaction=r, reason=" ")
     assert refused.value.message_dict == {"reason": ["Say why you are reopening it."]}
     assert state(r) == before
 
@@ -292,10 +321,10 @@ def test_time_spent_resolved_does_not_count_against_the_sla(demo_data: None) -> 
     due_before = r.resolution_due_at
     assert due_before is not None
     assert r.resolved_at is not None
-    hours = services.default_calendar().hours()
+    hours = sla.default_calendar().hours()
     resolved_for = business_minutes_between(r.resolved_at, timezone.now(), hours)
     assert resolved_for > 0  # eight days hold working days
-    done = lifecycle.reopen(actor=user("customer"), transaction=r, reason="Back again")
+    done = actions.reopen(actor=user("customer"), transaction=r, reason="Back again")
     # The clock is pushed on by the business minutes it spent resolved, no more.
     assert resolved_for <= done.sla_paused_minutes - r.sla_paused_minutes <= resolved_for + 1
     assert done.resolution_due_at == add_business_minutes(
@@ -303,62 +332,3 @@ def test_time_spent_resolved_does_not_count_against_the_sla(demo_data: None) -> 
     )
     assert done.resolution_due_at > due_before
     assert done.sla_paused_at is None
-
-
-# --- staff-only classifications ------------------------------------------------------------
-
-
-def test_root_cause_is_staff_only_in_the_standard_set_up(demo_data: None) -> None:
-    audiences = dict(Classification.objects.values_list("code", "audience"))
-    assert audiences["root-cause"] == Classification.Audience.STAFF
-    assert {c for c, a in audiences.items() if a == Classification.Audience.STAFF} == {"root-cause"}
-
-
-def test_a_customer_may_not_set_a_staff_only_classification(demo_data: None) -> None:
-    before = Transaction.objects.count()
-    with pytest.raises(ValidationError) as refused:
-        services.create_transaction(
-            actor=user("customer"),
-            application=Application.objects.get(code="service-issue"),
-            title="Pump alarm",
-            profile={
-                "issue-type": "fault",
-                "product": "clearflow-dosing-pump",
-                "root-cause": "user-error",
-            },
-        )
-    assert refused.value.message_dict == {"root-cause": ["Root cause is set by our service team."]}
-    assert Transaction.objects.count() == before
-
-
-def test_staff_set_it_and_customers_are_not_asked_for_it_even_when_mandatory(
-    demo_data: None,
-) -> None:
-    ProfileField.objects.filter(
-        application__code="service-issue", classification__code="root-cause"
-    ).update(mandatory=True)
-    made = new_issue()  # the customer is not asked for it
-    assert "root-cause" not in services.profile_of(made)
-    with pytest.raises(ValidationError, match="Root cause is required"):
-        new_issue("csr")
-    staff_made = services.create_transaction(
-        actor=user("csr"),
-        application=Application.objects.get(code="service-issue"),
-        title="Pump alarm",
-        requester=individual("customer"),
-        profile={
-            "issue-type": "fault",
-            "product": "clearflow-dosing-pump",
-            "root-cause": "user-error",
-        },
-    )
-    assert services.profile_of(staff_made)["root-cause"] == "User error"
-
-
-def test_the_profile_shown_leaves_staff_only_values_out_for_customers(demo_data: None) -> None:
-    t = new_issue()
-    services.update_profile(actor=user("csr"), transaction=t, values={"root-cause": "user-error"})
-    customer = [f.classification.code for f, _v in selectors.profile_shown(user("customer"), t)]
-    staff = [f.classification.code for f, _v in selectors.profile_shown(user("csr"), t)]
-    assert customer == ["issue-type", "product"]
-    assert staff == ["issue-type", "product", "root-cause"]

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from portico import access
 from portico.api import idempotency, pagination
 from portico.api import knowledge_serializers as ks
-from portico.api.views import (
+from portico.api.views.base import (
     _FILE_RESPONSES,
     IDEMPOTENCY_KEY,
     DownloadRenderer,

@@ -1,13 +1,13 @@
-"""A customer's own moves in a transaction's life (issue 19): withdrawing an open request
-they no longer need, and reopening a resolved one that is not fixed after all, within
-the application's reopen period. Both take a reason, recorded in the audit trail and
-added as a shared note so that the people working it read it where they read the rest.
+"""Moving a transaction along its status flow.
 
-Who may is `portico.access` ("withdraw", "reopen": whoever may add to it); whether the
-transaction's state and its application's flow allow it is decided here, for the pages
-and the API alike. The staff move a transaction along its whole flow with the status
-control (`services.change_status`); these are the two moves offered to everyone else.
-"""
+The staff move it along the whole flow with the status control (`change_status`,
+offered as `status_moves`). Everyone else has two moves of their own (issue 19):
+withdrawing an open request they no longer need, and reopening a resolved one that is
+not fixed after all, within the application's reopen period. Both take a reason,
+recorded in the event and added as a shared note so that the people working it read it
+where they read the rest. Who may is `portico.access` ("withdraw", "reopen": whoever
+may add to it); whether the transaction's state and its application's flow allow it is
+decided here, for the pages and the API alike."""
 
 from __future__ import annotations
 
@@ -18,11 +18,90 @@ from django.db import transaction as db
 from django.utils import dateformat, timezone
 
 from portico import access
-from portico.audit import services as audit
+from portico.events import services as events
 from portico.parties.models import User
-from portico.service import rules, services
+from portico.service import rules
+from portico.service.actions import clock
+from portico.service.actions.base import event_channel, touch
+from portico.service.actions.notes import add_note
 from portico.service.models import Channel, Note, Status, Transaction
 from portico.service.standard import WITHDRAWN
+
+# --- the status control ------------------------------------------------------------------
+
+
+def status_moves(*, actor: User, transaction: Transaction) -> list[Status]:
+    """The statuses this person may move the transaction to from where it stands, in the
+    flow's order: none without the right to change its status. Pages offer exactly
+    these and `change_status` refuses anything else, so no control offers a move the
+    server would refuse."""
+    if not access.can(actor, "change_status", transaction):
+        return []
+    # The status itself is never a move, even if an administrator's flow lists it.
+    return list(
+        Status.objects.filter(previous_statuses=transaction.status_id)
+        .exclude(pk=transaction.status_id)
+        .order_by("position", "pk")
+    )
+
+
+def _refuse_move(current: Status, status: Status, allowed: list[Status]) -> ValidationError:
+    if not allowed:
+        why = f"No move is allowed from {current.name}."
+    else:
+        why = f"Allowed: {', '.join(s.name for s in allowed)}."
+    return ValidationError({"status": [f"Cannot move from {current.name} to {status.name}. {why}"]})
+
+
+@db.atomic
+def change_status(
+    *,
+    actor: User,
+    transaction: Transaction,
+    status: Status,
+    resolution: str = "",
+    channel: str = Channel.WEB,
+) -> Transaction:
+    """Move along the application's status flow. Waiting on the customer pauses the SLA
+    clock; resolving needs a resolution the customer will read."""
+    access.require(actor, "change_status", transaction)
+    transaction = (
+        Transaction.objects.select_for_update().select_related("status").get(pk=transaction.pk)
+    )
+    current = transaction.status
+    if status.application_id != transaction.application_id:
+        raise ValidationError({"status": [f"“{status.name}” is not a status of this transaction."]})
+    if status.pk == current.pk:
+        return transaction
+    # The same question the pages ask to decide what to offer.
+    allowed = status_moves(actor=actor, transaction=transaction)
+    if status not in allowed:
+        raise _refuse_move(current, status, allowed)
+    resolution = rules.RESOLUTION.clean_field(resolution)
+    if status.category == Status.Category.RESOLVED and not (resolution or transaction.resolution):
+        raise ValidationError({"resolution": ["Say how it was resolved."]})
+    now = timezone.now()
+    clock.move(transaction, status, now)
+    if status.category == Status.Category.RESOLVED:
+        transaction.resolution = resolution or transaction.resolution
+    elif status.category == Status.Category.CLOSED and resolution:
+        transaction.resolution = resolution
+    fields = touch(transaction, actor, now)
+    transaction.save(update_fields=[*fields, *clock.MOVE_FIELDS, "resolution"])
+    events.record(
+        "transaction.status_changed",
+        actor=actor,
+        channel=event_channel(channel),
+        subject=transaction,
+        data={
+            "status": {"before": current.name, "after": status.name},
+            **({"resolution": resolution} if resolution else {}),
+        },
+    )
+    return transaction
+
+
+# --- a customer's withdraw and reopen ----------------------------------------------------
 
 MOVES = frozenset({"withdraw", "reopen"})
 
@@ -121,8 +200,8 @@ def withdraw(
             {"status": [f"It is {current.name}; only an unfinished request can be withdrawn."]}
         )
     # The clock stops for good, and it is finished, but not answered: a withdrawal is no
-    # response from us (services._move).
-    _move(actor, transaction, target, timezone.now(), reason, channel, move="withdraw")
+    # response from us (clock.move).
+    _customer_move(actor, transaction, target, timezone.now(), reason, channel, move="withdraw")
     return transaction
 
 
@@ -155,9 +234,9 @@ def reopen(
                 f"{_when(transaction.resolved_at or now)}. Please log a new request."
             )
         raise ValidationError({"status": [message]})
-    # services._move pushes the SLA clock on by the time it spent resolved, whoever
+    # clock.move pushes the SLA clock on by the time it spent resolved, whoever
     # reopens it.
-    _move(actor, transaction, target, now, reason, channel, move="reopen")
+    _customer_move(actor, transaction, target, now, reason, channel, move="reopen")
     return transaction
 
 
@@ -165,7 +244,7 @@ def reopen(
 _RECORDS: dict[str, str] = {"withdraw": "transaction.withdrawn", "reopen": "transaction.reopened"}
 
 
-def _move(
+def _customer_move(
     actor: User,
     transaction: Transaction,
     target: Status,
@@ -175,29 +254,27 @@ def _move(
     *,
     move: str,
 ) -> None:
-    """The status control's own move (services._move), then the event with its reason
+    """The status control's own move (`clock.move`), then the event with its reason
     and the reason as a shared note."""
     action = _RECORDS[move]
     before = transaction.status
-    services._move(transaction, target, now)
-    transaction.save(
-        update_fields=[*services._touch(transaction, actor, now), *services.MOVE_FIELDS]
-    )
-    audit.record(
-        action=action,
+    clock.move(transaction, target, now)
+    transaction.save(update_fields=[*touch(transaction, actor, now), *clock.MOVE_FIELDS])
+    events.record(
+        action,
         actor=actor,
-        channel=services._audit_channel(channel),
+        channel=event_channel(channel),
         subject=transaction,
         data={"status": {"before": before.name, "after": target.name}, "reason": reason},
     )
-    _note(actor, transaction, reason, channel)
+    _reason_note(actor, transaction, reason, channel)
 
 
-def _note(actor: User, transaction: Transaction, reason: str, channel: str) -> None:
+def _reason_note(actor: User, transaction: Transaction, reason: str, channel: str) -> None:
     # The reason is also what the people working it read in the notes. The assignees
     # hear what the customer did from the move's event, once, in place of the note's
     # "added a note".
-    services.add_note(
+    add_note(
         actor=actor,
         transaction=transaction,
         body=reason,

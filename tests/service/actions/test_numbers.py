@@ -23,7 +23,7 @@ from tests.conftest import PASSWORD, PERSONAS
 from tests.postgres_cluster import sqlite_pass_only
 from tests.postgres_cluster import wanted as postgres_wanted
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 APPLICATION = "service-issue"
 
 # One worker: set Django up, say "ready", wait for "go" so that all workers start
@@ -36,7 +36,7 @@ import django
 django.setup()
 
 from portico.parties.models import Individual, User
-from portico.service import services
+from portico.service import actions
 from portico.service.models import Application
 
 email, count = sys.argv[1], int(sys.argv[2])
@@ -47,7 +47,7 @@ print("ready", flush=True)
 sys.stdin.readline()
 numbers = []
 for i in range(count):
-    created = services.create_transaction(
+    created = actions.create_transaction(
         actor=actor,
         application=application,
         title=f"Load {email} {i}",
