@@ -85,7 +85,7 @@ def test_a_failing_job_is_kept_on_its_row_and_does_not_stop_the_others(db: None)
 
 # --- killed and restarted ---------------------------------------------------------------
 
-ISSUES = 20  # each: created, assigned, noted by the customer -> 3 events, 3 notices
+ISSUES = 20  # each: created, assigned, noted by the customer -> 3 notices
 LEASE = 2  # seconds before a killed worker's claimed outbox rows are taken by another
 
 
@@ -152,7 +152,7 @@ def test_a_worker_killed_mid_way_loses_nothing_and_repeats_no_notice(
     shared = SharedDatabase(tmp_path)
     undispatched = "SELECT count(*) FROM audit_event WHERE dispatched_at IS NULL"
     events = shared.value(undispatched)
-    assert events >= 3 * ISSUES
+    assert events >= 2 * ISSUES  # assigned, noted (nothing follows a creation yet)
     assert shared.value("SELECT count(*) FROM notify_notification") == 0
 
     # Two workers side by side, as in production; the first is killed in the middle of
