@@ -29,7 +29,7 @@ run: setup
 	$(BIN)/portico prepare --demo
 	@echo
 	@echo "Portico is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/uvicorn portico.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-server-header
+	$(BIN)/portico serve --host $(HOST) --port $(PORT)
 
 AXE_VERSION := 4.14.1
 AXE := var/axe/node_modules/axe-core/axe.min.js

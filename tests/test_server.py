@@ -1,25 +1,44 @@
-"""What `make run` does, end to end: prepare a fresh var/ directory, serve through the
-ASGI server on 127.0.0.1, and log in with every printed demo log-in over HTTP."""
+"""What `make run` does, end to end: prepare a fresh var/ directory, serve with
+`portico serve` (the ASGI server and one worker) on 127.0.0.1, log in with every printed
+demo log-in over HTTP, see the worker dispatch an event recorded through the web, and
+stop both with one Ctrl-C."""
 
+import http.client
 import http.cookiejar
+import os
 import re
+import signal
+import sqlite3
 import subprocess
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from bench.server import BIN, free_port, portico_env
 
+from tests.conftest import PERSONAS
 from tests.postgres_cluster import sqlite_pass_only
 
 pytestmark = sqlite_pass_only("it serves its own SQLite database")
 
 
+@dataclass
+class Served:
+    base: str
+    printed: str
+    database: Path
+    log: Path
+    process: subprocess.Popen[bytes]
+
+
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     var = tmp_path_factory.mktemp("var")
     env = portico_env(PORTICO_VAR_DIR=str(var))
     env.pop("SECRET_KEY", None)  # the development default is what is being served
@@ -41,21 +60,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     )
     assert "already has people" in again.stdout
     port = free_port()
-    server = subprocess.Popen(
-        [
-            BIN / "uvicorn",
-            "portico.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    # What `make run` runs after `prepare --demo`.
+    log = var / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [BIN / "portico", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -67,22 +80,25 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        yield base, prepared.stdout
+        yield Served(base, prepared.stdout, var / "portico.sqlite3", log, server)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
 
 
 # One test, so that one process prepares and serves (20–30 s): pytest-xdist's
 # `--dist loadgroup` does not group tests under pytest 9.2 (pytest-xdist issue 1386).
 @pytest.mark.slow
-def test_the_served_app_answers_and_every_printed_log_in_works(served: tuple[str, str]) -> None:
+def test_the_served_app_answers_and_every_printed_log_in_works(served: Served) -> None:
     _login_page_and_static_files_are_served(served)
     _every_printed_demo_log_in_works(served)
+    _the_worker_dispatches_an_event_recorded_through_the_web(served)
+    _one_ctrl_c_stops_the_server_and_the_worker(served)
 
 
-def _login_page_and_static_files_are_served(served: tuple[str, str]) -> None:
-    base, _ = served
+def _login_page_and_static_files_are_served(served: Served) -> None:
+    base = served.base
     page = urllib.request.urlopen(f"{base}/", timeout=5)  # noqa: S310
     assert page.url.endswith("/accounts/login/?next=/") or page.url.endswith("/accounts/login/")
     html = page.read().decode()
@@ -93,30 +109,114 @@ def _login_page_and_static_files_are_served(served: tuple[str, str]) -> None:
     assert urllib.request.urlopen(f"{base}{css.group(1)}", timeout=5).status == 200  # noqa: S310
 
 
-def _every_printed_demo_log_in_works(served: tuple[str, str]) -> None:
-    base, printed = served
-    password = re.search(r"password for all: (\S+)\)", printed)
+def _password(served: Served) -> str:
+    password = re.search(r"password for all: (\S+)\)", served.printed)
     assert password is not None
-    emails = re.findall(r"^\s+(\S+@\S+)\s", printed, flags=re.MULTILINE)
+    return password.group(1)
+
+
+def _token(html: str) -> str:
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token is not None
+    return token.group(1)
+
+
+def _post(
+    opener: urllib.request.OpenerDirector, url: str, fields: dict[str, str]
+) -> http.client.HTTPResponse:
+    data = urllib.parse.urlencode(fields).encode()
+    request = urllib.request.Request(url, data=data, headers={"Referer": url})  # noqa: S310
+    response: http.client.HTTPResponse = opener.open(request, timeout=5)
+    return response
+
+
+def _log_in(served: Served, email: str) -> tuple[urllib.request.OpenerDirector, str, str]:
+    """A logged-in browser of sorts: its opener, where it landed, and the page."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    url = f"{served.base}/accounts/login/"
+    form = opener.open(url, timeout=5).read().decode()
+    fields = {"csrfmiddlewaretoken": _token(form), "login": email, "password": _password(served)}
+    landed = _post(opener, url, fields)
+    assert landed.status == 200
+    return opener, urllib.parse.urlparse(landed.url).path, landed.read().decode()
+
+
+def _every_printed_demo_log_in_works(served: Served) -> None:
+    emails = re.findall(r"^\s+(\S+@\S+)\s", served.printed, flags=re.MULTILINE)
     assert len(emails) >= 15
     for email in emails:
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        form = opener.open(f"{base}/accounts/login/", timeout=5).read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
-        assert token is not None
-        data = urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": token.group(1),
-                "login": email,
-                "password": password.group(1),
-            }
-        ).encode()
-        request = urllib.request.Request(  # noqa: S310
-            f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
-        )
-        landed = opener.open(request, timeout=5)
-        assert landed.status == 200
-        path = urllib.parse.urlparse(landed.url).path
+        _, path, page = _log_in(served, email)
         assert path in {"/console/", "/portal/", "/partners/", "/employees/"}, (email, path)
-        assert "Log out" in landed.read().decode()
+        assert "Log out" in page
+
+
+def _notices(database: Path, number: str) -> list[tuple[str, str]]:
+    """(recipient's e-mail, text) of the notices about one transaction."""
+    with closing(sqlite3.connect(database, timeout=20)) as db:
+        return db.execute(
+            "SELECT i.email, n.text FROM notify_notification n"
+            " JOIN parties_individual i ON i.id = n.recipient_id"
+            " JOIN service_transaction t ON t.id = n.transaction_id"
+            " WHERE t.number = ? ORDER BY n.id",
+            [number],
+        ).fetchall()
+
+
+def _the_worker_dispatches_an_event_recorded_through_the_web(served: Served) -> None:
+    # The customer notes one of his open transactions that has someone assigned for
+    # action; the worker, not the request, writes that person's notice.
+    opener, _, _ = _log_in(served, PERSONAS["customer"].email)
+    listed = opener.open(f"{served.base}/portal/transactions/", timeout=5).read().decode()
+    numbers = list(dict.fromkeys(re.findall(r"/portal/t/([^/\"]+)/", listed)))
+    with closing(sqlite3.connect(served.database, timeout=20)) as db:
+        assigned = dict(
+            db.execute(
+                "SELECT t.number, i.email FROM service_transaction t"
+                " JOIN service_grant g ON g.transaction_id = t.id"
+                " JOIN service_permission p ON p.id = g.permission_id"
+                " JOIN parties_individual i ON i.id = g.individual_id"
+                " WHERE p.on_task_list AND i.active AND t.closed_at IS NULL"
+            )
+        )
+    for number in (n for n in numbers if n in assigned):
+        page = opener.open(f"{served.base}/portal/t/{number}/", timeout=5).read().decode()
+        if f'action="/portal/t/{number}/notes/"' in page:  # he may add a note to it
+            break
+    else:
+        raise AssertionError(f"no open transaction of the customer's has an assignee: {numbers}")
+    before = _notices(served.database, number)
+    sent = time.monotonic()
+    noted = _post(
+        opener,
+        f"{served.base}/portal/t/{number}/notes/",
+        {"csrfmiddlewaretoken": _token(page), "body": "Served test: the pump alarms again."},
+    )
+    assert "Your note is added" in noted.read().decode()
+    while (after := _notices(served.database, number)) == before:
+        assert time.monotonic() - sent < 10, "no notice 10 s after the note"
+        time.sleep(0.2)
+    new = after[len(before) :]
+    assert (assigned[number], f"Ewan Grant added a note to {number}") in new
+
+
+def _one_ctrl_c_stops_the_server_and_the_worker(served: Served) -> None:
+    children = subprocess.run(
+        ["ps", "-o", "pid=,args=", "--ppid", str(served.process.pid)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    pids = [int(line.split()[0]) for line in children]
+    assert len(pids) == 2, children
+    assert any("uvicorn" in line for line in children), children
+    assert any("worker" in line for line in children), children
+    served.process.send_signal(signal.SIGINT)
+    served.process.wait(timeout=30)
+    assert served.process.returncode == 0, served.log.read_text()
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        raise AssertionError(f"process {pid} still runs after Ctrl-C")

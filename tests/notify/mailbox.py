@@ -1,10 +1,12 @@
 """A real SMTP server for the outbox tests (aiosmtpd), on 127.0.0.1 and a free port,
 that records each message it accepts by Message-ID and delivery key. It can refuse the
-first tries of each message, as a mail server in trouble does (451, try again later).
-It stops when the test is done, or by itself after `lifetime` seconds."""
+first tries of each message, as a mail server in trouble does (451, try again later),
+and take its time over each (`delay`), as a slow one does. It stops when the test is
+done, or by itself after `lifetime` seconds."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 import threading
@@ -32,9 +34,12 @@ def free_port() -> int:
 
 
 class Mailbox:
-    def __init__(self, *, refuse_first: int = 0, lifetime: float = 120.0) -> None:
+    def __init__(
+        self, *, refuse_first: int = 0, lifetime: float = 120.0, delay: float = 0.0
+    ) -> None:
         self.port = free_port()
         self.refuse_first = refuse_first
+        self.delay = delay
         self.received: list[Received] = []
         self.refused = 0
         self._tries: Counter[str] = Counter()
@@ -59,6 +64,8 @@ class Mailbox:
         self._controller.stop()
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         content = envelope.content
         assert isinstance(content, bytes)
         message: Message = email.message_from_bytes(content)

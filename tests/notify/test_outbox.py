@@ -1,42 +1,48 @@
-"""Side effects exactly once (issue "Reliability proof", item 2).
+"""Side effects exactly once (issue "Reliability proof", item 2; issue 20, the outbox on
+the worker).
 
-Every notice's e-mail is an outbox row (Delivery) written in the same database
-transaction as the change that causes it, and rolled back with it. Deliverers send the
-rows to a real SMTP server on 127.0.0.1; one killed with SIGKILL between "sent" and
-"marked sent" sends that message again when restarted, and the receiver, counting by
-the delivery key the message carries as its Message-ID, has each exactly once and none
-missing. A mail server that refuses for a while gets the messages after retries."""
+An action writes its event and nothing else; the worker dispatches the event, writing
+each notice and the outbox row (Delivery) for its e-mail in one transaction, once. The
+rows are sent to a real SMTP server on 127.0.0.1 — quickly by a task queued after that
+commit, and in any case by the worker's outbox sweep. A deliverer killed with SIGKILL
+between "sent" and "marked sent" sends that message again when restarted, and the
+receiver, counting by the delivery key the message carries as its Message-ID, has each
+exactly once and none missing. A mail server that refuses for a while gets the messages
+after retries."""
 
 from __future__ import annotations
 
 import datetime
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import closing
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bench.server import ROOT, portico_env
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.test.utils import override_settings
+from django_tasks_db.models import DBTaskResult
 
-from portico.audit import services as audit
-from portico.notify import delivery
+from portico.audit.models import Event
+from portico.events import dispatch
+from portico.notify import delivery, tasks
 from portico.notify.models import Delivery, Notification
 from portico.service import actions
 from portico.service.models import Note, Transaction
 from tests.console.test_lists import create, individual, user
+from tests.events.shared_database import SharedDatabase
 from tests.notify.crashing import KILL_AFTER
 from tests.notify.mailbox import Mailbox
 
 LEASE = 1.0  # seconds: how long a killed deliverer's claim keeps its rows from others
+
+Worker = Callable[[], int]
 
 
 @pytest.fixture
@@ -51,10 +57,11 @@ def mailbox() -> Iterator[Mailbox]:
     box.stop()
 
 
-def dispatched(count: int) -> list[Transaction]:
+def noted(count: int) -> list[Transaction]:
     """`count` issues logged by the CSR, each assigned to the technician (a notice to
     him and one to his supervisor) and then noted by the customer (a notice to the
-    technician): three notices, three e-mails each."""
+    technician): three events that notify, three notices and e-mails each, once the
+    worker has dispatched them."""
     made = []
     for i in range(count):
         issue = create(f"Dosing pump {i} alarm")
@@ -72,17 +79,22 @@ def dispatched(count: int) -> list[Transaction]:
     return made
 
 
-# --- (a) written with the change, rolled back with it ----------------------------------
+# --- (a) the action writes the event; the worker writes notices and rows, once ----------
 
 
-@override_settings(PORTICO_DELIVER_ON_COMMIT=False)
-def test_the_outbox_row_is_written_and_rolled_back_with_the_change(
-    people: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (issue,) = dispatched(1)
+def test_the_worker_writes_each_notice_and_outbox_row_once(people: None, worker: Worker) -> None:
+    (issue,) = noted(1)
     notices = Notification.objects.filter(transaction=issue)
-    assert notices.count() == 3
     rows = Delivery.objects.filter(notification__transaction=issue)
+    # The action wrote its events only; nothing has been told yet.
+    assert Event.objects.filter(dispatched_at=None, action="note.added").exists()
+    assert not notices.exists()
+    assert not rows.exists()
+
+    waiting = dispatch.pending()
+    assert waiting >= 2  # assigned, noted
+    assert worker() == waiting
+    assert notices.count() == 3
     assert sorted((d.address, d.subject) for d in rows) == sorted(
         (n.recipient.email, n.text) for n in notices
     )
@@ -91,69 +103,83 @@ def test_the_outbox_row_is_written_and_rolled_back_with_the_change(
         assert row.attempts == 0
         assert f"/console/transactions/{issue.number}/" in row.body
     assert len({row.key for row in rows}) == 3
+    assert not Event.objects.filter(dispatched_at=None).exists()
 
-    # The customer's next note notifies the technician, then the service fails writing
-    # its audit event: the note, the notice and the e-mail all go.
+    # The worker again (a second worker, a sweep after a lost wake-up): nothing more.
+    assert worker() == 0
+    assert (notices.count(), rows.count()) == (3, 3)
+
+
+def test_a_change_rolled_back_leaves_no_event_for_the_worker(people: None, worker: Worker) -> None:
+    (issue,) = noted(1)
+    worker()
     before = (Note.objects.count(), Notification.objects.count(), Delivery.objects.count())
-    record = audit.record
 
-    def fail_on_note(**kwargs: Any) -> object:
-        if kwargs["action"] == "note.added":
-            assert Delivery.objects.count() == before[2] + 1, "notify ran in the transaction"
+    # The customer's next note, in a transaction that fails after it: the note and its
+    # event go together, so the worker has nothing to tell anyone.
+    def note_then_fail() -> None:
+        with transaction.atomic():
+            actions.add_note(
+                actor=user("customer"),
+                transaction=issue,
+                body="Any news?",
+                visibility=Note.Visibility.SHARED,
+                channel="web",
+            )
             raise RuntimeError("the disk is full")
-        return record(**kwargs)
 
-    monkeypatch.setattr(audit, "record", fail_on_note)
     with pytest.raises(RuntimeError, match="disk is full"):
-        actions.add_note(
-            actor=user("customer"),
-            transaction=issue,
-            body="Any news?",
-            visibility=Note.Visibility.SHARED,
-            channel="web",
-        )
+        note_then_fail()
+    assert worker() == 0
     after = (Note.objects.count(), Notification.objects.count(), Delivery.objects.count())
     assert after == before
 
 
-def test_after_commit_a_task_sends_the_email_with_its_key(
-    people: None, django_capture_on_commit_callbacks: Any
+def test_after_the_dispatch_commits_the_emails_go_with_their_keys(
+    people: None, worker: Worker, mailbox: Mailbox, django_capture_on_commit_callbacks: Any
 ) -> None:
     issue = create("Sensor pack offline")
-
-    def assign(*, fail: bool) -> None:
-        with transaction.atomic():
-            actions.assign(
-                actor=user("supervisor"), transaction=issue, assignees=[individual("technician")]
-            )
-            if fail:
-                raise RuntimeError("rolled back")
-
-    # Rolled back: no task, no e-mail, no row.
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
-        assign(fail=True)
-    assert callbacks == []
-    assert mail.outbox == []
-    assert not Delivery.objects.exists()
-
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assign(fail=False)
-    assert len(callbacks) == 2  # one task for each notice: the technician's, his supervisor's
+    actions.assign(
+        actor=user("supervisor"), transaction=issue, assignees=[individual("technician")]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        worker()
     rows = {d.key: d for d in Delivery.objects.filter(notification__transaction=issue)}
-    assert len(rows) == 2
-    assert {m.extra_headers["X-Portico-Delivery"] for m in mail.outbox} == set(rows)
-    for message in mail.outbox:
-        key = message.extra_headers["X-Portico-Delivery"]
-        assert message.extra_headers["Message-ID"] == f"<{key}@portico.example>"
-        assert message.to == [rows[key].address]
-        assert str(message.message()["Message-ID"]) == f"<{key}@portico.example>"
+    assert len(rows) == 2  # the technician's notice, his supervisor's
+    # The quick path: a task queued for the rows each notice wrote…
+    queued = [
+        r.args_kwargs["kwargs"]
+        for r in DBTaskResult.objects.filter(task_path="portico.notify.tasks.deliver")
+    ]
+    assert sorted(pk for kwargs in queued for pk in kwargs["ids"]) == sorted(
+        d.pk for d in rows.values()
+    )
+    with override_settings(MAILERS={"default": mailbox.mailer()}):
+        assert sum(tasks.deliver.call(**kwargs) for kwargs in queued) == 2
+        # …and the sweep behind it finds nothing left to send.
+        assert tasks.sweep_outbox() == 0
+    assert mailbox.by_key() == Counter(dict.fromkeys(rows, 1))
+    for message in mailbox.received:
+        assert message.message_id == f"<{message.key}@portico.example>"
+        assert message.to == (rows[message.key].address,)
     assert not delivery.pending().exists()
     assert all(d.attempts == 1 for d in Delivery.objects.all())
 
 
-def test_a_title_with_line_breaks_is_still_mailed(
-    people: None, django_capture_on_commit_callbacks: Any
+def test_the_outbox_sweep_sends_what_no_task_was_queued_for(
+    people: None, worker: Worker, mailbox: Mailbox
 ) -> None:
+    noted(2)
+    worker()  # no commit here, so no task was queued: only the sweep can send them
+    keys = set(Delivery.objects.values_list("key", flat=True))
+    assert len(keys) == 6
+    with override_settings(MAILERS={"default": mailbox.mailer()}):
+        assert tasks.sweep_outbox() == 6
+        assert tasks.sweep_outbox() == 0
+    assert mailbox.by_key() == Counter(dict.fromkeys(keys, 1))
+
+
+def test_a_title_with_line_breaks_is_still_mailed(people: None, worker: Worker) -> None:
     # Titles are one line now (service/rules.py), but a row written before that rule may
     # still hold line breaks, and a mail header may not carry them.
     issue = create("Pump alarm")
@@ -161,10 +187,11 @@ def test_a_title_with_line_breaks_is_still_mailed(
         title="Pump alarm\r\nBcc: someone@elsewhere.example"
     )
     issue.refresh_from_db()
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.assign(
-            actor=user("supervisor"), transaction=issue, assignees=[individual("technician")]
-        )
+    actions.assign(
+        actor=user("supervisor"), transaction=issue, assignees=[individual("technician")]
+    )
+    worker()
+    delivery.sweep()
     assert len(mail.outbox) == 2
     for message in mail.outbox:
         assert "Pump alarm Bcc: someone@elsewhere.example" in message.subject
@@ -181,9 +208,9 @@ def test_backoff_doubles_up_to_an_hour() -> None:
     assert delivery.backoff(500, second) == datetime.timedelta(hours=1)
 
 
-@override_settings(PORTICO_DELIVER_ON_COMMIT=False)
-def test_a_failing_mail_server_gets_every_email_after_retries(people: None) -> None:
-    dispatched(2)
+def test_a_failing_mail_server_gets_every_email_after_retries(people: None, worker: Worker) -> None:
+    noted(2)
+    worker()
     keys = set(Delivery.objects.values_list("key", flat=True))
     base = datetime.timedelta(milliseconds=300)
     # Nobody listening yet: the first attempt of each is refused at connect.
@@ -218,38 +245,18 @@ def test_a_failing_mail_server_gets_every_email_after_retries(people: None) -> N
 # --- (b) a deliverer killed between "sent" and "marked sent" --------------------------
 
 
-class Outbox:
-    """The outbox the deliverer processes share with the test: on PostgreSQL the test
-    database itself; on SQLite (whose test database lives in memory) a file copy."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.sqlite: Path | None = None
-        settings = connection.settings_dict
-        if connection.vendor == "sqlite":
-            self.sqlite = tmp_path / "outbox.sqlite3"
-            connection.ensure_connection()
-            with closing(sqlite3.connect(self.sqlite)) as copy:
-                connection.connection.backup(copy)
-            self.url = f"sqlite:///{self.sqlite}"
-        else:
-            self.url = (
-                f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
-                f"/{settings['NAME']}"
-            )
-
-    def rows(self) -> list[tuple[str, bool, int]]:
-        """(key, sent, attempts) of every delivery."""
-        sql = "SELECT key, sent_at IS NOT NULL, attempts FROM notify_delivery ORDER BY id"
-        if self.sqlite is not None:
-            with closing(sqlite3.connect(self.sqlite)) as db:
-                return [(str(k), bool(s), int(a)) for k, s, a in db.execute(sql)]
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            return [(str(k), bool(s), int(a)) for k, s, a in cursor.fetchall()]
+def outbox_rows(shared: SharedDatabase) -> list[tuple[str, bool, int]]:
+    """(key, sent, attempts) of every delivery, as the deliverer processes see them."""
+    return [
+        (str(k), bool(sent), int(a))
+        for k, sent, a in shared.rows(
+            "SELECT key, sent_at IS NOT NULL, attempts FROM notify_delivery ORDER BY id"
+        )
+    ]
 
 
 def deliverer(
-    outbox: Outbox,
+    outbox: SharedDatabase,
     box: Mailbox,
     tmp_path: Path,
     *,
@@ -286,14 +293,14 @@ def finished(process: subprocess.Popen[str]) -> tuple[int, str]:
     return process.returncode, output
 
 
-@override_settings(PORTICO_DELIVER_ON_COMMIT=False)
 def test_a_deliverer_killed_after_sending_sends_each_email_once_and_loses_none(
-    transactional_db: None, demo_people: None, tmp_path: Path, mailbox: Mailbox
+    transactional_db: None, demo_people: None, tmp_path: Path, mailbox: Mailbox, worker: Worker
 ) -> None:
-    dispatched(12)
+    noted(12)
+    worker()
     notices = Notification.objects.count()
-    outbox = Outbox(tmp_path)
-    keys = {key for key, _, _ in outbox.rows()}
+    outbox = SharedDatabase(tmp_path)
+    keys = {key for key, _, _ in outbox_rows(outbox)}
     assert len(keys) == notices == 36
 
     # Killed right after the mail server accepted its 5th message, then, restarted,
@@ -310,7 +317,7 @@ def test_a_deliverer_killed_after_sending_sends_each_email_once_and_loses_none(
         code, output = finished(process)
         assert code == 0, output
 
-    rows = outbox.rows()
+    rows = outbox_rows(outbox)
     assert all(sent for _, sent, _ in rows), "every delivery is marked sent"
     received = mailbox.by_key()
     raw, distinct = sum(received.values()), len(received)

@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 
 BATCH = 20
 # Longer than a batch takes to send (each message has EMAIL_TIMEOUT, 30 s by default,
-# and most take milliseconds), so a live deliverer's rows are not taken from it.
-LEASE = datetime.timedelta(minutes=5)
+# and most take milliseconds), so a live deliverer's rows are not taken from it; a dead
+# one's wait this long for another (PORTICO_OUTBOX_LEASE_SECONDS, 5 minutes).
+LEASE = datetime.timedelta(seconds=settings.PORTICO_OUTBOX_LEASE_SECONDS)
 BACKOFF = datetime.timedelta(seconds=30)
 MAX_BACKOFF = datetime.timedelta(hours=1)
 
@@ -158,6 +159,17 @@ def deliver(
         mark_sent(delivery)
         done.sent += 1
     return done
+
+
+def sweep(*, limit: int = BATCH) -> Pass:
+    """Pass after pass until a pass claims nothing: every due delivery is tried once
+    (a failed one is due again only after its backoff, so the sweep ends even when the
+    mail server is down)."""
+    total = Pass()
+    while (done := deliver(limit=limit)).claimed:
+        total.sent += done.sent
+        total.failed += done.failed
+    return total
 
 
 def pending() -> QuerySet[Delivery]:

@@ -8,8 +8,9 @@ from portico.parties.models import Individual
 
 class Notification(models.Model):
     """An in-app notice to one person (seed 002: dispatch "with notice to the
-    supervisor"). Written in the same database transaction as the change it tells of,
-    so a change is never committed without its notices, nor a notice without its change."""
+    supervisor"). Written by the worker when it dispatches the event it tells of, in the
+    transaction that marks the event dispatched: so each notice is written once, however
+    often a worker dies on the way (portico.events.dispatch)."""
 
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", "Assigned to you"
@@ -50,11 +51,10 @@ def new_delivery_key() -> str:
 
 
 class Delivery(models.Model):
-    """The outbox: one row for each side effect that leaves Portico (an e-mail today, a
-    webhook later), written in the same database transaction as the change that causes
-    it. A change is never committed without its deliveries nor a delivery without its
-    change; the deliverer (`portico deliver`, or the task run after commit) sends the
-    rows and marks them sent.
+    """The outbox: one row for each e-mail that leaves Portico, written with its notice
+    in the worker's transaction that dispatches the event: never without its notice,
+    never twice. The worker sends the rows and marks them sent (a task queued after that
+    commit, and the outbox sweep behind it; `portico deliver` by hand).
 
     Sending and marking sent cannot be one atomic step, so a deliverer that dies between
     them sends the row again: delivery is at least once. The key makes it once: it goes

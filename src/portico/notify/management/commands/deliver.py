@@ -11,10 +11,12 @@ from portico.notify import delivery
 
 
 class Command(BaseCommand):
+    # `portico worker` sends the outbox (its notify.outbox sweep); this is the same
+    # pass by hand, for draining it once or with a lease and backoff of one's choosing.
     help = (
-        "Send the outbox: e-mails of notifications not yet sent, retrying failures with"
-        " backoff. Runs until stopped (SIGTERM or Ctrl-C end it after the current"
-        " message), or with --once until nothing is due. Start as many as you like."
+        "Send the outbox now: e-mails of notifications not yet sent, retrying failures"
+        " with backoff (the worker does this by itself). Runs until stopped (SIGTERM or"
+        " Ctrl-C end it after the current message), or with --once until nothing is due."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
