@@ -21,6 +21,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Webhooks reach only the test receivers on this machine (portico.webhooks.targets).
+PORTICO_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+PORTICO_WEBHOOK_ALLOWED_HOSTS_ONLY = True
 
 # WhiteNoise looks for collected files at start-up; the tests serve from the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -880,3 +880,30 @@ def readable_articles(user: Person | None) -> QuerySet[Article]:
     if may_edit_knowledge(user):
         return Article.objects.all()
     return visible_publications(user, Article.objects.all())
+
+
+# --- webhooks ------------------------------------------------------------------------------
+# Self-contained, so it can move with the rest of this module. Webhooks are managed by
+# the people whose group opens the Systems Admin zone (issue 20), in Systems Admin and in
+# the API alike. A subscription is sent what its owner may see (`readable_events`), so
+# only its owner may point it elsewhere or learn a new secret: another administrator
+# could otherwise read, through someone else's subscription, what their own grants hide.
+
+
+def may_manage_webhooks(user: Person | None) -> bool:
+    """List, pause, resume, delete, ping and redeliver any subscription; make one's own."""
+    return individual_of(user) is not None and may_enter(user, SYSTEMS_ADMIN)
+
+
+def may_change_webhook(user: Person | None, owner_id: int) -> bool:
+    """Change the URL or the events of a subscription, or rotate its secret: its owner."""
+    individual = individual_of(user)
+    return (
+        individual is not None and individual.pk == owner_id and may_manage_webhooks(user)
+    )
+
+
+def may_receive_webhooks(user: Person | None) -> bool:
+    """Whether a subscription's owner is still sent anything: they may still log in and
+    still manage webhooks (someone who left, or lost the zone, is sent nothing)."""
+    return may_log_in(user) and may_manage_webhooks(user)

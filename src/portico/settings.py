@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "portico.parties",
     "portico.audit",
     "portico.events",
+    "portico.webhooks",
     "django_tasks_db",
     "portico.service",
     "portico.notify",
@@ -281,6 +282,17 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # After a commit that recorded events, a dispatch job is queued so that a worker starts
 # on them at once; without it the worker's sweep still finds them, a little later.
 PORTICO_WAKE_WORKER = _flag("PORTICO_WAKE_WORKER", True)
+
+# --- webhooks ---------------------------------------------------------------------------
+# Webhooks go over HTTPS to public addresses only (no loopback, private, link-local...
+# address, checked after DNS resolution), except to these hosts, which may also be plain
+# HTTP: local integrations work out of the box, and production lists none unless told.
+PORTICO_WEBHOOK_ALLOWED_HOSTS = _list(
+    "PORTICO_WEBHOOK_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]"
+)
+# True only in the test settings: a host not listed above is refused before any DNS
+# look-up, so no test can reach off the machine, whatever URL it (or schemathesis) makes.
+PORTICO_WEBHOOK_ALLOWED_HOSTS_ONLY = False
 
 # --- files ------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("PORTICO_MEDIA_ROOT", VAR_DIR / "media"))
