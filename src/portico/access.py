@@ -898,9 +898,7 @@ def may_manage_webhooks(user: Person | None) -> bool:
 def may_change_webhook(user: Person | None, owner_id: int) -> bool:
     """Change the URL or the events of a subscription, or rotate its secret: its owner."""
     individual = individual_of(user)
-    return (
-        individual is not None and individual.pk == owner_id and may_manage_webhooks(user)
-    )
+    return individual is not None and individual.pk == owner_id and may_manage_webhooks(user)
 
 
 def may_receive_webhooks(user: Person | None) -> bool:

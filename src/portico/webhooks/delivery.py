@@ -95,7 +95,9 @@ def claim(
     )
 
 
-def request_for(delivery: Delivery, secret: str, *, now: datetime.datetime) -> tuple[bytes, dict[str, str]]:
+def request_for(
+    delivery: Delivery, secret: str, *, now: datetime.datetime
+) -> tuple[bytes, dict[str, str]]:
     """The exact bytes of one attempt and its headers: the frozen body with this
     attempt's `sent_at`, signed."""
     frozen = json.loads(delivery.body)

@@ -5,13 +5,14 @@ interfaces (`may_manage_webhooks`, `may_change_webhook`); these check the data."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction as db
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from portico import access
@@ -20,7 +21,13 @@ from portico.events import registry
 from portico.events.payload import envelope, payloads_for
 from portico.events.services import record
 from portico.parties.models import Individual, User
-from portico.webhooks.models import ALL_EVENTS, Delivery, Subscription, retry_deadline
+from portico.webhooks.models import (
+    ALL_EVENTS,
+    Delivery,
+    Subscription,
+    new_secret,
+    retry_deadline,
+)
 from portico.webhooks.targets import check_url
 
 PING = "webhook.ping"
@@ -46,9 +53,9 @@ def clean_events(events: Any) -> list[str]:
 def clean_url(url: Any) -> str:
     if not isinstance(url, str) or not url.strip() or len(url) > 500:
         raise ValidationError({"url": ["Give an https:// URL of at most 500 characters."]})
-    url = url.strip()
-    check_url(url)
-    return url
+    cleaned = str(url).strip()
+    check_url(cleaned)
+    return cleaned
 
 
 def create_subscription(*, owner: Individual, url: str, events: Sequence[str]) -> Subscription:
@@ -74,7 +81,7 @@ def change_subscription(
 
 def rotate_secret(*, subscription: Subscription) -> str:
     """A new secret, in force at once: the next attempt (a retry too) is signed with it."""
-    subscription.secret = Subscription._meta.get_field("secret").get_default()
+    subscription.secret = new_secret()
     subscription.save(update_fields=["secret"])
     return subscription.secret
 
@@ -190,12 +197,10 @@ def redeliver(*, delivery: Delivery) -> Delivery:
     return delivery
 
 
-def recent_deliveries(subscription: Subscription) -> Iterable[Delivery]:
+def recent_deliveries(subscription: Subscription) -> QuerySet[Delivery]:
     from portico.webhooks.delivery import KEEP
 
-    return Delivery.objects.filter(subscription=subscription).order_by("-created_at", "-id")[
-        :KEEP
-    ]
+    return Delivery.objects.filter(subscription=subscription).order_by("-created_at", "-id")[:KEEP]
 
 
 def _send_after_commit(ids: list[int]) -> None:

@@ -91,9 +91,7 @@ def check_url(url: str) -> None:
     if is_listed(host):
         return
     if parts.scheme != "https":
-        raise ValidationError(
-            {"url": ["Webhooks are sent over HTTPS only: give an https:// URL."]}
-        )
+        raise ValidationError({"url": ["Webhooks are sent over HTTPS only: give an https:// URL."]})
     literal = _literal(host)
     if literal is not None and forbidden(literal):
         raise ValidationError(
@@ -132,6 +130,4 @@ def resolve(url: str) -> Target:
         bad = [a for a in addresses if forbidden(a)]
         if bad:
             raise Refused(f"{host} resolves to {bad[0]}, which is not a public address.")
-    return Target(
-        scheme=parts.scheme, host=host, port=port, path=path, address=str(addresses[0])
-    )
+    return Target(scheme=parts.scheme, host=host, port=port, path=path, address=str(addresses[0]))
