@@ -128,20 +128,22 @@ def _delivery(subscription: Subscription, event: Event, data: dict[str, Any]) ->
     return delivery
 
 
-def deliveries_for(event: Event) -> list[Delivery]:
-    """Write a delivery of `event` to every active subscription that wants it and whose
-    owner may see it, with the payload built for that owner. The event subscriber."""
+def deliveries_for(
+    event: Event, *, subscriptions: QuerySet[Subscription] | None = None
+) -> list[Delivery]:
+    """Write a delivery of `event` to every active subscription (of `subscriptions`, if
+    given) that wants it and whose owner may see it, with the payload built for that
+    owner. The event subscriber."""
     if event.action == PING:
         return []  # a ping is for the one subscription pinged (`ping`)
+    rows = Subscription.objects.all() if subscriptions is None else subscriptions
     wanted = [
         s
-        for s in Subscription.objects.filter(active=True).select_related(
-            "owner__user", "owner__user_group"
-        )
+        for s in rows.filter(active=True).select_related("owner__user", "owner__user_group")
         if s.wants(event.action)
     ]
     payloads: dict[int, dict[str, Any] | None] = {}
-    rows = []
+    made = []
     for subscription in wanted:
         owner = subscription.owner
         if owner.pk not in payloads:
@@ -153,8 +155,8 @@ def deliveries_for(event: Event) -> list[Delivery]:
             )
         data = payloads[owner.pk]
         if data is not None:
-            rows.append(_delivery(subscription, event, data))
-    made = Delivery.objects.bulk_create(rows)
+            made.append(_delivery(subscription, event, data))
+    Delivery.objects.bulk_create(made)
     _send_after_commit([d.pk for d in made])
     return made
 
