@@ -35,7 +35,8 @@ def test_subscribe_in_systems_admin_shows_the_secret_once(
         follow=True,
     )
     row = Subscription.objects.get()
-    assert row.owner == admin() and row.events == ["transaction.created", "note.added"]
+    assert row.owner == admin()
+    assert row.events == ["transaction.created", "note.added"]
     assert row.secret in made.content.decode()
     assert row.secret not in client.get(f"{ADMIN}subscription/").content.decode()
     assert row.secret not in client.get(f"{ADMIN}subscription/{row.pk}/change/").content.decode()
@@ -57,17 +58,20 @@ def test_actions_rotate_ping_pause_resume_and_redeliver(
     old = subscription.secret
     page = _action(client, "subscription", "rotate_secrets", subscription.pk)
     subscription.refresh_from_db()
-    assert subscription.secret != old and subscription.secret in page
+    assert subscription.secret != old
+    assert subscription.secret in page
     _action(client, "subscription", "send_ping", subscription.pk)
     receiver.answers = [502]
     send_due()
     row = Delivery.objects.get()
     listed = client.get(f"{ADMIN}delivery/?subscription__id__exact={subscription.pk}")
-    assert "webhook.ping" in listed.content.decode() and "502" in listed.content.decode()
+    assert "webhook.ping" in listed.content.decode()
+    assert "502" in listed.content.decode()
     _action(client, "delivery", "redeliver", row.pk)
     send_due()
     row.refresh_from_db()
-    assert row.state == "succeeded" and len(receiver.received) == 2
+    assert row.state == "succeeded"
+    assert len(receiver.received) == 2
     _action(client, "subscription", "pause_subscriptions", subscription.pk)
     subscription.refresh_from_db()
     assert not subscription.active

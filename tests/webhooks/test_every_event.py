@@ -76,7 +76,7 @@ def _happen(client_for: Callable[[str], Client]) -> None:
     )
     services.revoke(actor=admin, grant_row=row)
     services.assign(actor=admin, transaction=t, assignees=[csr])
-    team = Organization.objects.exclude(pk=t.team_id).filter(kind="team", active=True).first()
+    team = Organization.objects.filter(kind="team", active=True).exclude(pk=t.team_id or 0).first()
     assert team is not None
     services.forward(actor=admin, transaction=t, team=team, note="Theirs now.")
     services.relate(actor=admin, transaction=t, other=other, kind="related")

@@ -42,11 +42,13 @@ def test_a_retry_after_a_500_carries_the_same_delivery_id(
     assert first.json["id"] == second.json["id"] == str(row.delivery_id)
     # Each attempt says when it was sent, and is signed with that.
     assert first.json["sent_at"] <= second.json["sent_at"]
-    assert first.signed_with(subscription.secret) and second.signed_with(subscription.secret)
+    assert first.signed_with(subscription.secret)
+    assert second.signed_with(subscription.secret)
     row.refresh_from_db()
     assert (row.state, row.attempts, row.last_status) == ("succeeded", 2, 200)
     subscription.refresh_from_db()
-    assert subscription.consecutive_failures == 0 and subscription.failing_since is None
+    assert subscription.consecutive_failures == 0
+    assert subscription.failing_since is None
 
 
 def test_failed_attempts_back_off_exponentially(
@@ -66,7 +68,8 @@ def test_failed_attempts_back_off_exponentially(
     assert waits == [30, 60, 120, 240]
     assert delivery.backoff(30) == datetime.timedelta(hours=2)
     subscription.refresh_from_db()
-    assert subscription.consecutive_failures == 4 and subscription.active
+    assert subscription.consecutive_failures == 4
+    assert subscription.active
 
 
 def test_a_delivery_is_given_up_after_24_hours(
@@ -79,7 +82,8 @@ def test_a_delivery_is_given_up_after_24_hours(
     )
     send_due()
     row.refresh_from_db()
-    assert row.state == "failed" and row.given_up_at is not None
+    assert row.state == "failed"
+    assert row.given_up_at is not None
     _due_now(row)
     assert send_due().failed + send_due().succeeded == 0
     assert len(receiver.received) == 1
@@ -115,7 +119,8 @@ def test_a_subscription_failing_for_24_hours_is_paused_and_its_owner_told(
     assert f"/admin/webhooks/subscription/{subscription.pk}/change/" in email.body
     outbox.deliver(ids=[email.pk])
     [sent] = mail.outbox
-    assert sent.to == [admin().email] and sent.subject == email.subject
+    assert sent.to == [admin().email]
+    assert sent.subject == email.subject
 
     # Paused: held, not sent, and no new event is queued for it.
     _due_now(row)
@@ -145,8 +150,10 @@ def test_a_redirect_is_not_followed(subscription: Subscription, receiver: Receiv
     row = _ping(subscription)
     send_due()
     row.refresh_from_db()
-    assert row.last_status == 307 and row.state == "pending"
-    assert "169.254.169.254" in row.last_error and "do not follow redirects" in row.last_error
+    assert row.last_status == 307
+    assert row.state == "pending"
+    assert "169.254.169.254" in row.last_error
+    assert "do not follow redirects" in row.last_error
     assert len(receiver.received) == 1
 
 

@@ -91,7 +91,8 @@ def test_a_refused_address_is_a_failed_attempt_and_never_contacted(
     with PRODUCTION:
         assert send_due().failed == 1
     row.refresh_from_db()
-    assert row.last_status is None and row.last_error.startswith("Refused:")
+    assert row.last_status is None
+    assert row.last_error.startswith("Refused:")
 
 
 def test_a_listed_host_that_is_removed_is_refused(
