@@ -179,3 +179,33 @@ def test_only_the_last_50_deliveries_are_kept(
     assert subscription.deliveries.count() == delivery.KEEP
     assert not Delivery.objects.filter(pk=first.pk).exists()
     assert len(webhooks.recent_deliveries(subscription)) == delivery.KEEP
+
+
+def test_a_sender_that_died_mid_delivery_leaves_it_to_the_sweep_with_its_id(
+    subscription: Subscription, receiver: Receiver
+) -> None:
+    row = _ping(subscription)
+    token, taken = delivery.claim()  # a worker takes it, then is killed before sending
+    assert [d.pk for d in taken] == [row.pk]
+    assert send_due().succeeded == 0  # leased: no other sender touches it
+    Delivery.objects.filter(pk=row.pk).update(
+        claimed_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert send_due().succeeded == 1  # the lease lapsed: the sweep sends it
+    [got] = receiver.received
+    assert got.headers["X-Portico-Delivery"] == str(row.delivery_id)
+    row.refresh_from_db()
+    assert row.attempts == 2
+    assert row.claimed_by != token
+
+
+def test_a_listed_name_is_reached_on_whichever_address_answers(
+    subscription: Subscription, receiver: Receiver
+) -> None:
+    # "localhost" may resolve to ::1 first; the receiver listens on 127.0.0.1 only.
+    Subscription.objects.filter(pk=subscription.pk).update(
+        url=receiver.url.replace("127.0.0.1", "localhost")
+    )
+    _ping(subscription)
+    assert send_due().succeeded == 1
+    assert receiver.received[0].headers["Host"] == f"localhost:{receiver.port}"

@@ -1,6 +1,6 @@
 """One HTTP POST of a webhook body, with the standard library's http.client.
 
-The connection goes to the address `targets.resolve` checked (for HTTPS the
+The connection goes to an address `targets.resolve` checked (for HTTPS the
 certificate is still verified against the host name, sent as SNI), so nothing resolves
 the name a second time. Redirects are not followed: a 3xx is a failed attempt, and its
 Location is reported, so a delivery cannot be steered to an address the checks refused.
@@ -40,23 +40,36 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+def _connect(addresses: tuple[str, ...], port: int) -> socket.socket:
+    """A connection to the first of the checked addresses that answers ("localhost" may
+    resolve to ::1 first for a receiver listening on 127.0.0.1 only)."""
+    error: OSError = OSError("no address to connect to")
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), TIMEOUT)
+        except OSError as failed:
+            error = failed
+    raise error
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     def __init__(self, target: Target) -> None:
         super().__init__(target.host, target.port, timeout=TIMEOUT)
-        self._address = target.address
+        self._addresses = target.addresses
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _connect(self._addresses, self.port)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, target: Target) -> None:
         self._tls = ssl.create_default_context()
         super().__init__(target.host, target.port, timeout=TIMEOUT, context=self._tls)
-        self._address = target.address
+        self._addresses = target.addresses
 
     def connect(self) -> None:
-        raw = socket.create_connection((self._address, self.port), self.timeout)
+        raw = _connect(self._addresses, self.port)
+        # The certificate is checked against the host name (SNI too), not the address.
         self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
 
 

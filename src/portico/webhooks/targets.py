@@ -2,7 +2,7 @@
 
 A subscription's URL must be HTTPS, and a delivery goes only to a public address: the
 host name is resolved once, every address it resolves to is checked, and the
-connection is made to the checked address (no second look-up a DNS rebinding could
+connection is made to a checked address (no second look-up a DNS rebinding could
 answer differently). Hosts listed in PORTICO_WEBHOOK_ALLOWED_HOSTS are exempt, and may
 be plain HTTP: the local integrations of a development machine. Redirects are not
 followed (portico.webhooks.sending), so they cannot lead anywhere else.
@@ -27,13 +27,14 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Target:
-    """A URL checked for sending: connect to `address`, speak to `host`."""
+    """A URL checked for sending: connect to one of `addresses` (each checked, tried in
+    the resolver's order), speak to `host`."""
 
     scheme: str
     host: str
     port: int
     path: str
-    address: str
+    addresses: tuple[str, ...]
 
     @property
     def host_header(self) -> str:
@@ -130,4 +131,10 @@ def resolve(url: str) -> Target:
         bad = [a for a in addresses if forbidden(a)]
         if bad:
             raise Refused(f"{host} resolves to {bad[0]}, which is not a public address.")
-    return Target(scheme=parts.scheme, host=host, port=port, path=path, address=str(addresses[0]))
+    return Target(
+        scheme=parts.scheme,
+        host=host,
+        port=port,
+        path=path,
+        addresses=tuple(dict.fromkeys(str(a) for a in addresses)),
+    )
