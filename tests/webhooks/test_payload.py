@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from portico.parties.models import Individual
+from portico.parties.services import deactivate_individual
 from portico.service.models import Grant, Permission
 from portico.webhooks import services as webhooks
 from portico.webhooks.models import Subscription
 from tests.audit import internal_note
 from tests.conftest import PERSONAS
-from tests.webhooks.conftest import Receiver, admin, send_due
+from tests.webhooks.conftest import Receiver, admin, admin_user, send_due
 
 
 def _delivered(receiver: Receiver, worker: Callable[[], int]) -> str:
@@ -60,3 +61,14 @@ def test_an_owner_who_left_or_lost_the_zone_is_sent_nothing(
     worker()
     assert subscription.deliveries.exists()
     assert not theirs.deliveries.exists()
+
+
+def test_what_was_queued_before_the_owner_left_is_not_sent(
+    subscription: Subscription, receiver: Receiver
+) -> None:
+    row = webhooks.ping(actor=admin_user(), subscription=subscription)
+    deactivate_individual(individual=admin(), actor=None)
+    send_due()
+    assert receiver.received == []
+    row.refresh_from_db()
+    assert row.last_error == "Refused: the subscription's owner has left."

@@ -90,7 +90,7 @@ def claim(
         ).update(claimed_by=token, claimed_until=now + lease, attempts=F("attempts") + 1)
     return token, list(
         Delivery.objects.filter(claimed_by=token, claimed_until__gt=now)
-        .select_related("subscription")
+        .select_related("subscription__owner")
         .order_by("due_at", "id")
     )
 
@@ -123,6 +123,9 @@ def request_for(
 def attempt(delivery: Delivery) -> tuple[int | None, str]:
     """Send one attempt; returns (status code or None, error text, empty on success)."""
     now = timezone.now()
+    if not delivery.subscription.owner.active:
+        # Made before its owner left: what they could see then is not sent now.
+        return None, "Refused: the subscription's owner has left."
     try:
         target = targets.resolve(delivery.subscription.url)
         body, headers = request_for(delivery, delivery.subscription.secret, now=now)
@@ -206,7 +209,11 @@ def _failed(delivery: Delivery, token: str, status: int | None, error: str) -> N
                 last_error=error,
                 claimed_until=None,
             )
-        subscription = Subscription.objects.select_for_update().get(pk=delivery.subscription_id)
+        subscription = (
+            Subscription.objects.select_for_update().filter(pk=delivery.subscription_id).first()
+        )
+        if subscription is None:
+            return  # deleted while its delivery was in flight
         subscription.consecutive_failures += 1
         subscription.failing_since = subscription.failing_since or now
         subscription.save(update_fields=["consecutive_failures", "failing_since"])
