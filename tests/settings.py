@@ -24,6 +24,12 @@ WHITENOISE_USE_FINDERS = True
 # A test reads the feed in the transaction that recorded its events: nothing is in flight.
 # tests/api/test_events_feed.py sets a delay where it tests one.
 PORTICO_EVENT_FEED_DELAY = 0.0
+# Webhooks reach only the test receivers on this machine (portico.webhooks.targets).
+PORTICO_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+PORTICO_WEBHOOK_ALLOWED_HOSTS_ONLY = True
+# Read afresh at every event: a test's subscriptions vanish with its rolled-back
+# transaction, and the next test must not be told of them.
+PORTICO_WEBHOOK_NAMES_SECONDS = 0.0
 
 # WhiteNoise looks for collected files at start-up; the tests serve from the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # url name -> (path, the personas that may open it); everyone else logged in gets 403,
 # anonymous people are sent to log in.
@@ -36,6 +36,8 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "knowledge:new": ("/console/knowledge/new/", STAFF),
     "admin:index": ("/admin/", {"administrator"}),
     "admin:parties_individual_changelist": ("/admin/parties/individual/", {"administrator"}),
+    "admin:webhooks_subscription_changelist": ("/admin/webhooks/subscription/", {"administrator"}),
+    "admin:webhooks_delivery_changelist": ("/admin/webhooks/delivery/", {"administrator"}),
 }
 # API routes not about one transaction, answered the API's way: 403 in its error shape to
 # a person it is not for, 401 to no one at all (the rest: tests/api/ and the channel
@@ -196,3 +198,51 @@ def test_api_routes(client_for: Callable[[str], Client], name: str, key: str) ->
 def test_the_api_answers_no_one_with_401(client: Client, db: None, name: str) -> None:
     path, _ = API_ROUTES[name]
     assert client.get(path).status_code == 401
+
+
+# The API's webhook endpoints (issue 20): Systems Admin only (the administrator here);
+# everyone else logged in gets 403, whatever the subscription, and anonymous callers 401.
+# (method, url name, the answer the administrator gets); what each does: tests/webhooks.
+WEBHOOK_API = [
+    ("get", "api:webhooks", 200),
+    ("post", "api:webhooks", 400),  # an empty body: refused as invalid, not forbidden
+    ("get", "api:webhook", 200),
+    ("patch", "api:webhook", 200),
+    ("delete", "api:webhook", 204),
+    ("post", "api:webhook-rotate-secret", 200),
+    ("post", "api:webhook-ping", 202),
+    ("get", "api:webhook-deliveries", 200),
+    ("post", "api:webhook-redeliver", 202),
+]
+
+
+def _webhook_url(name: str) -> str:
+    from portico.parties.models import Individual
+    from portico.webhooks.models import Delivery, Subscription
+
+    owner = Individual.objects.get(first_name="Graham")
+    row = Subscription.objects.create(owner=owner, url="http://127.0.0.1:9/", events=["*"])
+    delivery = Delivery.objects.create(subscription=row, event_name="webhook.ping", body="{}")
+    if name == "api:webhooks":
+        return reverse(name)
+    if name == "api:webhook-redeliver":
+        return reverse(name, args=[row.pk, delivery.pk])
+    return reverse(name, args=[row.pk])
+
+
+@pytest.mark.parametrize(("method", "name", "admin_gets"), WEBHOOK_API)
+@pytest.mark.parametrize("key", [*PERSONAS, None])
+def test_webhook_api(
+    client_for: Callable[[str], Client],
+    client: Client,
+    method: str,
+    name: str,
+    admin_gets: int,
+    key: str | None,
+) -> None:
+    caller = client if key is None else client_for(key)
+    url = _webhook_url(name)
+    answer = getattr(caller, method)(url, content_type="application/json")
+    expected = 401 if key is None else admin_gets if key == "administrator" else 403
+    # (Django's test client skips the CSRF check; tests/webhooks/test_api.py makes it.)
+    assert answer.status_code == expected, f"{key} {method} {url}"

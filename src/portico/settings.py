@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "portico.parties",
     "portico.audit",
     "portico.events",
+    "portico.webhooks",
     "django_tasks_db",
     "portico.service",
     "portico.notify",
@@ -288,6 +289,20 @@ PORTICO_OUTBOX_LEASE_SECONDS = int(os.environ.get("PORTICO_OUTBOX_LEASE_SECONDS"
 # ids are taken at insert, not at commit, and a cursor must not pass an event whose
 # transaction has yet to commit (portico.api.views.events).
 PORTICO_EVENT_FEED_DELAY = float(os.environ.get("PORTICO_EVENT_FEED_DELAY", 5))
+
+# --- webhooks ---------------------------------------------------------------------------
+# Webhooks go over HTTPS to public addresses only (no loopback, private, link-local...
+# address, checked after DNS resolution), except to these hosts, which may also be plain
+# HTTP: local integrations work out of the box, and production lists none unless told.
+PORTICO_WEBHOOK_ALLOWED_HOSTS = _list(
+    "PORTICO_WEBHOOK_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]"
+)
+# True only in the test settings: a host not listed above is refused before any DNS
+# look-up, so no test can reach off the machine, whatever URL it (or schemathesis) makes.
+PORTICO_WEBHOOK_ALLOWED_HOSTS_ONLY = False
+# How long a process trusts its list of the event names webhooks subscribe to
+# (portico.webhooks.subscribers.wanted) before reading it again.
+PORTICO_WEBHOOK_NAMES_SECONDS = float(os.environ.get("PORTICO_WEBHOOK_NAMES_SECONDS", 5))
 
 # --- files ------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("PORTICO_MEDIA_ROOT", VAR_DIR / "media"))

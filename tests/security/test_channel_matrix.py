@@ -18,6 +18,10 @@ Channels:
 - notifications: the in-app notification list and its unread count in the menu;
 - feed: the event feed, GET /api/v1/events/, walked to its end with the person's token
   (a transaction's events, and an internal note's text and file name, are what it shows).
+- webhooks: what a subscription the person makes through the API
+  (POST /api/v1/webhooks/) is sent about each transaction: only Systems Admin may
+  subscribe, and a delivery holds what its owner may see (never an internal note for an
+  owner who may not read internal notes).
 
 Portico has no live-update channel: no websocket, no server-sent events, no polling
 endpoint (Django Channels is in the design for chat and live queues, not yet built).
@@ -27,18 +31,21 @@ When one arrives it must get its own probes here.
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction as db
 from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from portico.audit.models import Event
 from portico.knowledge import services as knowledge
 from portico.knowledge.models import Article
 from portico.notify import services as notify
@@ -47,6 +54,8 @@ from portico.parties.services import deactivate_individual
 from portico.service import actions
 from portico.service.models import Attachment, Grant, Note, Permission, Relation, Status
 from portico.service.models import Transaction as Txn
+from portico.webhooks import services as webhooks
+from portico.webhooks.models import Subscription
 from tests.security.conftest import api, demo_transaction, person, user, web
 from tests.test_urls import _names
 
@@ -59,6 +68,7 @@ class Persona:
     staff: bool = False
     site: str = "customer"  # the portal whose pages they use (staff: the console)
     left: bool = False  # logged in and made a token, then left the organisation
+    systems_admin: bool = False  # their group opens the Systems Admin zone
 
 
 PERSONAS: dict[str, Persona] = {
@@ -71,7 +81,7 @@ PERSONAS: dict[str, Persona] = {
     "team_agent": Persona("Fiona", staff=True),
     "assignee": Persona("Tom", staff=True),
     "other_team_agent": Persona("Callum", staff=True),
-    "restricted_admin": Persona("Graham", staff=True),
+    "restricted_admin": Persona("Graham", staff=True, systems_admin=True),
     "deactivated_agent": Persona("Ravi", staff=True, left=True),
     "deactivated_customer": Persona("Sandeep", left=True),
 }
@@ -190,8 +200,10 @@ OFFERED: dict[tuple[str, bool], set[str]] = {
     # The feed is a read channel for the staff (issue 20); anyone else is refused.
     ("feed", True): {"list", "read_internal_note"},
     ("feed", False): set(),
+    ("webhooks", True): {"view", "read_internal_note"},
+    ("webhooks", False): set(),
 }
-CHANNELS = ["page", "api", "search", "notifications", "feed"]
+CHANNELS = ["page", "api", "search", "notifications", "feed", "webhooks"]
 
 
 def relation(persona: str, key: str) -> str:
@@ -199,6 +211,8 @@ def relation(persona: str, key: str) -> str:
 
 
 def expected(persona: str, key: str, action: str, channel: str) -> bool:
+    if channel == "webhooks" and not PERSONAS[persona].systems_admin:
+        return False  # only Systems Admin subscribes (and is sent anything)
     return (
         action in MAY[relation(persona, key)]
         and action in OFFERED[(channel, PERSONAS[persona].staff)]
@@ -1311,6 +1325,50 @@ def _feed_probes() -> list[Probe]:
     ]
 
 
+def _webhook_deliveries(w: World, persona: str) -> tuple[Any, list[dict[str, Any]]]:
+    """Subscribe through the API as the persona (to every event, at a local address that
+    is never contacted), then dispatch the world's transactions' events to that
+    subscription alone: the bodies it would be sent. Once per persona."""
+    key = (persona, "webhooks", "")
+    if key not in w.cache:
+        response = w.api[persona].post(
+            reverse("api:webhooks"),
+            {"url": "http://127.0.0.1:9/hook", "events": ["*"]},
+            content_type="application/json",
+        )
+        bodies: list[dict[str, Any]] = []
+        if response.status_code == 201:
+            mine = Subscription.objects.filter(pk=response.json()["id"])
+            ids = [str(t.pk) for t in [*w.transactions.values(), w.spare]]
+            about = ContentType.objects.get_for_model(Txn)
+            events = Event.objects.filter(subject_type=about, subject_id__in=ids)
+            for event in events.order_by("id"):
+                for made in webhooks.deliveries_for(event, subscriptions=mine):
+                    bodies.append(json.loads(made.body))
+        w.cache[key] = (response, json.dumps(bodies))
+    response, text = w.cache[key]
+    return response, json.loads(text)
+
+
+def _webhook_probes() -> list[Probe]:
+    def about(bodies: list[dict[str, Any]], number: str) -> list[dict[str, Any]]:
+        return [b for b in bodies if b["data"].get("transaction", {}).get("number") == number]
+
+    def sent_events(w: World, p: str, k: str) -> Answer:
+        response, bodies = _webhook_deliveries(w, p)
+        return _answer(response, bool(about(bodies, _t(w, k).number)))
+
+    def sent_internal_note(w: World, p: str, k: str) -> Answer:
+        response, bodies = _webhook_deliveries(w, p)
+        text = json.dumps(about(bodies, _t(w, k).number))
+        return _answer(response, internal_marker(k) in text)
+
+    return [
+        Probe("webhooks", "view", "api:webhooks", sent_events, None),
+        Probe("webhooks", "read_internal_note", "api:webhooks", sent_internal_note, None),
+    ]
+
+
 def probes(channel: str, staff: bool) -> list[Probe]:
     if channel == "page":
         return _console_probes() + _export_probes() if staff else _portal_probes()
@@ -1319,6 +1377,7 @@ def probes(channel: str, staff: bool) -> list[Probe]:
         "search": _search_probes,
         "notifications": _notification_probes,
         "feed": _feed_probes,
+        "webhooks": _webhook_probes,
     }[channel]()
 
 
@@ -1472,6 +1531,12 @@ NOT_IN_MATRIX: dict[str, str] = {
     # tests/api/test_transactions.py; other transactions' numbers: test_idor.
     "api:history": "tests/audit/test_note_events.py, tests/api/test_transactions.py",
     "api:tokens": "one's own tokens: test_idor",
+    # Managing subscriptions (Systems Admin only, owner-only changes): tests/webhooks.
+    "api:webhook": "tests/webhooks/test_api.py",
+    "api:webhook-rotate-secret": "tests/webhooks/test_api.py",
+    "api:webhook-ping": "tests/webhooks/test_api.py",
+    "api:webhook-deliveries": "tests/webhooks/test_api.py",
+    "api:webhook-redeliver": "tests/webhooks/test_api.py",
     "api:token": "test_idor",
     # The knowledge base shows publications, never a transaction: each reader's share in
     # tests/api/test_knowledge.py, hidden pieces' ids in test_idor.

@@ -91,6 +91,11 @@ from portico.access.transactions import (
     transaction_for,
     visible_transactions,
 )
+from portico.access.webhooks import (
+    may_change_webhook,
+    may_manage_webhooks,
+    may_receive_webhooks,
+)
 from portico.parties.zones import (
     CONSOLE,
     CUSTOMER_PORTAL,
@@ -146,14 +151,17 @@ __all__ = [
     "may_be_assigned",
     "may_be_contact",
     "may_change_contact_details",
+    "may_change_webhook",
     "may_create",
     "may_edit_knowledge",
     "may_enter",
     "may_log_in",
+    "may_manage_webhooks",
     "may_open_requests",
     "may_read_history",
     "may_read_note",
     "may_read_zone",
+    "may_receive_webhooks",
     "may_search_knowledge",
     "may_see_event",
     "portal_of",

@@ -23,11 +23,13 @@ from portico.api.views import (
     tokens,
     transactions,
 )
+from portico.webhooks import api as webhooks
 
 app_name = "api"
 
 _TRANSACTION = "transactions/<str:number>/"
 _KNOWLEDGE = "knowledge/"
+_WEBHOOK = "webhooks/<int:pk>/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
@@ -112,6 +114,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
         f"{_KNOWLEDGE}downloads/<int:document_id>/content/",
         knowledge.DownloadContent.as_view(),
         name="knowledge-download-content",
+    ),
+    path("webhooks/", webhooks.WebhookList.as_view(), name="webhooks"),
+    path(_WEBHOOK, webhooks.WebhookDetail.as_view(), name="webhook"),
+    path(
+        f"{_WEBHOOK}rotate-secret/",
+        webhooks.WebhookRotateSecret.as_view(),
+        name="webhook-rotate-secret",
+    ),
+    path(f"{_WEBHOOK}ping/", webhooks.WebhookPing.as_view(), name="webhook-ping"),
+    path(f"{_WEBHOOK}deliveries/", webhooks.WebhookDeliveries.as_view(), name="webhook-deliveries"),
+    path(
+        f"{_WEBHOOK}deliveries/<int:delivery_id>/redeliver/",
+        webhooks.WebhookRedeliver.as_view(),
+        name="webhook-redeliver",
     ),
     # Last: anything else under /api/v1/ is a 404 in the API's error shape.
     re_path(r"^", reference.NotFound.as_view(), name="not-found"),
