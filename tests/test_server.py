@@ -5,6 +5,7 @@ stop both with one Ctrl-C."""
 
 import http.client
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -18,12 +19,14 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bench.server import BIN, free_port, portico_env
 
 from tests.conftest import PERSONAS
 from tests.postgres_cluster import sqlite_pass_only
+from tests.webhooks.conftest import Receiver, serving
 
 pytestmark = sqlite_pass_only("it serves its own SQLite database")
 
@@ -93,7 +96,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def test_the_served_app_answers_and_every_printed_log_in_works(served: Served) -> None:
     _login_page_and_static_files_are_served(served)
     _every_printed_demo_log_in_works(served)
-    _the_worker_dispatches_an_event_recorded_through_the_web(served)
+    with serving() as receiver:
+        _the_worker_dispatches_an_event_recorded_through_the_web(served, receiver)
     _one_ctrl_c_stops_the_server_and_the_worker(served)
 
 
@@ -130,9 +134,11 @@ def _post(
     return response
 
 
-def _log_in(served: Served, email: str) -> tuple[urllib.request.OpenerDirector, str, str]:
+def _log_in(
+    served: Served, email: str, jar: http.cookiejar.CookieJar | None = None
+) -> tuple[urllib.request.OpenerDirector, str, str]:
     """A logged-in browser of sorts: its opener, where it landed, and the page."""
-    jar = http.cookiejar.CookieJar()
+    jar = jar if jar is not None else http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     url = f"{served.base}/accounts/login/"
     form = opener.open(url, timeout=5).read().decode()
@@ -163,7 +169,9 @@ def _notices(database: Path, number: str) -> list[tuple[str, str]]:
         ).fetchall()
 
 
-def _the_worker_dispatches_an_event_recorded_through_the_web(served: Served) -> None:
+def _the_worker_dispatches_an_event_recorded_through_the_web(
+    served: Served, receiver: Receiver
+) -> None:
     # The customer notes one of his open transactions that has someone assigned for
     # action; the worker, not the request, writes that person's notice.
     opener, _, _ = _log_in(served, PERSONAS["customer"].email)
@@ -186,6 +194,8 @@ def _the_worker_dispatches_an_event_recorded_through_the_web(served: Served) -> 
     else:
         raise AssertionError(f"no open transaction of the customer's has an assignee: {numbers}")
     before = _notices(served.database, number)
+    # An integration, subscribed through the API by Systems Admin: it hears of the note too.
+    hook = _subscribe(served, receiver)
     sent = time.monotonic()
     noted = _post(
         opener,
@@ -198,6 +208,30 @@ def _the_worker_dispatches_an_event_recorded_through_the_web(served: Served) -> 
         time.sleep(0.2)
     new = after[len(before) :]
     assert (assigned[number], f"Ewan Grant added a note to {number}") in new
+    # The webhook delivery leaves within 10 s of the change (issue 20), signed.
+    while not [r for r in receiver.received if r.headers["X-Portico-Event"] == "note.added"]:
+        assert time.monotonic() - sent < 10, "no webhook delivery 10 s after the note"
+        time.sleep(0.2)
+    [delivered] = [r for r in receiver.received if r.headers["X-Portico-Event"] == "note.added"]
+    assert delivered.signed_with(hook["secret"])
+    assert delivered.json["data"]["transaction"]["number"] == number
+    assert delivered.json["data"]["body"] == "Served test: the pump alarms again."
+
+
+def _subscribe(served: Served, receiver: Receiver) -> dict[str, Any]:
+    jar = http.cookiejar.CookieJar()
+    opener, _, _ = _log_in(served, PERSONAS["administrator"].email, jar)
+    csrf = next(str(c.value) for c in jar if c.name == "csrftoken")
+    url = f"{served.base}/api/v1/webhooks/"
+    request = urllib.request.Request(  # noqa: S310
+        url,
+        data=json.dumps({"url": receiver.url, "events": ["note.added"]}).encode(),
+        headers={"Content-Type": "application/json", "X-CSRFToken": csrf, "Referer": url},
+    )
+    response = opener.open(request, timeout=5)
+    assert response.status == 201
+    made: dict[str, Any] = json.loads(response.read())
+    return made
 
 
 def _one_ctrl_c_stops_the_server_and_the_worker(served: Served) -> None:

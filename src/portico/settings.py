@@ -285,6 +285,8 @@ PORTICO_WAKE_WORKER = _flag("PORTICO_WAKE_WORKER", True)
 # Outbox rows claimed by a worker that died are taken by another after this long; longer
 # than a batch takes to send (each message has EMAIL_TIMEOUT), so a live one keeps them.
 PORTICO_OUTBOX_LEASE_SECONDS = int(os.environ.get("PORTICO_OUTBOX_LEASE_SECONDS", 300))
+# The same for a webhook delivery (each attempt may wait 10 s to connect and per read).
+PORTICO_WEBHOOK_LEASE_SECONDS = int(os.environ.get("PORTICO_WEBHOOK_LEASE_SECONDS", 600))
 # The event feed (GET /api/v1/events/) lists an event once it is this many seconds old:
 # ids are taken at insert, not at commit, and a cursor must not pass an event whose
 # transaction has yet to commit (portico.api.views.events).

@@ -24,7 +24,10 @@ def accessible(page: Page) -> None:
 
 @pytest.mark.slow
 def test_a_service_issue_from_portal_to_resolution(
-    demo_data: None, personas: dict[str, Persona], new_page: Callable[..., Page]
+    demo_data: None,
+    personas: dict[str, Persona],
+    new_page: Callable[..., Page],
+    worker: Callable[[], int],
 ) -> None:
     def person(key: str) -> Page:
         page = new_page(bypass_csp=True)  # axe is injected; CSP itself is tested elsewhere
@@ -91,6 +94,7 @@ def test_a_service_issue_from_portal_to_resolution(
     expect(grants).to_contain_text("Tom Reid")
     expect(grants).to_contain_text("Aisha Khan")
     accessible(fiona)
+    worker()  # what `portico worker` does after the commit: the notices
 
     for key in ("technician", "supervisor"):
         page = person(key)

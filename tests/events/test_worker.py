@@ -1,9 +1,9 @@
 """`portico worker` (issue 20, "A real worker"): the periodic jobs' schedule, and the
 crash test of the issue's "Done when" — of two workers side by side, one killed with
 SIGKILL mid-dispatch and the other mid-delivery, a third started in their place: every
-event dispatched exactly once (one notice per recipient), every e-mail received at least
-once under its own delivery key and Message-ID, none lost, every outbox row marked
-sent."""
+event dispatched exactly once (one notice per recipient, one webhook delivery per
+event), every e-mail and every webhook delivery received at least once under its own
+key (Message-ID, X-Portico-Delivery), none lost, every row marked sent."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import datetime
 import signal
 import subprocess
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,9 +25,11 @@ from portico.events.models import PeriodicRun
 from portico.notify import delivery
 from portico.service import actions
 from portico.service.models import Note
+from portico.webhooks import services as webhooks
 from tests.console.test_lists import create, individual, user
 from tests.events.shared_database import SharedDatabase
 from tests.notify.mailbox import Mailbox
+from tests.webhooks.conftest import Receiver, admin, serving
 
 # --- the schedule -----------------------------------------------------------------------
 
@@ -110,6 +113,7 @@ def _worker(
         EMAIL_PORT=str(box.port),
         EMAIL_TIMEOUT="10",
         PORTICO_OUTBOX_LEASE_SECONDS=str(LEASE),
+        PORTICO_WEBHOOK_LEASE_SECONDS=str(LEASE),
     )
     with (tmp_path / f"worker-{n}.log").open("wb") as log:
         return subprocess.Popen(
@@ -130,11 +134,24 @@ def _kill_when(
     process.wait(timeout=10)
 
 
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with serving() as state:
+        yield state
+
+
 @pytest.mark.slow
 def test_a_worker_killed_mid_way_loses_nothing_and_repeats_no_notice(
-    transactional_db: None, demo_people: None, tmp_path: Path, mailbox: Mailbox
+    transactional_db: None,
+    demo_people: None,
+    tmp_path: Path,
+    mailbox: Mailbox,
+    receiver: Receiver,
 ) -> None:
     started = time.monotonic()
+    # An integration subscribed to everything, behind a slow endpoint.
+    receiver.delay = 0.03
+    hook = webhooks.create_subscription(owner=admin(), url=receiver.url, events=["*"])
     # Recorded with no wake-up queued: only the worker's sweep can find these events.
     with override_settings(PORTICO_WAKE_WORKER=False):
         for i in range(ISSUES):
@@ -166,12 +183,15 @@ def test_a_worker_killed_mid_way_loses_nothing_and_repeats_no_notice(
     # …then the second in the middle of sending.
     _kill_when(second, lambda: len(mailbox.received) >= ISSUES, tmp_path / "worker-2.log")
     unsent = shared.value("SELECT count(*) FROM notify_delivery WHERE sent_at IS NULL")
+    hooked = len(receiver.received)
     # The third finishes (the killed ones' claimed rows once their lease has lapsed) and
     # stops cleanly on SIGTERM.
     deadline = time.monotonic() + 30
-    while shared.value(undispatched) or shared.value(
-        "SELECT count(*) FROM notify_delivery WHERE sent_at IS NULL"
-    ):
+    unfinished = (
+        "SELECT (SELECT count(*) FROM notify_delivery WHERE sent_at IS NULL)"
+        " + (SELECT count(*) FROM webhooks_delivery WHERE succeeded_at IS NULL)"
+    )
+    while shared.value(undispatched) or shared.value(unfinished):
         assert third.poll() is None, (tmp_path / "worker-3.log").read_text()
         assert time.monotonic() < deadline, (tmp_path / "worker-3.log").read_text()
         time.sleep(0.1)
@@ -195,6 +215,16 @@ def test_a_worker_killed_mid_way_loses_nothing_and_repeats_no_notice(
     received = mailbox.by_key()
     assert set(received) == keys
     assert {r.message_id for r in mailbox.received} == {delivery.message_id(k) for k in keys}
+    # Every event reached the integration: one delivery each (a second row for an event
+    # would be a second id), received at least once over HTTP, always under its own id,
+    # correctly signed. Only the newest 50 rows a subscription are kept once sent.
+    got = [r.headers["X-Portico-Delivery"] for r in receiver.received]
+    ids = set(got)
+    assert len(ids) == events
+    kept = shared.rows("SELECT delivery_id, succeeded_at IS NOT NULL FROM webhooks_delivery")
+    assert all(done for _, done in kept), "every kept delivery is marked sent"
+    assert {str(uuid.UUID(str(delivery_id))) for delivery_id, _ in kept} <= ids
+    assert all(r.signed_with(hook.secret) for r in receiver.received)
     # The hourly jobs ran once between the three workers (each run is claimed by one).
     logs = "".join((tmp_path / f"worker-{n}.log").read_text() for n in (1, 2, 3))
     for name in ("events.task_results_retention", "api.idempotency_keys_retention"):
@@ -202,6 +232,7 @@ def test_a_worker_killed_mid_way_loses_nothing_and_repeats_no_notice(
     print(
         f"\nworker crash: {events} events ({left} undispatched after the 1st kill), "
         f"{len(keys)} e-mails ({unsent} unsent after the 2nd kill); SMTP received "
-        f"{sum(received.values())} messages, {len(received)} distinct keys; "
+        f"{sum(received.values())} messages, {len(received)} distinct keys; webhooks "
+        f"{len(got)} requests for {len(ids)} deliveries ({hooked} received by the 2nd kill); "
         f"{time.monotonic() - started:.1f} s"
     )

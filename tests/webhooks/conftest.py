@@ -7,7 +7,9 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -44,6 +46,8 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     # Answers to give, in order (then 200): a status, or (status, Location) for a redirect.
     answers: list[int | tuple[int, str]] = field(default_factory=list)
+    # Seconds to take over each answer: a slow receiver, for a sender killed mid-send.
+    delay: float = 0.0
 
     @property
     def url(self) -> str:
@@ -55,6 +59,13 @@ class Receiver:
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
+    with serving() as state:
+        yield state
+
+
+@contextmanager
+def serving() -> Iterator[Receiver]:
+    """A receiver listening on 127.0.0.1 for as long as the block runs."""
     state = Receiver(port=0)
     lock = threading.Lock()
 
@@ -62,6 +73,8 @@ def receiver() -> Iterator[Receiver]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length)
+            if state.delay:
+                time.sleep(state.delay)
             with lock:
                 state.received.append(Received(self.path, dict(self.headers.items()), body))
                 answer = state.answers.pop(0) if state.answers else 200

@@ -35,8 +35,9 @@ from portico.webhooks.models import Delivery, Subscription
 log = logging.getLogger(__name__)
 
 BATCH = 20
-# Longer than a batch can take (each attempt is bounded by sending.TIMEOUT per step).
-LEASE = datetime.timedelta(minutes=10)
+# Longer than a batch can take (each attempt is bounded by sending.TIMEOUT per step);
+# a dead worker's rows wait this long for another (PORTICO_WEBHOOK_LEASE_SECONDS).
+LEASE = datetime.timedelta(seconds=settings.PORTICO_WEBHOOK_LEASE_SECONDS)
 BACKOFF = datetime.timedelta(seconds=30)
 MAX_BACKOFF = datetime.timedelta(hours=2)
 PAUSE_AFTER = 10

@@ -16,7 +16,7 @@ def deliver(ids: list[int]) -> int:
     return delivery.deliver(ids=ids, limit=len(ids)).succeeded
 
 
-@periodic("webhooks.deliver", every=datetime.timedelta(seconds=30))
+@periodic("webhooks.deliver", every=datetime.timedelta(seconds=5))
 def sweep() -> int:
     """Whatever is due: retries whose time has come, and rows a dead worker left
     claimed (once their lease has lapsed) or never got to."""
