@@ -2,8 +2,9 @@
 the event is written with the change or not at all, and it is the audit trail.
 
 What follows an event (notifications, e-mail, webhooks, later automations and surveys)
-is not done here: the event row is left undispatched, and after the commit the worker
-runs its subscribers (`portico.events.dispatch`)."""
+is not done here: the event row is left undispatched, a dispatch job is queued in the
+same transaction, and after the commit the worker runs its subscribers
+(`portico.events.dispatch`)."""
 
 from __future__ import annotations
 
@@ -64,17 +65,21 @@ def record(
 
 
 def _wake_worker() -> None:
-    """After the commit, put one dispatch job on the queue, however many events the
-    transaction recorded. A lost wake-up (a process killed between commit and enqueue)
-    costs only latency: the worker's sweep finds undispatched events by itself."""
+    """Put one dispatch job on the queue, however many events the transaction records:
+    written in the same transaction as the change, so that it costs no commit of its
+    own and is there exactly when the events are (none for a change rolled back). The
+    worker's sweep still finds events whose job went missing, a little later."""
     if not settings.PORTICO_WAKE_WORKER:
         return
-    if any(entry[1] is _enqueue_dispatch for entry in connection.run_on_commit):
-        return
-    db.on_commit(_enqueue_dispatch)
-
-
-def _enqueue_dispatch() -> None:
+    if any(entry[1] is _queued for entry in connection.run_on_commit):
+        return  # this transaction has queued its job already
     from portico.events import tasks
 
     tasks.dispatch_events.enqueue()
+    if connection.in_atomic_block:
+        db.on_commit(_queued)
+
+
+def _queued() -> None:
+    """Marks, among the transaction's on-commit callbacks, that its dispatch job is
+    queued; Django drops the mark with the job if the transaction rolls back."""
