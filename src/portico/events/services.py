@@ -2,9 +2,8 @@
 the event is written with the change or not at all, and it is the audit trail.
 
 What follows an event (notifications, e-mail, webhooks, later automations and surveys)
-is not done here: the event row is left undispatched, a dispatch job is queued in the
-same transaction, and after the commit the worker runs its subscribers
-(`portico.events.dispatch`)."""
+is not done here: the event row is left undispatched, and after the commit a worker is
+woken and runs its subscribers (`portico.events.dispatch`)."""
 
 from __future__ import annotations
 
@@ -65,21 +64,25 @@ def record(
 
 
 def _wake_worker() -> None:
-    """Put one dispatch job on the queue, however many events the transaction records:
-    written in the same transaction as the change, so that it costs no commit of its
-    own and is there exactly when the events are (none for a change rolled back). The
-    worker's sweep still finds events whose job went missing, a little later."""
+    """After the commit, make sure one dispatch job waits for a worker, however many
+    events the transaction recorded: done after the commit so that it never lengthens
+    the change's hold on the database's write lock (SQLite has one for everybody)."""
     if not settings.PORTICO_WAKE_WORKER:
         return
-    if any(entry[1] is _queued for entry in connection.run_on_commit):
-        return  # this transaction has queued its job already
+    if any(entry[1] is _wake for entry in connection.run_on_commit):
+        return  # this transaction will see to it already
+    db.on_commit(_wake)
+
+
+def _wake() -> None:
+    """If a dispatch job is queued and not yet taken, it will find these events too:
+    under load, one read a write rather than one more row. Otherwise queue one. A job
+    lost to a process killed right here, or taken and finished just before this
+    commit, costs only latency: the worker's event sweep finds the events seconds later."""
+    from django_tasks_db.models import DBTaskResult
+
     from portico.events import tasks
 
-    tasks.dispatch_events.enqueue()
-    if connection.in_atomic_block:
-        db.on_commit(_queued)
-
-
-def _queued() -> None:
-    """Marks, among the transaction's on-commit callbacks, that its dispatch job is
-    queued; Django drops the mark with the job if the transaction rolls back."""
+    waiting = DBTaskResult.objects.ready().filter(task_path=tasks.dispatch_events.module_path)
+    if not waiting.exists():
+        tasks.dispatch_events.enqueue()
