@@ -15,6 +15,7 @@ from django.utils import timezone
 from portico import access
 from portico.api.models import ApiToken
 from portico.audit import services as audit
+from portico.events import services as events
 from portico.parties.models import User
 
 # A token reads "portico_" and 43 URL-safe characters (32 random bytes); the marker
@@ -68,8 +69,8 @@ def create_token(*, actor: User, name: str, expires_at: datetime.datetime) -> Ne
         created_at=now,
         expires_at=expires_at,
     )
-    audit.record(
-        action="api_token.created",
+    events.record(
+        "api_token.created",
         actor=actor,
         channel=audit.Channel.API,
         subject=token,
@@ -87,8 +88,8 @@ def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
         return token
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(
-        action="api_token.revoked",
+    events.record(
+        "api_token.revoked",
         actor=actor,
         channel=audit.Channel.API,
         subject=token,

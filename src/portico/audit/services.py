@@ -1,41 +1,15 @@
-"""Writing the audit trail. Every service that changes something calls `record`."""
+"""Log-in attempts for the audit trail. Every other event is recorded by its action
+through `portico.events.services.record`."""
 
 from typing import Any
 
-from django.db import models
 from django.http import HttpRequest
 
 from portico import access
 from portico.audit.models import Action, Channel, Event
 from portico.events import services as events
 
-__all__ = ["Action", "Channel", "record", "record_login_attempt"]
-
-
-def record(
-    *,
-    action: str,
-    actor: Any = None,
-    actor_label: str = "",
-    channel: str = Channel.WEB,
-    portal: str = "",
-    ip_address: str | None = None,
-    subject: models.Model | None = None,
-    data: dict[str, Any] | None = None,
-    internal: bool = False,
-) -> Event:
-    """Write one event (`portico.events.record`, by its keyword name)."""
-    return events.record(
-        action,
-        actor=actor,
-        actor_label=actor_label,
-        channel=channel,
-        portal=portal,
-        ip_address=ip_address,
-        subject=subject,
-        data=data,
-        internal=internal,
-    )
+__all__ = ["Action", "Channel", "record_login_attempt"]
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -47,8 +21,8 @@ def client_address(request: HttpRequest | None) -> str | None:
 def record_login_attempt(
     *, request: HttpRequest | None, action: str, user: Any = None, tried: str = ""
 ) -> Event:
-    return record(
-        action=action,
+    return events.record(
+        action,
         actor=user,
         actor_label=(user.email if user is not None else tried)[:254],
         channel=Channel.ADMIN if _path(request).startswith("/admin/") else Channel.WEB,

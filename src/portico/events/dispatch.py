@@ -23,7 +23,7 @@ from django.db import transaction as db
 from django.utils import timezone
 
 from portico.audit.models import Event
-from portico.events import registry
+from portico.events import registry, retry
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def _dispatch_one() -> bool:
             attempts = event.dispatch_attempts + 1
             Event.objects.filter(pk=event.pk).update(
                 dispatch_attempts=attempts,
-                dispatch_due_at=now + min(RETRY * (1 << min(attempts - 1, 12)), MAX_RETRY),
+                dispatch_due_at=now + retry.backoff(attempts, base=RETRY, cap=MAX_RETRY),
                 dispatch_error=f"{type(error).__name__}: {error}"[:2000],
             )
             return True

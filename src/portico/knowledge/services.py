@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from markdown_it import MarkdownIt
 
 from portico import access
-from portico.audit import services as audit
+from portico.events import services as events
 from portico.knowledge import search
 from portico.knowledge.models import (
     Article,
@@ -159,8 +159,8 @@ def save_article(
         changed_at=now,
         change_note=change.change_note.strip()[:200],
     )
-    audit.record(
-        action=(
+    events.record(
+        (
             "article.created"
             if creating
             else "article.published"
@@ -307,5 +307,5 @@ def add_document(
         document.file.delete(save=False)
         raise
     document.audience.set(list(audience))
-    audit.record(action="document.added", actor=actor, subject=document, data={"title": title})
+    events.record("document.added", actor=actor, subject=document, data={"title": title})
     return document

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from portico.events import retry
 from portico.notify.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -121,8 +122,7 @@ def mark_sent(delivery: Delivery) -> None:
 
 def backoff(attempts: int, base: datetime.timedelta = BACKOFF) -> datetime.timedelta:
     """base, 2×base, 4×base… after the 1st, 2nd, 3rd failed attempt, at most an hour."""
-    # The exponent is capped: a row that failed for days must not overflow timedelta.
-    return min(base * (1 << min(max(attempts - 1, 0), 20)), MAX_BACKOFF)
+    return retry.backoff(attempts, base=base, cap=MAX_BACKOFF)
 
 
 def mark_failed(

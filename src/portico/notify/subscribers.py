@@ -15,7 +15,7 @@ from portico.service.models import Transaction
 def _transaction(event: Event) -> Transaction | None:
     if not event.subject_id:
         return None
-    return Transaction.objects.filter(pk=event.subject_id).select_related("team").first()
+    return Transaction.objects.filter(pk=event.subject_id).first()
 
 
 def _assignees(transaction: Transaction) -> list[Individual]:

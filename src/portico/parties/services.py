@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from portico import access
 from portico.audit import services as audit
+from portico.events import services as events
 from portico.login.services import end_sessions
 from portico.parties.models import Individual
 
@@ -31,8 +32,8 @@ def deactivate_individual(
         individual.user.is_active = False
         individual.user.save(update_fields=["is_active"])
         ended = end_sessions(user=individual.user)
-    audit.record(
-        action=audit.Action.DEACTIVATED,
+    events.record(
+        audit.Action.DEACTIVATED,
         actor=actor,
         channel=channel,
         subject=individual,
@@ -53,7 +54,7 @@ def reactivate_individual(
     if individual.user is not None:
         individual.user.is_active = True
         individual.user.save(update_fields=["is_active"])
-    audit.record(action=audit.Action.REACTIVATED, actor=actor, channel=channel, subject=individual)
+    events.record(audit.Action.REACTIVATED, actor=actor, channel=channel, subject=individual)
     return individual
 
 
@@ -166,8 +167,8 @@ def update_contact_details(
         setattr(locked, field, after[field])
         setattr(individual, field, after[field])
     locked.save(update_fields=list(changes))
-    audit.record(
-        action="individual.updated",
+    events.record(
+        "individual.updated",
         actor=actor,
         channel=channel,
         subject=locked,

@@ -25,7 +25,7 @@ from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 
 from portico import access
-from portico.audit import services as audit
+from portico.events import services as events
 from portico.service.models import Grant, Transaction
 from portico.service.selectors import for_list
 
@@ -255,8 +255,8 @@ def record_export(
         data["rows"] = rows
     if truncated:
         data["truncated"] = True
-    audit.record(
-        action="transactions.exported",
+    events.record(
+        "transactions.exported",
         actor=actor,
         portal=access.portal_of(actor),
         data=data,

@@ -28,6 +28,7 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from portico.events import retry
 from portico.notify.models import Delivery as Email
 from portico.webhooks import sending, targets
 from portico.webhooks.models import Delivery, Subscription
@@ -53,7 +54,7 @@ class Pass:
 
 def backoff(attempts: int) -> datetime.timedelta:
     """30 s after the 1st failed attempt, doubling, at most 2 h."""
-    return min(BACKOFF * (1 << min(max(attempts - 1, 0), 20)), MAX_BACKOFF)
+    return retry.backoff(attempts, base=BACKOFF, cap=MAX_BACKOFF)
 
 
 def _due(now: datetime.datetime) -> Q:
