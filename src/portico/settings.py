@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "portico.service",
     "portico.notify",
+    "portico.mail",
     "portico.api",
     "portico.login",
     "portico.knowledge",
@@ -258,6 +259,21 @@ else:
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }
+# --- e-mail in: `portico mailin` ----------------------------------------------------------
+# The SMTP/LMTP port `portico mailin` serves (on HOST) for an MTA to relay to.
+PORTICO_MAILIN_HOST = os.environ.get("PORTICO_MAILIN_HOST", "127.0.0.1")
+PORTICO_MAILIN_PORT = int(os.environ.get("PORTICO_MAILIN_PORT", "2525"))
+# Authentication-Results headers are believed only when our own MTA wrote them: the
+# authserv-id it stamps them with. Blank: none are believed (and none can quarantine).
+PORTICO_MAIL_AUTHSERV_ID = os.environ.get("PORTICO_MAIL_AUTHSERV_ID", "")
+# Replies Portico writes to any one address in an hour (refusals, acknowledgements of
+# mail-in): a loop with another robot ends here.
+PORTICO_MAIL_REPLIES_PER_HOUR = int(os.environ.get("PORTICO_MAIL_REPLIES_PER_HOUR", "10"))
+# How often `portico mailin --imap` polls each mailbox.
+PORTICO_IMAP_POLL_SECONDS = float(os.environ.get("PORTICO_IMAP_POLL_SECONDS", "30"))
+# Hard bounces after which an address is no longer mailed, until someone clears it.
+PORTICO_MAIL_HARD_BOUNCE_LIMIT = int(os.environ.get("PORTICO_MAIL_HARD_BOUNCE_LIMIT", "3"))
+
 # Links in e-mails point here.
 PORTICO_SITE_URL = os.environ.get("PORTICO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

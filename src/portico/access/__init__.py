@@ -14,7 +14,8 @@ split it by concern:
 - `people`: organisations and individuals one may see, who may be assigned or a contact;
 - `notes`: notes and files of a transaction;
 - `history`: the audit trail and notifications;
-- `knowledge`: articles, FAQs, downloads and news.
+- `knowledge`: articles, FAQs, downloads and news;
+- `links`: signed links that work without logging in (`from portico.access import links`).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ class Action(models.TextChoices):
 class Channel(models.TextChoices):
     WEB = "web", "Web"
     API = "api", "API"
+    EMAIL = "email", "E-mail"
     ADMIN = "admin", "Systems Admin"
     TASK = "task", "Background task"
     SYSTEM = "system", "System"

@@ -73,7 +73,7 @@ REGISTRY: dict[str, EventType] = _types(
         "note.added",
         TRANSACTION,
         "Note added",
-        _keys("note", "visibility", "channel", "corrects", "by_staff", "announce"),
+        _keys("note", "visibility", "channel", "corrects", "by_staff", "announce", "cc"),
     ),
     EventType(
         "attachment.added",
@@ -105,6 +105,12 @@ REGISTRY: dict[str, EventType] = _types(
     EventType("individual.updated", INDIVIDUAL, "Contact details changed", _keys("*")),
     EventType("individual.deactivated", INDIVIDUAL, "Deactivated", _keys("sessions_ended")),
     EventType("individual.reactivated", INDIVIDUAL, "Reactivated"),
+    EventType(
+        "individual.mail_opted_out", INDIVIDUAL, "Opted out of e-mail", _keys("via", "address")
+    ),
+    EventType(
+        "individual.mail_opted_in", INDIVIDUAL, "Opted back in to e-mail", _keys("via", "address")
+    ),
     # --- knowledge ----------------------------------------------------------------------
     EventType("article.created", ARTICLE, "Article written", _keys("version", "before", "after")),
     EventType("article.changed", ARTICLE, "Article changed", _keys("version", "before", "after")),

@@ -74,6 +74,24 @@ class Delivery(models.Model):
     address = models.CharField(max_length=254, help_text="E-mail address (or URL) to send to.")
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
+    # A message to a customer (portico.mail) carries more: its HTML, who else it goes
+    # to, its own From and Reply-To, the envelope sender bounces come back to (VERP),
+    # its threading and list headers, the transaction and note it tells of, and the
+    # note's files. A staff notice leaves them empty.
+    kind = models.CharField(max_length=20, blank=True)
+    html = models.TextField(blank=True)
+    cc = models.JSONField(default=list, blank=True)
+    from_header = models.CharField(max_length=300, blank=True)
+    reply_to = models.CharField(max_length=300, blank=True)
+    sender = models.CharField(max_length=300, blank=True, help_text="The envelope sender.")
+    headers = models.JSONField(default=dict, blank=True)
+    transaction = models.ForeignKey(
+        "service.Transaction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.ForeignKey(
+        "service.Note", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attachments = models.ManyToManyField("service.Attachment", blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     # When it may next be tried: the creation time, then later after each failure.
     due_at = models.DateTimeField(default=timezone.now)
@@ -94,6 +112,8 @@ class Delivery(models.Model):
                 condition=models.Q(sent_at__isnull=True),
                 name="delivery_due",
             ),
+            # Threading: the messages already sent about a transaction.
+            models.Index(fields=["transaction", "created_at"], name="delivery_transaction"),
         ]
 
     def __str__(self) -> str:

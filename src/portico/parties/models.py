@@ -187,6 +187,10 @@ class Individual(models.Model):
     active = models.BooleanField(default=True)
     left_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The language Portico writes to them in; blank: the site's.
+    language = models.CharField(max_length=10, blank=True)
+    # Set when they asked for no e-mail but what is about their own requests.
+    mail_opted_out_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("last_name", "first_name")

@@ -21,7 +21,9 @@ def actor_individual(actor: User) -> Individual:
 
 
 def event_channel(channel: str) -> str:
-    return events.Channel.API if channel == Channel.API else events.Channel.WEB
+    if channel == Channel.API:
+        return events.Channel.API
+    return events.Channel.EMAIL if channel == Channel.EMAIL else events.Channel.WEB
 
 
 def touch(transaction: Transaction, actor: User, now: datetime.datetime) -> list[str]:

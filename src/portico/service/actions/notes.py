@@ -4,6 +4,7 @@ is never changed afterwards; a correction is a new note that points at the one i
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction as db
@@ -30,11 +31,14 @@ def add_note(
     contact: Individual | None = None,
     corrects: Note | None = None,
     tell_assignees: bool = True,
+    cc: Sequence[Individual] = (),
 ) -> Note:
     """Record a contact point (seed 000: every call, fax, e-mail, meeting). A note is
     never changed afterwards; `corrects` points a correction at the note it mends.
     `tell_assignees=False` is for a caller that tells them itself, in its own words (a
-    withdrawal's reason is a note, and the assignees hear "withdrew", not "added a note")."""
+    withdrawal's reason is a note, and the assignees hear "withdrew", not "added a note").
+    `cc`: the contacts a shared staff note is e-mailed to besides the requester (a reply
+    by e-mail from the console; portico.mail sends it)."""
     author = actor_individual(actor)
     if visibility == Note.Visibility.INTERNAL:
         access.require(actor, "add_internal_note", transaction)
@@ -52,13 +56,22 @@ def add_note(
     if not staff:
         # How the contact happened and who it was with are the staff's record; a note
         # from anyone else is their own, through the web (the portal offers no choice).
-        channel, direction, contact = Channel.WEB, Note.Direction.INBOUND, None
+        # A customer's reply by e-mail comes through portico.mail, which says so.
+        channel = Channel.EMAIL if channel == Channel.EMAIL else Channel.WEB
+        direction, contact = Note.Direction.INBOUND, None
     if contact is not None and not contact.active:
         errors["contact"] = [f"{contact.name} has left."]
     elif contact is not None and not access.may_be_contact(transaction, contact):
         # As the console offers: the people of the transaction's organisation (else its
         # requester). Anyone else's name would reach the customer on a shared note.
         errors["contact"] = [f"{contact.name} is not a contact of this transaction."]
+    if cc and (not staff or visibility != Note.Visibility.SHARED):
+        errors["cc"] = ["Only a shared note from the service team is sent to contacts."]
+    for person in cc:
+        if not person.active or not person.email:
+            errors["cc"] = [f"{person.name} has no e-mail address to send to."]
+        elif not access.may_be_contact(transaction, person):
+            errors["cc"] = [f"{person.name} is not a contact of this transaction."]
     if corrects is not None and corrects.transaction_id != transaction.pk:
         errors["corrects"] = ["A correction must be on the same transaction."]
     if corrects is not None and not access.may_read_note(actor, corrects):
@@ -118,6 +131,7 @@ def add_note(
             "channel": channel,
             "by_staff": staff,
             **({"corrects": corrects.pk} if corrects else {}),
+            **({"cc": sorted({p.pk for p in cc})} if cc else {}),
             **({} if tell_assignees else {"announce": False}),
         },
     )

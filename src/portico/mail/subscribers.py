@@ -1,0 +1,1 @@
+"""What customers are sent when something happens (filled in by the outbound work)."""

@@ -1,0 +1,1 @@
+"""Background work of mail (filled in by the inbound work)."""
