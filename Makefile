@@ -34,16 +34,23 @@ run: setup
 AXE_VERSION := 4.14.1
 AXE := var/axe/node_modules/axe-core/axe.min.js
 
+# Replies from real mail clients for the quote-cutting tests: the fixtures of talon's
+# source distribution, fetched at test time like axe-core (read, never committed).
+TALON_VERSION := 1.4.4
+TALON := var/talon/talon-$(TALON_VERSION)/tests/fixtures
+
 # Debian packages the tests drive: a PostgreSQL server (the tests start their own
-# throwaway cluster), Chromium (the browser tests) and npm (for axe-core, the
-# accessibility engine injected into pages by the browser tests).
-test-deps: debian-deps $(AXE)
+# throwaway cluster), Chromium (the browser tests), npm (for axe-core, the
+# accessibility engine injected into pages by the browser tests) and Dovecot's IMAP
+# server (the tests start their own, unprivileged, for `portico mailin --imap`).
+test-deps: debian-deps $(AXE) $(TALON)
 
 debian-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	test -x /usr/sbin/dovecot || missing="$$missing dovecot-imapd"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
@@ -54,6 +61,11 @@ debian-deps:
 $(AXE): | debian-deps
 	npm install --prefix var/axe --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 	@test -f $(AXE)
+
+$(TALON): | setup
+	$(BIN)/pip download --quiet --no-deps --no-binary :all: --dest var/talon talon==$(TALON_VERSION)
+	tar -xzf var/talon/talon-$(TALON_VERSION).tar.gz -C var/talon
+	@test -d $(TALON)
 
 lint: setup
 	$(BIN)/ruff check .
