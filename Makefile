@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Mail-in's SMTP port, on HOST (PORTICO_MAILIN_PORT in the environment wins).
+MAIL_PORT ?= $(or $(PORTICO_MAILIN_PORT),2525)
 # Python 3.13, as .python-version says: pyenv's shim or a system python3.13.
 PYTHON ?= $(shell command -v python3.13 2>/dev/null || ls -d /root/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 
@@ -29,7 +31,10 @@ run: setup
 	$(BIN)/portico prepare --demo
 	@echo
 	@echo "Portico is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/portico serve --host $(HOST) --port $(PORT)
+	@echo "Mail-in takes mail for the support mailbox over SMTP on $(HOST):$(MAIL_PORT)."
+	@if [ -n "$$EMAIL_HOST" ]; then echo "Mail out goes to the SMTP server $$EMAIL_HOST:$${EMAIL_PORT:-25}."; \
+	else echo "Mail out is written to files under var/mail/ (set EMAIL_HOST and EMAIL_PORT to send it)."; fi
+	$(BIN)/portico serve --host $(HOST) --port $(PORT) --mail-port $(MAIL_PORT)
 
 AXE_VERSION := 4.14.1
 AXE := var/axe/node_modules/axe-core/axe.min.js

@@ -11,11 +11,14 @@ from portico.demo import knowledge as demo_knowledge
 from portico.demo.people import APPLICATION_TEAMS, ORGANIZATIONS, PEOPLE, DemoPerson
 from portico.demo.transactions import TRANSACTIONS
 from portico.events import dispatch
+from portico.mail.models import Mailbox
 from portico.parties.models import Individual, Organization, User, UserGroup, Zone
 from portico.parties.standard import create_standard as create_parties
 from portico.service import actions
 from portico.service.models import Application, Note, Priority, Status
 from portico.service.standard import create_standard as create_service
+
+DEMO_MAILBOX = "support@portico.example"
 
 # Demo data only: printed by `make run`, overridable by PORTICO_DEMO_PASSWORD.
 DEFAULT_PASSWORD = "portico-demo"  # noqa: S105
@@ -82,6 +85,7 @@ def load(
                 phone=person.phone,
             )
         people[person.first_name] = user
+    _support_mailbox(groups["Customers"])
     supervisor = Individual.objects.get(user=people["Morag"])
     Individual.objects.filter(
         organization__kind=Organization.Kind.TEAM, user_group__name="Staff", supervisor=None
@@ -93,6 +97,20 @@ def load(
     # What the worker would do next: the demo day's notices are there at first log-in.
     dispatch.dispatch_all()
     return PEOPLE
+
+
+def _support_mailbox(customers: UserGroup) -> None:
+    """The address demo customers write to: `make run` serves its mail-in (SMTP on
+    PORTICO_MAILIN_PORT), and every message Portico sends them comes from it."""
+    Mailbox.objects.get_or_create(
+        address=DEMO_MAILBOX,
+        defaults={
+            "name": "Support",
+            "application": Application.objects.get(code="service-issue"),
+            "unknown_senders": Mailbox.UnknownSenders.CREATE,
+            "new_people_group": customers,
+        },
+    )
 
 
 def _load_transactions(people: dict[str, User]) -> None:

@@ -22,3 +22,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {person.email:<40} {person.role:<14} {names[person.organization]}"
             )
+        self.stdout.write("")
+        self.stdout.write(
+            f"Customers write to {services.DEMO_MAILBOX}: mail-in takes it over SMTP (below);"
+            " what Portico sends is written under var/mail unless EMAIL_HOST is set."
+        )

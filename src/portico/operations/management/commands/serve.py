@@ -5,6 +5,7 @@ import time
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 # How long a child has to stop after SIGTERM before it is killed.
@@ -13,23 +14,35 @@ GRACE = 15.0
 
 class Command(BaseCommand):
     help = (
-        "Serve Portico on one machine: the web server (uvicorn) and one worker (`portico"
-        " worker`), started together. Ctrl-C or SIGTERM stops both; if either stops by"
-        " itself, the other is stopped too and this exits non-zero. What `make run` runs."
+        "Serve Portico on one machine: the web server (uvicorn), one worker (`portico"
+        " worker`) and mail-in (`portico mailin`, SMTP on --mail-port), started together."
+        " Ctrl-C or SIGTERM stops them all; if one stops by itself, the others are stopped"
+        " too and this exits non-zero. What `make run` runs."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--mail-port",
+            type=int,
+            default=settings.PORTICO_MAILIN_PORT,
+            help="The SMTP port of mail-in, on --host (PORTICO_MAILIN_PORT, 2525); 0: none.",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
+    def handle(self, *args: Any, host: str, port: int, mail_port: int, **options: Any) -> None:
         commands = {
             "web server": [
                 sys.executable, "-m", "uvicorn", "portico.asgi:application",
                 "--host", host, "--port", str(port), "--lifespan", "off", "--no-server-header",
             ],
             "worker": [sys.executable, "-m", "portico", "worker"],
+            "mail-in": [
+                sys.executable, "-m", "portico", "mailin", "--host", host, "--port", str(mail_port),
+            ],
         }  # fmt: skip
+        if not mail_port:
+            del commands["mail-in"]
         stopping: list[int] = []
 
         def stop(signum: int, frame: FrameType | None) -> None:
