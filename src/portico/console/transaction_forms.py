@@ -209,7 +209,7 @@ class EmailReplyForm(forms.Form):
         help_text="Contacts of this transaction with an e-mail address (Ctrl to pick several).",
         widget=QuickSelectMultiple(attrs={"size": 4}),
     )
-    attachments = FilesField(required=False, label="Files")
+    attachments = FilesField(required=False, label="Files to attach")
 
     def __init__(self, *args: Any, transaction: Transaction, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
