@@ -196,6 +196,21 @@ def test_the_outbox_state_of_each_message(
     # Nothing in the outbox yet: no state to tell.
     assert "sent" not in text[2]
     assert "queued" not in text[2]
+    # A shared note logged another way, which portico.mail sent on to the requester.
+    call = actions.add_note(
+        actor=_person("Fiona").user,  # type: ignore[arg-type]
+        transaction=issue,
+        body="Called Ewan.",
+        visibility=Note.Visibility.SHARED,
+        channel="phone",
+        direction=Note.Direction.OUTBOUND,
+    )
+    Delivery.objects.create(note=call, transaction=issue, address=ewan.email, sent_at=now)
+    html = csr.get(_url(issue, "")).content.decode()
+    items = re.findall(r"<li class=\"shared\">(.*?)</li>", html, re.S)
+    last = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", items[-1]))
+    assert "Phone · Outbound" in last
+    assert f"E-mailed · {ewan.email}: sent" in last
 
 
 def test_an_inbound_email_note_is_labelled_by_email(

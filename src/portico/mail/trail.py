@@ -109,9 +109,10 @@ def trails(transaction: Transaction, notes: Iterable[Note]) -> dict[int, Trail]:
     if not shown:
         return {}
     found: dict[int, Trail] = {}
-    # By transaction (an indexed column of the outbox), the notes read off in Python:
-    # one short query, where a list of note ids could run to hundreds.
-    deliveries = Delivery.objects.filter(transaction=transaction, note__isnull=False).order_by(
+    # Through the notes of the transaction (their index, then the outbox's on note),
+    # whichever of its two columns the writer of a row filled in; the notes shown are
+    # picked in Python: one short query, where a list of note ids could run to hundreds.
+    deliveries = Delivery.objects.filter(note__transaction=transaction).order_by(
         "created_at", "id"
     )
     for delivery in deliveries.only("note_id", "address", "sent_at", "last_error"):
