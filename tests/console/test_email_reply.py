@@ -159,6 +159,11 @@ def test_the_form_shows_the_requester_and_offers_only_contacts_with_an_address(
     assert "Sandeep Rao" not in offered  # no address: the service would refuse him
     assert "Ewan Grant" not in offered  # the requester has it anyway
     assert re.search(r'<input type="file" name="attachments" multiple', html)
+    # Its fields' ids are its own (the note form beside it has a "body" too): each label
+    # names one field.
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert '<label for="id_reply_body">Message:</label>' in html
 
 
 def test_the_outbox_state_of_each_message(

@@ -212,6 +212,9 @@ class EmailReplyForm(forms.Form):
     attachments = FilesField(required=False, label="Files to attach")
 
     def __init__(self, *args: Any, transaction: Transaction, **kwargs: Any) -> None:
+        # Its own ids: the note form beside it has a "body" too, and a label must name
+        # one field.
+        kwargs.setdefault("auto_id", "id_reply_%s")
         super().__init__(*args, **kwargs)
         self.transaction = transaction
         # Read when the form is drawn, not when it is only parsed.
