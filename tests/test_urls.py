@@ -57,7 +57,8 @@ ELSEWHERE_PREFIXES = (
 # One transaction's pages and their POST endpoints answer 404 for what a person may
 # not see, which this table cannot say: tests/console/test_transaction_page.py,
 # tests/console/test_lists.py, tests/console/test_phone.py and tests/portal/ (withdraw
-# and reopen: tests/portal/test_lifecycle.py).
+# and reopen: tests/portal/test_lifecycle.py; the reply by e-mail:
+# tests/console/test_email_reply.py and the channel matrix).
 ELSEWHERE_NAMES = {
     # The knowledge pages open to visitors too, and show each reader their own share:
     # tests/knowledge/test_pages.py.
@@ -82,6 +83,7 @@ ELSEWHERE_NAMES = {
     "console:edit-text",
     "console:add-note",
     "console:upload",
+    "console:email-reply",
     "console:delete-file",
     "console:relate",
     "console:add-grant",

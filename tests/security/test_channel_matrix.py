@@ -432,6 +432,12 @@ def _note_added(t: Txn, body: str, visibility: str) -> Callable[[], bool]:
     return lambda: Note.objects.filter(transaction=t, body=body, visibility=visibility).exists()
 
 
+def _emailed(t: Txn, body: str) -> Callable[[], bool]:
+    return lambda: Note.objects.filter(
+        transaction=t, body=body, visibility="shared", channel="email", direction="out"
+    ).exists()
+
+
 def _file_added(t: Txn) -> Callable[[], bool]:
     return lambda: Attachment.objects.filter(transaction=t, name="probe.txt").exists()
 
@@ -713,6 +719,28 @@ def _console_probes() -> list[Probe]:
             "console:upload",
             lambda w, p, k: _write(
                 _post(w, p, _console("upload", w, k), {"file": _upload()}), _file_added(_t(w, k))
+            ),
+        ),
+        # A reply by e-mail is a shared note; with a file, a file added as well (every
+        # relation that may add a shared note may attach files, and the reverse).
+        Probe(
+            "page",
+            "add_shared_note",
+            "console:email-reply",
+            lambda w, p, k: _write(
+                _post(w, p, _console("email-reply", w, k), {"body": "E1"}),
+                _emailed(_t(w, k), "E1"),
+            ),
+        ),
+        Probe(
+            "page",
+            "attach_files",
+            "console:email-reply",
+            lambda w, p, k: _write(
+                _post(
+                    w, p, _console("email-reply", w, k), {"body": "E2", "attachments": _upload()}
+                ),
+                _file_added(_t(w, k)),
             ),
         ),
         Probe(

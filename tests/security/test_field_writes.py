@@ -487,6 +487,9 @@ class Surface:
     encoding: str = "form"  # form (multipart like a browser's), or json
     prefix: str = ""  # the form's prefix, put before injected names
     api: str = ""  # "token" or "session": an API surface, and how it is called
+    # Where the table's usual attack on a hidden column is what this surface writes
+    # anyway (a reply by e-mail is outbound), the attack that must not land instead.
+    attacks: Mapping[str, Attack] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -546,6 +549,17 @@ def added(model: type[Model] | str, *attnames: str) -> Lands:
         return {tuple(r[a] for a in attnames) for r in rows}
 
     return lands
+
+
+def copied_to(world: World, who: Who, surface: Surface, diff: Diff) -> set[Any]:
+    """The people a note added was to be e-mailed to besides the requester: the "cc"
+    of its `note.added` event, which portico.mail sends to."""
+    return {
+        pk
+        for row in diff.added.get("audit.Event", {}).values()
+        if row["action"] == "note.added"
+        for pk in (row["data"] or {}).get("cc", [])
+    }
 
 
 def profile(code: str, column: str) -> Lands:
@@ -705,6 +719,8 @@ ATTACKS: dict[str, dict[str, Attack]] = {
         "active": Attack(const("false"), const(False)),
         "left_at": _DT,
         "created_at": _DT,
+        "language": Attack(const("fr")),
+        "mail_opted_out_at": _DT,
     },
     "parties.User": {
         "id": _VICTIM_USER,
@@ -790,6 +806,8 @@ def injected(surface: Surface) -> tuple[F, ...]:
             if name in named or column.name not in attacks:
                 continue
             attack = attacks[column.name]
+            if model is surface.model:
+                attack = surface.attacks.get(column.name, attack)
             row = None if model is surface.model else _own(model)
             lands = col(column.attname, None if model is surface.model else model, row)
             if name in made:  # the same name on a second model: check both columns
@@ -1214,6 +1232,35 @@ SURFACES: list[Surface] = [
         ),
         may_change={"service.Transaction": frozenset({"first_response_at", *NOTE_STAMPS})},
         may_add=frozenset({"service.Note", *ALWAYS_ADDED}),
+    ),
+    Surface(
+        "console email reply",
+        "post",
+        _transaction_url("console:email-reply"),
+        Note,
+        None,
+        lambda w: _form_fields(console_forms.EmailReplyForm(transaction=w.t)),
+        lambda w, p: {"body": "Replied by e-mail."},
+        needs("add_shared_note", staff_only=True),
+        (
+            F("body", const("The new sensor ships today."), col("body")),
+            F(
+                "cc",
+                lambda w, p: [w.people["Kirsty"].pk],
+                copied_to,
+                stored=pk_of(lambda w: w.people["Kirsty"]),
+            ),
+            F(
+                "attachments",
+                _upload("pump-photo.txt"),
+                added(Attachment, "name"),
+                stored=const("pump-photo.txt"),
+                who=needs("add_shared_note", "attach_files", staff_only=True),
+            ),
+        ),
+        may_change={"service.Transaction": frozenset({"first_response_at", *NOTE_STAMPS})},
+        may_add=frozenset({"service.Note", "service.Attachment", *ALWAYS_ADDED}),
+        attacks={"direction": Attack(const("in"))},
     ),
     Surface(
         "console upload",

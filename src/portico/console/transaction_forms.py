@@ -9,6 +9,7 @@ from django import forms
 
 from portico import access
 from portico.console.lookup import OrganizationField
+from portico.mail import trail
 from portico.parties.models import Individual, Organization
 from portico.service import rules
 from portico.service.models import (
@@ -175,6 +176,61 @@ class NoteForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="File")
+
+
+class _FilesInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Any number of files from one input (none is fine): a list of uploads."""
+
+    widget = _FilesInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        each = data if isinstance(data, list | tuple) else [data] if data else []
+        clean_one = super().clean
+        return [clean_one(one, initial) for one in each if one]
+
+
+class EmailReplyForm(forms.Form):
+    """A reply by e-mail: a shared note sent to the requester and the chosen CC, with
+    files. Who may be copied is offered from `trail.cc_choices` (what `add_note`
+    accepts); any individual named is parsed, so that one the service refuses is
+    refused in its words, as on every channel."""
+
+    body = TypedText(
+        rule=rules.NOTE_BODY, label="Message", widget=forms.Textarea(attrs={"rows": 6})
+    )
+    cc = SmallModelMultipleChoiceField(
+        Individual.objects.all(),
+        required=False,
+        label="CC",
+        help_text="Contacts of this transaction with an e-mail address (Ctrl to pick several).",
+        widget=QuickSelectMultiple(attrs={"size": 4}),
+    )
+    attachments = FilesField(required=False, label="Files to attach")
+
+    def __init__(self, *args: Any, transaction: Transaction, **kwargs: Any) -> None:
+        # Its own ids: the note form beside it has a "body" too, and a label must name
+        # one field.
+        kwargs.setdefault("auto_id", "id_reply_%s")
+        super().__init__(*args, **kwargs)
+        self.transaction = transaction
+        # Read when the form is drawn, not when it is only parsed.
+        self.fields["cc"].rows = trail.cc_choices(transaction)  # type: ignore[attr-defined]
+
+    def clean_cc(self) -> list[Individual]:
+        # The requester has the message anyway: named again, they are not copied twice.
+        people = self.cleaned_data["cc"]
+        return [p for p in people if p.pk != self.transaction.requester_id]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        refused = trail.reply_to(self.transaction).refused
+        if refused:
+            raise forms.ValidationError(refused)
+        return data
 
 
 class RelateForm(forms.Form):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("transactions/<str:number>/text/", transaction.edit_text, name="edit-text"),
     path("transactions/<str:number>/notes/", transaction.add_note, name="add-note"),
     path("transactions/<str:number>/files/", transaction.upload, name="upload"),
+    path("transactions/<str:number>/email/", transaction.email_reply, name="email-reply"),
     path(
         "transactions/<str:number>/files/<int:attachment_id>/delete/",
         transaction.delete_file,

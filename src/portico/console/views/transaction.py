@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction as db
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -18,8 +19,18 @@ from django.views.decorators.http import require_POST
 from portico import access, pages
 from portico.audit import display
 from portico.console import transaction_forms as f
+from portico.mail import trail
 from portico.service import actions, content, selectors
-from portico.service.models import Choice, Grant, ProfileField, Status, Transaction
+from portico.service.models import (
+    Attachment,
+    Channel,
+    Choice,
+    Grant,
+    Note,
+    ProfileField,
+    Status,
+    Transaction,
+)
 
 
 def _load(request: HttpRequest, number: str) -> Transaction:
@@ -65,10 +76,23 @@ def _render_page(
         "assign": f.AssignForm(),
         "forward": f.ForwardForm(),
     }
+    # A reply by e-mail for whoever may add a shared note; the requester it goes to is
+    # shown either way, greyed with the reason when there is nobody to write to.
+    may_reply = "add_shared_note" in caps
+    reply_to = trail.reply_to(transaction) if may_reply else None
+    if reply_to is not None and not reply_to.refused:
+        forms_["reply"] = f.EmailReplyForm(transaction=transaction)
     forms_.update(bound or {})
+    shown_notes = list(selectors.notes_for(user, transaction))
+    attachments = list(selectors.attachments_for(user, transaction))
+    files_of: dict[int, list[Attachment]] = {}
+    for attachment in attachments:
+        if attachment.note_id is not None:
+            files_of.setdefault(attachment.note_id, []).append(attachment)
+    mailed = trail.trails(transaction, shown_notes)
     notes = [
-        (note, content.render_markdown(note.body))
-        for note in selectors.notes_for(user, transaction)
+        (note, content.render_markdown(note.body), mailed.get(note.pk), files_of.get(note.pk, []))
+        for note in shown_notes
     ]
     grants = (
         Grant.objects.filter(transaction=transaction)
@@ -84,7 +108,8 @@ def _render_page(
             for field in transaction.application.profile_fields.all()
         ],
         "notes": notes,
-        "attachments": selectors.attachments_for(user, transaction),
+        "attachments": attachments,
+        "reply_to": reply_to,
         "relations": selectors.relations_of(user, transaction),
         "grants": grants,
         "history": [
@@ -230,6 +255,58 @@ forward = _post(
         note=form.cleaned_data["note"],
     ),
 )
+
+
+@access.zone_required(access.CONSOLE)
+@require_POST
+def email_reply(request: HttpRequest, number: str) -> HttpResponse:
+    """Reply by e-mail: a shared note with channel e-mail to the requester and the CC,
+    and its files, in one database transaction: a file refused leaves no note behind,
+    and the worker sends the note with all its files or not at all. Someone who may not
+    add a shared note is refused before anything they sent is read."""
+    transaction = _load(request, number)
+    access.require(request.user, "add_shared_note", transaction)
+    form = f.EmailReplyForm(request.POST, request.FILES, transaction=transaction)
+    if form.is_valid():
+        try:
+            _send_reply(request, transaction, form)
+        except ValidationError as error:
+            pages.add_service_errors(form, error)
+        else:
+            return pages.done(request, reverse("console:transaction", args=[number]))
+    return _page(request, transaction, {"reply": form}, status=400)
+
+
+def _send_reply(request: HttpRequest, transaction: Transaction, form: forms.Form) -> Note:
+    stored: list[Attachment] = []
+    try:
+        with db.atomic():
+            note = actions.add_note(
+                actor=_user(request),
+                transaction=transaction,
+                body=form.cleaned_data["body"],
+                visibility=Note.Visibility.SHARED,
+                channel=Channel.EMAIL,
+                direction=Note.Direction.OUTBOUND,
+                cc=form.cleaned_data["cc"],
+            )
+            for upload in form.cleaned_data["attachments"]:
+                stored.append(
+                    actions.add_attachment(
+                        actor=_user(request),
+                        transaction=transaction,
+                        upload=upload,
+                        name=upload.name,
+                        note=note,
+                        channel=Channel.EMAIL,
+                    )
+                )
+    except Exception:
+        # The rows went with the rollback; the bytes already stored must go too.
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return note
 
 
 @access.zone_required(access.CONSOLE)
