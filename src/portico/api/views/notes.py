@@ -23,7 +23,7 @@ from portico.api.views.base import (
     _parse,
 )
 from portico.service import actions, selectors
-from portico.service.models import Note
+from portico.service.models import Channel, Note
 
 
 class NoteList(PersonView):
@@ -68,7 +68,9 @@ class NoteList(PersonView):
                 transaction=transaction,
                 body=data["body"],
                 visibility=data["visibility"],
-                channel=data["channel"],
+                # How a contact happened is the staff's record; anyone else's note came
+                # through the web (add_note keeps e-mail only for mail-in's replies).
+                channel=data["channel"] if access.is_staff(actor) else Channel.WEB,
                 direction=data["direction"],
                 contact=data.get("contact"),
                 corrects=corrects,
