@@ -449,7 +449,7 @@ def test_a_failure_leaves_nothing_but_the_record_and_a_retry_is_not_a_repeat(
         if kwargs["name"] == "message.eml":
             raise RuntimeError("disk on fire")
         attachment = real(**kwargs)
-        stored.append(attachment.file.name)
+        stored.append(str(attachment.file.name))
         return attachment
 
     monkeypatch.setattr(actions, "add_attachment", add_then_fail)

@@ -3,6 +3,7 @@ the mailboxes kept on IMAP servers (--imap)."""
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from types import FrameType
@@ -18,6 +19,11 @@ from portico.mail.server import MailinController
 class Command(BaseCommand):
     help = "Take mail in: serve SMTP/LMTP for an MTA, or poll IMAP mailboxes (--imap)."
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Set to stop: by SIGTERM/SIGINT, or by whoever runs the command in a thread.
+        self.stop = threading.Event()
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--lmtp", action="store_true", help="Serve LMTP instead of SMTP.")
         parser.add_argument("--host", default=None, help="Default: PORTICO_MAILIN_HOST.")
@@ -28,19 +34,24 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="With --imap: one pass, then stop.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stop = threading.Event()
+        stop = self.stop
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
             stop.set()
 
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, on_signal)
+        # Signals reach the main thread only (a test runs the command in another).
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, on_signal)
         if options["imap"]:
             self._poll(stop, once=options["once"])
         else:
             self._serve(stop, options)
 
     def _serve(self, stop: threading.Event, options: dict[str, Any]) -> None:
+        # aiosmtpd logs every command of every session (addresses included) at INFO:
+        # noise in a log read for what went wrong.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         host = options["host"] or settings.PORTICO_MAILIN_HOST
         port = options["port"] if options["port"] is not None else settings.PORTICO_MAILIN_PORT
         lmtp = bool(options["lmtp"])
