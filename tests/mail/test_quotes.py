@@ -47,10 +47,30 @@ def test_real_clients_replies_lose_their_quote_and_keep_the_reply(path: Path) ->
     assert quotes.reply_text(parsed.text).strip() == "Hello"
 
 
+def talon_html_replies() -> list[Path]:
+    folder = TALON.parent / "html_replies"
+    if not folder.is_dir():
+        pytest.fail(f"{folder} is missing: `make test-deps` fetches talon's fixtures.")
+    return sorted(folder.glob("*.html"))
+
+
+@pytest.mark.parametrize("path", talon_html_replies(), ids=lambda p: p.stem)
+def test_real_clients_html_replies_made_text_lose_their_quote(path: Path) -> None:
+    # Mail with only an HTML part (Outlook, webmail) is made text, then cut the same way.
+    html = path.read_text(encoding="utf-8", errors="replace")
+    assert "How are you?" in parsing.html_to_text(html)
+    text = quotes.reply_text(parsing.html_to_text(html))
+    assert text.startswith("Hi. I am fine.")
+    assert text.replace("\n\n", "\n") == "Hi. I am fine.\nThanks,\nAlex"
+
+
 def test_text_with_no_quote_is_unchanged() -> None:
     text = "Hello,\n\nThe pump is fine now.\n> not a quote at all? It is: but inside\nThanks"
     plain = "Hello,\n\nThe pump is fine now.\n\nThanks,\nEwan"
     assert quotes.reply_text(plain) == plain
+    # Words that look like a header are not a history unless they are a header block.
+    delivery = "Hello,\nFrom: our warehouse in Aberdeen\nTo: you, three units were sent.\nBye"
+    assert quotes.reply_text(delivery) == delivery
     # A quoted line between the writer's own lines is theirs to keep.
     assert quotes.reply_text(text) == text
 

@@ -5,11 +5,13 @@ transaction already; the whole message stays attached to the note for anything c
 What is cut, and why it is safe:
 - A history the client added without quote marks, from its first line to the end: an
   attribution ("On <date>, <name> wrote:", also wrapped over lines and in a few other
-  languages), Outlook's "-----Original Message-----", its "From: … Sent: … To: …" block
-  and the "________________" rule above it. Nothing written after such a history is the
+  languages), Outlook's "-----Original Message-----", a header block of three or more
+  fields with a From among them ("From: … Sent: … To: …", webmail's "Date: … From: …",
+  in a few languages) and the "________________" rule above it. Nothing written after such a history is the
   writer's (clients put it last).
 - A ">"-quoted block at the end (top-posting) or at the start with no other quote after
-  it (bottom-posting), with its attribution. Quoted blocks between the writer's own
+  it (bottom-posting), with its attribution (above a quote, any line that ends with a
+  colon and names an address or a time). Quoted blocks between the writer's own
   lines are kept: they are the questions inline answers answer.
 - The signature: from a "-- " line to the end, and "Sent from my iPhone"-style lines
   at the end.
@@ -38,11 +40,15 @@ _ORIGINAL = re.compile(
     re.IGNORECASE,
 )
 _RULE = re.compile(r"^\s*_{10,}\s*$")
-_FROM = re.compile(r"^\s*\*?(from|von|de|da|van)\s*:\*?\s", re.IGNORECASE)
+_FROM = re.compile(r"^\s*\*?(from|von|de|da|van|от)\s*:\*?\s", re.IGNORECASE)
 _HEADER_FIELD = re.compile(
-    r"^\s*\*?(sent|date|to|subject|cc|gesendet|an|betreff|datum|envoyé|à|objet|enviado|para|asunto)\s*:",
+    r"^\s*\*?(from|sent|date|to|subject|cc|von|gesendet|an|betreff|datum|de|envoyé|à|objet|"
+    r"enviado|para|asunto|от|отправлено|кому|тема|дата)\s*:",
     re.IGNORECASE,
 )
+# Right above a quoted block, a line that ends with a colon and names an address or a
+# time is its attribution in any language ('26.06.2014, 14:41, "Alexander" <a@b>:').
+_ATTRIBUTION_ABOVE_QUOTE = re.compile(r"(@|\d{1,2}:\d{2}).{0,200}:\s*$")
 _FORWARDED = re.compile(
     r"^\s*(-{2,}\s*forwarded message\s*-{2,}|begin forwarded message:)", re.IGNORECASE
 )
@@ -92,7 +98,7 @@ def _history_start(lines: list[str]) -> int | None:
             return i
         if _RULE.match(line) and _header_block(lines, i + 1):
             return i
-        if _FROM.match(line) and _header_block(lines, i):
+        if _HEADER_FIELD.match(line) and _header_block(lines, i) and i > 0:
             return i
         span = _attribution_span(lines, i)
         if span and not _followed_by_quote(lines, i + span) and i > 0:
@@ -101,13 +107,16 @@ def _history_start(lines: list[str]) -> int | None:
 
 
 def _header_block(lines: list[str], at: int) -> bool:
-    """Outlook's history: From: then, in the next few lines, two more header fields."""
+    """A history's header block (Outlook's, webmail's): at least three header fields in
+    a row, one of them From, starting at `at` (blank lines before it skipped)."""
     while at < len(lines) and _blank(lines[at]):
         at += 1
-    if at >= len(lines) or not _FROM.match(lines[at]):
-        return False
-    fields = sum(1 for line in lines[at + 1 : at + 6] if _HEADER_FIELD.match(line))
-    return fields >= 2
+    run = []
+    for line in lines[at : at + 8]:
+        if not _HEADER_FIELD.match(line):
+            break
+        run.append(line)
+    return len(run) >= 3 and any(_FROM.match(line) for line in run)
 
 
 def _attribution_span(lines: list[str], at: int) -> int:
@@ -191,6 +200,8 @@ def _attribution_before(lines: list[str], start: int) -> set[int]:
         first = i - span + 1
         if first >= 0 and _attribution_span(lines, first) == span:
             return set(range(first, start))
+    if i >= 0 and len(lines[i]) < 300 and _ATTRIBUTION_ABOVE_QUOTE.search(lines[i]):
+        return set(range(i, start))
     return set()
 
 
