@@ -64,6 +64,16 @@ def test_real_clients_html_replies_made_text_lose_their_quote(path: Path) -> Non
     assert text.replace("\n\n", "\n") == "Hi. I am fine.\nThanks,\nAlex"
 
 
+def test_talons_other_replies() -> None:
+    # Yahoo's "--- On … wrote:" over an unquoted history, and a history under a rule.
+    shared = parsing.parse((TALON.parent / "reply-quotations-share-block.eml").read_bytes())
+    text = quotes.reply_text(shared.text)
+    assert text.startswith("Hi Katharine.")
+    assert text.endswith("Joe XXX")
+    html = (TALON.parent / "reply-separated-by-hr.html").read_text()
+    assert quotes.reply_text(parsing.html_to_text(html)) == "Hi\nthere\n\nBob"
+
+
 def test_text_with_no_quote_is_unchanged() -> None:
     text = "Hello,\n\nThe pump is fine now.\n> not a quote at all? It is: but inside\nThanks"
     plain = "Hello,\n\nThe pump is fine now.\n\nThanks,\nEwan"

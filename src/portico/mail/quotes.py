@@ -7,8 +7,8 @@ What is cut, and why it is safe:
   attribution ("On <date>, <name> wrote:", also wrapped over lines and in a few other
   languages), Outlook's "-----Original Message-----", a header block of three or more
   fields with a From among them ("From: … Sent: … To: …", webmail's "Date: … From: …",
-  in a few languages) and the "________________" rule above it. Nothing written after such a history is the
-  writer's (clients put it last).
+  in a few languages) and the "________________" rule above it. Nothing written after
+  such a history is the writer's (clients put it last).
 - A ">"-quoted block at the end (top-posting) or at the start with no other quote after
   it (bottom-posting), with its attribution (above a quote, any line that ends with a
   colon and names an address or a time). Quoted blocks between the writer's own
@@ -25,7 +25,7 @@ import re
 # An attribution line: "On Mon, Apr 2, 2012 at 6:26 PM, Megan <m@x> wrote:", and its
 # common translations. Matched on one line or two joined (clients wrap it).
 _WROTE = re.compile(
-    r"^\s*(on|am|le|el|il|op|den|dne)\b.{0,250}\b"
+    r"^\s*(-{1,3}\s*)?(on|am|le|el|il|op|den|dne)\b.{0,250}\b"
     r"(wrote|schrieb|a écrit|escribió|ha scritto|scrisse|schreef|skrev|napsal|написал)\s*:\s*$",
     re.IGNORECASE,
 )
