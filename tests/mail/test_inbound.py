@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import is_password_usable
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
@@ -407,6 +408,10 @@ def test_dmarc_fail_is_quarantined_only_when_our_mta_says_so(settings: Any) -> N
     assert released.outcome == Outcome.CREATED
     assert released.transaction is not None
     assert released.reviewed_at is not None
+    assert released.reason.endswith("Released by graham.stewart@brightwater.example.")
+    # Released once: a second release finds nothing quarantined.
+    with pytest.raises(ValidationError):
+        inbound.release(released, by=staff)
 
 
 @override_settings(PORTICO_ATTACHMENT_MAX_BYTES=2000)

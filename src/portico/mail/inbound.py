@@ -88,11 +88,14 @@ def release(inbound: Inbound, *, by: User) -> Inbound:
         raise ValidationError("The message was not kept; it cannot be released.")
     with inbound.raw.open("rb") as stored:
         raw = stored.read()
-    Inbound.objects.filter(pk=inbound.pk).update(
-        reviewed_at=timezone.now(), reason=f"Released by {by.email}."
+    return _process(
+        inbound,
+        parsing.parse(raw),
+        raw,
+        checks=False,
+        released_by=by,
+        note=f"Released by {by.email}.",
     )
-    inbound.refresh_from_db()
-    return _process(inbound, parsing.parse(raw), raw, checks=False)
 
 
 # --- recording ----------------------------------------------------------------------------
@@ -161,12 +164,26 @@ class _Decision:
         self.inbound.reason = " ".join([reason, *self.notes]).strip()
 
 
-def _process(inbound: Inbound, parsed: parsing.Parsed, raw: bytes, *, checks: bool) -> Inbound:
+def _process(
+    inbound: Inbound,
+    parsed: parsing.Parsed,
+    raw: bytes,
+    *,
+    checks: bool,
+    released_by: User | None = None,
+    note: str = "",
+) -> Inbound:
     decision = _Decision(inbound=inbound, parsed=parsed, raw=raw, checks=checks)
+    if note:
+        decision.notes.append(note)
     try:
         with db.atomic():
             locked = Inbound.objects.select_for_update().get(pk=inbound.pk)
             decision.inbound = locked
+            if released_by is not None:
+                if locked.outcome != Outcome.QUARANTINED:
+                    return locked  # released meanwhile by someone else
+                locked.reviewed_at = timezone.now()
             _decide(decision)
             locked.save()
     except Exception as error:
