@@ -22,7 +22,8 @@ from imapclient import IMAPClient  # type: ignore[import-untyped]
 
 from portico.mail import addresses
 from portico.mail.management.commands.mailin import Command
-from portico.mail.models import Inbound, Mailbox
+from portico.mail.models import Address, Inbound, Mailbox
+from portico.notify.models import Delivery
 from portico.service.models import Note
 from tests.mail.conftest import SUPPORT, Imap, free_port, issue_for, message, plain
 
@@ -84,6 +85,17 @@ def test_an_smtp_delivery_becomes_a_note_and_only_our_addresses_are_taken(
     note = Note.objects.get(transaction=issue)
     assert note.body.startswith("Thanks — the sensor reads 7.2 pH now.")
     assert Inbound.objects.get(note=note).via == Inbound.Via.SMTP
+
+
+def test_a_bounce_comes_back_to_the_verp_address_with_a_null_sender(served: Running) -> None:
+    delivery = Delivery.objects.create(address=EWAN, subject="x")
+    dsn = message("dsn.eml", **{"DELIVERY-KEY": delivery.key})
+    with smtplib.SMTP("127.0.0.1", served.port, timeout=10) as smtp:
+        assert smtp.sendmail("", [addresses.bounce_address(delivery.key)], wire(dsn)) == {}
+    received = Inbound.objects.get()
+    assert received.envelope_from == "<>"
+    assert received.outcome == Inbound.Outcome.BOUNCE, received.reason
+    assert Address.objects.get(address=EWAN).hard_bounces == 1
 
 
 def test_an_oversized_message_is_refused_at_the_door(

@@ -76,7 +76,7 @@ def receive(
     unexpected error leaves it REFUSED with the reason starting FAILED (see `failed`)."""
     parsed = parsing.parse(raw)
     inbound = _record(raw, parsed, via, envelope_from, list(envelope_to))
-    return _process(inbound, parsed, raw, checks=True)
+    return _process(inbound, parsed, raw, checks=True, envelope_to=list(envelope_to))
 
 
 def release(inbound: Inbound, *, by: User) -> Inbound:
@@ -156,6 +156,7 @@ class _Decision:
     parsed: parsing.Parsed
     raw: bytes
     checks: bool
+    envelope_to: list[str]
     stored: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -170,10 +171,15 @@ def _process(
     raw: bytes,
     *,
     checks: bool,
+    envelope_to: list[str] | None = None,
     released_by: User | None = None,
     note: str = "",
 ) -> Inbound:
-    decision = _Decision(inbound=inbound, parsed=parsed, raw=raw, checks=checks)
+    if envelope_to is None:  # a release: the envelope as it was recorded
+        envelope_to = [a.strip() for a in inbound.envelope_to.split(",") if a.strip()]
+    decision = _Decision(
+        inbound=inbound, parsed=parsed, raw=raw, checks=checks, envelope_to=envelope_to
+    )
     if note:
         decision.notes.append(note)
     try:
@@ -204,7 +210,7 @@ def _process(
 
 def _decide(decision: _Decision) -> None:
     inbound, parsed = decision.inbound, decision.parsed
-    recipients = _recipients([a.strip() for a in inbound.envelope_to.split(",") if a], parsed)
+    recipients = _recipients(decision.envelope_to, parsed)
     if _repeat(inbound):
         decision.outcome(Outcome.IGNORED, "A repeat of a message already received.")
         return
