@@ -20,10 +20,11 @@ from bench.server import BIN, portico_env
 from django.core.management import call_command
 from imapclient import IMAPClient  # type: ignore[import-untyped]
 
-from portico.mail import addresses
+from portico.mail import addresses, imap, inbound
 from portico.mail.management.commands.mailin import Command
 from portico.mail.models import Address, Inbound, Mailbox
 from portico.notify.models import Delivery
+from portico.service import actions
 from portico.service.models import Note
 from tests.mail.conftest import SUPPORT, Imap, free_port, issue_for, message, plain
 
@@ -192,3 +193,38 @@ def test_the_command_prints_where_it_serves_and_stops_on_sigterm(tmp_path: Path)
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_imap_leaves_a_message_that_failed_unseen_and_gives_up_in_the_end(
+    dovecot: Imap, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PORTICO_TEST_IMAP_PASSWORD", dovecot.password)
+    Mailbox.objects.filter(pk=mailbox.pk).update(
+        imap_host=dovecot.host,
+        imap_port=dovecot.port,
+        imap_security=Mailbox.Security.NONE,
+        imap_username=dovecot.user,
+        imap_password_variable="PORTICO_TEST_IMAP_PASSWORD",
+    )
+    mailbox.refresh_from_db()
+    with IMAPClient(dovecot.host, port=dovecot.port, ssl=False, timeout=10) as client:
+        client.login(dovecot.user, dovecot.password)
+        client.append("INBOX", plain(sender=EWAN, subject="New fault"))
+
+    def broken(**kwargs: object) -> None:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(actions, "create_transaction", broken)
+
+    def unseen() -> int:
+        with IMAPClient(dovecot.host, port=dovecot.port, ssl=False, timeout=10) as client:
+            client.login(dovecot.user, dovecot.password)
+            client.select_folder("INBOX", readonly=True)
+            return len(client.search(["UNSEEN"]))
+
+    for attempt in range(1, imap.GIVE_UP_AFTER + 1):
+        [failed] = imap.poll(mailbox)
+        assert inbound.failed(failed)
+        # Left for the next poll, until it has failed GIVE_UP_AFTER times.
+        assert unseen() == (0 if attempt == imap.GIVE_UP_AFTER else 1)
+    assert imap.poll(mailbox) == []

@@ -73,7 +73,7 @@ def poll(mailbox: Mailbox) -> list[Inbound]:
                     continue
                 message = inbound.receive(raw, via=Inbound.Via.IMAP, envelope_to=[mailbox.address])
                 received.append(message)
-                if not inbound.failed(message):
+                if not inbound.failed(message) or _given_up(message):
                     client.add_flags([uid], [SEEN])
         finally:
             try:
@@ -87,6 +87,24 @@ def poll(mailbox: Mailbox) -> list[Inbound]:
         last_polled_at=timezone.now(), last_poll_error=error[:2000]
     )
     return received
+
+
+# A message whose processing fails this often is marked seen all the same: the staff
+# have its failed records (with the raw message) in Systems Admin, and a message that
+# always fails would otherwise be tried, and recorded, at every poll for ever.
+GIVE_UP_AFTER = 5
+
+
+def _given_up(message: Inbound) -> bool:
+    if not message.message_id:
+        return True
+    failures = Inbound.objects.filter(
+        message_id=message.message_id,
+        mailbox=message.mailbox,
+        outcome=Inbound.Outcome.REFUSED,
+        reason__startswith=inbound.FAILED,
+    ).count()
+    return failures >= GIVE_UP_AFTER
 
 
 def poll_all() -> list[Inbound]:

@@ -11,9 +11,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
 
 from portico.mail import imap
 from portico.mail.server import MailinController
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -73,7 +76,14 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         while True:
-            for message in imap.poll_all():
-                self.stdout.write(f"{message.from_address}: {message.get_outcome_display()}")
+            # A long-running poller outlives database connections: start each pass afresh.
+            close_old_connections()
+            try:
+                for message in imap.poll_all():
+                    self.stdout.write(f"{message.from_address}: {message.get_outcome_display()}")
+            except Exception:
+                if once:
+                    raise
+                log.exception("Mail-in: an IMAP pass failed; trying again at the next")
             if once or stop.wait(settings.PORTICO_IMAP_POLL_SECONDS):
                 return
