@@ -19,7 +19,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from portico.mail import addresses, inbound
 from portico.mail.models import Inbound, Mailbox
@@ -39,12 +39,14 @@ def accepts(address: str) -> bool:
     return Mailbox.objects.filter(active=True, address__iexact=base).exists()
 
 
-def _in_thread[T](function: Any, *args: Any, **kwargs: Any) -> Any:
+def _in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
     close_old_connections()
     try:
         return function(*args, **kwargs)
     finally:
-        close_old_connections()
+        # Each job gives its connection back: a pool thread may sit idle for hours, and
+        # a stopped server must leave no session open on the database.
+        connections.close_all()
 
 
 class Handler:

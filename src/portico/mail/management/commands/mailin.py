@@ -76,8 +76,6 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         while True:
-            # A long-running poller outlives database connections: start each pass afresh.
-            close_old_connections()
             try:
                 for message in imap.poll_all():
                     self.stdout.write(f"{message.from_address}: {message.get_outcome_display()}")
@@ -87,3 +85,6 @@ class Command(BaseCommand):
                 log.exception("Mail-in: an IMAP pass failed; trying again at the next")
             if once or stop.wait(settings.PORTICO_IMAP_POLL_SECONDS):
                 return
+            # A long-running poller outlives database connections: each pass after the
+            # first starts with a sound one (as Django does between requests).
+            close_old_connections()
