@@ -118,12 +118,39 @@ def test_an_oversized_message_is_refused_at_the_door(
     assert not Inbound.objects.exists()
 
 
+def _lmtp_session(sock: socket.socket, recipients: list[str]) -> list[bytes]:
+    """One LMTP transaction by hand; the replies to its data, one per recipient."""
+    reader = sock.makefile("rb")
+
+    def reply() -> bytes:
+        line = reader.readline()
+        while line[3:4] == b"-":
+            line = reader.readline()
+        return line
+
+    reply()  # the greeting
+    for command in ["LHLO test", f"MAIL FROM:<{EWAN}>", *(f"RCPT TO:<{r}>" for r in recipients)]:
+        sock.sendall(command.encode() + b"\r\n")
+        assert reply()[:1] == b"2", command
+    sock.sendall(b"DATA\r\n")
+    assert reply()[:3] == b"354"
+    sock.sendall(wire(plain(sender=EWAN, subject="Two recipients")) + b".\r\n")
+    replies = [reply() for _ in recipients]
+    sock.sendall(b"QUIT\r\n")
+    return replies
+
+
 def test_an_lmtp_delivery_opens_a_request(transactional_db: None, mailbox: Mailbox) -> None:
     with Running("--lmtp") as running:
         assert running.out.getvalue().startswith("Mail-in (LMTP) on 127.0.0.1:")
         with smtplib.LMTP("127.0.0.1", running.port, timeout=10) as lmtp:
             assert lmtp.sendmail(EWAN, [SUPPORT], wire(message("calendar_invite.eml"))) == {}
-    received = Inbound.objects.get()
+        # LMTP answers the data once for each recipient (RFC 2033): two here.
+        with socket.create_connection(("127.0.0.1", running.port), timeout=10) as sock:
+            replies = _lmtp_session(sock, [SUPPORT, "support+x@portico.example"])
+        assert [line[:3] for line in replies] == [b"250", b"250"]
+    received = Inbound.objects.order_by("pk").first()
+    assert received is not None
     assert received.via == Inbound.Via.LMTP
     assert received.outcome == Inbound.Outcome.CREATED, received.reason
     assert received.transaction is not None
