@@ -22,6 +22,10 @@ Channels:
   (POST /api/v1/webhooks/) is sent about each transaction: only Systems Admin may
   subscribe, and a delivery holds what its owner may see (never an internal note for an
   owner who may not read internal notes).
+- email: a reply by e-mail to the transaction's reply address, handed to mail-in
+  (`portico.mail.inbound.receive`) as the MTA would, from the persona's address (a
+  stranger's for the visitor): only a person who may add notes gets a note in, and only
+  one who may add files gets the reply's file in.
 
 Portico has no live-update channel: no websocket, no server-sent events, no polling
 endpoint (Django Channels is in the design for chat and live queues, not yet built).
@@ -35,6 +39,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -48,6 +53,7 @@ from django.utils import timezone
 from portico.audit.models import Event
 from portico.knowledge import services as knowledge
 from portico.knowledge.models import Article
+from portico.mail import addresses, inbound
 from portico.notify import services as notify
 from portico.parties.models import Individual, Organization
 from portico.parties.services import deactivate_individual
@@ -202,8 +208,10 @@ OFFERED: dict[tuple[str, bool], set[str]] = {
     ("feed", False): set(),
     ("webhooks", True): {"view", "read_internal_note"},
     ("webhooks", False): set(),
+    ("email", True): {"add_shared_note", "attach_files"},
+    ("email", False): {"add_shared_note", "attach_files"},
 }
-CHANNELS = ["page", "api", "search", "notifications", "feed", "webhooks"]
+CHANNELS = ["page", "api", "search", "notifications", "feed", "webhooks", "email"]
 
 
 def relation(persona: str, key: str) -> str:
@@ -1397,6 +1405,63 @@ def _webhook_probes() -> list[Probe]:
     ]
 
 
+# --- e-mail ------------------------------------------------------------------------------
+
+MAIL_IN = "mail-in"  # not a URL: the e-mail channel's probes are named for it
+
+
+def _mailed(w: World, persona: str, key: str, *, with_file: bool) -> Answer:
+    """A reply to the transaction's reply address from the persona's own address, as
+    mail-in is handed it; undone like any write."""
+    t = _t(w, key)
+    name = PERSONAS[persona].first_name
+    sender = person(name).email if name is not None else "stranger@elsewhere.example"
+    body = f"E-mail probe from {persona} on {key}"
+    reply = addresses.reply_address(t.number, None)
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = reply
+    message["Subject"] = f"Re: [{t.number}] {t.title}"
+    message["Message-ID"] = f"<{persona}.{key}.{int(with_file)}@probe.example>"
+    message.set_content(body)
+    if with_file:
+        message.add_attachment(b"probe\n", maintype="text", subtype="plain", filename="probe.txt")
+    done: bool | None = None
+    try:
+        with db.atomic():
+            inbound.receive(
+                message.as_bytes(), via="smtp", envelope_from=sender, envelope_to=[reply]
+            )
+            if with_file:
+                done = Attachment.objects.filter(transaction=t, name="probe.txt").exists()
+            else:
+                done = Note.objects.filter(transaction=t, body=body).exists()
+            raise _Undo
+    except _Undo:
+        pass
+    assert done is not None
+    return Answer(done=done, status=250)
+
+
+def _email_probes() -> list[Probe]:
+    return [
+        Probe(
+            "email",
+            "add_shared_note",
+            MAIL_IN,
+            lambda w, p, k: _mailed(w, p, k, with_file=False),
+            None,
+        ),
+        Probe(
+            "email",
+            "attach_files",
+            MAIL_IN,
+            lambda w, p, k: _mailed(w, p, k, with_file=True),
+            None,
+        ),
+    ]
+
+
 def probes(channel: str, staff: bool) -> list[Probe]:
     if channel == "page":
         return _console_probes() + _export_probes() if staff else _portal_probes()
@@ -1406,6 +1471,7 @@ def probes(channel: str, staff: bool) -> list[Probe]:
         "notifications": _notification_probes,
         "feed": _feed_probes,
         "webhooks": _webhook_probes,
+        "email": _email_probes,
     }[channel]()
 
 
@@ -1609,6 +1675,7 @@ def test_every_named_url_has_a_row() -> None:
         for channel in CHANNELS
         for staff in (True, False)
         for probe in probes(channel, staff)
+        if probe.url_name != MAIL_IN
     }
     names = set(_names(get_resolver()))
     covered = probed | set(NOT_IN_MATRIX)

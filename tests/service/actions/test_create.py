@@ -4,7 +4,7 @@ for themselves only, and a new transaction gets its application's default grants
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from portico import access
 from portico.parties.models import Organization
@@ -128,3 +128,21 @@ def test_a_portal_service_issue_gets_the_standard_grants(people: None) -> None:
     assert not access.can(user("customer"), "edit_profile", logged)
     assert access.can(user("csr"), "manage_grants", logged)
     assert not access.can(user("other_customer"), "view", logged)
+
+
+def test_a_request_by_email_leaves_its_mandatory_classifications_to_the_staff(
+    people: None,
+) -> None:
+    # An e-mail brings no Profile (portico.mail): the portal's form asks for these.
+    with pytest.raises(ValidationError):
+        actions.create_transaction(
+            actor=user("customer"), application=application("service-issue"), title="Pump"
+        )
+    logged = actions.create_transaction(
+        actor=user("customer"),
+        application=application("service-issue"),
+        title="Pump",
+        channel="email",
+        classify_later=True,
+    )
+    assert actions.profile_of(logged) == {}

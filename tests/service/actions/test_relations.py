@@ -4,6 +4,7 @@ only to a transaction the person may see."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from portico.service import actions, selectors
 from tests.service.actions.conftest import individual, log_issue, permission, refused, user
@@ -71,3 +72,25 @@ def test_a_relation_needs_sight_of_the_other_transaction(people: None) -> None:
     # The same answer as for a number that does not exist: nothing leaks.
     with refused("other", "No such transaction", transaction=ours):
         actions.relate(actor=user("customer"), transaction=ours, other=theirs, kind="related")
+
+
+def test_a_customer_relates_their_new_request_to_the_finished_one_it_follows(
+    people: None,
+) -> None:
+    # A customer's e-mail reply to a closed request opens a new one (portico.mail):
+    # relating needs the profile right they lack, but this one link is theirs.
+    earlier, follow = log_issue(title="Pump stopped"), log_issue(title="Pump stopped again")
+    with pytest.raises(PermissionDenied):
+        actions.relate(actor=user("customer"), transaction=follow, other=earlier, kind="related")
+    relation = actions.follow_up(actor=user("customer"), transaction=follow, earlier=earlier)
+    assert (relation.source, relation.target, relation.kind) == (follow, earlier, "related")
+
+
+def test_only_the_recorder_relates_a_follow_up_and_only_to_one_they_see(people: None) -> None:
+    mine, colleagues = log_issue(), log_issue(by="colleague", for_="colleague")
+    theirs = log_issue(by="other_customer", for_="other_customer")
+    # Not their new request, or an earlier one they may not see: refused, nothing written.
+    with refused("other", "No such transaction"):
+        actions.follow_up(actor=user("customer"), transaction=colleagues, earlier=mine)
+    with refused("other", "No such transaction"):
+        actions.follow_up(actor=user("customer"), transaction=mine, earlier=theirs)

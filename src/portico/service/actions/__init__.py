@@ -14,7 +14,7 @@ from portico.service.actions.grants import grant, revoke
 from portico.service.actions.notes import add_note
 from portico.service.actions.profile import clean_profile, edit_text, profile_of, update_profile
 from portico.service.actions.reading import record_view
-from portico.service.actions.relations import relate
+from portico.service.actions.relations import follow_up, relate
 from portico.service.actions.status import (
     MOVES,
     change_status,
@@ -40,6 +40,7 @@ __all__ = [
     "create_transaction",
     "delete_attachment",
     "edit_text",
+    "follow_up",
     "forward",
     "grant",
     "offered",

@@ -59,8 +59,11 @@ def create_transaction(
     team: Organization | None = None,
     value: Decimal | None = None,
     cost: Decimal | None = None,
+    classify_later: bool = False,
 ) -> Transaction:
-    """Log a transaction. A customer logs their own; staff log one for anyone."""
+    """Log a transaction. A customer logs their own; staff log one for anyone.
+    `classify_later`: a request that came in by e-mail brings no Profile, so its
+    mandatory classifications are left for the staff to set (portico.mail)."""
     recorder = actor_individual(actor)
     if not access.may_create(actor, application):
         raise PermissionDenied(f"Your user group may not create a {application.name}.")
@@ -89,7 +92,9 @@ def create_transaction(
     if application.uses_priority and priority is None:
         priority = sla.default_priority()
     try:
-        cleaned = clean_profile(application, profile or {}, actor=actor)
+        cleaned = clean_profile(
+            application, profile or {}, actor=actor, partial=classify_later and not profile
+        )
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:

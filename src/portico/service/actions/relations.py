@@ -34,6 +34,32 @@ def relate(
         raise ValidationError(
             {"other": [f"{transaction.number} and {other.number} are already related."]}
         )
+    return _create(actor, transaction, other, kind, channel)
+
+
+@db.atomic
+def follow_up(
+    *, actor: User, transaction: Transaction, earlier: Transaction, channel: str = Channel.WEB
+) -> Relation:
+    """Relate a new request to the finished one it follows up: a customer's e-mail reply
+    to a closed request opens a new one (portico.mail). Relating needs the right to
+    change the profile, which a customer has not; this one link is theirs to make, on a
+    request they recorded, to one they may see."""
+    recorder = access.individual_of(actor)
+    if (
+        recorder is None
+        or transaction.recorded_by_id != recorder.pk
+        or not access.can(actor, "view", transaction)
+        or not access.can(actor, "view", earlier)
+        or earlier.pk == transaction.pk
+    ):
+        raise ValidationError({"other": ["No such transaction."]})
+    return _create(actor, transaction, earlier, Relation.Kind.RELATED, channel)
+
+
+def _create(
+    actor: User, transaction: Transaction, other: Transaction, kind: str, channel: str
+) -> Relation:
     relation = Relation.objects.create(
         source=transaction, target=other, kind=kind, created_by=access.individual_of(actor)
     )

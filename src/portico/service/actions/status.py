@@ -279,6 +279,7 @@ def _reason_note(actor: User, transaction: Transaction, reason: str, channel: st
         transaction=transaction,
         body=reason,
         visibility=Note.Visibility.SHARED,
-        channel=Channel.API if channel == Channel.API else Channel.WEB,
+        # A reopening reply by e-mail (portico.mail) is an e-mail note, its reason the reply.
+        channel=channel if channel in {Channel.API, Channel.EMAIL} else Channel.WEB,
         tell_assignees=False,
     )
