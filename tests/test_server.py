@@ -1,14 +1,18 @@
 """What `make run` does, end to end: prepare a fresh var/ directory, serve with
-`portico serve` (the ASGI server and one worker) on 127.0.0.1, log in with every printed
-demo log-in over HTTP, see the worker dispatch an event recorded through the web, and
-stop both with one Ctrl-C."""
+`portico serve` (the ASGI server, one worker and mail-in) on 127.0.0.1, log in with every
+printed demo log-in over HTTP, see the worker dispatch an event recorded through the
+web, reply by SMTP to a message Portico wrote to a demo customer (under var/mail) and see
+the reply become a note on its transaction, and stop them all with one Ctrl-C."""
 
+import email
+import email.policy
 import http.client
 import http.cookiejar
 import json
 import os
 import re
 import signal
+import smtplib
 import sqlite3
 import subprocess
 import time
@@ -38,6 +42,8 @@ class Served:
     database: Path
     log: Path
     process: subprocess.Popen[bytes]
+    var: Path
+    mail_port: int
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +68,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         timeout=300,
     )
     assert "already has people" in again.stdout
-    port = free_port()
+    port, mail_port = free_port(), free_port()
     # What `make run` runs after `prepare --demo`.
     log = var / "serve.log"
     with log.open("w") as output:
         server = subprocess.Popen(
-            [BIN / "portico", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                *(BIN / "portico", "serve", "--host", "127.0.0.1", "--port", str(port)),
+                *("--mail-port", str(mail_port)),
+            ],
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -83,7 +92,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        yield Served(base, prepared.stdout, var / "portico.sqlite3", log, server)
+        yield Served(base, prepared.stdout, var / "portico.sqlite3", log, server, var, mail_port)
     finally:
         if server.poll() is None:
             server.kill()
@@ -98,6 +107,7 @@ def test_the_served_app_answers_and_every_printed_log_in_works(served: Served) -
     _every_printed_demo_log_in_works(served)
     with serving() as receiver:
         _the_worker_dispatches_an_event_recorded_through_the_web(served, receiver)
+    _a_customers_reply_to_a_message_portico_sent_becomes_a_note(served)
     _one_ctrl_c_stops_the_server_and_the_worker(served)
 
 
@@ -151,9 +161,9 @@ def _log_in(
 def _every_printed_demo_log_in_works(served: Served) -> None:
     emails = re.findall(r"^\s+(\S+@\S+)\s", served.printed, flags=re.MULTILINE)
     assert len(emails) >= 15
-    for email in emails:
-        _, path, page = _log_in(served, email)
-        assert path in {"/console/", "/portal/", "/partners/", "/employees/"}, (email, path)
+    for address in emails:
+        _, path, page = _log_in(served, address)
+        assert path in {"/console/", "/portal/", "/partners/", "/employees/"}, (address, path)
         assert "Log out" in page
 
 
@@ -218,6 +228,54 @@ def _the_worker_dispatches_an_event_recorded_through_the_web(
     assert delivered.json["data"]["body"] == "Served test: the pump alarms again."
 
 
+def _sent(served: Served) -> list[email.message.EmailMessage]:
+    """What Portico has sent so far: the file mailer's files under var/mail, one message
+    each (a line of dashes after it)."""
+    messages = []
+    for path in sorted((served.var / "mail").glob("*.log")):
+        raw = path.read_bytes().rstrip().removesuffix(b"-" * 79)
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        assert isinstance(message, email.message.EmailMessage)
+        messages.append(message)
+    return messages
+
+
+def _note_bodies(database: Path, number: str) -> list[tuple[str, str]]:
+    with closing(sqlite3.connect(database, timeout=20)) as db:
+        return db.execute(
+            "SELECT n.channel, n.body FROM service_note n"
+            " JOIN service_transaction t ON t.id = n.transaction_id"
+            " WHERE t.number = ? ORDER BY n.id",
+            [number],
+        ).fetchall()
+
+
+def _a_customers_reply_to_a_message_portico_sent_becomes_a_note(served: Served) -> None:
+    # The demo day's acknowledgements went out through the worker to files under
+    # var/mail; a demo customer answers one from their mail client, through mail-in.
+    customer = PERSONAS["customer"].email
+    deadline = time.monotonic() + 20
+    while not (mine := [m for m in _sent(served) if customer in str(m["To"])]):
+        assert time.monotonic() < deadline, "nothing was sent to the demo customer"
+        time.sleep(0.2)
+    message = mine[0]
+    number = re.search(r"\[([A-Z]{2}-\d{6})\]", str(message["Subject"]))
+    assert number is not None, message["Subject"]
+    reply = email.message.EmailMessage()
+    reply["From"] = f"Ewan Grant <{customer}>"
+    reply["To"] = str(message["Reply-To"])
+    reply["Subject"] = f"Re: {message['Subject']}"
+    reply["Message-ID"] = "<served-test-reply@harbourfoods.example>"
+    reply["In-Reply-To"] = str(message["Message-ID"])
+    reply.set_content("Served test: thanks, the pump runs again.\n\nOn Tuesday you wrote:\n> ...")
+    sent = time.monotonic()
+    with smtplib.SMTP("127.0.0.1", served.mail_port, timeout=10) as smtp:
+        smtp.send_message(reply)
+    notes = _note_bodies(served.database, number.group(1))
+    assert ("email", "Served test: thanks, the pump runs again.") in notes
+    assert time.monotonic() - sent < 10
+
+
 def _subscribe(served: Served, receiver: Receiver) -> dict[str, Any]:
     jar = http.cookiejar.CookieJar()
     opener, _, _ = _log_in(served, PERSONAS["administrator"].email, jar)
@@ -242,9 +300,10 @@ def _one_ctrl_c_stops_the_server_and_the_worker(served: Served) -> None:
         check=True,
     ).stdout.splitlines()
     pids = [int(line.split()[0]) for line in children]
-    assert len(pids) == 2, children
+    assert len(pids) == 3, children
     assert any("uvicorn" in line for line in children), children
     assert any("worker" in line for line in children), children
+    assert any("mailin" in line for line in children), children
     served.process.send_signal(signal.SIGINT)
     served.process.wait(timeout=30)
     assert served.process.returncode == 0, served.log.read_text()

@@ -1,5 +1,5 @@
-"""`portico serve` (what `make run` runs) when one of its two processes cannot go on:
-the other is stopped too, and it says so and exits non-zero, so that a half-running
+"""`portico serve` (what `make run` runs) when one of its processes cannot go on: the
+others are stopped too, and it says so and exits non-zero, so that a half-running
 Portico (pages but no worker, or a worker and no pages) is never left behind."""
 
 import socket
@@ -7,7 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench.server import BIN, portico_env
+from bench.server import BIN, free_port, portico_env
 
 from tests.postgres_cluster import sqlite_pass_only
 
@@ -22,7 +22,10 @@ def test_a_web_server_that_cannot_start_stops_the_worker(tmp_path: Path) -> None
         env = portico_env(PORTICO_VAR_DIR=str(tmp_path))
         started = time.monotonic()
         served = subprocess.run(
-            [BIN / "portico", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                *(BIN / "portico", "serve", "--host", "127.0.0.1", "--port", str(port)),
+                *("--mail-port", str(free_port())),
+            ],
             env=env,
             capture_output=True,
             text=True,
