@@ -76,6 +76,9 @@ ELSEWHERE_NAMES = {
     "knowledge:news-item",
     "knowledge:edit",
     "knowledge:draft-from-transaction",
+    # The unsubscribe page opens to anyone holding a signed link, with no log-in, and
+    # refuses any other token alike: tests/mail/test_unsubscribe.py.
+    "mail:unsubscribe",
     "console:transaction",
     "console:profile",
     "console:status",

@@ -34,10 +34,12 @@ def support(demo_people: None) -> Mailbox:
     )
 
 
-def portal_request(title: str = "The dosing pump alarms every hour") -> Transaction:
-    """A request as the customer makes it in the portal."""
+def portal_request(
+    title: str = "The dosing pump alarms every hour", *, by: str = "customer"
+) -> Transaction:
+    """A request as a customer makes it in the portal."""
     return actions.create_transaction(
-        actor=user("customer"),
+        actor=user(by),
         application=Application.objects.get(code="service-issue"),
         title=title,
         description="Since Monday.",

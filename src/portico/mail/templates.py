@@ -166,8 +166,13 @@ def html_from_text(text: str) -> str:
     )
 
 
+# No images: a message fetches nothing (a remote image is a tracker, and blocked by most
+# mail clients anyway).
+_TAGS = set(nh3.ALLOWED_TAGS) - {"img"}
+
+
 def sanitise(html: str) -> str:
-    return nh3.clean(html, url_schemes={"http", "https", "mailto"})
+    return nh3.clean(html, tags=_TAGS, url_schemes={"http", "https", "mailto"})
 
 
 def render(template: Template, context: Mapping[str, str]) -> Rendered:

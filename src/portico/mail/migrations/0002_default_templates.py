@@ -22,6 +22,7 @@ You can follow it, and add to it, in the portal: {{ portal_link }}
 Or reply to this message.
 
 {{ site_name }}
+To stop e-mail about requests that are not your own: {{ unsubscribe_link }}
 """,
     ),
     "note": (
@@ -30,11 +31,12 @@ Or reply to this message.
 
 {{ note }}
 
-This is about your request {{ number }}, {{ title }}.
+This is about request {{ number }}, {{ title }}.
 You can read the whole request in the portal: {{ portal_link }}
 To answer, reply to this message.
 
 {{ site_name }}
+To stop e-mail about requests that are not your own: {{ unsubscribe_link }}
 """,
     ),
     "waiting": (
@@ -47,6 +49,7 @@ Please see our last message, or the request in the portal: {{ portal_link }}
 To answer, reply to this message.
 
 {{ site_name }}
+To stop e-mail about requests that are not your own: {{ unsubscribe_link }}
 """,
     ),
     "resolved": (
@@ -60,6 +63,7 @@ We have resolved your request {{ number }}, {{ title }}:
 If it is not fixed, reply to this message or reopen it in the portal: {{ portal_link }}
 
 {{ site_name }}
+To stop e-mail about requests that are not your own: {{ unsubscribe_link }}
 """,
     ),
     "closed": (
@@ -73,6 +77,7 @@ Your request {{ number }}, {{ title }}, is now closed.
 The request stays in the portal for your records: {{ portal_link }}
 
 {{ site_name }}
+To stop e-mail about requests that are not your own: {{ unsubscribe_link }}
 """,
     ),
     "thanks": (
@@ -83,6 +88,7 @@ Thank you for your kind words. We have passed them on to the team, who will be g
 hear them. For your records, we have noted them as {{ number }}.
 
 {{ site_name }}
+To stop e-mail about requests that are not your own: {{ unsubscribe_link }}
 """,
     ),
     "refused": (
