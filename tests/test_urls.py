@@ -97,6 +97,10 @@ ELSEWHERE_NAMES = {
     "console:organization",
     "console:me-create-token",
     "console:me-revoke-token",
+    # A person's own e-mail settings, POST only: tests/mail/test_profile.py.
+    "portal:customer-mail-settings",
+    "portal:partner-mail-settings",
+    "portal:employee-mail-settings",
     "portal:customer-create-token",
     "portal:customer-revoke-token",
     "portal:partner-create-token",
