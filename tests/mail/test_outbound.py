@@ -7,19 +7,22 @@ note, nothing switched off, nothing to an address that bounces."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from email.utils import parseaddr
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from portico.mail import addresses, outbound, templates
+from portico.audit.models import Event
+from portico.mail import addresses, outbound, subscribers, templates
 from portico.mail.models import Address, ApplicationMail, Inbound, Kind, Mailbox
 from portico.notify import delivery as deliverer
 from portico.notify.delivery import message_id
 from portico.notify.models import Delivery
 from portico.service import actions
 from portico.service.models import Application, Channel, Note, Status, Transaction
+from tests.api.conftest import bearer, make_token
 from tests.console.test_lists import ISSUE, individual, user
 
 Worker = Callable[[], int]
@@ -134,6 +137,19 @@ def test_a_phone_call_logged_in_the_console_is_acknowledged(
         profile=ISSUE,
         channel=Channel.PHONE,
     )
+    worker()
+    assert [d.address for d in sent(issue, Kind.ACKNOWLEDGEMENT)] == [individual("customer").email]
+
+
+def test_a_request_through_the_api_is_acknowledged(support: Mailbox, worker: Worker) -> None:
+    api = bearer(make_token(user("customer")))
+    made = api.post(
+        "/api/v1/transactions/",
+        {"application": "service-issue", "title": "Logged by our ERP", "profile": ISSUE},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    issue = Transaction.objects.get(number=made.json()["number"])
     worker()
     assert [d.address for d in sent(issue, Kind.ACKNOWLEDGEMENT)] == [individual("customer").email]
 
@@ -396,3 +412,16 @@ def test_a_refusal_to_a_suppressed_address_is_not_written(support: Mailbox) -> N
         )
         is None
     )
+
+
+def test_the_acknowledgement_is_written_in_a_few_queries(
+    support: Mailbox, worker: Worker, django_assert_max_num_queries: Any
+) -> None:
+    issue = portal_request()
+    event = Event.objects.get(action="transaction.created", subject_id=str(issue.pk))
+    # The transaction with its requester, the application's switches, the address's
+    # suppression, the template, the mailbox, the thread (what came in, what went out)
+    # and the row itself: eight, whatever else the transaction has.
+    with django_assert_max_num_queries(8):
+        subscribers.acknowledge(event)
+    assert len(sent(issue)) == 1

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.test.utils import override_settings
 
 from portico.access import links
 from portico.audit.models import Event
@@ -90,12 +91,18 @@ def test_get_only_asks_and_post_opts_out(client: Client, colleague: Individual) 
     assert Event.objects.filter(action="individual.mail_opted_out").count() == 1
 
 
+def _made_elsewhere(person: Individual) -> str:
+    with override_settings(SECRET_KEY="another site's secret key, as long as ours"):
+        return links.make(person, outbound.UNSUBSCRIBE)
+
+
 def _refusals(colleague: Individual) -> dict[str, str]:
     good = links.make(colleague, outbound.UNSUBSCRIBE)
     return {
         "altered": good[:-2] + ("AA" if not good.endswith("AA") else "BB"),
         "expired": links.make(colleague, outbound.UNSUBSCRIBE, age=datetime.timedelta(seconds=-1)),
         "another purpose": links.make(colleague, "surveys.answer"),
+        "another site's": _made_elsewhere(colleague),
         "garbage": "not-a-token",
     }
 
