@@ -7,8 +7,8 @@ note, nothing switched off, nothing to an address that bounces."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from email.utils import parseaddr
+from typing import Any
 
 import pytest
 from django.core import mail
