@@ -126,3 +126,11 @@ def test_a_line_whose_placeholder_is_empty_is_left_out(db: None) -> None:
         text="Logged as {{ number }}.\n\nWe will respond by {{ respond_by }}.\n\nBye\n",
     )
     assert templates.render(template, {"number": "SI-1"}).text == "Logged as SI-1.\n\nBye\n"
+
+
+def test_the_built_in_words_stand_in_for_a_missing_default(db: None) -> None:
+    Template.objects.filter(kind=Kind.RESOLVED).delete()
+    template = templates.choose(Kind.RESOLVED, None, "fr")
+    assert template is not None
+    assert template.pk is None
+    assert "{{ resolution }}" in template.text

@@ -92,8 +92,8 @@ class TemplateAdmin(admin.ModelAdmin[Template]):
         rendered = templates.render(template, templates.sample_context(template.kind))
         frame = reverse("admin:mail_template_preview", args=[template.pk])
         return format_html(
-            '<p><strong>Subject:</strong> [SI-000123] {}</p><pre style="white-space: '
-            'pre-wrap">{}</pre><iframe src="{}" sandbox title="The HTML message" '
+            "<p><strong>Subject:</strong> [SI-000123] {}</p><pre>{}</pre>"
+            '<iframe src="{}" sandbox title="The HTML message" '
             'width="640" height="480"></iframe>',
             rendered.subject,
             rendered.text,

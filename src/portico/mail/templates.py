@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from portico.mail import defaults
 from portico.mail.models import Kind, Template
 from portico.service.models import Application
 
@@ -40,6 +41,7 @@ _SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 SITE_LANGUAGE = settings.LANGUAGE_CODE.split("-")[0]
+OPT_OUT_WORDS = "Stop e-mail about requests that are not your own"
 
 _ABOUT_A_REQUEST = ("name", "number", "title", "requester_name", "portal_link", "status")
 _EVERY = ("site_name", "unsubscribe_link")
@@ -107,7 +109,8 @@ def validate(kind: str, *, subject: str = "", text: str = "", html: str = "") ->
 
 def choose(kind: str, application: Application | None, language: str) -> Template | None:
     """The most specific template: the application's in `language`, then the one for
-    every application in `language`, then the same two in the site's language."""
+    every application in `language`, then the same two in the site's language; the
+    built-in default words (unsaved) when even those rows are missing."""
     languages = list(dict.fromkeys([language or SITE_LANGUAGE, SITE_LANGUAGE]))
     where = Q(application__isnull=True)
     if application is not None:
@@ -117,7 +120,12 @@ def choose(kind: str, application: Application | None, language: str) -> Templat
     def rank(template: Template) -> tuple[int, int]:
         return languages.index(template.language), template.application_id is None
 
-    return min(found, key=rank) if found else None
+    if found:
+        return min(found, key=rank)
+    if kind in defaults.DEFAULTS:
+        subject, text = defaults.DEFAULTS[kind]
+        return Template(kind=kind, language=defaults.LANGUAGE, subject=subject, text=text)
+    return None
 
 
 def languages_with_templates() -> list[str]:
@@ -184,13 +192,19 @@ def render(template: Template, context: Mapping[str, str]) -> Rendered:
         body = sanitise(_fill(template.html, context, quote=True))
     else:
         body = html_from_text(text)
+    opt_out = context.get("unsubscribe_link", "")
+    if opt_out and opt_out not in text:
+        # The plain text's share of the layout: the way out, where opting out applies
+        # (the HTML has it in the layout's footer).
+        text += f"\n-- \n{OPT_OUT_WORDS}: {opt_out}\n"
     html = render_to_string(
         "mail/layout.html",
         {
             "subject": subject,
             "body": mark_safe(body),  # noqa: S308 — sanitised above, values escaped
             "site_name": context.get("site_name") or site_name(),
-            "unsubscribe_link": context.get("unsubscribe_link", ""),
+            "unsubscribe_link": opt_out,
+            "opt_out_words": OPT_OUT_WORDS,
             "about_a_request": template.kind not in (Kind.REFUSED, Kind.UNKNOWN_SENDER),
         },
     )
