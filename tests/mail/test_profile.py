@@ -21,15 +21,15 @@ def test_a_customer_opts_out_and_back_in_on_their_profile(client_for: Clients) -
     page = client.get("/portal/profile/").content.decode()
     assert "E-mail from us" in page
     assert 'action="/portal/profile/mail/"' in page
-    response = client.post("/portal/profile/mail/", {"mail-only_own": "on", "mail-language": ""})
+    response = client.post("/portal/profile/mail/", {"only_own": "on", "language": ""})
     assert response.status_code == 302
     assert individual("customer").mail_opted_out_at is not None
     event = Event.objects.get(action="individual.mail_opted_out")
     assert event.data["via"] == "profile"
     assert event.actor == individual("customer").user
     page = client.get("/portal/profile/").content.decode()
-    assert re.search(r'<input type="checkbox" name="mail-only_own"[^>]* checked', page)
-    client.post("/portal/profile/mail/", {"mail-language": ""})
+    assert re.search(r'<input type="checkbox" name="only_own"[^>]* checked', page)
+    client.post("/portal/profile/mail/", {"language": ""})
     assert individual("customer").mail_opted_out_at is None
     assert Event.objects.filter(action="individual.mail_opted_in").count() == 1
 
@@ -38,13 +38,13 @@ def test_only_a_language_with_messages_can_be_chosen(client_for: Clients) -> Non
     client = client_for("colleague")
     page = client.get("/portal/profile/").content.decode()
     assert '<option value="fr"' not in page
-    refused = client.post("/portal/profile/mail/", {"mail-language": "fr"})
+    refused = client.post("/portal/profile/mail/", {"language": "fr"})
     assert refused.status_code == 400
     assert "fr is not one of the available choices" in refused.content.decode()
     assert individual("colleague").language == ""
     Template.objects.create(kind=Kind.ACKNOWLEDGEMENT, language="fr", subject="s", text="t")
     assert '<option value="fr"' in client.get("/portal/profile/").content.decode()
-    assert client.post("/portal/profile/mail/", {"mail-language": "fr"}).status_code == 302
+    assert client.post("/portal/profile/mail/", {"language": "fr"}).status_code == 302
     assert individual("colleague").language == "fr"
     assert individual("colleague").mail_opted_out_at is None  # the box was left unticked
 

@@ -52,6 +52,8 @@ from portico.knowledge import services as knowledge
 from portico.knowledge.forms import ArticleForm, FeedbackForm
 from portico.knowledge.models import Article, Category, Deflection, Feedback
 from portico.knowledge.models import Status as ArticleStatus
+from portico.mail.forms import MailSettingsForm
+from portico.mail.models import Kind, Template
 from portico.notify.models import Notification
 from portico.parties.forms import ContactDetailsForm
 from portico.parties.models import Individual, Organization, User, UserGroup
@@ -203,6 +205,7 @@ def _world() -> World:
     Grant.objects.create(transaction=t, individual=people["Ravi"], permission=permissions["read"])
     reopenable = _reopenable(people, si, permissions)
     category = Category.objects.create(name="Pumps", slug="pumps")
+    Template.objects.create(kind=Kind.NOTE, language="fr", subject="Note", text="{{ note }}")
     # Everyone's notifications read, then one unread each, to tell whose were marked.
     Notification.objects.update(read_at=timezone.now())
     notices = {
@@ -705,6 +708,8 @@ ATTACKS: dict[str, dict[str, Attack]] = {
         "active": Attack(const("false"), const(False)),
         "left_at": _DT,
         "created_at": _DT,
+        "language": Attack(const("fr")),
+        "mail_opted_out_at": _DT,
     },
     "parties.User": {
         "id": _VICTIM_USER,
@@ -910,6 +915,19 @@ CONTACT_FIELDS = (
     F("job_title", const("Plant manager"), col("job_title")),
     F("phone", const("+44 141 496 0199"), col("phone")),
     F("mobile", const("+44 7700 900123"), col("mobile")),
+)
+
+
+def opted_out(world: World, who: Who, surface: Surface, diff: Diff) -> set[Any]:
+    """True when the person's own opt-out was set (its time is the server's)."""
+    changed = diff.changed.get("parties.Individual", {}).get(world.person(who).pk)
+    return {True} if changed and "mail_opted_out_at" in changed[1] else set()
+
+
+MAIL_FIELDS = (
+    F("only_own", const("on"), opted_out, stored=const(True)),
+    # A language there are messages in (the world has French ones).
+    F("language", const("fr"), col("language")),
 )
 
 
@@ -1606,6 +1624,20 @@ SURFACES: list[Surface] = [
                 {"first_name", "last_name", "job_title", "phone", "mobile"}
             )
         },
+        may_add=ALWAYS_ADDED,
+        also=(User,),
+    ),
+    Surface(
+        "portal mail settings",
+        "post",
+        lambda w, p: f"{_site(p)}profile/mail/",
+        Individual,
+        _own_individual,
+        lambda w: _form_fields(MailSettingsForm()),
+        lambda w, p: {},
+        portal,
+        MAIL_FIELDS,
+        may_change={"parties.Individual": frozenset({"language", "mail_opted_out_at"})},
         may_add=ALWAYS_ADDED,
         also=(User,),
     ),

@@ -50,4 +50,4 @@ class MailSettingsForm(forms.Form):
             "only_own": individual.mail_opted_out_at is not None,
             "language": individual.language,
         }
-        return cls(data, initial=initial, prefix="mail")
+        return cls(data, initial=initial)
