@@ -244,6 +244,25 @@ def test_a_reply_from_the_customer_becomes_the_parent(support: Mailbox, worker: 
     assert note.headers["References"] == f"{message_id(ack.key)} <reply@customer.example>"
 
 
+def test_a_hostile_message_id_cannot_add_a_header(support: Mailbox, worker: Worker) -> None:
+    issue = portal_request()
+    Inbound.objects.create(
+        via=Inbound.Via.SMTP,
+        mailbox=support,
+        message_id="<x@evil.example>\r\nBcc: everyone@evil.example",
+        outcome=Inbound.Outcome.NOTE,
+        transaction=issue,
+    )
+    worker()
+    (ack,) = sent(issue)
+    assert ack.headers["In-Reply-To"] == "<x@evil.example>Bcc:everyone@evil.example"
+    deliverer.sweep()
+    (message,) = mail.outbox
+    assert message.cc == []
+    assert "everyone@evil.example" not in message.recipients()
+    assert message.message()["Bcc"] is None
+
+
 def test_never_an_internal_note_nor_the_customers_own(support: Mailbox, worker: Worker) -> None:
     issue = portal_request()
     worker()

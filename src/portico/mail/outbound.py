@@ -113,8 +113,9 @@ def _thread(transaction: Transaction, parent: str | None) -> tuple[str, str]:
 
 
 def _bracketed(mid: str) -> str:
-    # Message-IDs are kept as they came; a header carries them in angle brackets.
-    mid = mid.strip()
+    # Message-IDs are kept as they came (a sender's choice): a header carries them in
+    # angle brackets, without the line breaks or spaces a hostile one might hold.
+    mid = "".join(mid.split())[:250]
     return mid if mid.startswith("<") else f"<{mid}>"
 
 
