@@ -444,3 +444,20 @@ def test_the_acknowledgement_is_written_in_a_few_queries(
     with django_assert_max_num_queries(8):
         subscribers.acknowledge(event)
     assert len(sent(issue)) == 1
+
+
+def test_a_refusal_goes_only_to_a_real_address(support: Mailbox) -> None:
+    for bad in ("", "not an address", "x@evil.example\r\nBcc: all@evil.example"):
+        assert (
+            outbound.refuse(Kind.UNKNOWN_SENDER, bad, mailbox=support, subject="Hi", in_reply_to="")
+            is None
+        ), bad
+    row = outbound.refuse(
+        Kind.UNKNOWN_SENDER,
+        "Someone <someone@elsewhere.example>",
+        mailbox=support,
+        subject="Hi",
+        in_reply_to="",
+    )
+    assert row is not None
+    assert row.address == "someone@elsewhere.example"

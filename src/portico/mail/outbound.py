@@ -16,9 +16,12 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from email.utils import parseaddr
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction as db
 from django.urls import reverse
 from django.utils import timezone
@@ -227,8 +230,12 @@ def refuse(
     cannot keep each other, and us, busy."""
     if kind not in (Kind.REFUSED, Kind.UNKNOWN_SENDER):
         raise ValueError(f"{kind} is not a refusal.")
-    address = to_address.strip()
-    if not address or suppressed([address]):
+    address = parseaddr(to_address)[1]
+    try:
+        validate_email(address)  # a sender's address: nothing a header could not carry
+    except ValidationError:
+        return None
+    if suppressed([address]):
         return None
     hour_ago = timezone.now() - datetime.timedelta(hours=1)
     recent = Delivery.objects.filter(address__iexact=address, created_at__gte=hour_ago)
