@@ -77,6 +77,9 @@ ELSEWHERE_NAMES = {
     "knowledge:news-item",
     "knowledge:edit",
     "knowledge:draft-from-transaction",
+    # The unsubscribe page opens to anyone holding a signed link, with no log-in, and
+    # refuses any other token alike: tests/mail/test_unsubscribe.py.
+    "mail:unsubscribe",
     "console:transaction",
     "console:profile",
     "console:status",
@@ -96,6 +99,10 @@ ELSEWHERE_NAMES = {
     "console:organization",
     "console:me-create-token",
     "console:me-revoke-token",
+    # A person's own e-mail settings, POST only: tests/mail/test_profile.py.
+    "portal:customer-mail-settings",
+    "portal:partner-mail-settings",
+    "portal:employee-mail-settings",
     "portal:customer-create-token",
     "portal:customer-revoke-token",
     "portal:partner-create-token",

@@ -14,5 +14,6 @@ urlpatterns = [
     path("console/", include("portico.console.urls")),
     path("", include("portico.service.urls")),
     path("", include("portico.portal.urls")),
+    path("", include("portico.mail.urls")),
     path("admin/", admin.site.urls),
 ]

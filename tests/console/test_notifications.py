@@ -81,7 +81,7 @@ def test_assignments_and_customer_notes_arrive_newest_first(
     )
     # The notices follow the events, written by the worker after the commit.
     assert "You have no notifications." in page(client_as("csr"))
-    assert worker() == 2  # assigned, and the note added (nothing follows the creation yet)
+    assert worker() == 3  # created (the customer's acknowledgement), assigned, noted
     html = page(client_as("csr"))
     assigned = html.index(f"{issue.number} assigned to you")
     noted = html.index(f"Ewan Grant added a note to {issue.number}")

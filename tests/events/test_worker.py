@@ -169,7 +169,7 @@ def test_a_worker_killed_mid_way_loses_nothing_and_repeats_no_notice(
     shared = SharedDatabase(tmp_path)
     undispatched = "SELECT count(*) FROM audit_event WHERE dispatched_at IS NULL"
     events = shared.value(undispatched)
-    assert events >= 2 * ISSUES  # assigned, noted (nothing follows a creation yet)
+    assert events >= 3 * ISSUES  # created (acknowledged), assigned, noted
     assert shared.value("SELECT count(*) FROM notify_notification") == 0
 
     # Two workers side by side, as in production; the first is killed in the middle of
@@ -204,10 +204,11 @@ def test_a_worker_killed_mid_way_loses_nothing_and_repeats_no_notice(
     )
     assert len(notices) == 3 * ISSUES
     assert len(set(notices)) == len(notices), "a notice written twice"
-    # One outbox row a notice (every demo recipient has an address), each sent…
+    # One outbox row a notice (every demo recipient has an address), and one for each
+    # request's acknowledgement to its customer (portico.mail), each sent…
     rows = shared.rows("SELECT key, sent_at IS NOT NULL, attempts FROM notify_delivery")
     keys = {key for key, _, _ in rows}
-    assert len(rows) == len(keys) == len(notices)
+    assert len(rows) == len(keys) == len(notices) + ISSUES
     assert all(sent for _, sent, _ in rows), "every delivery is marked sent"
     # …and received at least once, under its own key and Message-ID: none lost, none
     # invented, and a repeat (a message sent but not marked before the kill) is

@@ -1,21 +1,30 @@
-"""Fixtures for mail in: the support mailbox (service issues) as the demo would have
-it, messages from tests/mail/messages/ made to fit a test, a request of a persona's, and
+"""Fixtures for the mail tests: the support mailbox (service issues) as the demo would
+have it, messages from tests/mail/messages/ made to fit a test, a request of a persona's,
+a real SMTP server (aiosmtpd on 127.0.0.1 and a free port, keeping every envelope it
+accepts, parsed as a mail client would; while it runs Portico's mailer sends to it), and
 Debian's Dovecot serving IMAP on 127.0.0.1 for the polling tests."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import pwd
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.test.utils import override_settings
 
 from portico.mail.models import Mailbox
 from portico.parties.models import Individual, UserGroup
@@ -222,3 +231,55 @@ def _group(runner: pwd.struct_passwd) -> str:
 @pytest.fixture
 def send_from() -> Callable[..., bytes]:
     return plain
+
+
+# --- a real SMTP server receiving what Portico sends ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Received:
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    message: EmailMessage
+
+
+@dataclass
+class SmtpServer:
+    port: int
+    received: list[Received] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        content = envelope.content
+        assert isinstance(content, bytes)
+        message = email.message_from_bytes(content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        with self._lock:
+            self.received.append(
+                Received(
+                    mail_from=str(envelope.mail_from),
+                    rcpt_tos=tuple(str(a) for a in envelope.rcpt_tos),
+                    message=message,
+                )
+            )
+        return "250 2.0.0 Accepted"
+
+    def to(self, address: str) -> list[Received]:
+        with self._lock:
+            return [r for r in self.received if address in r.rcpt_tos]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer(port=free_port())
+    controller = Controller(server, hostname="127.0.0.1", port=server.port)
+    controller.start()
+    mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 10},
+    }
+    try:
+        with override_settings(MAILERS={"default": mailer}):
+            yield server
+    finally:
+        controller.stop()

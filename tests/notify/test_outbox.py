@@ -31,10 +31,11 @@ from django_tasks_db.models import DBTaskResult
 
 from portico.audit.models import Event
 from portico.events import dispatch
+from portico.mail.models import ApplicationMail
 from portico.notify import delivery, tasks
 from portico.notify.models import Delivery, Notification
 from portico.service import actions
-from portico.service.models import Note, Transaction
+from portico.service.models import Application, Note, Transaction
 from tests.console.test_lists import create, individual, user
 from tests.events.shared_database import SharedDatabase
 from tests.notify.crashing import KILL_AFTER
@@ -45,9 +46,22 @@ LEASE = 1.0  # seconds: how long a killed deliverer's claim keeps its rows from 
 Worker = Callable[[], int]
 
 
+SWITCHES = ("acknowledgement", "note", "waiting", "resolved", "closed", "thanks")
+
+
+def staff_notices_only() -> None:
+    """These tests count the staff's notices and their e-mails: the messages customers
+    are sent about the same transactions (tests/mail/) are switched off here."""
+    ApplicationMail.objects.bulk_create(
+        ApplicationMail(application=application, **dict.fromkeys(SWITCHES, False))
+        for application in Application.objects.all()
+    )
+
+
 @pytest.fixture
 def people(demo_people: None) -> None:
-    """The demo people (tests/conftest.py)."""
+    """The demo people (tests/conftest.py), and no customer mail."""
+    staff_notices_only()
 
 
 @pytest.fixture
@@ -296,6 +310,7 @@ def finished(process: subprocess.Popen[str]) -> tuple[int, str]:
 def test_a_deliverer_killed_after_sending_sends_each_email_once_and_loses_none(
     transactional_db: None, demo_people: None, tmp_path: Path, mailbox: Mailbox, worker: Worker
 ) -> None:
+    staff_notices_only()
     noted(12)
     worker()
     notices = Notification.objects.count()

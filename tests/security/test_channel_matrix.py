@@ -1652,11 +1652,15 @@ NOT_IN_MATRIX: dict[str, str] = {
     "console:me-create-token": "test_idor",
     "console:me-revoke-token": "test_idor",
     "knowledge:draft-from-transaction": "test_idor (a hidden transaction is a 404)",
+    # A signed link for one person, no log-in, refused alike otherwise; it names no
+    # transaction: tests/mail/test_unsubscribe.py.
+    "mail:unsubscribe": "tests/mail/test_unsubscribe.py",
 }
 for _site_key in ("customer", "partner", "employee"):
     NOT_IN_MATRIX |= {
         f"portal:{_site_key}-create": "creating: tests/portal; fields: item 2",
         f"portal:{_site_key}-profile": "one's own profile: tests/portal",
+        f"portal:{_site_key}-mail-settings": "own mail settings: tests/mail; fields: item 2",
         f"portal:{_site_key}-create-token": "test_idor",
         f"portal:{_site_key}-revoke-token": "test_idor",
     }

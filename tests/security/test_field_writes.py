@@ -52,6 +52,8 @@ from portico.knowledge import services as knowledge
 from portico.knowledge.forms import ArticleForm, FeedbackForm
 from portico.knowledge.models import Article, Category, Deflection, Feedback
 from portico.knowledge.models import Status as ArticleStatus
+from portico.mail.forms import MailSettingsForm
+from portico.mail.models import Kind, Template
 from portico.notify.models import Notification
 from portico.parties.forms import ContactDetailsForm
 from portico.parties.models import Individual, Organization, User, UserGroup
@@ -203,6 +205,7 @@ def _world() -> World:
     Grant.objects.create(transaction=t, individual=people["Ravi"], permission=permissions["read"])
     reopenable = _reopenable(people, si, permissions)
     category = Category.objects.create(name="Pumps", slug="pumps")
+    Template.objects.create(kind=Kind.NOTE, language="fr", subject="Note", text="{{ note }}")
     # Everyone's notifications read, then one unread each, to tell whose were marked.
     Notification.objects.update(read_at=timezone.now())
     notices = {
@@ -931,6 +934,19 @@ CONTACT_FIELDS = (
 )
 
 
+def opted_out(world: World, who: Who, surface: Surface, diff: Diff) -> set[Any]:
+    """True when the person's own opt-out was set (its time is the server's)."""
+    changed = diff.changed.get("parties.Individual", {}).get(world.person(who).pk)
+    return {True} if changed and "mail_opted_out_at" in changed[1] else set()
+
+
+MAIL_FIELDS = (
+    F("only_own", const("on"), opted_out, stored=const(True)),
+    # A language there are messages in (the world has French ones).
+    F("language", const("fr"), col("language")),
+)
+
+
 def _own_individual(world: World, who: Who) -> int:
     return world.person(who).pk
 
@@ -1653,6 +1669,20 @@ SURFACES: list[Surface] = [
                 {"first_name", "last_name", "job_title", "phone", "mobile"}
             )
         },
+        may_add=ALWAYS_ADDED,
+        also=(User,),
+    ),
+    Surface(
+        "portal mail settings",
+        "post",
+        lambda w, p: f"{_site(p)}profile/mail/",
+        Individual,
+        _own_individual,
+        lambda w: _form_fields(MailSettingsForm()),
+        lambda w, p: {},
+        portal,
+        MAIL_FIELDS,
+        may_change={"parties.Individual": frozenset({"language", "mail_opted_out_at"})},
         may_add=ALWAYS_ADDED,
         also=(User,),
     ),

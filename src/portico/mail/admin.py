@@ -1,3 +1,5 @@
-"""The e-mail channel in Systems Admin. Mail in: portico.mail.inbound_admin."""
+"""The e-mail channel in Systems Admin: what customers are sent (templates, which
+messages an application sends, addresses that bounced) in admin_outbound; mail in
+(mailboxes, the inbound messages and their review) in inbound_admin."""
 
-from portico.mail import inbound_admin  # noqa: F401 - registers the mail-in admin
+from portico.mail import admin_outbound, inbound_admin  # noqa: F401  (they register the pages)

@@ -19,7 +19,6 @@ sender, through the same actions and access rules as the portal."""
 from __future__ import annotations
 
 import datetime
-import importlib
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -36,7 +35,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from portico import access
-from portico.mail import addresses, parsing, quotes
+from portico.mail import addresses, outbound, parsing, quotes
 from portico.mail.models import Address, Inbound, Kind, Mailbox
 from portico.notify.models import Delivery
 from portico.parties.models import Individual, User
@@ -731,13 +730,9 @@ def _refuse(
     subject: str,
     in_reply_to: str,
     person: Individual | None = None,
-) -> Any:
-    """The one call into e-mail out: a polite, rate-limited refusal. Looked up when
-    needed so that mail-in works (without answering) where e-mail out is not there."""
-    try:
-        outbound = importlib.import_module("portico.mail.outbound")
-    except ImportError:
-        return None
+) -> Delivery | None:
+    """The one call into e-mail out: a polite, rate-limited refusal that names nothing
+    of the transaction (the sender may not be someone who may know of it)."""
     return outbound.refuse(
         kind,
         to_address,

@@ -112,9 +112,7 @@ def trails(transaction: Transaction, notes: Iterable[Note]) -> dict[int, Trail]:
     # Through the notes of the transaction (their index, then the outbox's on note),
     # whichever of its two columns the writer of a row filled in; the notes shown are
     # picked in Python: one short query, where a list of note ids could run to hundreds.
-    deliveries = Delivery.objects.filter(note__transaction=transaction).order_by(
-        "created_at", "id"
-    )
+    deliveries = Delivery.objects.filter(note__transaction=transaction).order_by("created_at", "id")
     for delivery in deliveries.only("note_id", "address", "sent_at", "last_error"):
         if delivery.note_id in shown:
             found.setdefault(delivery.note_id, Trail()).messages.append(_state(delivery))

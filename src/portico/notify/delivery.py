@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -46,10 +46,11 @@ class Pass:
 
     sent: int = 0
     failed: int = 0
+    skipped: int = 0  # not to be sent after all (portico.mail: a suppressed address)
 
     @property
     def claimed(self) -> int:
-        return self.sent + self.failed
+        return self.sent + self.failed + self.skipped
 
 
 def message_id(key: str) -> str:
@@ -95,13 +96,38 @@ def claim(
 
 
 def email_for(delivery: Delivery) -> EmailMessage:
-    return EmailMessage(
+    headers = {"Message-ID": message_id(delivery.key), "X-Portico-Delivery": delivery.key}
+    if not delivery.kind:
+        # A staff notice: plain text from the site's address.
+        return EmailMessage(
+            subject=delivery.subject,
+            body=delivery.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[delivery.address],
+            headers=headers,
+        )
+    # A message to a customer (portico.mail.outbound): Django sends `from_email` as the
+    # SMTP envelope sender (here the VERP bounce address) and a From header, if given,
+    # as the From readers see (the mailbox).
+    message = EmailMultiAlternatives(
         subject=delivery.subject,
         body=delivery.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=delivery.sender or settings.DEFAULT_FROM_EMAIL,
         to=[delivery.address],
-        headers={"Message-ID": message_id(delivery.key), "X-Portico-Delivery": delivery.key},
+        cc=list(delivery.cc),
+        reply_to=[delivery.reply_to] if delivery.reply_to else None,
+        headers={
+            **delivery.headers,
+            **headers,
+            **({"From": delivery.from_header} if delivery.from_header else {}),
+        },
     )
+    if delivery.html:
+        message.attach_alternative(delivery.html, "text/html")
+    for attachment in delivery.attachments.filter(deleted_at__isnull=True):
+        with attachment.file.open("rb") as data:
+            message.attach(attachment.name, data.read(), attachment.content_type)
+    return message
 
 
 def send(delivery: Delivery) -> None:
@@ -111,6 +137,44 @@ def send(delivery: Delivery) -> None:
     # One connection a message: a failure cannot leave a broken connection for the next.
     if mailers.default.send_messages([email_for(delivery)]) != 1:
         raise RuntimeError("The mail backend did not accept the message.")
+
+
+def _suppressed_since(delivery: Delivery) -> str:
+    """Why a customer message is not to be sent after all: its address was suppressed
+    (repeated hard bounces) after it was written. Empty: send it. Copies to suppressed
+    addresses are dropped from it instead."""
+    if not delivery.kind:
+        return ""
+    # Imported here: the outbox serves staff notices too, without the mail app's tables.
+    from portico.mail.models import Address
+
+    wanted = {delivery.address.lower(), *(a.lower() for a in delivery.cc)}
+    stopped = set(
+        Address.objects.filter(address__in=wanted, suppressed_at__isnull=False).values_list(
+            "address", flat=True
+        )
+    )
+    if delivery.address.lower() in stopped:
+        return f"Not sent: {delivery.address} is suppressed after hard bounces."
+    delivery.cc = [a for a in delivery.cc if a.lower() not in stopped]
+    return ""
+
+
+def _count_sent(delivery: Delivery) -> None:
+    if not delivery.kind:
+        return
+    from portico.mail.models import Address
+
+    for address in {delivery.address.lower(), *(a.lower() for a in delivery.cc)}:
+        Address.objects.get_or_create(address=address)
+        Address.objects.filter(address=address).update(sent=F("sent") + 1)
+
+
+def mark_skipped(delivery: Delivery, reason: str) -> None:
+    # Done, not retried: nothing will make the address good but a person clearing it.
+    Delivery.objects.filter(pk=delivery.pk, sent_at__isnull=True).update(
+        sent_at=timezone.now(), claimed_until=None, last_error=reason
+    )
 
 
 def mark_sent(delivery: Delivery) -> None:
@@ -147,6 +211,10 @@ def deliver(
     token, rows = claim(limit=limit, lease=lease, ids=ids)
     done = Pass()
     for delivery in rows:
+        if reason := _suppressed_since(delivery):
+            mark_skipped(delivery, reason)
+            done.skipped += 1
+            continue
         try:
             send(delivery)
         except Exception as error:  # a mail server's refusal, a timeout, a reset…
@@ -157,6 +225,7 @@ def deliver(
             done.failed += 1
             continue
         mark_sent(delivery)
+        _count_sent(delivery)
         done.sent += 1
     return done
 
@@ -169,6 +238,7 @@ def sweep(*, limit: int = BATCH) -> Pass:
     while (done := deliver(limit=limit)).claimed:
         total.sent += done.sent
         total.failed += done.failed
+        total.skipped += done.skipped
     return total
 
 

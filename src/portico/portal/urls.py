@@ -38,6 +38,7 @@ def _site_patterns(site: Site, prefix: str) -> list[URLPattern]:
         ("t/<str:number>/withdraw/", views.withdraw, "withdraw"),
         ("t/<str:number>/reopen/", views.reopen, "reopen"),
         ("profile/", views.profile, "profile"),
+        ("profile/mail/", views.mail_settings, "mail-settings"),
         ("profile/tokens/", views.create_token, "create-token"),
         ("profile/tokens/<int:token_id>/revoke/", views.revoke_token, "revoke-token"),
     ]

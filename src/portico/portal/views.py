@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction as db
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -28,6 +29,8 @@ from portico.api import web as api_web
 from portico.api.services import NewToken
 from portico.audit.models import Channel as AuditChannel
 from portico.knowledge.models import NewsItem
+from portico.mail import preferences
+from portico.mail.forms import MailSettingsForm
 from portico.parties import services as parties
 from portico.parties.forms import ContactDetailsForm
 from portico.parties.models import Individual, User
@@ -493,6 +496,33 @@ def profile(request: HttpRequest, site: Site) -> HttpResponse:
     return _profile_page(request, site, form=form, status=status)
 
 
+@require_POST
+def mail_settings(request: HttpRequest, site: Site) -> HttpResponse:
+    """Which e-mail the person gets and in which language (portico.mail.preferences)."""
+    individual = _individual(request)
+    form = MailSettingsForm.for_individual(individual, request.POST)
+    if form.is_valid():
+        try:
+            with db.atomic():  # both or neither
+                preferences.set_opted_out(
+                    person=individual,
+                    opted_out=form.cleaned_data["only_own"],
+                    via=preferences.PROFILE,
+                    actor=_actor(request),
+                )
+                preferences.set_language(
+                    person=individual,
+                    language=form.cleaned_data["language"] or "",
+                    actor=_actor(request),
+                )
+        except ValidationError as error:
+            pages.add_service_errors(form, error)
+        else:
+            messages.success(request, "Your e-mail settings are saved.")
+            return pages.done(request, f"{site.url('profile')}#mail-settings")
+    return _profile_page(request, site, mail_form=form, status=400)
+
+
 # --- API tokens (on the profile page) -----------------------------------------------------
 
 
@@ -519,6 +549,7 @@ def _profile_page(
     site: Site,
     *,
     form: ContactDetailsForm | None = None,
+    mail_form: MailSettingsForm | None = None,
     token_form: api_web.TokenForm | None = None,
     new_token: NewToken | None = None,
     status: int = 200,
@@ -527,6 +558,8 @@ def _profile_page(
     context = {
         "individual": individual,
         "form": form or ContactDetailsForm.for_individual(individual),
+        "mail_form": mail_form or MailSettingsForm.for_individual(individual),
+        "mail_settings_url": site.url("mail-settings"),
         **api_web.tokens_context(
             request,
             create_url=site.url("create-token"),
