@@ -135,6 +135,8 @@ TABLES: dict[str, tuple[type[models.Model], Sequence[str]]] = {
             "active",
             "left_at",
             "created_at",
+            "language",
+            "mail_opted_out_at",
         ],
     ),
     "transaction": (
@@ -732,6 +734,8 @@ class Generator:
                 True,
                 None,
                 self.now - DAY * rng.randrange(30, HISTORY_DAYS * 2),
+                "",
+                None,
             ),
         )
         return pk

@@ -45,7 +45,9 @@ def make_mailbox(**fields: object) -> Mailbox:
         "new_people_group": UserGroup.objects.get(name="Customers"),
     }
     values.update(fields)
-    return Mailbox.objects.create(**values)
+    # The demo people come with the demo's support mailbox: this makes it as the test says.
+    box, _ = Mailbox.objects.update_or_create(address=values.pop("address"), defaults=values)
+    return box
 
 
 @pytest.fixture

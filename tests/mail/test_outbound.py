@@ -24,13 +24,14 @@ from portico.service import actions
 from portico.service.models import Application, Channel, Note, Status, Transaction
 from tests.api.conftest import bearer, make_token
 from tests.console.test_lists import ISSUE, individual, user
+from tests.mail.conftest import make_mailbox
 
 Worker = Callable[[], int]
 
 
 @pytest.fixture
 def support(demo_people: None) -> Mailbox:
-    return Mailbox.objects.create(
+    return make_mailbox(
         name="Support",
         address="support@portico.example",
         application=Application.objects.get(code="service-issue"),

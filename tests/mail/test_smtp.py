@@ -12,14 +12,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction as db
 
 from portico.mail import addresses
-from portico.mail.models import Address, Kind, Mailbox
+from portico.mail.models import Address, Kind
 from portico.notify import delivery as deliverer
 from portico.notify.delivery import message_id
 from portico.notify.models import Delivery
 from portico.service import actions
 from portico.service.models import Application, Channel, Note
 from tests.console.test_lists import individual, user
-from tests.mail.conftest import SmtpServer
+from tests.mail.conftest import SmtpServer, make_mailbox
 from tests.mail.test_outbound import portal_request
 
 Worker = Callable[[], int]
@@ -36,7 +36,7 @@ def _parts(message: EmailMessage) -> tuple[str, str]:
 def test_the_customers_mailbox_gets_the_acknowledgement_and_a_note_with_its_file(
     demo_people: None, worker: Worker, smtp_server: SmtpServer
 ) -> None:
-    support = Mailbox.objects.create(
+    support = make_mailbox(
         name="Support",
         address="support@portico.example",
         application=Application.objects.get(code="service-issue"),

@@ -16,10 +16,11 @@ from django.test.utils import override_settings
 from portico.access import links
 from portico.audit.models import Event
 from portico.mail import outbound
-from portico.mail.models import Kind, Mailbox
+from portico.mail.models import Kind
 from portico.notify.models import Delivery
 from portico.parties.models import Individual
 from tests.console.test_lists import individual
+from tests.mail.conftest import make_mailbox
 from tests.mail.test_outbound import portal_request, staff_note
 
 Worker = Callable[[], int]
@@ -37,7 +38,7 @@ def _path(url: str) -> str:
 def test_a_message_to_a_contact_carries_a_working_one_click_unsubscribe(
     demo_people: None, worker: Worker
 ) -> None:
-    Mailbox.objects.create(
+    make_mailbox(
         name="Support",
         address="support@portico.example",
         application=portal_request().application,
