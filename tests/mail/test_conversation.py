@@ -74,7 +74,8 @@ def test_a_conversation_by_email(
 
         came = Inbound.objects.get(message_id=asked)
         assert came.outcome == Inbound.Outcome.CREATED, came.reason
-        issue = Transaction.objects.get(pk=came.transaction_id)
+        assert came.transaction is not None
+        issue = came.transaction
         assert issue.channel == Channel.EMAIL
         assert issue.title == "Dosing pump on line 2 alarms every hour"
         assert issue.requester is not None

@@ -54,7 +54,9 @@ from portico.audit.models import Event
 from portico.knowledge import services as knowledge
 from portico.knowledge.models import Article
 from portico.mail import addresses, inbound
+from portico.mail.models import Kind as MailKind
 from portico.notify import services as notify
+from portico.notify.models import Delivery
 from portico.parties.models import Individual, Organization
 from portico.parties.services import deactivate_individual
 from portico.service import actions
@@ -1412,7 +1414,9 @@ MAIL_IN = "mail-in"  # not a URL: the e-mail channel's probes are named for it
 
 def _mailed(w: World, persona: str, key: str, *, with_file: bool) -> Answer:
     """A reply to the transaction's reply address from the persona's own address, as
-    mail-in is handed it; undone like any write."""
+    mail-in is handed it; undone like any write. Nothing goes out to the sender but a
+    refusal, and that only when nothing came in: not the transaction's description or
+    its notes, not an acknowledgement."""
     t = _t(w, key)
     name = PERSONAS[persona].first_name
     sender = person(name).email if name is not None else "stranger@elsewhere.example"
@@ -1427,8 +1431,10 @@ def _mailed(w: World, persona: str, key: str, *, with_file: bool) -> Answer:
     if with_file:
         message.add_attachment(b"probe\n", maintype="text", subtype="plain", filename="probe.txt")
     done: bool | None = None
+    out: list[Delivery] = []
     try:
         with db.atomic():
+            newest = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             inbound.receive(
                 message.as_bytes(), via="smtp", envelope_from=sender, envelope_to=[reply]
             )
@@ -1436,11 +1442,20 @@ def _mailed(w: World, persona: str, key: str, *, with_file: bool) -> Answer:
                 done = Attachment.objects.filter(transaction=t, name="probe.txt").exists()
             else:
                 done = Note.objects.filter(transaction=t, body=body).exists()
+            out = list(Delivery.objects.filter(pk__gt=newest, address__iexact=sender))
             raise _Undo
     except _Undo:
         pass
     assert done is not None
-    return Answer(done=done, status=250)
+    refusals = {MailKind.REFUSED, MailKind.UNKNOWN_SENDER}
+    problem = ""
+    if done and out:
+        problem = f"mail-in answered an added reply: {[d.kind for d in out]}"
+    elif any(d.kind not in refusals for d in out):
+        problem = f"a refused sender was sent {[d.kind for d in out]}"
+    elif t.description and any(t.description[:60] in d.body for d in out):
+        problem = "a refusal quoted the transaction's description"
+    return Answer(done=done, status=250, problem=problem)
 
 
 def _email_probes() -> list[Probe]:

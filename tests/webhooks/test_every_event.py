@@ -18,6 +18,7 @@ from portico.api import services as api_services
 from portico.events import registry
 from portico.events.services import record
 from portico.knowledge import services as knowledge
+from portico.mail import preferences as mail_preferences
 from portico.parties import services as parties
 from portico.parties.models import Individual, Organization
 from portico.service import actions
@@ -109,6 +110,10 @@ def _happen(client_for: Callable[[str], Client]) -> None:
     )
     parties.deactivate_individual(individual=colleague, actor=admin)
     parties.reactivate_individual(individual=colleague, actor=admin)
+    mail_preferences.set_opted_out(person=colleague, opted_out=True, via="link")
+    mail_preferences.set_opted_out(
+        person=colleague, opted_out=False, via="profile", actor=colleague.user
+    )
 
     # Knowledge.
     article = knowledge.save_article(
