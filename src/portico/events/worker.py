@@ -18,8 +18,10 @@ from __future__ import annotations
 import logging
 import os
 import random
+import signal
 import socket
 import time
+from types import FrameType
 from typing import Any
 
 from django.db import OperationalError, close_old_connections
@@ -56,6 +58,27 @@ class Worker(QueueWorker):
         )
         self.once = once
         self.jobs = periodic.discover()
+        self.sleeping = False
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        # The queue library exits from inside its signal handler whenever no task is in
+        # hand, and that can be half way through claiming one (a COMMIT half sent): the
+        # exit then fails on a connection still busy, and the worker dies with status 1.
+        # So a first signal exits at once only while the worker sleeps; anywhere else it
+        # stops the loop, which ends at its next look at `running`. A second signal is
+        # the library's: stop now.
+        if self.running and not self.sleeping:
+            log.warning("received %s: stopping after this round", signal.strsignal(signum))
+            self.running = False
+            return
+        super().shutdown(signum, frame)
+
+    def _sleep(self, seconds: float) -> None:
+        self.sleeping = True
+        try:
+            time.sleep(seconds)
+        finally:
+            self.sleeping = False
 
     def serve(self) -> None:
         """Run rounds until stopped (or, with `once`, until nothing is due or ready)."""
@@ -66,7 +89,7 @@ class Worker(QueueWorker):
         )
         if not self.once and self.interval:
             # Workers started together do not all ask the database at the same moment.
-            time.sleep(random.random() * self.interval)  # noqa: S311
+            self._sleep(random.random() * self.interval)  # noqa: S311
         while self.running:
             close_old_connections()
             worked = self.run_periodic()
@@ -75,9 +98,8 @@ class Worker(QueueWorker):
                 continue
             if self.once:
                 break
-            # The queue worker's SIGINT/SIGTERM handler exits at once when no job is in
-            # hand, so this sleep is cut short by a signal.
-            time.sleep(self.interval)
+            # A signal exits at once while asleep (shutdown), so this is cut short.
+            self._sleep(self.interval)
         log.info("worker %s stopped", self.worker_id)
 
     def run_periodic(self) -> int:
