@@ -35,8 +35,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from portico import access
-from portico.mail import addresses, outbound, parsing, quotes
-from portico.mail.models import Address, Inbound, Kind, Mailbox
+from portico.mail import addresses, bounces, outbound, parsing, quotes, screening, senders
+from portico.mail.models import Inbound, Kind, Mailbox
 from portico.notify.models import Delivery
 from portico.parties.models import Individual, User
 from portico.service import actions
@@ -214,14 +214,14 @@ def _decide(decision: _Decision) -> None:
         decision.outcome(Outcome.IGNORED, "A repeat of a message already received.")
         return
     bounce_keys = [key for a in recipients if (key := addresses.parse_bounce_address(a))]
-    automatic = _automatic(parsed, inbound.envelope_from)
+    automatic = screening.automatic(parsed, inbound.envelope_from)
     if parsing.is_report(parsed.message) or (bounce_keys and automatic is None):
         _bounce(decision, bounce_keys)
         return
     if automatic is not None:
         decision.outcome(Outcome.IGNORED, f"{automatic}: never answered.")
         return
-    if decision.checks and _dmarc_failed(parsed):
+    if decision.checks and screening.dmarc_failed(parsed):
         decision.outcome(
             Outcome.QUARANTINED,
             "Our mail server reports that it fails DMARC (the sender may be forged): "
@@ -238,7 +238,7 @@ def _decide(decision: _Decision) -> None:
     if not parsed.from_address:
         decision.outcome(Outcome.REFUSED, "It names no sender (From).")
         return
-    people = _people(parsed.from_address)
+    people = senders.people(parsed.from_address)
     found = _routed(inbound, parsed, recipients)
     if found is not None:
         transaction, how = found
@@ -261,161 +261,14 @@ def _repeat(inbound: Inbound) -> bool:
     return earlier.exclude(outcome=Outcome.REFUSED, reason__startswith=FAILED).exists()
 
 
-# --- loops and forgery ------------------------------------------------------------------------
-
-
-def _automatic(parsed: parsing.Parsed, envelope_from: str) -> str | None:
-    """Why this is automatic mail or our own (never to be answered), or None."""
-    auto = parsed.auto_submitted.partition(";")[0].strip()
-    if auto and auto != "no":
-        return f"Automatic mail (Auto-Submitted: {auto})"
-    precedence = parsed.header("Precedence").strip().lower()
-    if precedence in {"bulk", "junk", "auto_reply"}:
-        return f"Automatic mail (Precedence: {precedence})"
-    for name in ("X-Autoreply", "X-Autorespond", "X-Autorespond-Reason"):
-        if parsed.header(name):
-            return f"An automatic reply ({name})"
-    if envelope_from.strip() == "<>" or parsed.header("Return-Path").strip() == "<>":
-        return "A message with no return address (null sender)"
-    if _ours(parsed.from_address):
-        return "Mail from Portico's own address"
-    return None
-
-
-def _ours(address: str) -> bool:
-    if not address:
-        return False
-    local, _, host = address.partition("@")
-    if addresses.parse_reply_address(address) or addresses.parse_bounce_address(address):
-        return True
-    own = {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
-    own.add(parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower())
-    return address in own or f"{local.partition('+')[0]}@{host}" in own
-
-
-_DMARC_FAIL = re.compile(r"\bdmarc\s*=\s*fail\b", re.IGNORECASE)
-
-
-def _dmarc_failed(parsed: parsing.Parsed) -> bool:
-    """DMARC failed, as our own MTA says: only an Authentication-Results header with its
-    authserv-id counts (RFC 8601; the MTA removes any that claim its id on the way in),
-    and of those only the first, the one it added. No id configured: none count."""
-    ours = settings.PORTICO_MAIL_AUTHSERV_ID.strip().lower()
-    if not ours:
-        return False
-    for value in parsed.header_all("Authentication-Results"):
-        authserv = value.strip().split(";", 1)[0].split()
-        if authserv and authserv[0].lower() == ours:
-            return bool(_DMARC_FAIL.search(value))
-    return False
-
-
 # --- bounces ----------------------------------------------------------------------------------
 
 
-def _delivery_key(message_id: str) -> str | None:
-    """The delivery key of one of our Message-IDs (<key@our domain>), or None."""
-    local, _, host = message_id.strip("<>").partition("@")
-    if host.lower() == addresses.domain().lower() and re.fullmatch(r"[0-9a-f]{32}", local):
-        return local
-    return None
-
-
 def _bounce(decision: _Decision, keys: list[str]) -> None:
-    report = parsing.bounce_report(decision.parsed)
-    keys = [*keys, *report.delivery_keys]
-    keys += [key for mid in report.original_ids if (key := _delivery_key(mid))]
-    delivery = Delivery.objects.filter(key__in=keys).first() if keys else None
-    if delivery is None:
-        decision.outcome(
-            Outcome.BOUNCE, "A bounce that matches no message Portico sent: not counted."
-        )
-        return
-    decision.inbound.transaction_id = delivery.transaction_id
-    sent_to = {delivery.address.lower(), *(str(a).lower() for a in delivery.cc or [])}
-    counted: dict[str, tuple[str, str]] = {}
-    for address, status, diagnostic in report.recipients:
-        target = address if address in sent_to else delivery.address.lower()
-        if status[:1] in {"4", "5"} and (target not in counted or status[:1] == "5"):
-            counted[target] = (status, diagnostic)
-    if not counted:
-        decision.outcome(
-            Outcome.BOUNCE, f"A bounce of delivery {delivery.key} with no status: not counted."
-        )
-        return
-    said = []
-    for target, (status, diagnostic) in counted.items():
-        said.append(_count(target, status, diagnostic))
-    decision.outcome(Outcome.BOUNCE, f"Delivery {delivery.key}: " + " ".join(said))
-
-
-def _count(address: str, status: str, diagnostic: str) -> str:
-    Address.objects.get_or_create(address=address)
-    row = Address.objects.select_for_update().get(address=address)
-    hard = status.startswith("5")
-    now = timezone.now()
-    if hard:
-        row.hard_bounces += 1
-    else:
-        row.soft_bounces += 1
-    row.last_bounce_at = now
-    row.last_bounce_reason = f"{status} {diagnostic}".strip()[:2000]
-    said = f"{address}: {'hard' if hard else 'soft'} bounce ({status})."
-    if (
-        hard
-        and row.suppressed_at is None
-        and row.hard_bounces >= settings.PORTICO_MAIL_HARD_BOUNCE_LIMIT
-    ):
-        row.suppressed_at = now
-        said += f" No longer mailed after {row.hard_bounces} hard bounces."
-    row.save()
-    return said
-
-
-# --- who sent it ----------------------------------------------------------------------------
-
-
-def _people(address: str) -> list[Individual]:
-    """The active people with this address, those with a log-in first."""
-    people = Individual.objects.filter(email__iexact=address, active=True).select_related(
-        "user", "user_group", "organization"
-    )
-    return sorted(people, key=lambda p: (p.user_id is None, p.pk))
-
-
-def _user_of(person: Individual) -> User | None:
-    """The person's log-in; one is made for a person without (an unusable password:
-    mail-in acts for them, and they can set a password later by the reset link)."""
-    if person.user is not None:
-        return person.user
-    if not person.email or User.objects.filter(email__iexact=person.email).exists():
-        return None  # someone else's log-in has that address: never take it over
-    user = User.objects.create_user(person.email, None)
-    person.user = user
-    person.save(update_fields=["user"])
-    return user
-
-
-class _NotAllowed(Exception):
-    pass
-
-
-def _first_allowed(
-    people: Sequence[Individual], allowed: Callable[[User], bool]
-) -> tuple[Individual, User] | None:
-    """The first of the people whose log-in passes `allowed`. A log-in made only to ask
-    is rolled back with its savepoint when the answer is no."""
-    for person in people:
-        try:
-            with db.atomic():
-                user = _user_of(person)
-                if user is None or not allowed(user):
-                    raise _NotAllowed
-                return person, user
-        except _NotAllowed:
-            person.refresh_from_db(fields=["user"])
-            continue
-    return None
+    counted = bounces.record(decision.parsed, keys)
+    if counted.transaction_id is not None:
+        decision.inbound.transaction_id = counted.transaction_id
+    decision.outcome(Outcome.BOUNCE, counted.reason)
 
 
 # --- routing ----------------------------------------------------------------------------------
@@ -432,7 +285,7 @@ def _routed(
             if transaction is not None:
                 return transaction, "by its reply address"
     for message_id in [*parsed.in_reply_to, *reversed(parsed.references)]:
-        key = _delivery_key(message_id)
+        key = bounces.delivery_key(message_id)
         if key is not None:
             delivery = (
                 Delivery.objects.filter(key=key, transaction__isnull=False)
@@ -465,7 +318,7 @@ def _by_subject(
         transaction = Transaction.objects.filter(number=number.upper()).first()
         if transaction is None:
             continue
-        chosen = _first_allowed(people, _may_add_to(transaction))
+        chosen = senders.first_allowed(people, _may_add_to(transaction))
         if chosen is not None:
             return transaction, chosen[0], chosen[1]
     return None
@@ -477,7 +330,7 @@ def _by_subject(
 def _reply(
     decision: _Decision, transaction: Transaction, people: Sequence[Individual], how: str
 ) -> None:
-    chosen = _first_allowed(people, _may_add_to(transaction))
+    chosen = senders.first_allowed(people, _may_add_to(transaction))
     if chosen is None:
         who = people[0] if people else None
         decision.inbound.sender = who
@@ -569,7 +422,7 @@ def _new(decision: _Decision, people: Sequence[Individual]) -> None:
     if _too_many(decision):
         return
     application = mailbox.application
-    chosen = _first_allowed(people, lambda u: access.may_create(u, application))
+    chosen = senders.first_allowed(people, lambda u: access.may_create(u, application))
     if chosen is None and people:
         inbound.sender = people[0]
         decision.outcome(
@@ -621,7 +474,7 @@ def _new_person(mailbox: Mailbox, parsed: parsing.Parsed) -> tuple[Individual, U
         email=parsed.from_address,
         user_group=mailbox.new_people_group,
     )
-    user = _user_of(person)
+    user = senders.user_of(person)
     if user is None:
         return None
     return person, user
@@ -711,33 +564,14 @@ def _files(decision: _Decision, user: User, transaction: Transaction, note: Note
 
 
 def _refuse_reply(decision: _Decision, kind: str, person: Individual | None) -> None:
+    """A polite, rate-limited refusal that names nothing of the transaction (the sender
+    may not be someone who may know of it)."""
     parsed = decision.parsed
-    _refuse(
+    outbound.refuse(
         kind,
         parsed.from_address,
         mailbox=decision.inbound.mailbox,
         subject=parsed.subject,
         in_reply_to=parsed.message_id,
-        person=person,
-    )
-
-
-def _refuse(
-    kind: str,
-    to_address: str,
-    *,
-    mailbox: Mailbox | None,
-    subject: str,
-    in_reply_to: str,
-    person: Individual | None = None,
-) -> Delivery | None:
-    """The one call into e-mail out: a polite, rate-limited refusal that names nothing
-    of the transaction (the sender may not be someone who may know of it)."""
-    return outbound.refuse(
-        kind,
-        to_address,
-        mailbox=mailbox,
-        subject=subject,
-        in_reply_to=in_reply_to,
         person=person,
     )
