@@ -29,7 +29,7 @@ class Counted:
     reason: str
 
 
-def record(parsed: parsing.Parsed, keys: list[str]) -> Counted:
+def count(parsed: parsing.Parsed, keys: list[str]) -> Counted:
     """Match a bounce to the delivery it reports (its VERP `keys`, else the original
     Message-IDs the report quotes) and count it against each address it names: a 5.x.x
     status is hard, 4.x.x soft; an address suppressed at the limit is no longer mailed."""

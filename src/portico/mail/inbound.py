@@ -265,7 +265,7 @@ def _repeat(inbound: Inbound) -> bool:
 
 
 def _bounce(decision: _Decision, keys: list[str]) -> None:
-    counted = bounces.record(decision.parsed, keys)
+    counted = bounces.count(decision.parsed, keys)
     if counted.transaction_id is not None:
         decision.inbound.transaction_id = counted.transaction_id
     decision.outcome(Outcome.BOUNCE, counted.reason)
