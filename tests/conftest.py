@@ -113,6 +113,18 @@ def _demo_level(request: pytest.FixtureRequest) -> None:
             snapshot.move_to(level)
 
 
+@pytest.fixture(autouse=True)
+def _default_rules(request: pytest.FixtureRequest) -> None:
+    # The default automation rules are rows (a data migration), and a transactional
+    # test starts from a database Django flushed after the one before it.
+    _, transactional = demo_snapshot.database_use(request.node)
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from portico.automations import defaults
+
+        defaults.install()
+
+
 @pytest.fixture
 def demo_people(db: None, _demo_snapshot: demo_snapshot.Snapshot) -> None:
     """The demo company and its people, without the demo day's transactions."""

@@ -49,7 +49,7 @@ TRANSACTIONS = level("demo_data", lambda: demo.load(password=PASSWORD, knowledge
 _TRANSACTIONAL = {"transactional_db", "live_server", "django_db_reset_sequences"}
 
 
-def _database_use(item: pytest.Item) -> tuple[bool, bool]:
+def database_use(item: pytest.Item) -> tuple[bool, bool]:
     """Whether a test uses the database, and whether transactionally."""
     names = set(getattr(item, "fixturenames", ()))
     marker = item.get_closest_marker("django_db")
@@ -63,7 +63,7 @@ def _database_use(item: pytest.Item) -> tuple[bool, bool]:
 def level_wanted(item: pytest.Item) -> int | None:
     """The demo level a test starts from, or None for a test without the database
     (it can start from anything: it cannot read it)."""
-    uses_database, transactional = _database_use(item)
+    uses_database, transactional = database_use(item)
     if not uses_database:
         return None
     if transactional:
@@ -79,7 +79,7 @@ def sort_key(item: pytest.Item) -> tuple[int, int, bool]:
     the database without its migrations' rows); then the tests without the database.
     Tests marked slow start their group, and those without the database start the run,
     so that no long test is left to end the run on one process while the others idle."""
-    uses_database, transactional = _database_use(item)
+    uses_database, transactional = database_use(item)
     quick = item.get_closest_marker("slow") is None
     if not uses_database:
         return (3 if quick else 0, 0, quick)

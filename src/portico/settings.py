@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "portico.service",
     "portico.notify",
     "portico.mail",
+    "portico.automations",
     "portico.api",
     "portico.login",
     "portico.knowledge",

@@ -60,10 +60,13 @@ from portico.access.people import (
     visible_organizations,
 )
 from portico.access.roles import (
+    AUTOMATION_EMAIL,
+    AUTOMATION_GROUP,
     PORTAL_HOMES,
     all_zone_codes,
     home_url,
     individual_of,
+    is_automation,
     is_staff,
     is_staff_member,
     may_administer,
@@ -118,6 +121,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTIONS",
     "ADMIN_ONLY_EVENT_SUBJECTS",
+    "AUTOMATION_EMAIL",
+    "AUTOMATION_GROUP",
     "CONSOLE",
     "CUSTOMER_PORTAL",
     "DOCUMENTS",
@@ -146,6 +151,7 @@ __all__ = [
     "deciding_once",
     "home_url",
     "individual_of",
+    "is_automation",
     "is_staff",
     "is_staff_member",
     "may_administer",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from portico.access.notes import _reads_internal_notes
 from portico.access.roles import individual_of, is_staff, may_enter
@@ -146,11 +146,13 @@ def may_see_event(user: Person | None, event: Event) -> bool:
 def readable_notifications(user: Person | None) -> QuerySet[Notification]:
     """The person's own notifications about transactions they may still see: a notice
     names its transaction, so one they have lost access to is neither listed nor counted
-    in the unread badge."""
+    in the unread badge. A notice about no transaction (a person leaving) is theirs."""
     from portico.notify.models import Notification
 
     individual = individual_of(user)
     if individual is None:
         return Notification.objects.none()
     visible = visible_transactions(user).filter(pk=OuterRef("transaction_id"))
-    return Notification.objects.filter(recipient=individual).filter(Exists(visible))
+    return Notification.objects.filter(recipient=individual).filter(
+        Q(transaction__isnull=True) | Exists(visible)
+    )

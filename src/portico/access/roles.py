@@ -75,6 +75,21 @@ def may_administer(user: Person | None) -> bool:
     return may_enter(user, SYSTEMS_ADMIN)
 
 
+# The person automation rules act as (portico.automations.actor): a log-in that cannot log
+# in (no usable password, a group with no zones), in a staff group of its own. It may do
+# anything to any transaction, since the rules it carries out were written by an
+# administrator; nobody is offered it as an assignee.
+AUTOMATION_EMAIL = "automations@portico.invalid"
+AUTOMATION_GROUP = "Automations"
+
+
+def is_automation(individual: Individual | None) -> bool:
+    if individual is None or individual.user_group.name != AUTOMATION_GROUP:
+        return False
+    user = individual.user
+    return user is not None and user.email == AUTOMATION_EMAIL and not user.has_usable_password()
+
+
 def is_staff(user: Person | None) -> bool:
     """Staff are the members of groups whose home is the service console."""
     return is_staff_member(individual_of(user))
@@ -90,7 +105,9 @@ def staff_individuals(*, active_only: bool = True) -> QuerySet[Individual]:
     """The staff as a query: members of groups whose home is the console."""
     from portico.parties.models import Individual, Portal
 
-    people = Individual.objects.filter(user_group__portal=Portal.CONSOLE)
+    people = Individual.objects.filter(user_group__portal=Portal.CONSOLE).exclude(
+        user_group__name=AUTOMATION_GROUP
+    )
     return people.filter(active=True) if active_only else people
 
 

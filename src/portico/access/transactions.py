@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from portico.access.roles import PORTAL_HOMES, individual_of, is_staff, may_enter
+from portico.access.roles import PORTAL_HOMES, individual_of, is_automation, is_staff, may_enter
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -137,8 +137,10 @@ def capabilities(user: Person | None, transaction: Transaction) -> frozenset[str
 def _capabilities(
     user: Person | None, individual: Individual, transaction: Transaction
 ) -> frozenset[str]:
-    from portico.service.models import STAFF_ONLY_CAPABILITIES, Grant
+    from portico.service.models import CAPABILITIES, STAFF_ONLY_CAPABILITIES, Grant
 
+    if is_automation(individual):
+        return frozenset(CAPABILITIES) - {"on_task_list"}
     right = application_rights(user).get(transaction.application_id)
     if right is None:
         return frozenset()  # the group does not see this application at all

@@ -61,6 +61,11 @@ class Event(models.Model):
     dispatch_due_at = models.DateTimeField(default=timezone.now)
     dispatch_attempts = models.PositiveIntegerField(default=0)
     dispatch_error = models.TextField(blank=True)
+    # Set when an automation rule took the action (portico.automations): the rule is the
+    # actor, and its own events never set it off again. `depth` counts the rules in the
+    # chain that led here, so chains of different rules stop too.
+    rule_id = models.PositiveIntegerField(null=True, blank=True)
+    depth = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ("-occurred_at", "-id")

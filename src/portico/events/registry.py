@@ -95,6 +95,14 @@ REGISTRY: dict[str, EventType] = _types(
         _keys("grant", "permission", "principal"),
     ),
     EventType("relation.added", TRANSACTION, "Related", _keys("kind", "other")),
+    # An automation rule's notice, message or call: its other actions are the ordinary
+    # events (a note, a forward…) with the rule as the actor.
+    EventType(
+        "rule.acted",
+        TRANSACTION,
+        "Automation rule acted",
+        _keys("rule", "action", "kind", "recipients", "text"),
+    ),
     EventType(
         "transactions.exported",
         EXPORT,
@@ -105,6 +113,19 @@ REGISTRY: dict[str, EventType] = _types(
     EventType("individual.updated", INDIVIDUAL, "Contact details changed", _keys("*")),
     EventType("individual.deactivated", INDIVIDUAL, "Deactivated", _keys("sessions_ended")),
     EventType("individual.reactivated", INDIVIDUAL, "Reactivated"),
+    EventType(
+        "individual.rule_acted",
+        INDIVIDUAL,
+        "Automation rule acted on a person",
+        _keys("rule", "action", "kind", "recipients", "text"),
+    ),
+    EventType("individual.news_opted_in", INDIVIDUAL, "Opted in to news", _keys("via", "address")),
+    EventType(
+        "individual.news_opted_out",
+        INDIVIDUAL,
+        "Opted out of news",
+        _keys("via", "address", "campaign"),
+    ),
     EventType(
         "individual.mail_opted_out", INDIVIDUAL, "Opted out of e-mail", _keys("via", "address")
     ),

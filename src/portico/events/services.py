@@ -7,6 +7,10 @@ woken and runs its subscribers (`portico.events.dispatch`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +22,32 @@ from django.utils import timezone
 from portico.audit.models import Channel, Event
 from portico.events import dispatch, registry
 
-__all__ = ["Channel", "record"]
+__all__ = ["Channel", "acting_for_rule", "record"]
+
+
+@dataclass(frozen=True)
+class Acting:
+    """An automation rule carrying out its actions: what it records is its own."""
+
+    rule_id: int
+    name: str
+    depth: int
+
+
+_ACTING: ContextVar[Acting | None] = ContextVar("portico_acting_rule", default=None)
+
+
+@contextmanager
+def acting_for_rule(rule_id: int, name: str, *, depth: int) -> Iterator[Acting]:
+    """Every event recorded inside is the rule's: it names the rule as the actor and
+    carries the rule and the chain's depth, which is what stops a rule from setting
+    itself off, and any chain of rules from running on for ever."""
+    acting = Acting(rule_id=rule_id, name=name, depth=depth)
+    token = _ACTING.set(acting)
+    try:
+        yield acting
+    finally:
+        _ACTING.reset(token)
 
 
 def record(
@@ -42,6 +71,10 @@ def record(
         raise ValueError(f"{name} carries no {unknown} (portico.events.registry).")
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    acting = _ACTING.get()
+    if acting is not None:
+        actor_label = actor_label or f"Rule “{acting.name}”"[:254]
+        channel = Channel.TASK
     now = timezone.now()
     wanted = dispatch.wanted(name)
     event = Event.objects.create(
@@ -57,6 +90,8 @@ def record(
         subject_id=str(subject.pk) if subject is not None else "",
         data=payload,
         internal=internal,
+        rule_id=acting.rule_id if acting is not None else None,
+        depth=acting.depth if acting is not None else 0,
     )
     if wanted:
         _wake_worker()

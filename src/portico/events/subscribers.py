@@ -1,4 +1,4 @@
 """Import every app's subscribers, so that they are registered before any dispatch."""
 
-from portico.notify import subscribers as notify  # noqa: F401
+from portico.automations import subscribers as automations  # noqa: F401
 from portico.webhooks import subscribers as webhooks  # noqa: F401

@@ -6,5 +6,5 @@ class MailConfig(AppConfig):
     verbose_name = "E-mail"
 
     def ready(self) -> None:
-        # The subscribers that write customer e-mail, and the periodic IMAP poll.
-        from portico.mail import subscribers, tasks  # noqa: F401
+        # The periodic IMAP poll. What customers are sent is the automation rules' doing.
+        from portico.mail import tasks  # noqa: F401

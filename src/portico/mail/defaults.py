@@ -114,4 +114,48 @@ Your message: {{ subject }}
 {{ site_name }}
 """,
     ),
+    "reminder": (
+        "Still waiting for your reply: {{ title }}",
+        """Hello {{ name }},
+
+We asked you for something {{ days }} days ago so that we can carry on with
+{{ number }}, {{ title }}, and have not heard back. If we do not hear from you, we will
+close the request; you can reopen it or write to us again at any time.
+
+See the request in the portal: {{ portal_link }}
+Or reply to this message.
+
+{{ site_name }}
+""",
+    ),
+    "update": (
+        "An update on your request: {{ title }}",
+        """Hello {{ name }},
+
+There is news on your request {{ number }}, {{ title }}: it is now {{ status }}.
+
+See it in the portal: {{ portal_link }}
+
+{{ site_name }}
+""",
+    ),
+    "birthday": (
+        "Happy birthday, {{ name }}",
+        """Hello {{ name }},
+
+Everyone at {{ site_name }} wishes you a very happy birthday.
+
+{{ site_name }}
+""",
+    ),
+    "anniversary": (
+        "Thank you for {{ years }} years with us",
+        """Hello {{ name }},
+
+It is {{ years }} years today since you became our customer. Thank you for your trust:
+we are glad to be working with you.
+
+{{ site_name }}
+""",
+    ),
 }

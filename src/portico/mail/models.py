@@ -88,6 +88,10 @@ class Kind(models.TextChoices):
     THANKS = "thanks", "Thank you (for a compliment)"
     REFUSED = "refused", "A reply that could not be added"
     UNKNOWN_SENDER = "unknown_sender", "Mail from an unknown address"
+    REMINDER = "reminder", "A reminder: still waiting on the customer"
+    UPDATE = "update", "An update (sent by an automation rule)"
+    BIRTHDAY = "birthday", "Birthday greeting"
+    ANNIVERSARY = "anniversary", "Customer anniversary greeting"
 
 
 class Template(models.Model):

@@ -1,8 +1,9 @@
 """Writing the messages customers are sent into the outbox (portico.notify.models.Delivery).
 
-Called by the mail subscribers (and mail-in's refusals) in the worker's transaction
-that dispatches an event: the row is written with the event's dispatch, once, and sent
-after that commit by the deliverer (portico.notify.delivery), like every staff notice.
+Called by the automation rules (portico.automations.actions) and mail-in's refusals,
+in the worker's transaction that dispatches an event: the row is written with the
+event's dispatch, once, and sent after that commit by the deliverer
+(portico.notify.delivery), like every staff notice.
 
 Every message about a transaction comes From its application's mailbox, with Reply-To a
 per-transaction address (portico.mail.addresses), the number in brackets in the subject

@@ -55,6 +55,10 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     Kind.THANKS: (*_ABOUT_A_REQUEST, *_EVERY),
     Kind.REFUSED: ("name", "number", "subject", "site_name"),
     Kind.UNKNOWN_SENDER: ("subject", "site_name"),
+    Kind.REMINDER: (*_ABOUT_A_REQUEST, "days", *_EVERY),
+    Kind.UPDATE: (*_ABOUT_A_REQUEST, "resolution", *_EVERY),
+    Kind.BIRTHDAY: ("name", "site_name", "unsubscribe_link"),
+    Kind.ANNIVERSARY: ("name", "years", "site_name", "unsubscribe_link"),
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -69,6 +73,8 @@ DESCRIPTIONS: dict[str, str] = {
     "resolution": "how it was resolved",
     "subject": "the subject of the message we are answering",
     "site_name": "the name of the service",
+    "days": "how many days we have been waiting for the customer",
+    "years": "how many years they have been a customer",
     "unsubscribe_link": "the link that stops mail not about the person's own requests",
 }
 

@@ -19,15 +19,22 @@ class Notification(models.Model):
         CUSTOMER_UPDATED = "customer_updated", "Updated by the customer"
         WITHDRAWN = "withdrawn", "Withdrawn by the customer"
         REOPENED = "reopened", "Reopened by the customer"
+        COMPLAINT = "complaint", "A complaint logged"
+        ESCALATED = "escalated", "Service level at risk"
+        PERSON_LEFT = "person_left", "A person deactivated"
+        RULE = "rule", "From an automation rule"
 
     recipient = models.ForeignKey(
         Individual, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # What it is about: a transaction, or (a person leaving) nobody's transaction.
     transaction = models.ForeignKey(
-        "service.Transaction", on_delete=models.CASCADE, related_name="+"
+        "service.Transaction", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     text = models.CharField(max_length=300)
+    # Where the notice leads when there is no transaction (a person's page).
+    link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,5 +1,5 @@
 """Telling people what happened. Called by notify's event subscribers
-(portico.notify.subscribers), in the worker's transaction that dispatches the event:
+(the automation rules, portico.automations), in the worker's transaction that dispatches the event:
 the in-app notice and the outbox row for its e-mail are written together, once, and the
 e-mail is sent after that commit (portico.notify.delivery)."""
 
@@ -20,8 +20,15 @@ Kind = Notification.Kind
 
 
 def notify(
-    *, recipients: Iterable[Individual], kind: str, transaction: Transaction, text: str
+    *,
+    recipients: Iterable[Individual],
+    kind: str,
+    transaction: Transaction | None,
+    text: str,
+    link: str = "",
 ) -> list[Notification]:
+    """An in-app notice to each person (once, and only the active), with its e-mail in
+    the outbox. A notice about no transaction (a person who left) leads to `link`."""
     seen: set[int] = set()
     rows = []
     for person in recipients:
@@ -29,7 +36,9 @@ def notify(
             continue
         seen.add(person.pk)
         rows.append(
-            Notification(recipient=person, kind=kind, transaction=transaction, text=text[:300])
+            Notification(
+                recipient=person, kind=kind, transaction=transaction, text=text[:300], link=link
+            )
         )
     made = Notification.objects.bulk_create(rows)
     deliveries = Delivery.objects.bulk_create(
@@ -42,9 +51,12 @@ def notify(
 
 def _email(notification: Notification) -> Delivery:
     transaction = notification.transaction
-    link = settings.PORTICO_SITE_URL + reverse(
-        "console:transaction", kwargs={"number": transaction.number}
+    path = (
+        reverse("console:transaction", kwargs={"number": transaction.number})
+        if transaction is not None
+        else notification.link
     )
+    link = settings.PORTICO_SITE_URL + path
     return Delivery(
         channel=Delivery.Channel.EMAIL,
         notification=notification,

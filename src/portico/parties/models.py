@@ -93,6 +93,24 @@ class Organization(models.Model):
     website = models.URLField(blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # For a team: who "the team's supervisor" in an automation rule is (issue 22).
+    supervisor = models.ForeignKey(
+        "Individual",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_teams",
+        help_text="For a team: who rules call the team's supervisor.",
+    )
+    # For a customer or partner: the member of staff who answers for the account.
+    account_owner = models.ForeignKey(
+        "Individual",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_accounts",
+        help_text="For a customer or partner: the member of staff who owns the account.",
+    )
 
     class Meta:
         ordering = ("name",)
@@ -191,6 +209,13 @@ class Individual(models.Model):
     language = models.CharField(max_length=10, blank=True)
     # Set when they asked for no e-mail but what is about their own requests.
     mail_opted_out_at = models.DateTimeField(null=True, blank=True)
+    # Their clock (an IANA name); blank: the site's. Greetings go out on their day.
+    time_zone = models.CharField(max_length=60, blank=True)
+    birthday = models.DateField(null=True, blank=True)
+    customer_since = models.DateField(null=True, blank=True)
+    # Consent to product announcements and news (campaigns): set when they opt in,
+    # cleared when they opt out. Never set for them.
+    news_opted_in_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("last_name", "first_name")

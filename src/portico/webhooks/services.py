@@ -161,6 +161,24 @@ def deliveries_for(
     return made
 
 
+def deliver_event(*, subscription: Subscription, event: Event) -> Delivery | None:
+    """An automation rule's "call a webhook": the event, to this subscription, whatever
+    events it names, with the payload its owner may see. One it names already gets the
+    event from `deliveries_for`: not twice."""
+    if not subscription.active or subscription.wants(event.action):
+        return None
+    owner = subscription.owner.user
+    if owner is None or not access.may_receive_webhooks(owner):
+        return None
+    data = payloads_for(owner, [event]).get(event.pk)
+    if data is None:
+        return None
+    delivery = _delivery(subscription, event, data)
+    delivery.save()
+    _send_after_commit([delivery.pk])
+    return delivery
+
+
 def ping(*, actor: User, subscription: Subscription, channel: str = Channel.API) -> Delivery:
     """A test delivery to one subscription, whatever events it names. Recorded (who
     pinged, when) and queued at once."""

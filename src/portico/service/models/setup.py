@@ -62,6 +62,16 @@ class Choice(models.Model):
     label = models.CharField(max_length=120)
     position = models.PositiveSmallIntegerField(default=100)
     active = models.BooleanField(default=True)
+    # For a product: the member of staff who answers for it (issue 22: rules notify the
+    # product's owner; issue 24: a flagged product goes to them).
+    owner = models.ForeignKey(
+        "parties.Individual",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_products",
+        help_text="For a product: the member of staff who owns it.",
+    )
 
     class Meta:
         ordering = ("classification", "position", "label")

@@ -1,0 +1,34 @@
+"""The default words of the messages automation rules send (issue 22): the reminder of a
+request waiting on the customer, a rule's update, and the greetings."""
+
+from typing import Any
+
+from django.db import migrations
+
+from portico.mail.defaults import DEFAULTS, LANGUAGE
+
+KINDS = ("reminder", "update", "birthday", "anniversary")
+
+
+def write(apps: Any, schema_editor: Any) -> None:
+    template = apps.get_model("mail", "Template")
+    for kind in KINDS:
+        subject, text = DEFAULTS[kind]
+        template.objects.get_or_create(
+            kind=kind,
+            application=None,
+            language=LANGUAGE,
+            defaults={"subject": subject, "text": text, "html": ""},
+        )
+
+
+def remove(apps: Any, schema_editor: Any) -> None:
+    apps.get_model("mail", "Template").objects.filter(
+        application=None, language=LANGUAGE, kind__in=KINDS
+    ).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("mail", "0002_default_templates")]
+
+    operations = [migrations.RunPython(write, remove)]
