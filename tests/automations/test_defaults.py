@@ -19,7 +19,7 @@ from portico.parties.models import Individual, Organization
 from portico.service import actions
 from portico.service.models import Application, Note, Status, Transaction
 from tests.conftest import PERSONAS
-from tests.console.test_lists import create, individual, user
+from tests.console.test_lists import individual, user
 from tests.mail.conftest import SmtpServer
 
 pytestmark = pytest.mark.usefixtures("demo_people")

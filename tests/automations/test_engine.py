@@ -61,7 +61,8 @@ def test_a_rule_is_not_set_off_by_its_own_change(worker: Worker) -> None:
     )
     worker()
     issue.refresh_from_db()
-    assert issue.priority is not None and issue.priority.code == "P2"
+    assert issue.priority is not None
+    assert issue.priority.code == "P2"
     made = Event.objects.filter(action="transaction.profile_changed", rule_id=raise_it.pk)
     assert made.count() == 1
 
@@ -111,7 +112,8 @@ def test_a_failing_action_is_kept_and_tried_again_without_stopping_the_others(
     # Still failing: counted, and put off further.
     assert engine.retry_failures(now=later) == 0
     failure.refresh_from_db()
-    assert failure.attempts == 2 and failure.next_try_at > later
+    assert failure.attempts == 2
+    assert failure.next_try_at > later
 
     # The administrator mends the action; the next try does it, once.
     choice = Choice.objects.filter(classification=product).first()

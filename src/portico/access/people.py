@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from portico.access.roles import individual_of, is_staff, staff_individuals
+from portico.access.roles import individual_of, is_automation, is_staff, staff_individuals
 
 if TYPE_CHECKING:
     from portico.access.roles import Person
@@ -60,7 +60,7 @@ def may_change_contact_details(user: Person | None, individual: Individual) -> b
 def may_be_assigned(person: Individual) -> bool:
     """Only the staff work transactions: "Assigned to for action" (seed 001) puts one on
     a task list in the console, which nobody outside the staff has."""
-    return person.user_group.is_staff_group
+    return person.user_group.is_staff_group and not is_automation(person)
 
 
 def assignable_individuals() -> QuerySet[Individual]:

@@ -55,4 +55,6 @@ def _show(value: Any) -> str:
         return "—"
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value) or "—"
     return str(value)
