@@ -116,6 +116,8 @@ TABLES: dict[str, tuple[type[models.Model], Sequence[str]]] = {
             "website",
             "active",
             "created_at",
+            "supervisor",
+            "account_owner",
         ],
     ),
     "individual": (
@@ -678,6 +680,8 @@ class Generator:
                     f"https://www.org{pk}.example",
                     True,
                     now - DAY * rng.randrange(HISTORY_DAYS, 3 * HISTORY_DAYS),
+                    None,  # a customer has no supervisor…
+                    None,  # …and the generated staff own no accounts
                 ),
             )
             (partners if partner else customers).append(pk)
