@@ -724,6 +724,10 @@ ATTACKS: dict[str, dict[str, Attack]] = {
         "created_at": _DT,
         "language": Attack(const("fr")),
         "mail_opted_out_at": _DT,
+        "time_zone": Attack(const("Pacific/Auckland")),
+        "birthday": Attack(const("2001-02-03"), const(datetime.date(2001, 2, 3))),
+        "customer_since": Attack(const("2001-02-03"), const(datetime.date(2001, 2, 3))),
+        "news_opted_in_at": _DT,
     },
     "parties.User": {
         "id": _VICTIM_USER,
@@ -776,6 +780,7 @@ ATTACKS: dict[str, dict[str, Attack]] = {
         "kind": Attack(const("forwarded")),
         "transaction": _FOREIGN,
         "text": _TEXT,
+        "link": Attack(const("https://attacker.example/")),
         "created_at": _DT,
         "read_at": _DT,
     },
