@@ -275,21 +275,13 @@ def run_webhook(action: Action, context: Context, actor: User) -> None:
 
 def run_close(action: Action, context: Context, actor: User) -> None:
     """Close it, with a note saying why (a time rule's end of waiting, or of the reopen
-    period). The note is shared: the customer reads why it closed."""
+    period). The note is shared and is the resolution the customer's "closed" message
+    carries. `service.close` closes from Waiting or Resolved alike, which the standard
+    flow's status control does not offer, with the SLA clock kept as for any move."""
     t = _transaction(context)
-    closed = (
-        Status.objects.filter(application_id=t.application_id, category=Status.Category.CLOSED)
-        .order_by("position", "pk")
-        .first()
-    )
-    if closed is None:
-        raise ValidationError(f"{t.application} has no closed status.")
     if t.status.category == Status.Category.CLOSED:
         raise Skipped("already closed")
-    body = words(action.text, context)
-    if body:
-        service.add_note(actor=actor, transaction=t, body=body, visibility=Note.Visibility.SHARED)
-    service.change_status(actor=actor, transaction=t, status=closed)
+    service.close(actor=actor, transaction=t, note=words(action.text, context))
 
 
 def _transaction(context: Context) -> Transaction:
