@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from bench.server import ROOT, portico_env
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portico.audit.models import Event
@@ -21,12 +23,18 @@ from portico.automations import engine, tasks, timers
 from portico.automations.models import Action, Failure, Firing, Rule
 from portico.events import periodic
 from portico.mail.models import Kind as MailKind
+from portico.notify import delivery as deliverer
 from portico.notify.models import Delivery, Notification
 from portico.parties.models import Individual
 from portico.service import actions
 from portico.service.models import Application, Note, Status, Transaction
 from tests.console.test_lists import create, individual, user
 from tests.events.shared_database import SharedDatabase
+from tests.mail import conftest as mail
+from tests.mail.conftest import SmtpServer
+
+# The real SMTP receiver of the mail tests, as a fixture here too.
+smtp_server = mail.smtp_server
 
 MINUTE = datetime.timedelta(minutes=1)
 DAY = datetime.timedelta(days=1)
@@ -82,7 +90,7 @@ def expected_chain(t: Transaction) -> list[tuple[str, set[str]]]:
 
 
 def test_a_p1_escalates_to_the_assignee_then_the_supervisor_then_the_team_once_each(
-    demo_people: None,
+    demo_people: None, smtp_server: SmtpServer
 ) -> None:
     t = p1()
     due = due_in(t, timezone.now() + datetime.timedelta(hours=1))
@@ -110,6 +118,13 @@ def test_a_p1_escalates_to_the_assignee_then_the_supervisor_then_the_team_once_e
         n.recipient.email for n in notices if n.recipient.email
     )
     assert mailed.count() == notices.count() == sum(len(people) for _, people in chain)
+    # …and reaches their mailboxes.
+    assert deliverer.sweep().sent == mailed.count()
+    supervisor = individual("technician").supervisor
+    assert supervisor is not None
+    got = [r.message["Subject"] for r in smtp_server.to(supervisor.email)]
+    assert got == [text for text, people in chain if supervisor.name in people]
+    assert chain[1][0] in got
     # The history names the rule as the one who acted.
     acted = Event.objects.filter(action="rule.acted", subject_id=t.pk).order_by("id")
     assert [e.actor_label for e in acted] == [
@@ -147,6 +162,26 @@ def test_a_moment_older_than_the_window_is_left_alone(demo_people: None) -> None
     assert timers.run(now=timezone.now()) == 0
     assert escalations(t) == []
     assert timers.run(now=due + 30 * MINUTE) == 3
+
+
+def test_a_run_asks_as_many_queries_however_many_transactions_are_watched(
+    demo_people: None,
+) -> None:
+    due = timezone.now() + datetime.timedelta(hours=1)
+
+    def quiet_run() -> int:
+        # At a moment with all fired already: only the questions, no actions.
+        with CaptureQueriesContext(connection) as queries:
+            assert timers.run(now=due + DAY) == 0
+        return len(queries)
+
+    due_in(p1("First"), due)
+    timers.run(now=due + DAY)
+    one = quiet_run()
+    for n in range(4):
+        due_in(p1(f"Another {n}"), due)
+    assert timers.run(now=due + DAY) == 4 * 3
+    assert quiet_run() == one
 
 
 def test_the_worker_runs_the_time_rules_every_minute() -> None:
@@ -228,7 +263,7 @@ def test_with_two_workers_running_each_step_fires_once(
 
 
 def test_waiting_on_the_customer_a_reminder_after_3_days_then_closed_after_7(
-    demo_people: None, worker: Callable[[], int]
+    demo_people: None, worker: Callable[[], int], smtp_server: SmtpServer
 ) -> None:
     t = create("Dosing pump alarm", priority="P3")
     waiting = Status.objects.get(application=t.application, code="waiting")
@@ -242,6 +277,8 @@ def test_waiting_on_the_customer_a_reminder_after_3_days_then_closed_after_7(
     Transaction.objects.filter(pk=t.pk).update(sla_paused_at=began)
     mails = Delivery.objects.filter(transaction=t)
     before = set(mails.values_list("pk", flat=True))
+    deliverer.sweep()
+    sent_before = len(smtp_server.received)
 
     def new_mail() -> list[tuple[str, str]]:
         return list(mails.exclude(pk__in=before).order_by("id").values_list("kind", "address"))
@@ -276,6 +313,13 @@ def test_waiting_on_the_customer_a_reminder_after_3_days_then_closed_after_7(
     assert timers.run(now=began + 8 * DAY) == 0
     worker()
     assert len(new_mail()) == 2
+    # The customer's mailbox gets the two, in order.
+    assert deliverer.sweep().sent == 2
+    got = [r.message["Subject"] for r in smtp_server.received[sent_before:]]
+    assert got == [
+        f"[{t.number}] Still waiting for your reply: {t.title}",
+        f"[{t.number}] Closed: {t.title}",
+    ]
     # The history says which rule closed it.
     moved = Event.objects.filter(action="transaction.status_changed", subject_id=t.pk).latest("id")
     assert moved.actor_label == "Rule “Remind a customer we are waiting on, then close”"
