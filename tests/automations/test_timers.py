@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from bench.server import ROOT, portico_env
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -471,3 +472,26 @@ def test_a_sale_waiting_on_the_customer_is_neither_reminded_nor_closed(demo_peop
     assert sale.sla_paused_at is not None
     assert timers.run(now=sale.sla_paused_at + 8 * DAY) == 0
     assert not Failure.objects.exists()
+
+
+def test_a_time_rules_action_must_say_when(db: None) -> None:
+    rule = Rule.objects.get(code="response-escalation")
+    action = Action(rule=rule, kind=Action.Kind.NOTIFY, target=Action.Target.ASSIGNEES)
+    with pytest.raises(ValidationError) as caught:
+        automation_actions.clean(action)
+    assert "after_minutes" in caught.value.message_dict
+    action.after_minutes = -15
+    automation_actions.clean(action)
+    # Blank on a resolved rule: the application's reopen period.
+    closing = Action(rule=Rule.objects.get(code="close-resolved"), kind=Action.Kind.CLOSE)
+    automation_actions.clean(closing)
+    # An event rule's actions run when the event happens.
+    now = Action(
+        rule=Rule.objects.get(code="acknowledge"),
+        kind=Action.Kind.EMAIL_CUSTOMER,
+        mail_kind="acknowledgement",
+        after_minutes=5,
+    )
+    with pytest.raises(ValidationError) as caught:
+        automation_actions.clean(now)
+    assert "after_minutes" in caught.value.message_dict

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from portico import access
 from portico.automations.conditions import PRODUCT, Context
-from portico.automations.models import Action
+from portico.automations.models import Action, Rule
 from portico.events import services as events
 from portico.mail import outbound
 from portico.mail.models import Kind as MailKind
@@ -329,5 +329,12 @@ def clean(action: Action) -> None:
     choice = action.choice if action.choice_id else None
     if choice is not None and choice.classification_id != action.classification_id:
         errors["choice"] = ["That choice is not one of the classification's."]
+    rule = action.rule if action.rule_id else None
+    if rule is not None and rule.trigger == Rule.Trigger.TIME:
+        # Blank means "the application's reopen period", which only a resolved one has.
+        if action.after_minutes is None and rule.timer != Rule.Timer.RESOLVED:
+            errors["after_minutes"] = ["Say when: minutes from the rule's moment (- before)."]
+    elif rule is not None and action.after_minutes is not None:
+        errors["after_minutes"] = ["Only a rule on time passing acts after a time."]
     if errors:
         raise ValidationError(errors)
