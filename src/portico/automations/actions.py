@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from portico import access
 from portico.automations.conditions import PRODUCT, Context
-from portico.automations.models import Action
+from portico.automations.models import Action, Rule
 from portico.events import services as events
 from portico.mail import outbound
 from portico.mail.models import Kind as MailKind
@@ -275,21 +275,13 @@ def run_webhook(action: Action, context: Context, actor: User) -> None:
 
 def run_close(action: Action, context: Context, actor: User) -> None:
     """Close it, with a note saying why (a time rule's end of waiting, or of the reopen
-    period). The note is shared: the customer reads why it closed."""
+    period). The note is shared and is the resolution the customer's "closed" message
+    carries. `service.close` closes from Waiting or Resolved alike, which the standard
+    flow's status control does not offer, with the SLA clock kept as for any move."""
     t = _transaction(context)
-    closed = (
-        Status.objects.filter(application_id=t.application_id, category=Status.Category.CLOSED)
-        .order_by("position", "pk")
-        .first()
-    )
-    if closed is None:
-        raise ValidationError(f"{t.application} has no closed status.")
     if t.status.category == Status.Category.CLOSED:
         raise Skipped("already closed")
-    body = words(action.text, context)
-    if body:
-        service.add_note(actor=actor, transaction=t, body=body, visibility=Note.Visibility.SHARED)
-    service.change_status(actor=actor, transaction=t, status=closed)
+    service.close(actor=actor, transaction=t, note=words(action.text, context))
 
 
 def _transaction(context: Context) -> Transaction:
@@ -337,5 +329,12 @@ def clean(action: Action) -> None:
     choice = action.choice if action.choice_id else None
     if choice is not None and choice.classification_id != action.classification_id:
         errors["choice"] = ["That choice is not one of the classification's."]
+    rule = action.rule if action.rule_id else None
+    if rule is not None and rule.trigger == Rule.Trigger.TIME:
+        # Blank means "the application's reopen period", which only a resolved one has.
+        if action.after_minutes is None and rule.timer != Rule.Timer.RESOLVED:
+            errors["after_minutes"] = ["Say when: minutes from the rule's moment (- before)."]
+    elif rule is not None and action.after_minutes is not None:
+        errors["after_minutes"] = ["Only a rule on time passing acts after a time."]
     if errors:
         raise ValidationError(errors)

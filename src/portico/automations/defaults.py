@@ -228,7 +228,9 @@ DEFAULT_RULES: list[Rule] = [
         "description": "After 3 days a reminder; after 7 days closed, with a note.",
         "trigger": "time",
         "timer": "waiting",
-        "conditions": [],
+        # A sale's "Proposal sent" waits on the customer too, but it is won or lost, as a
+        # person decides; nor is a partner reminded of a proposal as of a question.
+        "conditions": [("application", "is_not", "sales-opportunity")],
         "actions": [
             {"kind": "email_customer", "mail_kind": "reminder", "after_minutes": 3 * DAY},
             {

@@ -176,7 +176,17 @@ def retry_failures(*, now: datetime.datetime | None = None, limit: int = 100) ->
         if failure.event is not None:
             context = context_for(failure.event)
         else:
-            # A time rule's: no event, the transaction as it is now.
+            # A time rule's: no event, the transaction as it is now, if it still has
+            # the reason it fired for (a customer who replied since is not reminded).
+            from portico.automations import timers
+
+            if (
+                action.rule.trigger == Rule.Trigger.TIME
+                and failure.transaction is not None
+                and not timers.still_due(action, failure.transaction)
+            ):
+                Failure.objects.filter(pk=failure.pk).update(done_at=now)
+                continue
             context = Context(
                 event=Event(occurred_at=now, data={}), transaction=failure.transaction
             )

@@ -139,10 +139,18 @@ def _context(
         else "",
         "note": note.body if note is not None else "",
         "resolution": transaction.resolution,
+        "days": _days_waiting(transaction),
         "site_name": templates.site_name(),
         "unsubscribe_link": opt_out,
     }
     return {name: values.get(name, "") for name in templates.VARIABLES[kind]}
+
+
+def _days_waiting(transaction: Transaction) -> str:
+    """Whole days since we began waiting on the customer (a reminder's "days")."""
+    if transaction.sla_paused_at is None:
+        return ""
+    return str(max((timezone.now() - transaction.sla_paused_at).days, 0))
 
 
 def compose(

@@ -332,3 +332,57 @@ def test_time_spent_resolved_does_not_count_against_the_sla(demo_data: None) -> 
     )
     assert done.resolution_due_at > due_before
     assert done.sla_paused_at is None
+
+
+# --- closing when time is up (issue 22's time rules) -------------------------------------
+
+
+def test_close_takes_a_waiting_request_to_closed_which_the_status_control_may_not(
+    demo_data: None,
+) -> None:
+    t = new_issue()
+    actions.change_status(actor=user("csr"), transaction=t, status=status(t, "waiting"))
+    with refused("status", "Cannot move from Waiting on customer to Closed", transaction=t):
+        actions.change_status(actor=user("csr"), transaction=t, status=status(t, "closed"))
+    Transaction.objects.filter(pk=t.pk).update(sla_paused_at=timezone.now() - 7 * DAY)
+    actions.close(actor=user("csr"), transaction=t, note="  We have not heard back.  ")
+    done = fresh(t)
+    assert done.status.code == "closed"
+    # The clock is stopped for good and the wait counted, as for any move out of waiting.
+    assert done.sla_paused_at is None
+    assert done.sla_paused_minutes > 0
+    assert done.closed_at is not None
+    assert done.resolved_at == done.closed_at
+    assert done.resolution == "We have not heard back."
+    note = Note.objects.filter(transaction=t).latest("id")
+    assert (note.body, note.visibility) == ("We have not heard back.", Note.Visibility.SHARED)
+    # The note is told of by the closing, once, not as a note of its own.
+    assert max(events(t, "note.added"), key=lambda e: e.pk).data["announce"] is False
+    moved = max(events(t, "transaction.status_changed"), key=lambda e: e.pk)
+    assert moved.data == {
+        "status": {"before": "Waiting on customer", "after": "Closed"},
+        "resolution": "We have not heard back.",
+    }
+
+
+def test_close_keeps_a_resolved_requests_resolution_when_it_gives_no_note(
+    demo_data: None,
+) -> None:
+    t = resolved(new_issue(), ago=15 * DAY)
+    at = t.resolved_at
+    actions.close(actor=user("csr"), transaction=t)
+    done = fresh(t)
+    assert (done.status.code, done.resolution, done.resolved_at) == (
+        "closed",
+        "Replaced the flow sensor.",
+        at,
+    )
+
+
+def test_close_is_refused_to_a_customer_and_for_a_closed_request(demo_data: None) -> None:
+    t = new_issue()
+    with pytest.raises(PermissionDenied):
+        actions.close(actor=user("customer"), transaction=t)
+    actions.close(actor=user("csr"), transaction=t)
+    with refused("status", "finished already", transaction=t):
+        actions.close(actor=user("csr"), transaction=t, note="Again")

@@ -101,6 +101,76 @@ def change_status(
     return transaction
 
 
+# --- closing when time is up -------------------------------------------------------------
+
+
+def closing_status(transaction: Transaction) -> Status | None:
+    """Where `close` takes it: its application's Closed status (code "closed"), else its
+    one closed status; never Withdrawn (the customer's own end), and none when the flow
+    has several for a person to choose between (a sale is won or lost)."""
+    finished = list(
+        Status.objects.filter(
+            application_id=transaction.application_id, category=Status.Category.CLOSED
+        )
+        .exclude(code=WITHDRAWN)
+        .order_by("position", "pk")
+    )
+    named = [s for s in finished if s.code == "closed"]
+    if named:
+        return named[0]
+    return finished[0] if len(finished) == 1 else None
+
+
+@db.atomic
+def close(
+    *, actor: User, transaction: Transaction, note: str = "", channel: str = Channel.INTERNAL
+) -> Transaction:
+    """Close it from wherever it stands: the move an automation rule makes when time is
+    up (a wait the customer never answered, a reopen period ended). The standard flow
+    offers the status control no Waiting → Closed, since a person closes through
+    Resolved, saying how; a rule's administrator has decided the closing here. The SLA
+    clock and finish times follow as for any move (`clock.move`). `note`, if given, is a
+    shared note and the resolution the customer's "closed" message carries."""
+    access.require(actor, "change_status", transaction)
+    note = rules.RESOLUTION.clean_field(note) if note.strip() else ""
+    transaction = _locked(transaction)
+    current = transaction.status
+    if current.category == Status.Category.CLOSED:
+        raise ValidationError({"status": [f"It is {current.name}: finished already."]})
+    target = closing_status(transaction)
+    if target is None:
+        raise ValidationError(
+            {"status": [f"{transaction.application.name} has no one closed status to close with."]}
+        )
+    if note:
+        # Unannounced: the customer reads it in the "closed" message, not twice.
+        add_note(
+            actor=actor,
+            transaction=transaction,
+            body=note,
+            visibility=Note.Visibility.SHARED,
+            channel=channel,
+            tell_assignees=False,
+        )
+        transaction = _locked(transaction)  # the note moved its times on
+    now = timezone.now()
+    clock.move(transaction, target, now)
+    transaction.resolution = note or transaction.resolution
+    fields = touch(transaction, actor, now)
+    transaction.save(update_fields=[*fields, *clock.MOVE_FIELDS, "resolution"])
+    events.record(
+        "transaction.status_changed",
+        actor=actor,
+        channel=event_channel(channel),
+        subject=transaction,
+        data={
+            "status": {"before": current.name, "after": target.name},
+            **({"resolution": note} if note else {}),
+        },
+    )
+    return transaction
+
+
 # --- a customer's withdraw and reopen ----------------------------------------------------
 
 MOVES = frozenset({"withdraw", "reopen"})
