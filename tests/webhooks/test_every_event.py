@@ -109,7 +109,7 @@ def _happen(client_for: Callable[[str], Client]) -> None:
         mobile=colleague.mobile,
     )
     # Her account's owner is told she left: an automation rule's act on a person.
-    Organization.objects.filter(pk=colleague.organization_id).update(account_owner=csr)
+    Organization.objects.filter(people=colleague).update(account_owner=csr)
     parties.deactivate_individual(individual=colleague, actor=admin)
     parties.reactivate_individual(individual=colleague, actor=admin)
     mail_preferences.set_opted_out(person=colleague, opted_out=True, via="link")
