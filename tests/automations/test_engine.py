@@ -134,3 +134,27 @@ def test_a_time_of_day_window_may_span_midnight() -> None:
         moment = timezone.localtime().replace(hour=hour, minute=0)
         context = Context(event=Event(occurred_at=moment, data={}))
         assert holds(night, context) is inside, hour
+
+
+def test_an_event_no_rule_follows_does_not_wait_for_the_worker() -> None:
+    from portico.parties import services as parties
+    from tests.console.test_lists import individual
+
+    kirsty = individual("colleague")
+
+    def change_job_title(title: str) -> Event:
+        parties.update_contact_details(
+            actor=user("administrator"),
+            individual=kirsty,
+            first_name=kirsty.first_name,
+            last_name=kirsty.last_name,
+            job_title=title,
+            phone=kirsty.phone,
+            mobile=kirsty.mobile,
+        )
+        return Event.objects.filter(action="individual.updated").latest("id")
+
+    assert change_job_title("Plant manager").dispatched_at is not None
+    watch = rule("Watch contact changes", "individual.updated")
+    Action.objects.create(rule=watch, kind="notify", target="account_owner", text="{{ person }}")
+    assert change_job_title("Operations manager").dispatched_at is None
