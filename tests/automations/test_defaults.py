@@ -297,3 +297,23 @@ def test_what_a_rule_did_is_in_the_transactions_history(worker: Worker) -> None:
     ]
     assert acted[0].data["recipients"] == ["Ewan Grant"]
     assert all(e.rule_id is not None and e.depth == 1 for e in acted)
+
+
+def test_the_staff_read_what_a_rule_did_in_the_history_and_the_customer_does_not(
+    worker: Worker,
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    issue = customer_request()
+    assigned_to_tom(issue)
+    worker()
+    staff, customer = Client(), Client()
+    staff.force_login(user("csr"))
+    customer.force_login(user("customer"))
+    console = staff.get(reverse("console:transaction", args=[issue.number])).content.decode()
+    assert "Rule “Tell those assigned, and their supervisors”" in console
+    assert "Tom Reid" in console
+    portal = customer.get(f"/portal/t/{issue.number}/").content.decode()
+    assert issue.number in portal
+    assert "Rule “" not in portal
