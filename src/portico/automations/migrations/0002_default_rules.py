@@ -8,7 +8,6 @@ from django.db import migrations
 
 from portico.automations.defaults import CODES, write
 
-
 # portico.access.roles: AUTOMATION_EMAIL, AUTOMATION_GROUP (words only, no models).
 EMAIL = "automations@portico.invalid"
 GROUP = "Automations"
