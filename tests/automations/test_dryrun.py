@@ -15,6 +15,8 @@ from portico.audit.models import Event
 from portico.automations import dryrun
 from portico.automations.models import Action, Condition, Failure, Firing, Rule
 from portico.notify.models import Delivery, Notification
+from portico.parties.models import Individual
+from portico.parties.services import deactivate_individual
 from portico.service.models import Transaction
 from tests.console.test_lists import create
 
@@ -144,3 +146,28 @@ def test_closing_after_the_reopen_period_counts_each_applications_period() -> No
     result = dryrun.matches(rule, since=now - 7 * DAY, until=now)
 
     assert [m.transaction.number for m in result.matches if m.transaction] == [old.number]
+
+
+def test_the_list_stops_at_its_limit_and_the_count_goes_on() -> None:
+    for days_ago in (1, 2, 3):
+        created(f"Pump {days_ago}", priority="P1", days_ago=days_ago)
+    now = timezone.now()
+    result = dryrun.matches(p1_rule(), since=now - 7 * DAY, until=now, limit=2)
+    assert [m.transaction.title for m in result.matches if m.transaction] == ["Pump 1", "Pump 2"]
+    assert result.total == 3
+
+
+def test_a_rule_on_people_lists_the_people() -> None:
+    ewan = Individual.objects.get(first_name="Ewan")
+    admin = Individual.objects.get(first_name="Graham").user
+    deactivate_individual(individual=ewan, actor=admin)
+    rule = Rule.objects.get(code="person-left-to-account-owner")
+    now = timezone.now()
+    before = written()
+
+    result = dryrun.matches(rule, since=now - DAY, until=now + DAY)
+
+    (match,) = result.matches
+    assert match.person == ewan
+    assert match.effects == ["Notify: Callum Ross"]  # the demo's Harbour Foods account
+    assert written() == before

@@ -105,6 +105,9 @@ def _event_rule(
         .order_by("-occurred_at", "-id")
     )
     found: dict[tuple[str, int], Match] = {}
+    seen: set[tuple[str, int]] = set()
+    # Many events are about one transaction: it is read once (as it is now, anyway).
+    subjects: dict[tuple[int | None, str], Context] = {}
     for event in events[: SCAN + 1]:
         result.events_read += 1
         if result.events_read > SCAN:
@@ -113,7 +116,11 @@ def _event_rule(
             break
         if event.action == "note.added" and (event.data or {}).get("announce") is False:
             continue  # as the engine: the withdrawal's or reopening's own event tells
-        context = engine.context_for(event)
+        subject = (event.subject_type_id, event.subject_id)
+        if subject not in subjects:
+            subjects[subject] = engine.context_for(event)
+        read = subjects[subject]
+        context = Context(event=event, transaction=read.transaction, person=read.person)
         if context.transaction is None and context.person is None:
             continue
         if not all_hold(conditions, context):
@@ -125,16 +132,17 @@ def _event_rule(
         )
         if key in found:
             found[key].times += 1
+        if key in seen:
             continue
+        seen.add(key)
         result.total += 1
-        if len(found) >= limit:
-            continue
-        found[key] = Match(
-            at=event.occurred_at,
-            transaction=context.transaction,
-            person=context.person,
-            effects=[describe(action, context) for action in actions],
-        )
+        if len(found) < limit:
+            found[key] = Match(
+                at=event.occurred_at,
+                transaction=context.transaction,
+                person=context.person,
+                effects=[describe(action, context) for action in actions],
+            )
     result.matches = list(found.values())
 
 
