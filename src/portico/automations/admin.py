@@ -20,12 +20,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from portico.audit.models import Event
-from portico.automations import actions, conditions, dryrun, engine
+from portico.automations import actions, checks, conditions, dryrun, engine
 from portico.automations.actor import automation_user
 from portico.automations.models import Action, Condition, Failure, Rule
-from portico.mail.models import Kind as MailKind
-
-Kind = Action.Kind
 
 # The dry run's periods: (code, words, length); a week unless asked.
 PERIODS: dict[str, tuple[str, datetime.timedelta]] = {
@@ -35,73 +32,6 @@ PERIODS: dict[str, tuple[str, datetime.timedelta]] = {
 }
 DEFAULT_PERIOD = "7d"
 
-# Which customer messages fit which rule: the acknowledgement answers a new request, a
-# note's message carries the note just added, a status message the status just reached,
-# the reminder counts the days a request has waited. The rest of mail's kinds are sent
-# by mail-in or the greetings, never by a rule.
-_ON_CREATED = "transaction.created"
-_ON_NOTE = "note.added"
-_ON_STATUS = "transaction.status_changed"
-_MAIL_FITS: dict[str, str] = {
-    MailKind.ACKNOWLEDGEMENT: "on “transaction created”",
-    MailKind.THANKS: "on “transaction created”",
-    MailKind.NOTE: "on “note added”",
-    Action.BY_STATUS: "on “status changed”",
-    MailKind.WAITING: "on “status changed”",
-    MailKind.RESOLVED: "on “status changed”",
-    MailKind.CLOSED: "on “status changed”",
-    MailKind.REMINDER: "on the timer “waiting on the customer”",
-    MailKind.UPDATE: "on anything about a transaction",
-}
-
-
-def mail_fits(mail_kind: str, *, trigger: str, event: str, timer: str) -> bool:
-    """Whether a rule with this trigger can send this customer message."""
-    about_transaction = trigger == Rule.Trigger.TIME or not event.startswith("individual.")
-    match mail_kind:
-        case MailKind.ACKNOWLEDGEMENT | MailKind.THANKS:
-            return trigger == Rule.Trigger.EVENT and event == _ON_CREATED
-        case MailKind.NOTE:
-            return trigger == Rule.Trigger.EVENT and event == _ON_NOTE
-        case Action.BY_STATUS | MailKind.WAITING | MailKind.RESOLVED | MailKind.CLOSED:
-            return trigger == Rule.Trigger.EVENT and event == _ON_STATUS
-        case MailKind.REMINDER:
-            return trigger == Rule.Trigger.TIME and timer == Rule.Timer.WAITING
-        case MailKind.UPDATE:
-            return about_transaction
-    return False
-
-
-def clean_rule_actions(rule: Rule, rows: list[Action]) -> dict[int, dict[str, list[str]]]:
-    """What is wrong with each action for its rule's trigger, by the row's index; the
-    admin shows it on the field. `actions.clean` judges an action alone, this what it
-    means in its rule."""
-    problems: dict[int, dict[str, list[str]]] = {}
-    for index, action in enumerate(rows):
-        errors: dict[str, list[str]] = {}
-        if rule.trigger == Rule.Trigger.TIME:
-            reopen_period = action.kind == Kind.CLOSE and rule.timer == Rule.Timer.RESOLVED
-            if action.after_minutes is None and not reopen_period:
-                errors["after_minutes"] = [
-                    "Say when, in minutes from the rule's moment (negative: before it)."
-                ]
-        elif action.after_minutes is not None:
-            errors["after_minutes"] = ["Only a time rule's actions wait; leave this blank."]
-        if action.kind == Kind.EMAIL_CUSTOMER and action.mail_kind:
-            fits = mail_fits(
-                action.mail_kind, trigger=rule.trigger, event=rule.event, timer=rule.timer
-            )
-            if not fits:
-                where = _MAIL_FITS.get(action.mail_kind)
-                errors["mail_kind"] = [
-                    f"This message is sent by a rule {where}."
-                    if where
-                    else "Rules do not send this message (mail-in or the greetings do)."
-                ]
-        if errors:
-            problems[index] = errors
-    return problems
-
 
 class RuleForm(forms.ModelForm[Rule]):
     class Meta:
@@ -110,15 +40,15 @@ class RuleForm(forms.ModelForm[Rule]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        trigger = data.get("trigger")
-        if trigger == Rule.Trigger.EVENT:
-            if not data.get("event"):
-                self.add_error("event", "Choose the event the rule acts on.")
-            data["timer"] = ""  # a rule on an event has no clock
-        elif trigger == Rule.Trigger.TIME:
-            if not data.get("timer"):
-                self.add_error("timer", "Choose the moment the rule's actions count from.")
-            data["event"] = ""
+        try:
+            data["event"], data["timer"] = checks.clean_trigger(
+                trigger=data.get("trigger") or "",
+                event=data.get("event") or "",
+                timer=data.get("timer") or "",
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                self.add_error(field, problems)
         return data
 
 
@@ -196,7 +126,7 @@ class ActionFormSet(_RowsChecked):
         # The rule form's instance carries the trigger as submitted, valid or not.
         rule: Rule = self.instance
         live = self._shared_clean(actions.clean)
-        problems = clean_rule_actions(rule, [form.instance for form in live])
+        problems = checks.clean_in_rule(rule, [form.instance for form in live])
         for index, errors in problems.items():
             for name, words in errors.items():
                 live[index].add_error(name, words)
