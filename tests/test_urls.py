@@ -38,6 +38,10 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "admin:parties_individual_changelist": ("/admin/parties/individual/", {"administrator"}),
     "admin:webhooks_subscription_changelist": ("/admin/webhooks/subscription/", {"administrator"}),
     "admin:webhooks_delivery_changelist": ("/admin/webhooks/delivery/", {"administrator"}),
+    "admin:automations_rule_changelist": ("/admin/automations/rule/", {"administrator"}),
+    # Rule 1 is the first default rule (automations/0002 writes them in order).
+    "admin:automations_rule_dryrun": ("/admin/automations/rule/1/dry-run/", {"administrator"}),
+    "admin:automations_failure_changelist": ("/admin/automations/failure/", {"administrator"}),
 }
 # API routes not about one transaction, answered the API's way: 403 in its error shape to
 # a person it is not for, 401 to no one at all (the rest: tests/api/ and the channel

@@ -115,3 +115,30 @@ APPLICATION_TEAMS = {
     "call-back": "service-desk",
     "sales-opportunity": "sales",
 }
+
+# Who answers for each customer's and the partner's account (an automation rule tells
+# them when one of their people leaves), and who owns each product (a rule may tell them
+# of its faults): first names of staff.
+ACCOUNT_OWNERS = {"harbour": "Callum", "kelvin": "Callum", "clyde": "Ravi", "tayside": "Callum"}
+PRODUCT_OWNERS = {
+    "aquasense-controller": "Aisha",
+    "aquasense-sensor-pack": "Aisha",
+    "clearflow-dosing-pump": "Tom",
+    "clearflow-filter-unit": "Tom",
+    "hydrolink-gateway": "Ravi",
+    "hydrolink-cloud-dashboard": "Ravi",
+}
+# The teams' supervisors: "a complaint is logged → the team's supervisor" reaches Morag.
+TEAM_SUPERVISORS = {"service-desk": "Morag", "field-service": "Morag"}
+# Customers since (first name → year, month, day), and those who asked for our news.
+CUSTOMERS_SINCE = {
+    "Ewan": (2016, 3, 14),
+    "Kirsty": (2018, 6, 1),
+    "Helen": (2019, 9, 2),
+    "Alan": (2021, 5, 17),
+    "Sophie": (2021, 5, 17),
+}
+NEWS_READERS = ("Ewan", "Kirsty", "Helen", "Priya", "Alan", "Niamh")
+# Whose birthday the demo day is (in their time zone), so the greeting goes out at once.
+BIRTHDAY_PERSON = "Kirsty"
+BIRTHDAY_YEAR = 1988  # a leap year: the demo can be loaded on 29 February

@@ -1,25 +1,43 @@
 """Loading the demo data. Used by `portico seed_demo` (and so `make run`) and the tests."""
 
+import datetime
 import os
+import zoneinfo
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.db import transaction
+from django.utils import timezone
 
-from portico import access
+from portico.access import AUTOMATION_EMAIL
+from portico.automations import defaults
+from portico.automations.models import Campaign
 from portico.demo import knowledge as demo_knowledge
-from portico.demo.people import APPLICATION_TEAMS, ORGANIZATIONS, PEOPLE, DemoPerson
+from portico.demo.people import (
+    ACCOUNT_OWNERS,
+    APPLICATION_TEAMS,
+    BIRTHDAY_PERSON,
+    BIRTHDAY_YEAR,
+    CUSTOMERS_SINCE,
+    NEWS_READERS,
+    ORGANIZATIONS,
+    PEOPLE,
+    PRODUCT_OWNERS,
+    TEAM_SUPERVISORS,
+    DemoPerson,
+)
 from portico.demo.transactions import TRANSACTIONS
 from portico.events import dispatch
 from portico.mail.models import Mailbox
 from portico.parties.models import Individual, Organization, User, UserGroup, Zone
 from portico.parties.standard import create_standard as create_parties
 from portico.service import actions
-from portico.service.models import Application, Note, Priority, Status
+from portico.service.models import Application, Choice, Note, Priority, Status
 from portico.service.standard import create_standard as create_service
 
 DEMO_MAILBOX = "support@portico.example"
+DEMO_CAMPAIGN = "New ClearFlow dosing pump firmware"
 
 # Demo data only: printed by `make run`, overridable by PORTICO_DEMO_PASSWORD.
 DEFAULT_PASSWORD = "portico-demo"  # noqa: S105
@@ -30,8 +48,9 @@ def demo_password() -> str:
 
 
 def has_data() -> bool:
-    # The person the automation rules act as is there from the migrations on.
-    return Individual.objects.exclude(user_group__name=access.AUTOMATION_GROUP).exists()
+    # The automation rules' own person is made by a migration: a fresh database has it,
+    # and is still empty.
+    return Individual.objects.exclude(user__email=AUTOMATION_EMAIL).exists()
 
 
 def _model(name: str) -> Any:
@@ -92,6 +111,7 @@ def load(
     Individual.objects.filter(
         organization__kind=Organization.Kind.TEAM, user_group__name="Staff", supervisor=None
     ).update(supervisor=supervisor)
+    _automations(organizations, people)
     if transactions:
         _load_transactions(people)
     if knowledge:
@@ -99,6 +119,57 @@ def load(
     # What the worker would do next: the demo day's notices are there at first log-in.
     dispatch.dispatch_all()
     return PEOPLE
+
+
+def _automations(organizations: dict[str, Organization], people: dict[str, User]) -> None:
+    """Issue 22's demo: the default rules on, the people they speak of (supervisors,
+    account and product owners), a birthday today, customers who opted in to news and
+    a campaign draft for them."""
+    defaults.install()
+    by_name = {name: Individual.objects.get(user=user) for name, user in people.items()}
+    for key, name in TEAM_SUPERVISORS.items():
+        Organization.objects.filter(pk=organizations[key].pk, supervisor=None).update(
+            supervisor=by_name[name]
+        )
+    for key, name in ACCOUNT_OWNERS.items():
+        Organization.objects.filter(pk=organizations[key].pk, account_owner=None).update(
+            account_owner=by_name[name]
+        )
+    for code, name in PRODUCT_OWNERS.items():
+        Choice.objects.filter(classification__code="product", code=code, owner=None).update(
+            owner=by_name[name]
+        )
+    for name, (year, month, day) in CUSTOMERS_SINCE.items():
+        Individual.objects.filter(pk=by_name[name].pk, customer_since=None).update(
+            customer_since=datetime.date(year, month, day)
+        )
+    now = timezone.now()
+    Individual.objects.filter(
+        pk__in=[by_name[name].pk for name in NEWS_READERS], news_opted_in_at=None
+    ).update(news_opted_in_at=now)
+    # Their birthday is the day the demo is loaded, where they are.
+    zone = "Europe/London"
+    today = timezone.localdate(now, timezone=zoneinfo.ZoneInfo(zone))
+    Individual.objects.filter(pk=by_name[BIRTHDAY_PERSON].pk, birthday=None).update(
+        birthday=today.replace(year=BIRTHDAY_YEAR), time_zone=zone
+    )
+    if not Campaign.objects.filter(name=DEMO_CAMPAIGN).exists():
+        campaign = Campaign.objects.create(
+            name=DEMO_CAMPAIGN,
+            subject="ClearFlow dosing pump firmware 3.1: steadier dosing, clearer alarms",
+            text=(
+                "Hello {{ name }},\n\n"
+                "Firmware 3.1 for the ClearFlow dosing pump is out. It holds the dose "
+                "steadier at low flow, explains alarm E42 (flow sensor) on the display, "
+                "and can be installed from the HydroLink dashboard in a few minutes.\n\n"
+                "Your service team can schedule the update for you: reply to this "
+                "message or log a request in the portal.\n\n"
+                "Brightwater Systems"
+            ),
+        )
+        campaign.products.set(
+            Choice.objects.filter(classification__code="product", code="clearflow-dosing-pump")
+        )
 
 
 def _support_mailbox(customers: UserGroup) -> None:

@@ -25,11 +25,60 @@ class UserGroupAdmin(admin.ModelAdmin[UserGroup]):
     filter_horizontal = ("zones",)
 
 
+class OrganizationAdminForm(ModelForm[Organization]):
+    class Meta:
+        model = Organization
+        fields = (
+            "name",
+            "kind",
+            "parent",
+            "account_number",
+            "territory",
+            "area",
+            "address",
+            "city",
+            "postcode",
+            "country",
+            "phone",
+            "email",
+            "website",
+            "active",
+            "supervisor",
+            "account_owner",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            services.clean_organization_people(
+                kind=data.get("kind") or "",
+                supervisor=data.get("supervisor"),
+                account_owner=data.get("account_owner"),
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                self.add_error(field, problems)
+        return data
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin[Organization]):
-    list_display = ("name", "kind", "parent", "account_number", "territory", "area", "active")
+    form = OrganizationAdminForm
+    list_display = (
+        "name",
+        "kind",
+        "parent",
+        "account_number",
+        "territory",
+        "area",
+        "account_owner",
+        "active",
+    )
+    list_select_related = ("parent", "account_owner")
     list_filter = ("kind", "active", "territory")
     search_fields = ("name", "account_number")
+    # Thousands of people at scale: chosen by search, not from one long list.
+    autocomplete_fields = ("supervisor", "account_owner")
 
 
 class IndividualAdminForm(ModelForm[Individual]):
@@ -55,6 +104,9 @@ class IndividualAdminForm(ModelForm[Individual]):
             "email",
             "phone",
             "mobile",
+            "time_zone",
+            "birthday",
+            "customer_since",
             "active",
         )
 
@@ -69,6 +121,10 @@ class IndividualAdminForm(ModelForm[Individual]):
                 self.add_error(field, messages)
         else:
             data.update(tidied)
+        try:
+            data["time_zone"] = services.clean_time_zone(data.get("time_zone") or "")
+        except ValidationError as error:
+            self.add_error("time_zone", error.message_dict["time_zone"])
         return data
 
 
@@ -81,7 +137,9 @@ class IndividualAdmin(admin.ModelAdmin[Individual]):
     list_select_related = ("organization", "user_group")
     autocomplete_fields = ("organization",)
     raw_id_fields = ("user",)
-    readonly_fields = ("left_at", "created_at")
+    # Consent to news is the person's own to give or take back (the portal, the
+    # unsubscribe link), never an administrator's: shown, not editable.
+    readonly_fields = ("left_at", "created_at", "news_opted_in_at")
     actions = ("deactivate",)
 
     def save_model(

@@ -2,6 +2,8 @@
 
 import re
 import unicodedata
+import zoneinfo
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +14,7 @@ from portico import access
 from portico.audit import services as audit
 from portico.events import services as events
 from portico.login.services import end_sessions
-from portico.parties.models import Individual
+from portico.parties.models import Individual, Organization
 
 
 @transaction.atomic
@@ -133,6 +135,42 @@ def clean_contact_details(
     if errors:
         raise ValidationError(errors)
     return after
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def clean_time_zone(value: str) -> str:
+    """A person's time zone as stored: an IANA name ("Europe/London"), or blank for
+    the site's. Greetings go out on their day by it (issue 22)."""
+    value = value.strip()
+    if value and value not in _time_zones():
+        raise ValidationError(
+            {"time_zone": ["Give a time zone by its name, e.g. Europe/London, or leave it blank."]}
+        )
+    return value
+
+
+def clean_organization_people(
+    *, kind: str, supervisor: Individual | None, account_owner: Individual | None
+) -> None:
+    """Who an organisation's automation rules speak of (issue 22): a team's supervisor,
+    an outside organisation's account owner, each a member of staff."""
+    errors: dict[str, list[str]] = {}
+    if supervisor is not None:
+        if kind != Organization.Kind.TEAM:
+            errors["supervisor"] = ["Only a team has a supervisor."]
+        elif not access.is_staff_member(supervisor):
+            errors["supervisor"] = ["The supervisor is a member of staff."]
+    if account_owner is not None:
+        if kind in (Organization.Kind.OWN, Organization.Kind.TEAM):
+            errors["account_owner"] = ["Only an outside organisation has an account owner."]
+        elif not access.is_staff_member(account_owner):
+            errors["account_owner"] = ["The account owner is a member of staff."]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

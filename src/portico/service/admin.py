@@ -1,5 +1,9 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
+from portico import access
 from portico.service.models import (
     Application,
     ApplicationRight,
@@ -18,9 +22,25 @@ from portico.service.models import (
 )
 
 
+class ChoiceForm(forms.ModelForm[Choice]):
+    class Meta:
+        model = Choice
+        fields = ("code", "label", "position", "active", "owner")
+
+    def clean_owner(self) -> Any:
+        # A product's owner is told of its transactions by automation rules (issue 22):
+        # someone on the staff, never a customer.
+        owner = self.cleaned_data.get("owner")
+        if owner is not None and not access.is_staff_member(owner):
+            raise forms.ValidationError("The owner is a member of staff.")
+        return owner
+
+
 class ChoiceInline(admin.TabularInline[Choice, Classification]):
     model = Choice
+    form = ChoiceForm
     extra = 1
+    autocomplete_fields = ("owner",)
 
 
 @admin.register(Classification)
