@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -116,7 +117,7 @@ class ActionForm(forms.ModelForm[Action]):
             "webhook",
             "text",
         )
-        widgets = {"text": forms.Textarea(attrs={"rows": 1, "cols": 30})}
+        widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 80})}
         labels = {"after_minutes": "minutes after"}
 
 
@@ -139,12 +140,41 @@ class ConditionInline(admin.TabularInline[Condition, Rule]):
     extra = 0
 
 
-class ActionInline(admin.TabularInline[Action, Rule]):
+class ActionInline(admin.StackedInline[Action, Rule]):
+    # Stacked, a few fields to a line: as one table row its fourteen fields ran past
+    # 1280 pixels, and most are blank for any one kind of action.
     model = Action
     form = ActionForm
     formset = ActionFormSet
     extra = 0
     autocomplete_fields = ("individual", "team")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("position", "kind", "after_minutes"),
+                    ("target", "individual", "team"),
+                    ("notice", "mail_kind"),
+                    ("classification", "choice", "priority"),
+                    ("permission", "webhook"),
+                    "text",
+                )
+            },
+        ),
+    )
+
+    def formfield_for_dbfield(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        # No add/change/delete/view buttons beside each choice: an action picks a team or
+        # a priority, it does not edit one, and the buttons doubled each line's width.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
 
 
 @admin.register(Rule)
