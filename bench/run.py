@@ -190,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench import campaign
 
             campaign_text = campaign.run(log=_log)
+            connection.close()
             _log(campaign_text)
         if args.keep:
             _undo_writes(marks)

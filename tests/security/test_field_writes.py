@@ -724,6 +724,10 @@ ATTACKS: dict[str, dict[str, Attack]] = {
         "created_at": _DT,
         "language": Attack(const("fr")),
         "mail_opted_out_at": _DT,
+        "time_zone": Attack(const("Pacific/Auckland")),
+        "birthday": Attack(const("2001-02-03"), const(datetime.date(2001, 2, 3))),
+        "customer_since": Attack(const("2001-02-03"), const(datetime.date(2001, 2, 3))),
+        "news_opted_in_at": _DT,
     },
     "parties.User": {
         "id": _VICTIM_USER,
@@ -776,6 +780,7 @@ ATTACKS: dict[str, dict[str, Attack]] = {
         "kind": Attack(const("forwarded")),
         "transaction": _FOREIGN,
         "text": _TEXT,
+        "link": Attack(const("https://attacker.example/")),
         "created_at": _DT,
         "read_at": _DT,
     },
@@ -940,8 +945,15 @@ def opted_out(world: World, who: Who, surface: Surface, diff: Diff) -> set[Any]:
     return {True} if changed and "mail_opted_out_at" in changed[1] else set()
 
 
+def news_opted_in(world: World, who: Who, surface: Surface, diff: Diff) -> set[Any]:
+    """True when the person's own news consent was given (its time is the server's)."""
+    changed = diff.changed.get("parties.Individual", {}).get(world.person(who).pk)
+    return {True} if changed and "news_opted_in_at" in changed[1] else set()
+
+
 MAIL_FIELDS = (
     F("only_own", const("on"), opted_out, stored=const(True)),
+    F("news", const("on"), news_opted_in, stored=const(True)),
     # A language there are messages in (the world has French ones).
     F("language", const("fr"), col("language")),
 )
@@ -1682,7 +1694,9 @@ SURFACES: list[Surface] = [
         lambda w, p: {},
         portal,
         MAIL_FIELDS,
-        may_change={"parties.Individual": frozenset({"language", "mail_opted_out_at"})},
+        may_change={
+            "parties.Individual": frozenset({"language", "mail_opted_out_at", "news_opted_in_at"})
+        },
         may_add=ALWAYS_ADDED,
         also=(User,),
     ),
