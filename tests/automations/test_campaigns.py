@@ -334,3 +334,33 @@ def test_two_workers_at_once_write_each_person_once(demo_people: None) -> None:
     rows = list(Recipient.objects.filter(campaign=made).values_list("individual_id", flat=True))
     assert len(rows) == len(set(rows)) == 5
     assert Delivery.objects.filter(kind=campaigns.KIND).count() == 5
+
+
+def test_systems_admin_writes_starts_and_counts(client_for: Callable[[str], Client]) -> None:
+    admin = client_for("administrator")
+    refused = admin.post(
+        "/admin/automations/campaign/add/",
+        {"name": "Bad", "subject": "News", "text": "Your request {{ number }}"},
+    )
+    assert refused.status_code == 200
+    assert b"not a placeholder of a campaign" in refused.content
+    assert not Campaign.objects.filter(name="Bad").exists()
+    opt_in("customer")
+    made = campaign()
+    listed = admin.get("/admin/automations/campaign/")
+    assert listed.status_code == 200
+    assert b"AquaSense 3" in listed.content
+    assert admin.get(f"/admin/automations/campaign/{made.pk}/change/").status_code == 200
+    started_page = admin.post(
+        "/admin/automations/campaign/",
+        {"action": "start_sending", "_selected_action": [made.pk]},
+    )
+    assert started_page.status_code == 302
+    made.refresh_from_db()
+    assert made.state == Campaign.State.SENDING
+    run_to_the_end(made)
+    page = admin.get(f"/admin/automations/campaign/{made.pk}/change/")
+    assert b"1 queued, 0 sent" in page.content
+    admin.post("/admin/automations/campaign/", {"action": "cancel", "_selected_action": [made.pk]})
+    made.refresh_from_db()
+    assert made.state == Campaign.State.SENT  # a sent campaign is not cancelled

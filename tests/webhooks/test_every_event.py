@@ -111,6 +111,8 @@ def _happen(client_for: Callable[[str], Client]) -> None:
         phone=colleague.phone,
         mobile=colleague.mobile,
     )
+    # Her account's owner is told she left: an automation rule's act on a person.
+    Organization.objects.filter(people=colleague).update(account_owner=csr)
     parties.deactivate_individual(individual=colleague, actor=admin)
     parties.reactivate_individual(individual=colleague, actor=admin)
     mail_preferences.set_opted_out(person=colleague, opted_out=True, via="link")
@@ -167,6 +169,7 @@ def test_a_signed_delivery_for_every_event_type(
     _happen(client_for)
     from portico.audit.models import Event
 
+    worker()  # what the automation rules record (rule.acted…) happens in the worker
     made = set(Event.objects.values_list("action", flat=True))
     # Everything but the ping happened through a real action (or is listed as not).
     assert set(registry.NAMES) - made == {"webhook.ping"}
