@@ -11,6 +11,7 @@ import pytest
 
 from portico.automations import greetings
 from portico.automations.models import Greeting
+from portico.events import periodic
 from portico.mail import preferences
 from portico.notify import delivery as outbox
 from portico.notify.models import Delivery
@@ -72,6 +73,8 @@ def test_a_birthday_comes_on_the_day_in_the_persons_time_zone_once(
     html = got.message.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert "wishes you a very happy birthday" in html
     assert "To add to this request" not in html
+    # The worker runs it hourly: each person's day starts at their own midnight.
+    assert periodic.discover()["automations.greetings"].every == datetime.timedelta(hours=1)
     # Next year, again once each (at 10:00 UTC it is the 5th in both places).
     assert greetings.send_due(now=at("2027-03-05T10:00")) == 2
     assert greetings.send_due(now=at("2027-03-05T11:00")) == 0
