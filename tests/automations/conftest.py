@@ -1,3 +1,5 @@
-"""The mail tests' real SMTP receiver, for the campaigns and greetings that must arrive."""
+"""The automations' tests send to the mail tests' real SMTP receiver."""
 
-from tests.mail.conftest import smtp_server  # noqa: F401  (a fixture)
+from tests.mail.conftest import smtp_server
+
+__all__ = ["smtp_server"]
