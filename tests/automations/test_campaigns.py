@@ -32,6 +32,14 @@ from tests.mail.conftest import SmtpServer, message
 READERS = ("customer", "colleague", "other_customer")
 
 
+@pytest.fixture(autouse=True)
+def _nobody_opted_in(request: pytest.FixtureRequest) -> None:
+    # The demo's people may have opted in to news; each test says who has.
+    if {"demo_people", "demo_data", "client_for"} & set(request.fixturenames):
+        request.getfixturevalue("demo_people")
+        Individual.objects.update(news_opted_in_at=None)
+
+
 def person(key: str) -> Individual:
     return PERSONAS[key].individual
 

@@ -946,9 +946,13 @@ def opted_out(world: World, who: Who, surface: Surface, diff: Diff) -> set[Any]:
 
 
 def news_opted_in(world: World, who: Who, surface: Surface, diff: Diff) -> set[Any]:
-    """True when the person's own news consent was given (its time is the server's)."""
-    changed = diff.changed.get("parties.Individual", {}).get(world.person(who).pk)
-    return {True} if changed and "news_opted_in_at" in changed[1] else set()
+    """True when the person is opted in to news after the post (its time is the
+    server's): set by it, or already so (the demo may have opted them in)."""
+    person = world.person(who)
+    row, columns = diff.changed.get("parties.Individual", {}).get(person.pk, ({}, frozenset()))
+    if "news_opted_in_at" in columns:
+        return {True} if row.get("news_opted_in_at") is not None else set()
+    return {True} if person.news_opted_in_at is not None else set()
 
 
 MAIL_FIELDS = (
