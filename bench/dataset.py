@@ -73,13 +73,16 @@ class Scale:
     individuals: int
     technicians: int
     csrs: int
+    # People on the news list (opted in to campaigns, no log-in, no organisation): the
+    # campaign workload's audience (issue 22: "a campaign to 10,000 people at scale S").
+    readers: int = 0
 
 
 SCALES = {
-    "S": Scale("S", 10_000, 30_000, 50, 500, 6, 4),
+    "S": Scale("S", 10_000, 30_000, 50, 500, 6, 4, readers=10_000),
     # For the restore timing (bench/restore.py), not a `make bench` scale.
     "M": Scale("M", 100_000, 300_000, 500, 5_000, 12, 6),
-    "L": Scale("L", 1_000_000, 3_000_000, 5_000, 50_000, 60, 20),
+    "L": Scale("L", 1_000_000, 3_000_000, 5_000, 50_000, 60, 20, readers=100_000),
 }
 
 
@@ -139,6 +142,10 @@ TABLES: dict[str, tuple[type[models.Model], Sequence[str]]] = {
             "created_at",
             "language",
             "mail_opted_out_at",
+            "time_zone",
+            "birthday",
+            "customer_since",
+            "news_opted_in_at",
         ],
     ),
     "transaction": (
@@ -588,6 +595,7 @@ class Generator:
         self.sink = sink
         self.now = now
         self.rng = random.Random(SEED)
+        self.more_rng = random.Random(SEED + 22)
         self.hours: BusinessHours = default_calendar().hours()
         self.ids = {
             key: (model._default_manager.aggregate(m=models.Max("id"))["m"] or 0)
@@ -716,11 +724,23 @@ class Generator:
         ]
         self.targets.busy_organization = self.harbour.pk
         self.harbour_backlog = HARBOUR_BACKLOG
+        # The news list: in no organisation, so that no organisation's pages change.
+        for _ in range(scale.readers):
+            self._individual(None, "Customers", supervisor=None, reader=True)
 
-    def _individual(self, org: int, group: str, *, supervisor: int | None) -> int:
-        rng = self.rng
+    def _individual(
+        self, org: int | None, group: str, *, supervisor: int | None, reader: bool = False
+    ) -> int:
+        # The news readers and the greetings' fields draw from a generator of their own,
+        # so that the rest of the data is what it was before they were added.
+        more = self.more_rng
+        rng = more if reader else self.rng
         pk = self._next("individual")
         first, last = rng.choice(FIRST), rng.choice(LAST)
+        job = "Engineer" if group == "Staff" else rng.choice(("Manager", "Engineer", "Buyer"))
+        phone = f"+44 141 {rng.randrange(1000000):07d}"  # drawn in the order they always were
+        created = self.now - DAY * rng.randrange(30, HISTORY_DAYS * 2)
+        customer = group != "Staff"
         self.sink.add(
             "individual",
             (
@@ -731,15 +751,25 @@ class Generator:
                 supervisor,
                 first,
                 last,
-                "Engineer" if group == "Staff" else rng.choice(("Manager", "Engineer", "Buyer")),
-                f"{first.lower()}.{last.lower()}.{pk}@org{org}.example",
-                f"+44 141 {rng.randrange(1000000):07d}",
+                job,
+                f"{first.lower()}.{last.lower()}.{pk}@{f'org{org}' if org else 'news'}.example",
+                phone,
                 "",
                 True,
                 None,
-                self.now - DAY * rng.randrange(30, HISTORY_DAYS * 2),
+                created,
                 "",
                 None,
+                # Greetings' data: a few abroad, a birthday for one in three, a
+                # customer-since date for customers; news consent for the readers.
+                more.choice(("", "", "", "Europe/Berlin", "America/New_York")),
+                datetime.date(
+                    more.randrange(1950, 2000), more.randrange(1, 13), more.randrange(1, 29)
+                )
+                if more.random() < 1 / 3
+                else None,
+                created.date() if customer else None,
+                created if reader else None,
             ),
         )
         return pk

@@ -184,6 +184,14 @@ def main(argv: list[str] | None = None) -> int:
             )
             connection.close()
             _log(mixed_text)
+        campaign_text = ""
+        chosen = {k for k in args.only.split(",") if k}
+        if not chosen or "campaign" in chosen:
+            from bench import campaign
+
+            campaign_text = campaign.run(log=_log)
+            connection.close()
+            _log(campaign_text)
         if args.keep:
             _undo_writes(marks)
         run = report.Run(
@@ -203,7 +211,9 @@ def main(argv: list[str] | None = None) -> int:
             settings=tuned,
             variant=args.variant,
         )
-        text = report.render_run(run, report.previous_runs(args.results)) + mixed_text
+        text = (
+            report.render_run(run, report.previous_runs(args.results)) + mixed_text + campaign_text
+        )
         print()
         print(text)
         if not args.no_write:

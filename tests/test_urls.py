@@ -84,6 +84,9 @@ ELSEWHERE_NAMES = {
     # The unsubscribe page opens to anyone holding a signed link, with no log-in, and
     # refuses any other token alike: tests/mail/test_unsubscribe.py.
     "mail:unsubscribe",
+    # A campaign's news opt-out: the same, for product news (tests/automations/
+    # test_campaigns.py).
+    "mail:news",
     "console:transaction",
     "console:profile",
     "console:status",

@@ -12,7 +12,8 @@ from bench.workloads import PERSONAS, workloads
 from django.test import Client
 from django.utils import timezone
 
-from portico.parties.models import Organization, User
+from bench import campaign
+from portico.parties.models import Individual, Organization, User
 from portico.service.models import Note, Priority, Status, Transaction
 from tests.postgres_cluster import sqlite_pass_only
 
@@ -32,6 +33,7 @@ def test_the_data_holds_what_every_workload_asks_for(demo_data: None) -> None:
     assert Transaction.objects.count() - before == SCALES["S"].transactions
     _the_targets_are_there(generated)
     _every_workload_is_answered_as_the_bench_expects(generated)
+    _the_campaign_reaches_every_reader_once()
 
 
 def _the_targets_are_there(generated: Generator) -> None:
@@ -79,3 +81,14 @@ def _every_workload_is_answered_as_the_bench_expects(generated: Generator) -> No
             org = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)["organization"]
             assert org == [str(generated.targets.busy_organization)]
     assert asked >= 12
+
+
+def _the_campaign_reaches_every_reader_once() -> None:
+    # The scale's readers, and any of the demo's people who opted in.
+    readers = Individual.objects.filter(news_opted_in_at__isnull=False).count()
+    assert readers >= SCALES["S"].readers
+    report = campaign.run(log=lambda _: None, deliver=False)
+    assert "Checked: every person once, no opted-out person." in report
+    assert f"### Campaign: {readers - campaign.OPTED_OUT:,} people" in report
+    # What it wrote is gone, the readers' consent back.
+    assert Individual.objects.filter(news_opted_in_at__isnull=False).count() == readers

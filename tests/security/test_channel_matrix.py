@@ -1670,6 +1670,7 @@ NOT_IN_MATRIX: dict[str, str] = {
     # A signed link for one person, no log-in, refused alike otherwise; it names no
     # transaction: tests/mail/test_unsubscribe.py.
     "mail:unsubscribe": "tests/mail/test_unsubscribe.py",
+    "mail:news": "tests/automations/test_campaigns.py",
 }
 for _site_key in ("customer", "partner", "employee"):
     NOT_IN_MATRIX |= {

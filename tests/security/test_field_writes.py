@@ -945,8 +945,19 @@ def opted_out(world: World, who: Who, surface: Surface, diff: Diff) -> set[Any]:
     return {True} if changed and "mail_opted_out_at" in changed[1] else set()
 
 
+def news_opted_in(world: World, who: Who, surface: Surface, diff: Diff) -> set[Any]:
+    """True when the person is opted in to news after the post (its time is the
+    server's): set by it, or already so (the demo may have opted them in)."""
+    person = world.person(who)
+    row, columns = diff.changed.get("parties.Individual", {}).get(person.pk, ({}, frozenset()))
+    if "news_opted_in_at" in columns:
+        return {True} if row.get("news_opted_in_at") is not None else set()
+    return {True} if person.news_opted_in_at is not None else set()
+
+
 MAIL_FIELDS = (
     F("only_own", const("on"), opted_out, stored=const(True)),
+    F("news", const("on"), news_opted_in, stored=const(True)),
     # A language there are messages in (the world has French ones).
     F("language", const("fr"), col("language")),
 )
@@ -1687,7 +1698,9 @@ SURFACES: list[Surface] = [
         lambda w, p: {},
         portal,
         MAIL_FIELDS,
-        may_change={"parties.Individual": frozenset({"language", "mail_opted_out_at"})},
+        may_change={
+            "parties.Individual": frozenset({"language", "mail_opted_out_at", "news_opted_in_at"})
+        },
         may_add=ALWAYS_ADDED,
         also=(User,),
     ),

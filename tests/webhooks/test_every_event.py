@@ -15,10 +15,13 @@ from django.test import Client
 from django.utils import timezone
 
 from portico.api import services as api_services
+from portico.automations import campaigns
+from portico.automations.models import Campaign
 from portico.events import registry
 from portico.events.services import record
 from portico.knowledge import services as knowledge
 from portico.mail import preferences as mail_preferences
+from portico.notify.models import Delivery
 from portico.parties import services as parties
 from portico.parties.models import Individual, Organization
 from portico.service import actions
@@ -116,6 +119,18 @@ def _happen(client_for: Callable[[str], Client]) -> None:
     mail_preferences.set_opted_out(
         person=colleague, opted_out=False, via="profile", actor=colleague.user
     )
+    # News: the colleague opts out through a campaign's link, then back in (the profile
+    # page's service). Few events: the receiver keeps only a subscription's newest 50.
+    colleague.refresh_from_db()
+    if colleague.news_opted_in_at is None:
+        campaigns.set_news(person=colleague, opted_in=True, via="profile", actor=colleague.user)
+    campaign = Campaign.objects.create(name="News", subject="News", text="Hello {{ name }}")
+    campaigns.start(campaign, actor=admin)
+    campaigns.send_batch(campaign)
+    sent = Delivery.objects.get(kind=campaigns.KIND, address=colleague.email)
+    link = sent.headers["List-Unsubscribe"].strip("<>").split("://", 1)[1].partition("/")[2]
+    assert Client().post(f"/{link}").status_code == 200
+    campaigns.set_news(person=colleague, opted_in=True, via="profile", actor=colleague.user)
 
     # Knowledge.
     article = knowledge.save_article(

@@ -356,3 +356,7 @@ def try_now(failure: Failure) -> bool:
             event=Event(occurred_at=timezone.now(), data={}), transaction=failure.transaction
         )
     return engine.perform(action, context, automation_user(), failure=failure)
+
+
+# The campaigns' pages, registered on import.
+from portico.automations import admin_campaigns  # noqa: E402, F401

@@ -51,6 +51,11 @@ def count(parsed: parsing.Parsed, keys: list[str]) -> Counted:
             f"A bounce of delivery {delivery.key} with no status: not counted.",
         )
     said = [_count(target, status, diagnostic) for target, (status, diagnostic) in counted.items()]
+    # A campaign's message that bounced is counted as such on the campaign. Imported
+    # here: the automations build on the mail channel, not the other way round.
+    from portico.automations import campaigns
+
+    campaigns.bounced(delivery)
     return Counted(delivery.transaction_id, f"Delivery {delivery.key}: " + " ".join(said))
 
 

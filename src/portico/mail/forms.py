@@ -25,6 +25,12 @@ class MailSettingsForm(forms.Form):
         help_text="Not when someone copies me in on theirs. Mail about my own requests "
         "always comes: it is the answer I asked for.",
     )
+    news = forms.BooleanField(
+        label="Send me product news and announcements",
+        required=False,
+        help_text="Now and then, never more than the news itself; every one has a link "
+        "to stop them.",
+    )
     language = forms.ChoiceField(label="Write to me in", required=False)
 
     mandatory = frozenset[str]()
@@ -48,6 +54,7 @@ class MailSettingsForm(forms.Form):
     def for_individual(cls, individual: Individual, data: Any = None) -> MailSettingsForm:
         initial = {
             "only_own": individual.mail_opted_out_at is not None,
+            "news": individual.news_opted_in_at is not None,
             "language": individual.language,
         }
         return cls(data, initial=initial)

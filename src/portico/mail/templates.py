@@ -189,7 +189,11 @@ def sanitise(html: str) -> str:
     return nh3.clean(html, tags=_TAGS, url_schemes={"http", "https", "mailto"})
 
 
-def render(template: Template, context: Mapping[str, str]) -> Rendered:
+def render(
+    template: Template, context: Mapping[str, str], *, opt_out_words: str = OPT_OUT_WORDS
+) -> Rendered:
+    """The message filled in. `opt_out_words`: what the way out is called, where the
+    link stops something other than mail about others' requests (campaign news)."""
     subject = " ".join(_fill(template.subject, context, quote=False).split())
     # Lines left out may leave blank lines side by side: one is enough.
     text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", _fill(template.text, context, quote=False))
@@ -202,7 +206,7 @@ def render(template: Template, context: Mapping[str, str]) -> Rendered:
     if opt_out and opt_out not in text:
         # The plain text's share of the layout: the way out, where opting out applies
         # (the HTML has it in the layout's footer).
-        text += f"\n-- \n{OPT_OUT_WORDS}: {opt_out}\n"
+        text += f"\n-- \n{opt_out_words}: {opt_out}\n"
     html = render_to_string(
         "mail/layout.html",
         {
@@ -210,8 +214,10 @@ def render(template: Template, context: Mapping[str, str]) -> Rendered:
             "body": mark_safe(body),  # noqa: S308 — sanitised above, values escaped
             "site_name": context.get("site_name") or site_name(),
             "unsubscribe_link": opt_out,
-            "opt_out_words": OPT_OUT_WORDS,
-            "about_a_request": template.kind not in (Kind.REFUSED, Kind.UNKNOWN_SENDER),
+            "opt_out_words": opt_out_words,
+            # The footer's "reply to add to this request" only where there is one: not
+            # under a refusal, a greeting or a campaign.
+            "about_a_request": "portal_link" in VARIABLES.get(template.kind, ()),
         },
     )
     return Rendered(subject=subject[:250], text=text, html=html)

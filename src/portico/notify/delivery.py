@@ -32,6 +32,9 @@ from portico.notify.models import Delivery
 log = logging.getLogger(__name__)
 
 BATCH = 20
+# How a row the deliverer skipped (a suppressed address) begins its last_error: the
+# campaigns count these apart from the messages that went.
+NOT_SENT = "Not sent:"
 # Longer than a batch takes to send (each message has EMAIL_TIMEOUT, 30 s by default,
 # and most take milliseconds), so a live deliverer's rows are not taken from it; a dead
 # one's wait this long for another (PORTICO_OUTBOX_LEASE_SECONDS, 5 minutes).
@@ -155,7 +158,7 @@ def _suppressed_since(delivery: Delivery) -> str:
         )
     )
     if delivery.address.lower() in stopped:
-        return f"Not sent: {delivery.address} is suppressed after hard bounces."
+        return f"{NOT_SENT} {delivery.address} is suppressed after hard bounces."
     delivery.cc = [a for a in delivery.cc if a.lower() not in stopped]
     return ""
 

@@ -28,6 +28,7 @@ from portico import access, pages
 from portico.api import web as api_web
 from portico.api.services import NewToken
 from portico.audit.models import Channel as AuditChannel
+from portico.automations import campaigns
 from portico.knowledge.models import NewsItem
 from portico.mail import preferences
 from portico.mail.forms import MailSettingsForm
@@ -513,6 +514,12 @@ def mail_settings(request: HttpRequest, site: Site) -> HttpResponse:
                 preferences.set_language(
                     person=individual,
                     language=form.cleaned_data["language"] or "",
+                    actor=_actor(request),
+                )
+                campaigns.set_news(
+                    person=individual,
+                    opted_in=form.cleaned_data["news"],
+                    via=campaigns.PROFILE,
                     actor=_actor(request),
                 )
         except ValidationError as error:
