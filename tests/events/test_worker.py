@@ -208,7 +208,13 @@ def test_a_worker_killed_mid_way_loses_nothing_and_repeats_no_notice(
     # request's acknowledgement to its customer (portico.mail), each sent…
     rows = shared.rows("SELECT key, sent_at IS NOT NULL, attempts FROM notify_delivery")
     keys = {key for key, _, _ in rows}
-    assert len(rows) == len(keys) == len(notices) + ISSUES
+    # The demo's birthday card goes too, once, if the workers' greetings job found the
+    # day begun (09:00) in its reader's time zone.
+    cards = shared.value(
+        "SELECT count(*) FROM notify_delivery WHERE kind IN ('birthday', 'anniversary')"
+    )
+    assert cards <= 1
+    assert len(rows) == len(keys) == len(notices) + ISSUES + cards
     assert all(sent for _, sent, _ in rows), "every delivery is marked sent"
     # …and received at least once, under its own key and Message-ID: none lost, none
     # invented, and a repeat (a message sent but not marked before the kill) is
