@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction as db
@@ -160,15 +159,17 @@ def _failed(action: Action, context: Context, error: Exception, failure: Failure
 def retry_failures(*, now: datetime.datetime | None = None, limit: int = 100) -> int:
     """Try again the failed actions that are due. Returns how many now succeeded."""
     now = now or timezone.now()
-    due: Iterable[Failure] = (
+    due: list[Failure] = list(
         Failure.objects.filter(done_at__isnull=True, given_up_at__isnull=True, next_try_at__lte=now)
         .select_related("event", "transaction")
         .order_by("next_try_at", "id")[:limit]
     )
+    # Their actions in one query, not one a failure.
+    actions_by_id = {a.pk: a for a in _actions().filter(pk__in={f.action_id for f in due})}
     done = 0
     actor: User | None = None
     for failure in due:
-        action = _actions().filter(pk=failure.action_id).first()
+        action = actions_by_id.get(failure.action_id)
         if action is None or not action.rule.active:
             Failure.objects.filter(pk=failure.pk).update(given_up_at=now)
             continue
