@@ -187,3 +187,26 @@ def test_an_application_that_does_not_ask(smtp_server: SmtpServer, worker: Worke
     assert surveys.sent(issue) is None
     assert not Answer.objects.filter(transaction=issue).exists()
     assert SatisfactionSetting.objects.get(application=issue.application).asks is False
+
+
+def test_the_api_shows_the_answer_to_staff_and_its_owner_only(
+    smtp_server: SmtpServer, worker: Worker
+) -> None:
+    from tests.console.test_lists import user
+
+    issue = resolved(worker)
+    url = f"/api/v1/transactions/{issue.number}/"
+
+    def seen(key: str) -> object:
+        client = Client()
+        client.force_login(user(key))
+        response = client.get(url)
+        assert response.status_code == 200, key
+        return response.json()["satisfaction"]
+
+    assert seen("csr") is None  # asked, not answered
+    surveys.answer(person=individual("customer"), transaction=issue, rating=1, comment="No.")
+    staff = seen("csr")
+    assert isinstance(staff, dict)
+    assert (staff["rating"], staff["comment"]) == (1, "No.")
+    assert seen("customer") == staff
