@@ -87,6 +87,9 @@ ELSEWHERE_NAMES = {
     # A campaign's news opt-out: the same, for product news (tests/automations/
     # test_campaigns.py).
     "mail:news",
+    # The satisfaction survey: a signed link for one person and transaction, no log-in;
+    # any other token gets the one refusal (tests/surveys/test_survey.py).
+    "surveys:answer",
     "console:transaction",
     "console:profile",
     "console:status",

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "portico.notify",
     "portico.mail",
     "portico.automations",
+    "portico.surveys",
     "portico.api",
     "portico.login",
     "portico.knowledge",
@@ -269,6 +270,8 @@ PORTICO_MAILIN_PORT = int(os.environ.get("PORTICO_MAILIN_PORT", "2525"))
 PORTICO_MAIL_AUTHSERV_ID = os.environ.get("PORTICO_MAIL_AUTHSERV_ID", "")
 # Replies Portico writes to any one address in an hour (refusals, acknowledgements of
 # mail-in): a loop with another robot ends here.
+# Satisfaction surveys (issue 23): a person is not asked again within this many days.
+PORTICO_SATISFACTION_QUIET_DAYS = int(os.environ.get("PORTICO_SATISFACTION_QUIET_DAYS", "7"))
 PORTICO_MAIL_REPLIES_PER_HOUR = int(os.environ.get("PORTICO_MAIL_REPLIES_PER_HOUR", "10"))
 # How often `portico mailin --imap` polls each mailbox.
 PORTICO_IMAP_POLL_SECONDS = float(os.environ.get("PORTICO_IMAP_POLL_SECONDS", "30"))

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("portico.service.urls")),
     path("", include("portico.portal.urls")),
     path("", include("portico.mail.urls")),
+    path("", include("portico.surveys.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -203,13 +203,15 @@ def test_the_thread_runs_from_acknowledgement_to_note_to_status(
     worker()
     move_to(issue, Status.Category.RESOLVED, resolution="The float switch was replaced.")
     worker()
-    ack, note, waiting, resolved = sent(issue)
-    assert [ack.kind, note.kind, waiting.kind, resolved.kind] == [
+    ack, note, waiting, resolved, survey = sent(issue)
+    assert [ack.kind, note.kind, waiting.kind, resolved.kind, survey.kind] == [
         Kind.ACKNOWLEDGEMENT,
         Kind.NOTE,
         Kind.WAITING,
         Kind.RESOLVED,
+        Kind.SATISFACTION,  # issue 23: the survey follows, in the same thread
     ]
+    assert survey.headers["In-Reply-To"] == message_id(resolved.key)
     first = message_id(ack.key)
     assert note.headers["In-Reply-To"] == first
     assert note.headers["References"] == first

@@ -1671,6 +1671,10 @@ NOT_IN_MATRIX: dict[str, str] = {
     # transaction: tests/mail/test_unsubscribe.py.
     "mail:unsubscribe": "tests/mail/test_unsubscribe.py",
     "mail:news": "tests/automations/test_campaigns.py",
+    # The survey link: one person and one transaction, no log-in; an expired, forged,
+    # other-purpose link or one for a transaction its person cannot see gets the one
+    # refusal and records nothing: tests/surveys/test_survey.py.
+    "surveys:answer": "tests/surveys/test_survey.py",
 }
 for _site_key in ("customer", "partner", "employee"):
     NOT_IN_MATRIX |= {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
@@ -26,6 +27,7 @@ from portico.parties import services as parties
 from portico.parties.models import Individual, Organization
 from portico.service import actions
 from portico.service.models import Application, Permission, Status
+from portico.surveys import services as surveys
 from portico.webhooks import services as webhooks
 from portico.webhooks.models import Subscription
 from tests.conftest import PASSWORD, PERSONAS
@@ -97,6 +99,9 @@ def _happen(client_for: Callable[[str], Client]) -> None:
     resolved = Status.objects.get(application=application, category="resolved")
     type(t).objects.filter(pk=t.pk).update(status=resolved, resolved_at=timezone.now())
     t.refresh_from_db()
+    # The customer answers the satisfaction survey through its signed page.
+    survey = surveys.link(customer, t).removeprefix(settings.PORTICO_SITE_URL)
+    assert Client().post(survey, {"rating": "2"}).status_code == 200
     actions.reopen(actor=customer.user, transaction=t, reason="It came back.")  # type: ignore[arg-type]
     assert client_for("csr").get("/console/transactions/export.csv").status_code == 200
 

@@ -273,6 +273,10 @@ class TransactionDetailSerializer(TransactionSerializer):
     actions = serializers.SerializerMethodField(
         help_text="What the person asking may do with it (portico.access actions)."
     )
+    satisfaction = serializers.SerializerMethodField(
+        help_text="The requester's survey answer (rating, comment, answered_at): staff see "
+        "it, a customer only their own; null when unanswered or not theirs to see."
+    )
 
     class Meta(TransactionSerializer.Meta):
         fields = (
@@ -281,6 +285,7 @@ class TransactionDetailSerializer(TransactionSerializer):
             "resolution",
             "profile",
             "actions",
+            "satisfaction",
         )
         read_only_fields = fields
 
@@ -292,6 +297,22 @@ class TransactionDetailSerializer(TransactionSerializer):
             field.classification.code: value
             for field, value in profile_shown(_user(self), transaction)
         }
+
+    def get_satisfaction(self, transaction: Transaction) -> dict[str, Any] | None:
+        from portico.access.roles import individual_of, is_staff
+        from portico.surveys.models import Answer
+
+        user = _user(self)
+        answers = Answer.objects.filter(transaction=transaction, answered_at__isnull=False)
+        if not is_staff(user):
+            person = individual_of(user)
+            if person is None:
+                return None
+            answers = answers.filter(person=person)
+        row = answers.order_by("-answered_at").first()
+        if row is None:
+            return None
+        return {"rating": row.rating, "comment": row.comment, "answered_at": row.answered_at}
 
     def get_actions(self, transaction: Transaction) -> list[str]:
         from portico.service import actions

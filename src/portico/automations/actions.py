@@ -43,7 +43,8 @@ class Skipped(Exception):
 
 def words(text: str, context: Context) -> str:
     """A notice's or note's words with {{ number }}, {{ title }}, {{ by }}, {{ reason }},
-    {{ team }}, {{ names }} and {{ person }} filled in from the event."""
+    {{ comment }} (a survey answer's), {{ team }}, {{ names }} and {{ person }} filled in
+    from the event."""
     t = context.transaction
     data = context.data
     team = data.get("team")
@@ -52,6 +53,7 @@ def words(text: str, context: Context) -> str:
         "title": t.title if t else "",
         "by": context.event.actor_label or "Someone",
         "reason": str(data.get("reason") or ""),
+        "comment": str(data.get("comment") or ""),
         "team": str(team.get("after", "")) if isinstance(team, dict) else "",
         "names": ", ".join(str(n) for n in data.get("names") or []),
         "person": context.person.name if context.person else "",
@@ -284,6 +286,18 @@ def run_close(action: Action, context: Context, actor: User) -> None:
     service.close(actor=actor, transaction=t, note=words(action.text, context))
 
 
+def run_ask_satisfaction(action: Action, context: Context, actor: User) -> None:
+    """Ask the requester if they were satisfied (portico.surveys): the application's
+    setting and the quiet days decide whether they are asked this time."""
+    from portico.surveys import services as surveys
+
+    t = _transaction(context)
+    if t.status.category != Status.Category.RESOLVED:
+        raise Skipped("not resolved (any more)")
+    if surveys.ask(t) is None:
+        raise Skipped("the requester is not asked this time")
+
+
 def _transaction(context: Context) -> Transaction:
     if context.transaction is None:
         raise Skipped("the event is about no transaction")
@@ -301,6 +315,7 @@ RUN: dict[str, Run] = {
     Action.Kind.INTERNAL_NOTE: run_internal_note,
     Action.Kind.WEBHOOK: run_webhook,
     Action.Kind.CLOSE: run_close,
+    Action.Kind.ASK_SATISFACTION: run_ask_satisfaction,
 }
 
 

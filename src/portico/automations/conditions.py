@@ -92,6 +92,10 @@ class Context:
             case Field.ORGANIZATION_KIND:
                 person = self.customer
                 return person.organization.kind if person and person.organization else None
+            case Field.SATISFIED:
+                if self.event.action != "satisfaction.answered":
+                    return None
+                return "yes" if self.data.get("satisfied") else "no"
             case Field.NOTE_BY:
                 if self.event.action != "note.added":
                     return None

@@ -250,6 +250,27 @@ DEFAULT_RULES: list[Rule] = [
         "conditions": [],
         "actions": [{"kind": "close", "after_minutes": None, "text": ""}],
     },
+    {
+        "code": "ask-satisfaction",
+        "name": "Ask the requester if they were satisfied",
+        "description": "Seed 002's survey after close (issue 23): per application, "
+        "and not more than once in PORTICO_SATISFACTION_QUIET_DAYS days per person.",
+        "event": "transaction.status_changed",
+        "conditions": [("status_category", "is", "resolved")],
+        "actions": [{"kind": "ask_satisfaction"}],
+    },
+    {
+        "code": "not-satisfied-to-supervisor",
+        "name": "Not satisfied: a follow-up for the team's supervisor",
+        "description": "Assigned to the supervisor, with the customer's comment in an "
+        "internal note (issue 23).",
+        "event": "satisfaction.answered",
+        "conditions": [("satisfied", "is", "no")],
+        "actions": [
+            {"kind": "assign", "target": "team_supervisor"},
+            {"kind": "internal_note", "text": "Not satisfied: {{ comment }}"},
+        ],
+    },
 ]
 
 CODES: tuple[str, ...] = tuple(rule["code"] for rule in DEFAULT_RULES)

@@ -37,6 +37,7 @@ TRIGGERS: tuple[str, ...] = (
     "transaction.reopened",
     "note.added",
     "attachment.added",
+    "satisfaction.answered",
     "individual.updated",
     "individual.deactivated",
     "individual.reactivated",
@@ -107,6 +108,7 @@ class Condition(models.Model):
         NOTE_VISIBILITY = "note_visibility", "A note's visibility (shared or internal)"
         TIME_OF_DAY = "time_of_day", "Time of day (HH:MM-HH:MM, site time)"
         WEEKDAY = "weekday", "Day of the week (mon, tue…)"
+        SATISFIED = "satisfied", "A survey answer: satisfied (yes or no)"
 
     class Operator(models.TextChoices):
         IS = "is", "is"
@@ -147,6 +149,7 @@ class Action(models.Model):
         INTERNAL_NOTE = "internal_note", "Add an internal note"
         WEBHOOK = "webhook", "Call a webhook"
         CLOSE = "close", "Close the transaction with a note"
+        ASK_SATISFACTION = "ask_satisfaction", "Ask the requester if they were satisfied"
 
     class Target(models.TextChoices):
         """Who an action is for (notify, assign, grant)."""

@@ -70,6 +70,12 @@ REGISTRY: dict[str, EventType] = _types(
     EventType("transaction.reopened", TRANSACTION, "Reopened", _keys("status", "reason")),
     EventType("transaction.viewed", TRANSACTION, "Viewed in the portal"),
     EventType(
+        "satisfaction.answered",
+        TRANSACTION,
+        "Satisfaction survey answered",
+        _keys("rating", "satisfied", "comment", "changed"),
+    ),
+    EventType(
         "note.added",
         TRANSACTION,
         "Note added",

@@ -158,4 +158,18 @@ we are glad to be working with you.
 {{ site_name }}
 """,
     ),
+    "satisfaction": (
+        "Were you satisfied? {{ title }}",
+        """Hello {{ name }},
+
+Your request {{ number }}, {{ title }}, has been resolved. Were you satisfied with how
+we handled it? One click tells us, and you can add a comment on the page that opens:
+
+{{ rating_links }}
+
+Thank you: every answer is read.
+
+{{ site_name }}
+""",
+    ),
 }

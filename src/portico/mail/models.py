@@ -92,6 +92,7 @@ class Kind(models.TextChoices):
     UPDATE = "update", "An update (sent by an automation rule)"
     BIRTHDAY = "birthday", "Birthday greeting"
     ANNIVERSARY = "anniversary", "Customer anniversary greeting"
+    SATISFACTION = "satisfaction", "Were you satisfied? (after a request is resolved)"
 
 
 class Template(models.Model):

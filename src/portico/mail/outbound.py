@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from email.utils import parseaddr
 from functools import partial
 
@@ -124,7 +124,13 @@ def _bracketed(mid: str) -> str:
 
 
 def _context(
-    kind: str, transaction: Transaction, person: Individual, *, note: Note | None, opt_out: str
+    kind: str,
+    transaction: Transaction,
+    person: Individual,
+    *,
+    note: Note | None,
+    opt_out: str,
+    extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     requester = transaction.requester
     values = {
@@ -142,6 +148,7 @@ def _context(
         "days": _days_waiting(transaction),
         "site_name": templates.site_name(),
         "unsubscribe_link": opt_out,
+        **(extra or {}),
     }
     return {name: values.get(name, "") for name in templates.VARIABLES[kind]}
 
@@ -161,11 +168,13 @@ def compose(
     note: Note | None = None,
     cc: Iterable[Individual] = (),
     in_reply_to: str | None = None,
+    extra: Mapping[str, str] | None = None,
 ) -> Delivery | None:
     """The outbox row of one message about `transaction` to `recipient` (copied to
     `cc`), or None when nothing is to be sent: the application does not send this kind,
     the note is internal, or no one left may be written to. `in_reply_to`: the message
-    it answers (else the thread's latest)."""
+    it answers (else the thread's latest). `extra`: values of the kind's own
+    placeholders that its caller makes (a survey's links, made for that person)."""
     if note is not None and note.visibility != Note.Visibility.SHARED:
         return None  # never an internal note, whoever asks
     if not sends(transaction, kind):
@@ -185,7 +194,7 @@ def compose(
     # whoever it was made for, and a copy's reader must not opt out someone else.
     opt_out = "" if to.pk == transaction.requester_id or copied else unsubscribe_link(to)
     rendered = templates.render(
-        template, _context(kind, transaction, to, note=note, opt_out=opt_out)
+        template, _context(kind, transaction, to, note=note, opt_out=opt_out, extra=extra)
     )
     mailbox = addresses.mailbox_for(transaction.application)
     parent, references = _thread(transaction, in_reply_to)

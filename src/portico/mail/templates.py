@@ -59,6 +59,13 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     Kind.UPDATE: (*_ABOUT_A_REQUEST, "resolution", *_EVERY),
     Kind.BIRTHDAY: ("name", "site_name", "unsubscribe_link"),
     Kind.ANNIVERSARY: ("name", "years", "site_name", "unsubscribe_link"),
+    Kind.SATISFACTION: (
+        *_ABOUT_A_REQUEST,
+        "satisfied_link",
+        "not_satisfied_link",
+        "rating_links",
+        "site_name",
+    ),
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -75,6 +82,9 @@ DESCRIPTIONS: dict[str, str] = {
     "site_name": "the name of the service",
     "days": "how many days we have been waiting for the customer",
     "years": "how many years they have been a customer",
+    "satisfied_link": 'the survey link that answers "satisfied"',
+    "not_satisfied_link": 'the survey link that answers "not satisfied"',
+    "rating_links": "one survey link per rating, a line each (the application's scale)",
     "unsubscribe_link": "the link that stops mail not about the person's own requests",
 }
 

@@ -1,0 +1,58 @@
+"""Satisfaction after close (issue 23): whether an application's requesters are asked,
+on which scale, and their answers — one per person and transaction, changed (not
+added to) when they answer again."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from portico.parties.models import Individual
+from portico.service.models import Application, Transaction
+
+
+class SatisfactionSetting(models.Model):
+    class Scale(models.TextChoices):
+        TWO = "two", "Satisfied / not satisfied"
+        FIVE = "five", "1 to 5"
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="satisfaction_setting"
+    )
+    asks = models.BooleanField(
+        default=False, help_text="Ask the requester, once it is resolved, if they were satisfied."
+    )
+    delay_minutes = models.PositiveIntegerField(
+        default=0, help_text="Minutes after it is resolved before asking (0: at once)."
+    )
+    scale = models.CharField(max_length=4, choices=Scale.choices, default=Scale.TWO)
+    extra_question = models.CharField(
+        max_length=200, blank=True, help_text="One more question on the answer page (optional)."
+    )
+
+    def __str__(self) -> str:
+        return f"Satisfaction survey of {self.application}"
+
+    def ratings(self) -> tuple[int, ...]:
+        """The ratings the scale allows: on "two", 1 is not satisfied and 2 satisfied."""
+        return (1, 2) if self.scale == self.Scale.TWO else (1, 2, 3, 4, 5)
+
+
+class Answer(models.Model):
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    extra_answer = models.TextField(blank=True)
+    asked_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["transaction", "person"], name="answer_once")
+        ]
+        indexes = [models.Index(fields=["person", "-asked_at"], name="answer_person_asked")]
+
+    def __str__(self) -> str:
+        return f"Satisfaction with {self.transaction_id} by {self.person_id}"

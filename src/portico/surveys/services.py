@@ -1,0 +1,169 @@
+"""Asking a requester whether they were satisfied once their request is resolved, and
+recording the answer (issue 23).
+
+The e-mail's links are signed (portico.access.links) for one person and one
+transaction, for 30 days, and work without logging in. Opening one only shows the
+form: the answer is written when the person confirms it (a POST), since mail scanners
+follow links. Answering again changes the one answer; it never counts twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db import transaction as db
+from django.urls import reverse
+from django.utils import timezone
+
+from portico.access import links
+from portico.access.transactions import visible_transactions
+from portico.audit.models import Channel
+from portico.events import services as events
+from portico.mail import outbound
+from portico.mail.models import Kind
+from portico.notify.models import Delivery
+from portico.parties.models import Individual
+from portico.service.models import Application, Transaction
+from portico.surveys.models import Answer, SatisfactionSetting
+
+PURPOSE = "satisfaction"
+LINK_AGE = datetime.timedelta(days=30)
+# Applications whose requesters are asked unless an administrator says otherwise.
+ASKING_BY_DEFAULT = ("service-issue", "complaint", "enquiry")
+SATISFIED, NOT_SATISFIED = 2, 1
+MAX_COMMENT = 4000
+
+
+def setting_for(application: Application) -> SatisfactionSetting:
+    """The application's survey setting, made with the defaults the first time."""
+    setting, _ = SatisfactionSetting.objects.get_or_create(
+        application=application, defaults={"asks": application.code in ASKING_BY_DEFAULT}
+    )
+    return setting
+
+
+def satisfied(setting: SatisfactionSetting, rating: int) -> bool:
+    """Whether a rating counts as satisfied: "satisfied" on two, 4 or 5 on five."""
+    return rating >= (SATISFIED if setting.scale == SatisfactionSetting.Scale.TWO else 4)
+
+
+def link(person: Individual, transaction: Transaction, rating: int | None = None) -> str:
+    """The survey page's address for `person` about `transaction`, with `rating` chosen."""
+    token = links.make(person, PURPOSE, scope=transaction.number, age=LINK_AGE)
+    url = settings.PORTICO_SITE_URL + reverse("surveys:answer", kwargs={"token": token})
+    return url if rating is None else f"{url}?rating={rating}"
+
+
+def open_survey(token: str) -> tuple[Individual, Transaction]:
+    """The person and transaction of a survey link, or links.LinkRefused — the one
+    refusal for an altered, expired or foreign link, and for a transaction its person
+    may no longer see."""
+    opened = links.open_link(token, PURPOSE)
+    found = Transaction.objects.select_related("application").filter(number=opened.scope).first()
+    if found is None or not _may_answer(opened.person, found):
+        raise links.LinkRefused
+    return opened.person, found
+
+
+def _may_answer(person: Individual, transaction: Transaction) -> bool:
+    if person.user is None or not person.user.is_active:
+        return person.pk == transaction.requester_id
+    return visible_transactions(person.user).filter(pk=transaction.pk).exists()
+
+
+def ask(transaction: Transaction, *, now: datetime.datetime | None = None) -> Answer | None:
+    """Ask the requester of a resolved `transaction` if they were satisfied: an Answer
+    row waiting for them and the e-mail with the rating links. None when they are not
+    asked: the application does not ask, there is no requester, they were asked about
+    this one already, or about any request in the last PORTICO_SATISFACTION_QUIET_DAYS.
+    (The setting's delay is not applied yet: the e-mail goes at once.)"""
+    now = now or timezone.now()
+    person = transaction.requester
+    if person is None or not person.active:
+        return None
+    setting = setting_for(transaction.application)
+    if not setting.asks:
+        return None
+    quiet = now - datetime.timedelta(days=settings.PORTICO_SATISFACTION_QUIET_DAYS)
+    asked = Answer.objects.filter(person=person)
+    if asked.filter(transaction=transaction).exists() or asked.filter(asked_at__gt=quiet).exists():
+        return None
+    try:
+        with db.atomic():
+            answer = Answer.objects.create(transaction=transaction, person=person, asked_at=now)
+    except IntegrityError:
+        return None  # asked at the same moment by another worker
+    outbound.compose(
+        Kind.SATISFACTION, transaction, person, extra=_links(setting, person, transaction)
+    )
+    return answer
+
+
+def _links(
+    setting: SatisfactionSetting, person: Individual, transaction: Transaction
+) -> dict[str, str]:
+    good, bad = link(person, transaction, SATISFIED), link(person, transaction, NOT_SATISFIED)
+    if setting.scale == SatisfactionSetting.Scale.TWO:
+        lines = [f"Satisfied: {good}", f"Not satisfied: {bad}"]
+    else:
+        lines = [f"{n} of 5: {link(person, transaction, n)}" for n in setting.ratings()]
+    return {
+        "satisfied_link": good if setting.scale == SatisfactionSetting.Scale.TWO else "",
+        "not_satisfied_link": bad if setting.scale == SatisfactionSetting.Scale.TWO else "",
+        "rating_links": "\n".join(lines),
+    }
+
+
+def answer(
+    *,
+    person: Individual,
+    transaction: Transaction,
+    rating: int,
+    comment: str = "",
+    extra: str = "",
+    channel: str = Channel.WEB,
+    now: datetime.datetime | None = None,
+) -> Answer:
+    """Record (or change) `person`'s answer about `transaction`, and the event
+    "satisfaction.answered" that the follow-up rules act on. A rating off the
+    application's scale is refused, with nothing written."""
+    now = now or timezone.now()
+    setting = setting_for(transaction.application)
+    if rating not in setting.ratings():
+        raise ValidationError({"rating": ["Choose one of the answers offered."]})
+    comment = comment.strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError({"comment": [f"At most {MAX_COMMENT} characters, please."]})
+    with db.atomic():
+        row, _ = Answer.objects.select_for_update().get_or_create(
+            transaction=transaction, person=person, defaults={"asked_at": now}
+        )
+        changed = row.answered_at is not None
+        row.rating, row.comment, row.extra_answer = rating, comment, extra.strip()[:MAX_COMMENT]
+        if changed:
+            row.changed_at = now
+        else:
+            row.answered_at = now
+        row.save()
+        events.record(
+            "satisfaction.answered",
+            actor=person.user,
+            actor_label=person.name,
+            channel=channel,
+            subject=transaction,
+            data={
+                "rating": rating,
+                "satisfied": satisfied(setting, rating),
+                "comment": comment,
+                "changed": changed,
+            },
+        )
+    return row
+
+
+def sent(transaction: Transaction) -> Delivery | None:
+    """The survey e-mail about `transaction`, if one was written."""
+    return Delivery.objects.filter(transaction=transaction, kind=Kind.SATISFACTION).first()

@@ -1,0 +1,212 @@
+"""Satisfaction after close (issue 23), as the customer and the supervisor see it: the
+request is resolved, the worker sends the survey e-mail through a real SMTP receiver,
+the customer follows a link (which records nothing), answers "not satisfied" with a
+comment, and the worker gives the team's supervisor the follow-up."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from portico.access import links
+from portico.audit.models import Event
+from portico.mail import outbound
+from portico.service import selectors
+from portico.service.models import Note, Transaction
+from portico.surveys import services as surveys
+from portico.surveys.models import Answer, SatisfactionSetting
+from tests.automations.test_defaults import (
+    EWAN,
+    customer_request,
+    deliver,
+    mail_to,
+    move,
+    text_of,
+)
+from tests.console.test_lists import individual
+from tests.mail.conftest import SmtpServer
+
+pytestmark = pytest.mark.usefixtures("demo_people")
+
+Worker = Callable[[], int]
+
+
+def resolved(worker: Worker, title: str = "Dosing pump alarm") -> Transaction:
+    issue = customer_request(title)
+    move(issue, "in-progress")
+    move(issue, "resolved", resolution="Threshold reset to 4.5 bar.")
+    deliver(worker)
+    return issue
+
+
+def survey_links(server: SmtpServer, number: str) -> dict[str, str]:
+    [message] = [
+        m for m in mail_to(server, EWAN) if str(m["Subject"]).startswith(f"[{number}] Were you")
+    ]
+    text = text_of(message)
+    found = dict(re.findall(r"^(Satisfied|Not satisfied): (\S+?)\r?$", text, re.MULTILINE))
+    assert set(found) == {"Satisfied", "Not satisfied"}
+    return found
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def token_of(url: str) -> str:
+    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[1]
+
+
+def test_not_satisfied_reaches_the_supervisor(smtp_server: SmtpServer, worker: Worker) -> None:
+    issue = resolved(worker)
+    found = survey_links(smtp_server, issue.number)
+    client = Client()
+
+    page = client.get(path_of(found["Not satisfied"]))
+    assert page.status_code == 200
+    assert 'value="1" checked' in page.content.decode()
+    assert Answer.objects.get(transaction=issue).answered_at is None  # a GET records nothing
+    assert not Event.objects.filter(action="satisfaction.answered").exists()
+
+    done = client.post(
+        urlsplit(found["Not satisfied"]).path,
+        {"rating": "1", "comment": "The alarm came back the next day."},
+    )
+    assert done.status_code == 200
+    assert "your answer is recorded" in done.content.decode()
+    answer = Answer.objects.get(transaction=issue)
+    assert (answer.rating, answer.comment) == (1, "The alarm came back the next day.")
+    event = Event.objects.get(action="satisfaction.answered")
+    assert event.data["satisfied"] is False
+
+    deliver(worker)
+    supervisor = issue.team.supervisor if issue.team else None
+    assert supervisor is not None
+    # Assigned for action: the grant that puts it on a task list. (The task list itself
+    # shows running requests only; this one stays resolved unless the customer reopens.)
+    assert selectors.task_grants(supervisor).filter(transaction=issue).exists()
+    note = Note.objects.get(transaction=issue, visibility=Note.Visibility.INTERNAL)
+    assert note.body == "Not satisfied: The alarm came back the next day."
+
+
+def test_answering_twice_changes_the_answer(smtp_server: SmtpServer, worker: Worker) -> None:
+    issue = resolved(worker)
+    url = urlsplit(survey_links(smtp_server, issue.number)["Satisfied"]).path
+    client = Client()
+    client.post(url, {"rating": "2"})
+    client.post(url, {"rating": "1", "comment": "On second thoughts, no."})
+    [answer] = Answer.objects.filter(transaction=issue)
+    assert answer.rating == 1
+    assert answer.changed_at is not None
+    changed = Event.objects.filter(action="satisfaction.answered").order_by("id")
+    assert [e.data["changed"] for e in changed] == [False, True]
+
+
+def test_a_rating_off_the_scale_is_refused(smtp_server: SmtpServer, worker: Worker) -> None:
+    issue = resolved(worker)
+    url = urlsplit(survey_links(smtp_server, issue.number)["Satisfied"]).path
+    refused = Client().post(url, {"rating": "5"})
+    assert refused.status_code == 400
+    assert Answer.objects.get(transaction=issue).answered_at is None
+
+
+@pytest.mark.parametrize("kind", ["other purpose", "expired", "forged", "unseen"])
+def test_links_that_do_not_answer(kind: str, worker: Worker) -> None:
+    issue = resolved(worker, "First")
+    ewan = individual("customer")
+    token = token_of(surveys.link(ewan, issue))
+    match kind:
+        case "other purpose":
+            # Ewan's unsubscribe link, put in the survey's address.
+            token = links.make(ewan, outbound.UNSUBSCRIBE)
+        case "expired":
+            token = links.make(
+                ewan, surveys.PURPOSE, scope=issue.number, age=-datetime.timedelta(1)
+            )
+        case "forged":
+            token = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+        case "unseen":
+            # A link for a transaction its person can no longer see: someone else's.
+            tom = individual("technician")
+            token = links.make(tom, surveys.PURPOSE, scope=issue.number)
+            if tom.user is not None:
+                tom.user.is_active = False
+                tom.user.save()
+    client = Client()
+    for response in (
+        client.get(f"/survey/{token}/?rating=1"),
+        client.post(f"/survey/{token}/", {"rating": "1", "comment": "x"}),
+    ):
+        assert response.status_code == 403
+        assert "This link does not work" in response.content.decode()
+    assert not Answer.objects.filter(answered_at__isnull=False).exists()
+    assert not Event.objects.filter(action="satisfaction.answered").exists()
+
+
+def test_a_link_for_another_transaction_cannot_answer_this_one(worker: Worker) -> None:
+    first = resolved(worker, "First")
+    second = customer_request("Second")
+    ewan = individual("customer")
+    # The token names its transaction; the address cannot be pointed at another one.
+    token = token_of(surveys.link(ewan, second))
+    opened_person, opened = surveys.open_survey(token)
+    assert opened.pk == second.pk != first.pk
+    assert opened_person.pk == ewan.pk
+
+
+def test_a_person_is_not_asked_twice_within_the_quiet_days(
+    smtp_server: SmtpServer, worker: Worker
+) -> None:
+    first = resolved(worker, "First")
+    second = resolved(worker, "Second")
+    assert surveys.sent(first) is not None
+    assert surveys.sent(second) is None
+    assert not Answer.objects.filter(transaction=second).exists()
+    later = timezone.now() + datetime.timedelta(days=8)
+    third = customer_request("Third")
+    move(third, "in-progress")
+    move(third, "resolved", resolution="Done.")
+    assert surveys.ask(third, now=later) is not None
+
+
+def test_an_application_that_does_not_ask(smtp_server: SmtpServer, worker: Worker) -> None:
+    issue = customer_request()
+    setting = surveys.setting_for(issue.application)
+    setting.asks = False
+    setting.save()
+    move(issue, "in-progress")
+    move(issue, "resolved", resolution="Done.")
+    deliver(worker)
+    assert surveys.sent(issue) is None
+    assert not Answer.objects.filter(transaction=issue).exists()
+    assert SatisfactionSetting.objects.get(application=issue.application).asks is False
+
+
+def test_the_api_shows_the_answer_to_staff_and_its_owner_only(
+    smtp_server: SmtpServer, worker: Worker
+) -> None:
+    from tests.console.test_lists import user
+
+    issue = resolved(worker)
+    url = f"/api/v1/transactions/{issue.number}/"
+
+    def seen(key: str) -> object:
+        client = Client()
+        client.force_login(user(key))
+        response = client.get(url)
+        assert response.status_code == 200, key
+        return response.json()["satisfaction"]
+
+    assert seen("csr") is None  # asked, not answered
+    surveys.answer(person=individual("customer"), transaction=issue, rating=1, comment="No.")
+    staff = seen("csr")
+    assert isinstance(staff, dict)
+    assert (staff["rating"], staff["comment"]) == (1, "No.")
+    assert seen("customer") == staff
