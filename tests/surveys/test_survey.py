@@ -89,11 +89,32 @@ def test_not_satisfied_reaches_the_supervisor(smtp_server: SmtpServer, worker: W
     deliver(worker)
     supervisor = issue.team.supervisor if issue.team else None
     assert supervisor is not None
-    # Assigned for action: the grant that puts it on a task list. (The task list itself
-    # shows running requests only; this one stays resolved unless the customer reopens.)
-    assert selectors.task_grants(supervisor).filter(transaction=issue).exists()
+    # Assigned for action, and on the task list although it stays resolved (the customer
+    # did not ask to reopen it), until someone marks it followed up.
+    assert supervisor.user is not None
+    assert issue.pk in {t.pk for t in selectors.task_list(supervisor.user)}
+    issue.refresh_from_db()
+    assert issue.resolved_at is not None
     note = Note.objects.get(transaction=issue, visibility=Note.Visibility.INTERNAL)
     assert note.body == "Not satisfied: The alarm came back the next day."
+
+    assert surveys.follow_up(actor=supervisor.user, transaction=issue) == 1
+    assert issue.pk not in {t.pk for t in selectors.task_list(supervisor.user)}
+    assert Event.objects.filter(action="satisfaction.followed_up").count() == 1
+
+
+def test_only_staff_who_may_add_internal_notes_mark_it_followed_up(
+    smtp_server: SmtpServer, worker: Worker
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from tests.console.test_lists import user
+
+    issue = resolved(worker)
+    surveys.answer(person=individual("customer"), transaction=issue, rating=1, comment="No.")
+    with pytest.raises(PermissionDenied):
+        surveys.follow_up(actor=user("customer"), transaction=issue)
+    assert surveys.open_follow_ups().filter(transaction=issue).count() == 1
 
 
 def test_answering_twice_changes_the_answer(smtp_server: SmtpServer, worker: Worker) -> None:

@@ -294,7 +294,10 @@ def run_ask_satisfaction(action: Action, context: Context, actor: User) -> None:
     t = _transaction(context)
     if t.status.category != Status.Category.RESOLVED:
         raise Skipped("not resolved (any more)")
-    if surveys.ask(t) is None:
+    resolver = context.event.actor
+    if resolver is not None and access.is_automation(access.individual_of(resolver)):
+        resolver = None
+    if surveys.ask(t, resolver=resolver) is None:
         raise Skipped("the requester is not asked this time")
 
 

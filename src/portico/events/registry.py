@@ -75,6 +75,7 @@ REGISTRY: dict[str, EventType] = _types(
         "Satisfaction survey answered",
         _keys("rating", "satisfied", "comment", "changed"),
     ),
+    EventType("satisfaction.followed_up", TRANSACTION, "Not-satisfied answer followed up"),
     EventType(
         "note.added",
         TRANSACTION,

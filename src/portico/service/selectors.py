@@ -25,6 +25,7 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+from portico.surveys.models import Answer
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -155,10 +156,22 @@ def task_list(user: Person) -> QuerySet[Transaction]:
     individual = access.individual_of(user)
     if individual is None:
         return Transaction.objects.none()
-    assigned = task_grants(individual).filter(transaction_id=OuterRef("pk"))
-    return listed(
-        access.visible_transactions(user).filter(Exists(assigned), resolved_at__isnull=True)
-    ).order_by("due_at", "id")
+    grants = task_grants(individual)
+    assigned = grants.filter(transaction_id=OuterRef("pk"))
+    running = Q(resolved_at__isnull=True)
+    # A resolved one stays while a "not satisfied" answer about it waits for follow-up
+    # (issue 23). They are few, so their ids go in as literals: the running half keeps
+    # its plan.
+    follow_ups = list(
+        Answer.objects.filter(satisfied=False, followed_up_at__isnull=True)
+        .filter(transaction_id__in=grants.values("transaction_id"))
+        .values_list("transaction_id", flat=True)
+    )
+    if follow_ups:
+        running |= Q(pk__in=follow_ups)
+    return listed(access.visible_transactions(user).filter(Exists(assigned), running)).order_by(
+        "due_at", "id"
+    )
 
 
 def task_grants(individual: Individual) -> QuerySet[Grant]:

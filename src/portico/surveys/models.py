@@ -4,7 +4,9 @@ added to) when they answer again."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from portico.parties.models import Individual
@@ -41,18 +43,50 @@ class SatisfactionSetting(models.Model):
 class Answer(models.Model):
     transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="+")
+    # Who moved it to resolved (the figures' "resolver"); None when a rule or an
+    # import did, or the log-in has gone.
+    resolver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Kept with the answer, on the scale of the day: the figures count it without
+    # knowing the setting, which an administrator may change later.
+    satisfied = models.BooleanField(null=True, blank=True)
     comment = models.TextField(blank=True)
     extra_answer = models.TextField(blank=True)
+    # When the question is (or was) due: the resolve plus the application's delay. The
+    # e-mail goes when `sent_at` is set, by the worker once asked_at has passed.
     asked_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(null=True, blank=True)
+    # A "not satisfied" answer stays on the task list of those assigned until one of
+    # them marks it followed up (portico.surveys.services.follow_up).
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["transaction", "person"], name="answer_once")
         ]
-        indexes = [models.Index(fields=["person", "-asked_at"], name="answer_person_asked")]
+        indexes = [
+            models.Index(fields=["person", "-asked_at"], name="answer_person_asked"),
+            models.Index(
+                fields=["transaction"],
+                name="answer_follow_up_open",
+                condition=Q(satisfied=False, followed_up_at__isnull=True),
+            ),
+            models.Index(
+                fields=["asked_at"], name="answer_unsent", condition=Q(sent_at__isnull=True)
+            ),
+            models.Index(
+                fields=["answered_at"],
+                name="answer_answered",
+                condition=Q(answered_at__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Satisfaction with {self.transaction_id} by {self.person_id}"

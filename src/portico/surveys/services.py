@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.db import transaction as db
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from portico import access
 from portico.access import links
 from portico.access.transactions import visible_transactions
 from portico.audit.models import Channel
@@ -25,7 +27,7 @@ from portico.events import services as events
 from portico.mail import outbound
 from portico.mail.models import Kind
 from portico.notify.models import Delivery
-from portico.parties.models import Individual
+from portico.parties.models import Individual, User
 from portico.service.models import Application, Transaction
 from portico.surveys.models import Answer, SatisfactionSetting
 
@@ -74,7 +76,12 @@ def _may_answer(person: Individual, transaction: Transaction) -> bool:
     return visible_transactions(person.user).filter(pk=transaction.pk).exists()
 
 
-def ask(transaction: Transaction, *, now: datetime.datetime | None = None) -> Answer | None:
+def ask(
+    transaction: Transaction,
+    *,
+    resolver: User | None = None,
+    now: datetime.datetime | None = None,
+) -> Answer | None:
     """Ask the requester of a resolved `transaction` if they were satisfied: an Answer
     row waiting for them and the e-mail with the rating links. None when they are not
     asked: the application does not ask, there is no requester, they were asked about
@@ -93,7 +100,13 @@ def ask(transaction: Transaction, *, now: datetime.datetime | None = None) -> An
         return None
     try:
         with db.atomic():
-            answer = Answer.objects.create(transaction=transaction, person=person, asked_at=now)
+            answer = Answer.objects.create(
+                transaction=transaction,
+                person=person,
+                resolver=resolver,
+                asked_at=now,
+                sent_at=now,
+            )
     except IntegrityError:
         return None  # asked at the same moment by another worker
     outbound.compose(
@@ -143,6 +156,9 @@ def answer(
         )
         changed = row.answered_at is not None
         row.rating, row.comment, row.extra_answer = rating, comment, extra.strip()[:MAX_COMMENT]
+        row.satisfied = satisfied(setting, rating)
+        if row.satisfied:
+            row.followed_up_at = row.followed_up_by = None
         if changed:
             row.changed_at = now
         else:
@@ -167,3 +183,32 @@ def answer(
 def sent(transaction: Transaction) -> Delivery | None:
     """The survey e-mail about `transaction`, if one was written."""
     return Delivery.objects.filter(transaction=transaction, kind=Kind.SATISFACTION).first()
+
+
+def follow_up(*, actor: User, transaction: Transaction, note: str = "") -> int:
+    """Mark the "not satisfied" answers about `transaction` followed up: they leave the
+    task lists of those assigned. Refused (PermissionDenied) to anyone who may not
+    change the transaction. Returns how many answers it closed."""
+    if not access.can(actor, "add_internal_note", transaction):
+        raise PermissionDenied
+    now = timezone.now()
+    with db.atomic():
+        done = (
+            open_follow_ups()
+            .filter(transaction=transaction)
+            .update(followed_up_at=now, followed_up_by=actor)
+        )
+        if done:
+            events.record(
+                "satisfaction.followed_up",
+                actor=actor,
+                channel=Channel.WEB,
+                subject=transaction,
+                data={"note": note.strip()[:MAX_COMMENT]} if note.strip() else {},
+            )
+    return done
+
+
+def open_follow_ups() -> QuerySet[Answer]:
+    """Answers "not satisfied" that nobody has marked followed up yet."""
+    return Answer.objects.filter(satisfied=False, followed_up_at__isnull=True)
