@@ -15,6 +15,7 @@ split it by concern:
 - `notes`: notes and files of a transaction;
 - `history`: the audit trail and notifications;
 - `knowledge`: articles, FAQs, downloads and news;
+- `surveys`: who reads a satisfaction answer;
 - `links`: signed links that work without logging in (`from portico.access import links`).
 """
 
@@ -77,6 +78,7 @@ from portico.access.roles import (
     zone_required,
     zones_of,
 )
+from portico.access.surveys import satisfaction_answers
 from portico.access.transactions import (
     ACTIONS,
     EachRowExists,
@@ -185,6 +187,7 @@ __all__ = [
     "require",
     "require_editor",
     "require_reading_zone",
+    "satisfaction_answers",
     "sees_staff_only_classifications",
     "sees_who_works",
     "staff_individuals",

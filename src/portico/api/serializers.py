@@ -299,17 +299,9 @@ class TransactionDetailSerializer(TransactionSerializer):
         }
 
     def get_satisfaction(self, transaction: Transaction) -> dict[str, Any] | None:
-        from portico.access.roles import individual_of, is_staff
-        from portico.surveys.models import Answer
+        from portico import access
 
-        user = _user(self)
-        answers = Answer.objects.filter(transaction=transaction, answered_at__isnull=False)
-        if not is_staff(user):
-            person = individual_of(user)
-            if person is None:
-                return None
-            answers = answers.filter(person=person)
-        row = answers.order_by("-answered_at").first()
+        row = access.satisfaction_answers(_user(self), transaction).first()
         if row is None:
             return None
         return {"rating": row.rating, "comment": row.comment, "answered_at": row.answered_at}
