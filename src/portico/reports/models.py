@@ -1,0 +1,82 @@
+"""Daily roll-ups (issue 24): what the report pages read instead of the transactions.
+
+One `DayFigure` per day, dimension and key (a team's id, a channel's code…) holds that
+day's counts and duration histograms. Each figure belongs to the day its moment fell on
+in the site's time zone: a transaction counts as opened on the day it was created, as
+responded to on the day of its first response, as resolved on the day it was resolved —
+so a day's row only changes while that day is recent, and the worker rebuilds the recent
+days (portico.reports.rollups). The key is the value the transaction had when the day
+was built: a request forwarded from one team to another next week stays in the first
+team's figures for the days before.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+
+class Dimension(models.TextChoices):
+    ALL = "all", "All"
+    TEAM = "team", "Team"
+    TECHNICIAN = "technician", "Technician"
+    CSR = "csr", "CSR"
+    APPLICATION = "application", "Application"
+    PRIORITY = "priority", "Priority"
+    PRODUCT = "product", "Product"
+    AREA = "area", "Area"
+    ORGANIZATION = "organization", "Organisation"
+    CHANNEL = "channel", "Channel"
+
+
+class DayFigure(models.Model):
+    day = models.DateField()
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    # The group's id (or a channel's code); "" for "none" (no team, no product…).
+    key = models.CharField(max_length=40, blank=True)
+
+    opened = models.PositiveIntegerField(default=0)
+    complaints = models.PositiveIntegerField(default=0, help_text="Complaints opened.")
+    resolved = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    # First responses given that day; of them, those with a due time, and those in time.
+    responded = models.PositiveIntegerField(default=0)
+    response_due = models.PositiveIntegerField(default=0)
+    response_on_time = models.PositiveIntegerField(default=0)
+    resolution_due = models.PositiveIntegerField(default=0)
+    resolution_on_time = models.PositiveIntegerField(default=0)
+    # Histograms of minutes (portico.reports.histogram): business minutes against the SLA
+    # calendar (less the time waiting on the customer, for resolution) and clock minutes.
+    response_business = models.JSONField(default=dict)
+    response_clock = models.JSONField(default=dict)
+    resolution_business = models.JSONField(default=dict)
+    resolution_clock = models.JSONField(default=dict)
+    # Open at the day's end, and the sum of their ages then, in whole hours.
+    backlog = models.PositiveIntegerField(default=0)
+    backlog_age_hours = models.PositiveBigIntegerField(default=0)
+    # Of the transactions opened that day.
+    value = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    cost = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    # Satisfaction answers given that day (portico.surveys).
+    answered = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "day", "key"], name="day_figure_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension} {self.key or '(none)'}"
+
+
+class BuiltDay(models.Model):
+    """A day whose figures are built, and when: the report says how fresh it is, and the
+    worker knows which days to build."""
+
+    day = models.DateField(primary_key=True)
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.day)

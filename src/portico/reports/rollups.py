@@ -1,0 +1,332 @@
+"""Building the daily roll-ups (portico.reports.models) from the raw rows (issue 24).
+
+`build(first, last)` recomputes the figures of those days from the transactions, their
+grants and profile values, and the satisfaction answers, and replaces the days' rows in
+one database transaction: building a day twice gives the same rows, and a reader never
+sees a day half built. The worker rebuilds the recent days (`reports.rollups` in
+tasks.py); `portico prepare --demo` builds the demo's history.
+
+A long range is built a month at a time, so memory stays bounded by a month's
+transactions and the backlog of the time.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction as db
+from django.db.models import Q
+from django.utils import timezone
+
+from portico.reports import histogram
+from portico.reports.models import BuiltDay, DayFigure, Dimension
+from portico.service import sla
+from portico.service.calendar import BusinessHours, business_minutes_between
+from portico.service.filters import AREA, PRODUCT
+from portico.service.models import Grant, Permission, ProfileValue, Transaction
+from portico.surveys.models import Answer
+
+CHUNK_DAYS = 31
+COMPLAINT = "complaint"
+_FIELDS = (
+    "pk",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "response_due_at",
+    "resolution_due_at",
+    "sla_paused_minutes",
+    "team_id",
+    "recorded_by_id",
+    "application_id",
+    "application__code",
+    "priority_id",
+    "organization_id",
+    "channel",
+    "value",
+    "cost",
+)
+
+
+@dataclass
+class _Figure:
+    opened: int = 0
+    complaints: int = 0
+    resolved: int = 0
+    closed: int = 0
+    responded: int = 0
+    response_due: int = 0
+    response_on_time: int = 0
+    resolution_due: int = 0
+    resolution_on_time: int = 0
+    response_business: histogram.Histogram = field(default_factory=dict)
+    response_clock: histogram.Histogram = field(default_factory=dict)
+    resolution_business: histogram.Histogram = field(default_factory=dict)
+    resolution_clock: histogram.Histogram = field(default_factory=dict)
+    backlog: int = 0
+    backlog_age_seconds: float = 0.0
+    value: Decimal = Decimal("0")
+    cost: Decimal = Decimal("0")
+    answered: int = 0
+    satisfied: int = 0
+
+    def row(self, day: datetime.date, dimension: str, key: str) -> DayFigure:
+        return DayFigure(
+            day=day,
+            dimension=dimension,
+            key=key,
+            opened=self.opened,
+            complaints=self.complaints,
+            resolved=self.resolved,
+            closed=self.closed,
+            responded=self.responded,
+            response_due=self.response_due,
+            response_on_time=self.response_on_time,
+            resolution_due=self.resolution_due,
+            resolution_on_time=self.resolution_on_time,
+            response_business=self.response_business,
+            response_clock=self.response_clock,
+            resolution_business=self.resolution_business,
+            resolution_clock=self.resolution_clock,
+            backlog=self.backlog,
+            backlog_age_hours=round(self.backlog_age_seconds / 3600),
+            value=self.value,
+            cost=self.cost,
+            answered=self.answered,
+            satisfied=self.satisfied,
+        )
+
+
+def _tick(figure: _Figure, name: str, n: int = 1) -> None:
+    setattr(figure, name, getattr(figure, name) + n)
+
+
+def _put(into: histogram.Histogram, minutes: float) -> None:
+    histogram.add(into, {str(histogram.bucket(minutes)): 1})
+
+
+class _Days:
+    """The days of a range in the site's time zone, and which day a moment falls on."""
+
+    def __init__(self, first: datetime.date, last: datetime.date) -> None:
+        zone = ZoneInfo(settings.TIME_ZONE)
+        self.days = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
+        # Each day's start, then the range's end: day i is [edges[i], edges[i + 1]).
+        self.edges = [
+            datetime.datetime.combine(d, datetime.time(), tzinfo=zone)
+            for d in [*self.days, last + datetime.timedelta(days=1)]
+        ]
+
+    @property
+    def start(self) -> datetime.datetime:
+        return self.edges[0]
+
+    @property
+    def end(self) -> datetime.datetime:
+        return self.edges[-1]
+
+    def index(self, moment: datetime.datetime | None) -> int | None:
+        """The day `moment` falls on; None outside the range (or no moment)."""
+        if moment is None or not self.start <= moment < self.end:
+            return None
+        return bisect.bisect_right(self.edges, moment) - 1
+
+    def open_days(self, created: datetime.datetime, resolved: datetime.datetime | None) -> range:
+        """The days at whose end the transaction was open (created, not yet resolved)."""
+        first = 0 if created < self.start else self.index(created)
+        last = len(self.days) if resolved is None or resolved >= self.end else self.index(resolved)
+        assert first is not None
+        assert last is not None
+        return range(first, last)
+
+
+def _keys(
+    row: dict[str, Any], assignees: list[int], profile: dict[str, int]
+) -> Iterator[tuple[str, str]]:
+    def text(value: object) -> str:
+        return "" if value is None else str(value)
+
+    yield Dimension.ALL, ""
+    yield Dimension.TEAM, text(row["team_id"])
+    people: list[int | None] = [*assignees] or [None]
+    for person in people:
+        yield Dimension.TECHNICIAN, text(person)
+    yield Dimension.CSR, text(row["recorded_by_id"])
+    yield Dimension.APPLICATION, text(row["application_id"])
+    yield Dimension.PRIORITY, text(row["priority_id"])
+    yield Dimension.PRODUCT, text(profile.get(PRODUCT))
+    yield Dimension.AREA, text(profile.get(AREA))
+    yield Dimension.ORGANIZATION, text(row["organization_id"])
+    yield Dimension.CHANNEL, text(row["channel"])
+
+
+def _lookups(ids: list[int]) -> tuple[dict[int, list[int]], dict[int, dict[str, int]]]:
+    """The transactions' assignees (Assigned to for action) and product and area."""
+    task = list(Permission.objects.filter(on_task_list=True).values_list("pk", flat=True))
+    assignees: dict[int, list[int]] = defaultdict(list)
+    profiles: dict[int, dict[str, int]] = defaultdict(dict)
+    for start in range(0, len(ids), 5000):
+        part = ids[start : start + 5000]
+        for t, person in (
+            Grant.objects.filter(
+                transaction_id__in=part, permission_id__in=task, individual__isnull=False
+            )
+            .values_list("transaction_id", "individual_id")
+            .order_by("transaction_id", "individual_id")
+            .distinct()
+        ):
+            assignees[t].append(person)
+        for t, code, choice in ProfileValue.objects.filter(
+            transaction_id__in=part,
+            classification__code__in=(PRODUCT, AREA),
+            choice__isnull=False,
+        ).values_list("transaction_id", "classification__code", "choice_id"):
+            profiles[t][code] = choice
+    return assignees, profiles
+
+
+def _build_chunk(days: _Days, hours: BusinessHours) -> list[DayFigure]:
+    start, end = days.start, days.end
+    rows = list(
+        Transaction.objects.filter(
+            (Q(created_at__lt=end) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=start)))
+            | Q(first_response_at__gte=start, first_response_at__lt=end)
+            | Q(closed_at__gte=start, closed_at__lt=end)
+        )
+        .order_by()
+        .values(*_FIELDS)
+    )
+    answers = list(
+        Answer.objects.filter(answered_at__gte=start, answered_at__lt=end).values_list(
+            "transaction_id", "answered_at", "satisfied"
+        )
+    )
+    known = {row["pk"] for row in rows}
+    missing = sorted({t for t, _, _ in answers} - known)
+    rows += list(Transaction.objects.filter(pk__in=missing).order_by().values(*_FIELDS))
+    by_id = {row["pk"]: row for row in rows}
+    assignees, profiles = _lookups(sorted(by_id))
+
+    n = len(days.days)
+    figures: dict[tuple[int, str, str], _Figure] = defaultdict(_Figure)
+    # Backlog by difference arrays: +1 on the first open day, -1 after the last.
+    backlog: dict[tuple[str, str], list[float]] = {}
+    created_sum: dict[tuple[str, str], list[float]] = {}
+
+    for row in rows:
+        keys = list(_keys(row, assignees.get(row["pk"], []), profiles.get(row["pk"], {})))
+        created: datetime.datetime = row["created_at"]
+        responded: datetime.datetime | None = row["first_response_at"]
+        resolved: datetime.datetime | None = row["resolved_at"]
+        i = days.index(created)
+        if i is not None:
+            for key in keys:
+                f = figures[(i, *key)]
+                f.opened += 1
+                f.complaints += row["application__code"] == COMPLAINT
+                f.value += row["value"]
+                f.cost += row["cost"]
+        i = days.index(responded)
+        if i is not None and responded is not None:
+            business = business_minutes_between(created, responded, hours)
+            clock = (responded - created).total_seconds() / 60
+            due = row["response_due_at"]
+            for key in keys:
+                f = figures[(i, *key)]
+                f.responded += 1
+                _put(f.response_business, business)
+                _put(f.response_clock, clock)
+                if due is not None:
+                    f.response_due += 1
+                    f.response_on_time += responded <= due
+        i = days.index(resolved)
+        if i is not None and resolved is not None:
+            paused: int = row["sla_paused_minutes"]
+            business = max(0, business_minutes_between(created, resolved, hours) - paused)
+            clock = (resolved - created).total_seconds() / 60
+            due = row["resolution_due_at"]
+            for key in keys:
+                f = figures[(i, *key)]
+                f.resolved += 1
+                _put(f.resolution_business, business)
+                _put(f.resolution_clock, clock)
+                if due is not None:
+                    f.resolution_due += 1
+                    f.resolution_on_time += resolved <= due
+        i = days.index(row["closed_at"])
+        if i is not None:
+            for key in keys:
+                figures[(i, *key)].closed += 1
+        if created < days.end:
+            open_days = days.open_days(created, resolved)
+            if open_days:
+                stamp = created.timestamp()
+                for key in keys:
+                    counts = backlog.setdefault(key, [0.0] * (n + 1))
+                    stamps = created_sum.setdefault(key, [0.0] * (n + 1))
+                    counts[open_days.start] += 1
+                    counts[open_days.stop] -= 1
+                    stamps[open_days.start] += stamp
+                    stamps[open_days.stop] -= stamp
+
+    for transaction_id, answered_at, satisfied in answers:
+        i = days.index(answered_at)
+        assert i is not None
+        row = by_id[transaction_id]
+        for key in _keys(row, assignees.get(transaction_id, []), profiles.get(transaction_id, {})):
+            f = figures[(i, *key)]
+            f.answered += 1
+            f.satisfied += bool(satisfied)
+
+    for key, counts in backlog.items():
+        open_now, stamps_now = 0.0, 0.0
+        stamps = created_sum[key]
+        for i in range(n):
+            open_now += counts[i]
+            stamps_now += stamps[i]
+            if open_now:
+                f = figures[(i, *key)]
+                f.backlog = round(open_now)
+                f.backlog_age_seconds = open_now * days.edges[i + 1].timestamp() - stamps_now
+
+    return [f.row(days.days[i], dimension, key) for (i, dimension, key), f in figures.items()]
+
+
+def build(
+    first: datetime.date, last: datetime.date, *, now: datetime.datetime | None = None
+) -> int:
+    """Rebuild the figures of the days `first` to `last` (inclusive); returns the rows
+    written."""
+    if last < first:
+        return 0
+    built_at = now or timezone.now()
+    hours = sla.default_calendar().hours()
+    written = 0
+    for chunk in _chunks(first, last):
+        days = _Days(*chunk)
+        rows = _build_chunk(days, hours)
+        with db.atomic():
+            DayFigure.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
+            DayFigure.objects.bulk_create(rows, batch_size=2000)
+            BuiltDay.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
+            BuiltDay.objects.bulk_create(BuiltDay(day=d, built_at=built_at) for d in days.days)
+        written += len(rows)
+    return written
+
+
+def _chunks(
+    first: datetime.date, last: datetime.date
+) -> Iterable[tuple[datetime.date, datetime.date]]:
+    while first <= last:
+        end = min(last, first + datetime.timedelta(days=CHUNK_DAYS - 1))
+        yield first, end
+        first = end + datetime.timedelta(days=1)
