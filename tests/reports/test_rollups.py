@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from portico.parties.models import Organization
 from portico.reports import histogram, rollups
 from portico.reports.models import BuiltDay, DayFigure, Dimension
 from portico.service import actions
@@ -27,7 +28,7 @@ def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime.dateti
     return datetime.datetime(2026, month, day, hour, minute, tzinfo=LONDON)
 
 
-def made(**moments: datetime.datetime | Decimal | None) -> Transaction:
+def made(**moments: object) -> Transaction:
     t = actions.create_transaction(
         actor=user("csr"),
         application=Application.objects.get(code="enquiry"),
@@ -41,7 +42,37 @@ def made(**moments: datetime.datetime | Decimal | None) -> Transaction:
 
 
 def figure(day: int, dimension: str = Dimension.ALL, key: str = "") -> DayFigure:
-    return DayFigure.objects.get(day=datetime.date(2026, 11, day), dimension=dimension, key=key)
+    return figure_of(datetime.date(2026, 11, day), dimension, key)
+
+
+def figure_of(day: datetime.date, dimension: str = Dimension.ALL, key: str = "") -> DayFigure:
+    """The day's figure for the whole desk: every team's row of the group added up."""
+    rows = list(DayFigure.objects.filter(day=day, dimension=dimension, key=key))
+    assert len({row.team for row in rows}) == len(rows)
+    total = rows[0]
+    for row in rows[1:]:
+        for name in (
+            "opened",
+            "responded",
+            "resolved",
+            "response_due",
+            "response_on_time",
+            "resolution_due",
+            "resolution_on_time",
+            "backlog",
+            "backlog_age_seconds",
+            "value",
+            "cost",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        for name in (
+            "response_business",
+            "response_clock",
+            "resolution_business",
+            "resolution_clock",
+        ):
+            histogram.add(getattr(total, name), getattr(row, name))
+    return total
 
 
 def test_three_transactions_over_three_days() -> None:
@@ -71,13 +102,13 @@ def test_three_transactions_over_three_days() -> None:
     tuesday, wednesday, thursday = figure(3), figure(4), figure(5)
     assert (tuesday.opened, tuesday.responded, tuesday.resolved) == (1, 0, 0)
     # Open at midnight: the third, 12 hours old.
-    assert (tuesday.backlog, tuesday.backlog_age_hours) == (1, 12)
+    assert (tuesday.backlog, tuesday.backlog_age_seconds) == (1, 12 * 3600)
 
     assert (wednesday.opened, wednesday.responded, wednesday.resolved) == (2, 1, 0)
     assert (wednesday.response_due, wednesday.response_on_time) == (1, 1)
     assert (wednesday.value, wednesday.cost) == (Decimal("120.00"), Decimal("45.50"))
     # All three open at midnight: 14 + 8 + 36 hours old.
-    assert (wednesday.backlog, wednesday.backlog_age_hours) == (3, 58)
+    assert (wednesday.backlog, wednesday.backlog_age_seconds) == (3, 58 * 3600)
 
     assert (thursday.opened, thursday.responded, thursday.resolved) == (0, 1, 1)
     # The second's response came at 09:30 the next day, due 17:00 the day before.
@@ -85,7 +116,7 @@ def test_three_transactions_over_three_days() -> None:
     # The first was resolved at 10:00 on Thursday, due 12:00 on Wednesday.
     assert (thursday.resolution_due, thursday.resolution_on_time) == (1, 0)
     # Two left open at midnight: 32 and 60 hours old.
-    assert (thursday.backlog, thursday.backlog_age_hours) == (2, 92)
+    assert (thursday.backlog, thursday.backlog_age_seconds) == (2, 92 * 3600)
 
     # Durations: the first's response 30 minutes (business and clock); the second's 90
     # business minutes on Wednesday and 30 on Thursday, 17 h 30 min on the clock; the
@@ -116,6 +147,8 @@ def test_building_again_gives_the_same_rows() -> None:
 def test_the_rollups_equal_the_raw_rows_of_a_random_month() -> None:
     rng = random.Random(24)
     start = datetime.datetime(2026, 10, 1, tzinfo=LONDON)
+    teams = list(Organization.objects.filter(kind="team").values_list("pk", flat=True))
+    assert len(teams) >= 2
     rows = []
     for _ in range(60):
         created = start + datetime.timedelta(minutes=rng.randrange(0, 28 * 24 * 60))
@@ -132,6 +165,7 @@ def test_the_rollups_equal_the_raw_rows_of_a_random_month() -> None:
                 resolved_at=resolved,
                 response_due_at=created + datetime.timedelta(hours=rng.choice([1, 4, 8])),
                 resolution_due_at=None,
+                team_id=rng.choice(teams),
             )
         )
     first, last = datetime.date(2026, 10, 1), datetime.date(2026, 11, 10)
@@ -149,7 +183,11 @@ def test_the_rollups_equal_the_raw_rows_of_a_random_month() -> None:
         return None if moment is None else moment.astimezone(LONDON).date()
 
     for day, end in ends.items():
-        got = DayFigure.objects.filter(day=day, dimension=Dimension.ALL).first()
+        got = (
+            figure_of(day)
+            if DayFigure.objects.filter(day=day, dimension=Dimension.ALL).exists()
+            else None
+        )
         n_opened = sum(day_of(t.created_at) == day for t in rows)
         n_resolved = sum(day_of(t.resolved_at) == day for t in rows)
         responses = [t for t in rows if day_of(t.first_response_at) == day]
@@ -162,13 +200,15 @@ def test_the_rollups_equal_the_raw_rows_of_a_random_month() -> None:
             for t in rows
             if t.created_at < end and (t.resolved_at is None or t.resolved_at >= end)
         ]
-        age = sum((end - t.created_at).total_seconds() for t in backlog) / 3600
+        age = sum((end - t.created_at).total_seconds() for t in backlog)
         if got is None:
             assert n_opened == n_resolved == len(responses) == len(backlog) == 0, day
             continue
         assert (got.opened, got.resolved, got.responded) == (n_opened, n_resolved, len(responses))
         assert (got.response_due, got.response_on_time) == (len(responses), on_time)
-        assert (got.backlog, got.backlog_age_hours) == (len(backlog), round(age))
+        assert got.backlog == len(backlog)
+        # Each team's row rounds its sum to the second.
+        assert abs(got.backlog_age_seconds - age) <= len(teams)
 
     # Percentiles over the whole period, from the histograms, within 2.5 % (or a minute).
     summed: histogram.Histogram = {}

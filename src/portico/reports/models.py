@@ -35,6 +35,9 @@ class DayFigure(models.Model):
     dimension = models.CharField(max_length=16, choices=Dimension.choices)
     # The group's id (or a channel's code); "" for "none" (no team, no product…).
     key = models.CharField(max_length=40, blank=True)
+    # The team that held the transactions ("" for none), on every row: a supervisor's
+    # reports add up their teams' rows only, so they count nothing of other teams'.
+    team = models.CharField(max_length=40, blank=True)
 
     opened = models.PositiveIntegerField(default=0)
     complaints = models.PositiveIntegerField(default=0, help_text="Complaints opened.")
@@ -52,9 +55,9 @@ class DayFigure(models.Model):
     response_clock = models.JSONField(default=dict)
     resolution_business = models.JSONField(default=dict)
     resolution_clock = models.JSONField(default=dict)
-    # Open at the day's end, and the sum of their ages then, in whole hours.
+    # Open at the day's end, and the sum of their ages then, in seconds.
     backlog = models.PositiveIntegerField(default=0)
-    backlog_age_hours = models.PositiveBigIntegerField(default=0)
+    backlog_age_seconds = models.PositiveBigIntegerField(default=0)
     # Of the transactions opened that day.
     value = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
     cost = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
@@ -64,11 +67,13 @@ class DayFigure(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["dimension", "day", "key"], name="day_figure_once")
+            models.UniqueConstraint(
+                fields=["dimension", "day", "team", "key"], name="day_figure_once"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.dimension} {self.key or '(none)'}"
+        return f"{self.day} {self.dimension} {self.key or '(none)'} (team {self.team or '-'})"
 
 
 class BuiltDay(models.Model):

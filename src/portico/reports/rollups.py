@@ -79,10 +79,11 @@ class _Figure:
     answered: int = 0
     satisfied: int = 0
 
-    def row(self, day: datetime.date, dimension: str, key: str) -> DayFigure:
+    def row(self, day: datetime.date, dimension: str, team: str, key: str) -> DayFigure:
         return DayFigure(
             day=day,
             dimension=dimension,
+            team=team,
             key=key,
             opened=self.opened,
             complaints=self.complaints,
@@ -98,7 +99,7 @@ class _Figure:
             resolution_business=self.resolution_business,
             resolution_clock=self.resolution_clock,
             backlog=self.backlog,
-            backlog_age_hours=round(self.backlog_age_seconds / 3600),
+            backlog_age_seconds=round(self.backlog_age_seconds),
             value=self.value,
             cost=self.cost,
             answered=self.answered,
@@ -151,22 +152,25 @@ class _Days:
 
 def _keys(
     row: dict[str, Any], assignees: list[int], profile: dict[str, int]
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, str, str]]:
+    """The (dimension, team, key) groups a transaction counts in."""
+
     def text(value: object) -> str:
         return "" if value is None else str(value)
 
-    yield Dimension.ALL, ""
-    yield Dimension.TEAM, text(row["team_id"])
+    team = text(row["team_id"])
+    yield Dimension.ALL, team, ""
+    yield Dimension.TEAM, team, team
     people: list[int | None] = [*assignees] or [None]
     for person in people:
-        yield Dimension.TECHNICIAN, text(person)
-    yield Dimension.CSR, text(row["recorded_by_id"])
-    yield Dimension.APPLICATION, text(row["application_id"])
-    yield Dimension.PRIORITY, text(row["priority_id"])
-    yield Dimension.PRODUCT, text(profile.get(PRODUCT))
-    yield Dimension.AREA, text(profile.get(AREA))
-    yield Dimension.ORGANIZATION, text(row["organization_id"])
-    yield Dimension.CHANNEL, text(row["channel"])
+        yield Dimension.TECHNICIAN, team, text(person)
+    yield Dimension.CSR, team, text(row["recorded_by_id"])
+    yield Dimension.APPLICATION, team, text(row["application_id"])
+    yield Dimension.PRIORITY, team, text(row["priority_id"])
+    yield Dimension.PRODUCT, team, text(profile.get(PRODUCT))
+    yield Dimension.AREA, team, text(profile.get(AREA))
+    yield Dimension.ORGANIZATION, team, text(row["organization_id"])
+    yield Dimension.CHANNEL, team, text(row["channel"])
 
 
 def _lookups(ids: list[int]) -> tuple[dict[int, list[int]], dict[int, dict[str, int]]]:
@@ -217,10 +221,10 @@ def _build_chunk(days: _Days, hours: BusinessHours) -> list[DayFigure]:
     assignees, profiles = _lookups(sorted(by_id))
 
     n = len(days.days)
-    figures: dict[tuple[int, str, str], _Figure] = defaultdict(_Figure)
+    figures: dict[tuple[int, str, str, str], _Figure] = defaultdict(_Figure)
     # Backlog by difference arrays: +1 on the first open day, -1 after the last.
-    backlog: dict[tuple[str, str], list[float]] = {}
-    created_sum: dict[tuple[str, str], list[float]] = {}
+    backlog: dict[tuple[str, str, str], list[float]] = {}
+    created_sum: dict[tuple[str, str, str], list[float]] = {}
 
     for row in rows:
         keys = list(_keys(row, assignees.get(row["pk"], []), profiles.get(row["pk"], {})))
@@ -298,7 +302,10 @@ def _build_chunk(days: _Days, hours: BusinessHours) -> list[DayFigure]:
                 f.backlog = round(open_now)
                 f.backlog_age_seconds = open_now * days.edges[i + 1].timestamp() - stamps_now
 
-    return [f.row(days.days[i], dimension, key) for (i, dimension, key), f in figures.items()]
+    return [
+        f.row(days.days[i], dimension, team, key)
+        for (i, dimension, team, key), f in figures.items()
+    ]
 
 
 def build(
