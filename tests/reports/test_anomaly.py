@@ -78,3 +78,36 @@ def test_worked_examples() -> None:
 def test_counts_cannot_be_negative() -> None:
     with pytest.raises(ValueError, match="negative"):
         anomaly.judge(-1, [3])
+
+
+@pytest.mark.usefixtures("demo_people")
+def test_a_product_spiking_in_the_rollups_is_flagged() -> None:
+    import datetime
+
+    from portico.reports import flags
+    from portico.reports.models import DayFigure, Dimension
+
+    today = datetime.date(2026, 11, 30)
+    rng = random.Random(7)
+    rows = []
+    # Product 1: about 2 a day for 13 weeks, then 9 a day in the last 7 days.
+    # Product 2: about 2 a day throughout.
+    for back in range(13 * 7):
+        day = today - datetime.timedelta(days=back)
+        for key, rate in (("1", 9 if back < 7 else 2), ("2", 2)):
+            rows.append(
+                DayFigure(
+                    day=day,
+                    dimension=Dimension.PRODUCT,
+                    team="",
+                    key=key,
+                    opened=poisson(rng, rate),
+                )
+            )
+    DayFigure.objects.bulk_create(rows)
+    counts = flags.weekly_counts(today)
+    assert len(counts["1"]) == anomaly.BASELINE_WEEKS + 1
+    assert sum(counts["2"]) == sum(r.opened for r in rows if r.key == "2")
+    judged = {key: verdict for key, _, verdict in flags.judge_products(today)}
+    assert judged["1"].flagged
+    assert not judged["2"].flagged
