@@ -20,6 +20,7 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "console:create": ("/console/transactions/new/", STAFF),
     "console:me": ("/console/profile/", STAFF),
     "console:organization-lookup": ("/console/organizations/lookup/?q=har", STAFF),
+    "reports:service": ("/console/reports/", {"supervisor", "administrator"}),
     "portal:customer-home": ("/portal/", CUSTOMERS),
     "portal:customer-transactions": ("/portal/transactions/", CUSTOMERS),
     "portal:customer-create": ("/portal/new/", CUSTOMERS),

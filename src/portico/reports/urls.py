@@ -1,0 +1,8 @@
+from django.urls import path
+
+from portico.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.service, name="service"),
+]

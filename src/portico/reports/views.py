@@ -1,0 +1,50 @@
+"""The Reports zone's pages (issue 24). Thin: the form says which period and grouping,
+access says which teams' figures the reader adds up, the queries read the roll-ups."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from portico import access
+from portico.reports import charts, queries
+from portico.reports.forms import period_from
+from portico.reports.models import BuiltDay, Dimension
+
+
+def _hours(minutes: float | None) -> float | None:
+    return None if minutes is None else minutes / 60
+
+
+@access.zone_required(access.REPORTS)
+def service(request: HttpRequest) -> HttpResponse:
+    form, period, by = period_from(request.GET)
+    context: dict[str, object] = {"form": form, "by_label": Dimension(by).label}
+    if period is not None:
+        teams = access.report_teams(request.user)
+        rows = queries.figures(by, period, teams=teams)
+        before = {r.key: r for r in queries.figures(by, period.previous(), teams=teams)}
+        total = queries.total(period, teams=teams)
+        days = queries.days(period, teams=teams)
+        response = [(row.label, (_hours(row.median("response_business")) or 0)) for row in rows]
+        context |= {
+            "period": period,
+            "previous": period.previous(),
+            "rows": [(row, before.get(row.key)) for row in rows],
+            "total": total,
+            "total_before": queries.total(period.previous(), teams=teams),
+            "response_chart": charts.bars(response, unit=" h"),
+            "flow_chart": charts.lines(
+                [d.day for d in days],
+                [
+                    ("Opened", "series-a", [d.opened for d in days]),
+                    ("Resolved", "series-b", [d.resolved for d in days]),
+                ],
+            ),
+            "days": days,
+            "built": BuiltDay.objects.order_by("-built_at")
+            .values_list("built_at", flat=True)
+            .first(),
+            "all_teams": teams is None,
+        }
+    return render(request, "reports/service.html", context)
