@@ -21,6 +21,7 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "console:me": ("/console/profile/", STAFF),
     "console:organization-lookup": ("/console/organizations/lookup/?q=har", STAFF),
     "reports:service": ("/console/reports/", {"supervisor", "administrator"}),
+    "reports:products": ("/console/reports/products/", {"supervisor", "administrator"}),
     "portal:customer-home": ("/portal/", CUSTOMERS),
     "portal:customer-transactions": ("/portal/transactions/", CUSTOMERS),
     "portal:customer-create": ("/portal/new/", CUSTOMERS),

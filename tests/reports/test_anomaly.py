@@ -104,6 +104,11 @@ def test_a_product_spiking_in_the_rollups_is_flagged() -> None:
                     opened=poisson(rng, rate),
                 )
             )
+    rows += [
+        DayFigure(day=r.day, dimension=Dimension.ALL, team="", key="", opened=1)
+        for r in rows
+        if r.key == "1"
+    ]
     DayFigure.objects.bulk_create(rows)
     counts = flags.weekly_counts(today)
     assert len(counts["1"]) == anomaly.BASELINE_WEEKS + 1

@@ -85,3 +85,24 @@ class BuiltDay(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+class ProductFlag(models.Model):
+    """A product flagged for an abnormal number of incidents in the 7 days to
+    `week_ending` (portico.reports.flags), with the evidence as it was judged."""
+
+    product = models.ForeignKey("service.Choice", on_delete=models.CASCADE, related_name="+")
+    week_ending = models.DateField()
+    count = models.PositiveIntegerField()
+    baseline = models.JSONField(help_text="Incidents in each of the weeks before, oldest first.")
+    p_value = models.FloatField()
+    flagged_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "week_ending"], name="product_flag_once")
+        ]
+        indexes = [models.Index(fields=["-week_ending"], name="product_flag_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} flagged for the week to {self.week_ending}"

@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from portico.events.periodic import periodic
-from portico.reports import rollups
+from portico.reports import flags, rollups
 
 
 @periodic("reports.rollups", every=datetime.timedelta(minutes=5))
@@ -17,3 +17,10 @@ def build_recent_days() -> int:
     # backdated write (an import), which rebuilds them itself.
     today = timezone.localdate()
     return rollups.build(today - datetime.timedelta(days=1), today)
+
+
+@periodic("reports.flags", every=datetime.timedelta(hours=1))
+def flag_products() -> int:
+    # Hourly, on the roll-ups as they stand: a product is flagged the hour its week turns
+    # abnormal, and once a week at most.
+    return len(flags.flag(timezone.localdate()))

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from portico import access
-from portico.reports import charts, queries
+from portico.reports import charts, flags, queries
 from portico.reports.forms import period_from
-from portico.reports.models import BuiltDay, Dimension
+from portico.reports.models import BuiltDay, Dimension, ProductFlag
 
 
 def _hours(minutes: float | None) -> float | None:
@@ -48,3 +48,32 @@ def service(request: HttpRequest) -> HttpResponse:
             "all_teams": teams is None,
         }
     return render(request, "reports/service.html", context)
+
+
+@access.zone_required(access.REPORTS)
+def products(request: HttpRequest) -> HttpResponse:
+    """Calls and complaints per product, share of all calls, time to solution; and which
+    products are abnormally busy this week, with the evidence."""
+    form, period, _by = period_from(request.GET)
+    context: dict[str, object] = {"form": form}
+    if period is not None:
+        teams = access.report_teams(request.user)
+        rows = queries.figures(Dimension.PRODUCT, period, teams=teams)
+        calls = sum(row.opened for row in rows)
+        # The flag judges the whole desk's incidents: a product is abnormal or not,
+        # whoever reads it; its evidence is counts per week, no transaction.
+        judged = {key: verdict for key, _label, verdict in flags.judge_products(period.until)}
+        context |= {
+            "period": period,
+            "rows": [(row, _share(row.opened, calls), judged.get(row.key)) for row in rows],
+            "calls": calls,
+            "flagged": ProductFlag.objects.select_related("product").order_by(
+                "-week_ending", "-p_value"
+            )[:20],
+            "chart": charts.bars([(row.label, row.opened) for row in rows if row.key]),
+        }
+    return render(request, "reports/products.html", context)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
