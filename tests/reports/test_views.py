@@ -72,3 +72,35 @@ def test_a_period_backwards_is_refused_with_a_reason(client_for: Callable[[str],
     html = page.content.decode()
     assert "must end on or after its first day" in html
     assert "<svg" not in html
+
+
+def test_the_table_exports_as_csv_and_excel_with_names_made_harmless(
+    client_for: Callable[[str], Client],
+) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    team = Organization.objects.filter(kind="team").first()
+    assert team is not None
+    Organization.objects.filter(pk=team.pk).update(name="=HYPERLINK(1)")
+    put(2, team, opened=3, responded=1, response_business=histogram.of([90]))
+    client = client_for("administrator")
+
+    got = client.get("/console/reports/export.csv?by=team")
+    assert got.status_code == 200
+    assert got["Content-Disposition"].startswith('attachment; filename="service-by-team-')
+    rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Team", "Opened"]
+    [row] = [r for r in rows[1:] if r[0] == "'=HYPERLINK(1)"]
+    assert row[1] == "3"
+    assert float(row[5]) == pytest.approx(1.5, rel=0.03)  # 90 minutes, in hours
+
+    book = client.get("/console/reports/export.xlsx?by=team")
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert sheet is not None
+    cells = [[c.value for c in r] for r in sheet.iter_rows()]
+    [found] = [r for r in cells if r[0] == "'=HYPERLINK(1)"]
+    assert found[1] == 3  # a number, not text
+    assert client.get("/console/reports/export.pdf").status_code == 404

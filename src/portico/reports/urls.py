@@ -5,5 +5,6 @@ from portico.reports import views
 app_name = "reports"
 urlpatterns = [
     path("", views.service, name="service"),
+    path("export.<str:fmt>", views.service_export, name="service-export"),
     path("products/", views.products, name="products"),
 ]

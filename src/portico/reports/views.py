@@ -3,11 +3,12 @@ access says which teams' figures the reader adds up, the queries read the roll-u
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from portico import access
-from portico.reports import charts, flags, queries
+from portico.reports import charts, export, flags, queries
 from portico.reports.forms import period_from
 from portico.reports.models import BuiltDay, Dimension, ProductFlag
 
@@ -77,3 +78,20 @@ def products(request: HttpRequest) -> HttpResponse:
 
 def _share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
+
+
+@access.zone_required(access.REPORTS)
+def service_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The Service report's table, for the same period, grouping and teams."""
+    if fmt not in export.FORMATS:
+        raise Http404("No such export format.")
+    _form, period, by = period_from(request.GET)
+    if period is None:
+        return redirect(f"{reverse('reports:service')}?{request.GET.urlencode()}")
+    rows = queries.figures(by, period, teams=access.report_teams(request.user))
+    table = export.service_table(Dimension(by).label, rows)
+    name = f"service-by-{by}-{period.since}-to-{period.until}.{fmt}"
+    body = export.to_csv(table) if fmt == "csv" else export.to_xlsx(table, title="Service")
+    response = HttpResponse(body, content_type=export.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
