@@ -106,3 +106,30 @@ class ProductFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} flagged for the week to {self.week_ending}"
+
+
+class PersonDay(models.Model):
+    """What one member of staff did on one day (the People report, seed 002: "customers
+    serviced per day… positive feedback and action/response closes per day"), from the
+    events they recorded: every touch on a transaction is an action; a move to a
+    resolved status is a close; the requesters of the transactions they touched are the
+    customers served; the satisfaction answers about transactions they resolved are
+    their feedback. `team` is the holding team of the transactions touched, so a
+    supervisor's report adds up their teams' rows only."""
+
+    day = models.DateField()
+    individual = models.ForeignKey("parties.Individual", on_delete=models.CASCADE, related_name="+")
+    team = models.CharField(max_length=40, blank=True)
+    actions = models.PositiveIntegerField(default=0)
+    closes = models.PositiveIntegerField(default=0)
+    customers = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "team", "individual"], name="person_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.individual_id} (team {self.team or '-'})"

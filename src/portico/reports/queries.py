@@ -21,7 +21,7 @@ from django.db.models import Max, QuerySet, Sum
 
 from portico.parties.models import Individual, Organization
 from portico.reports import histogram
-from portico.reports.models import DayFigure, Dimension
+from portico.reports.models import DayFigure, Dimension, PersonDay
 from portico.service.models import Application, Channel, Choice, Priority
 
 COUNTS = (
@@ -213,3 +213,68 @@ def label_of(dimension: str, keys: Iterable[str]) -> dict[str, str]:
         case _:
             pairs = []
     return {str(pk): name for pk, name in pairs}
+
+
+@dataclass
+class PersonRow:
+    """One member of staff over a period."""
+
+    key: str
+    label: str
+    actions: int
+    closes: int
+    customers: int
+    answered: int
+    satisfied: int
+    days: int
+
+    @property
+    def actions_per_day(self) -> float:
+        return self.actions / self.days
+
+    @property
+    def closes_per_day(self) -> float:
+        return self.closes / self.days
+
+    @property
+    def customers_per_day(self) -> float:
+        return self.customers / self.days
+
+    @property
+    def satisfied_share(self) -> float | None:
+        return _share(self.satisfied, self.answered)
+
+
+def people(period: Period, *, teams: frozenset[str] | None) -> list[PersonRow]:
+    """Each member of staff's actions, closes, customers served (a customer counts once a
+    day) and satisfaction answers over `period`, and per day of it; most actions first."""
+    rows = PersonDay.objects.filter(day__gte=period.since, day__lte=period.until)
+    if teams is not None:
+        rows = rows.filter(team__in=teams)
+    summed = (
+        rows.values("individual_id")
+        .annotate(
+            a=Sum("actions"),
+            c=Sum("closes"),
+            s=Sum("customers"),
+            n=Sum("answered"),
+            g=Sum("satisfied"),
+        )
+        .order_by()
+    )
+    found = {str(r["individual_id"]): r for r in summed}
+    labels = label_of(Dimension.CSR, found)
+    result = [
+        PersonRow(
+            key=key,
+            label=labels.get(key, NONE_LABEL),
+            actions=r["a"] or 0,
+            closes=r["c"] or 0,
+            customers=r["s"] or 0,
+            answered=r["n"] or 0,
+            satisfied=r["g"] or 0,
+            days=period.days,
+        )
+        for key, r in found.items()
+    ]
+    return sorted(result, key=lambda p: (-p.actions, p.label))

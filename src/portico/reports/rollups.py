@@ -22,16 +22,26 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction as db
 from django.db.models import Q
 from django.utils import timezone
 
+from portico.access import AUTOMATION_EMAIL
+from portico.audit.models import Event
+from portico.parties.models import Individual, Portal
 from portico.reports import histogram
-from portico.reports.models import BuiltDay, DayFigure, Dimension
+from portico.reports.models import BuiltDay, DayFigure, Dimension, PersonDay
 from portico.service import sla
 from portico.service.calendar import BusinessHours, business_minutes_between
 from portico.service.filters import AREA, PRODUCT
-from portico.service.models import Grant, Permission, ProfileValue, Transaction
+from portico.service.models import (
+    Grant,
+    Permission,
+    ProfileValue,
+    Status,
+    Transaction,
+)
 from portico.surveys.models import Answer
 
 CHUNK_DAYS = 31
@@ -308,6 +318,70 @@ def _build_chunk(days: _Days, hours: BusinessHours) -> list[DayFigure]:
     ]
 
 
+def _people_chunk(days: _Days) -> list[PersonDay]:
+    """Each member of staff's day: their events on transactions, and the answers about
+    what they resolved."""
+    staff = dict(
+        Individual.objects.filter(user__isnull=False, user_group__portal=Portal.CONSOLE)
+        .exclude(email=AUTOMATION_EMAIL)
+        .values_list("user_id", "pk")
+    )
+    kind = ContentType.objects.get_for_model(Transaction).pk
+    touches = list(
+        Event.objects.filter(
+            occurred_at__gte=days.start,
+            occurred_at__lt=days.end,
+            subject_type_id=kind,
+            actor_id__in=list(staff),
+        ).values_list("occurred_at", "actor_id", "subject_id", "action", "data")
+    )
+    ids = sorted({int(subject) for _, _, subject, _, _ in touches})
+    held: dict[int, tuple[str, int | None]] = {}
+    for start in range(0, len(ids), 5000):
+        for pk, team, requester in Transaction.objects.filter(
+            pk__in=ids[start : start + 5000]
+        ).values_list("pk", "team_id", "requester_id"):
+            held[pk] = ("" if team is None else str(team), requester)
+    resolved_names = set(
+        Status.objects.filter(category=Status.Category.RESOLVED).values_list("name", flat=True)
+    )
+    figures: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    served: dict[tuple[int, str, int], set[int]] = defaultdict(set)
+    for moment, actor, subject, action, data in touches:
+        t = held.get(int(subject))
+        i = days.index(moment)
+        if t is None or i is None:
+            continue
+        key = (i, t[0], staff[actor])
+        figures[key][0] += 1
+        after = ((data or {}).get("status") or {}).get("after")
+        if action == "transaction.status_changed" and after in resolved_names:
+            figures[key][1] += 1
+        if t[1] is not None:
+            served[key].add(t[1])
+    for answered_at, resolver, team, satisfied in Answer.objects.filter(
+        answered_at__gte=days.start, answered_at__lt=days.end, resolver_id__in=list(staff)
+    ).values_list("answered_at", "resolver_id", "transaction__team_id", "satisfied"):
+        i = days.index(answered_at)
+        assert i is not None
+        key = (i, "" if team is None else str(team), staff[resolver])
+        figures[key][2] += 1
+        figures[key][3] += bool(satisfied)
+    return [
+        PersonDay(
+            day=days.days[i],
+            team=team,
+            individual_id=person,
+            actions=actions,
+            closes=closes,
+            customers=len(served[(i, team, person)]),
+            answered=answered,
+            satisfied=satisfied,
+        )
+        for (i, team, person), (actions, closes, answered, satisfied) in figures.items()
+    ]
+
+
 def build(
     first: datetime.date, last: datetime.date, *, now: datetime.datetime | None = None
 ) -> int:
@@ -321,9 +395,12 @@ def build(
     for chunk in _chunks(first, last):
         days = _Days(*chunk)
         rows = _build_chunk(days, hours)
+        people = _people_chunk(days)
         with db.atomic():
             DayFigure.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
             DayFigure.objects.bulk_create(rows, batch_size=2000)
+            PersonDay.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
+            PersonDay.objects.bulk_create(people, batch_size=2000)
             BuiltDay.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
             BuiltDay.objects.bulk_create(BuiltDay(day=d, built_at=built_at) for d in days.days)
         written += len(rows)

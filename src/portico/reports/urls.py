@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.service, name="service"),
     path("export.<str:fmt>", views.service_export, name="service-export"),
     path("products/", views.products, name="products"),
+    path("people/", views.people, name="people"),
 ]

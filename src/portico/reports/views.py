@@ -95,3 +95,19 @@ def service_export(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(body, content_type=export.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@access.zone_required(access.REPORTS)
+def people(request: HttpRequest) -> HttpResponse:
+    """Customers served, actions and closes per day per CSR and technician, and their
+    positive feedback."""
+    form, period, _by = period_from(request.GET)
+    context: dict[str, object] = {"form": form}
+    if period is not None:
+        rows = queries.people(period, teams=access.report_teams(request.user))
+        context |= {
+            "period": period,
+            "rows": rows,
+            "chart": charts.bars([(r.label, round(r.closes_per_day, 2)) for r in rows]),
+        }
+    return render(request, "reports/people.html", context)
