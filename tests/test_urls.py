@@ -23,6 +23,7 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "reports:service": ("/console/reports/", {"supervisor", "administrator"}),
     "reports:products": ("/console/reports/products/", {"supervisor", "administrator"}),
     "reports:people": ("/console/reports/people/", {"supervisor", "administrator"}),
+    "reports:portal": ("/console/reports/portal/", {"supervisor", "administrator"}),
     "reports:service-export": ("/console/reports/export.csv", {"supervisor", "administrator"}),
     "portal:customer-home": ("/portal/", CUSTOMERS),
     "portal:customer-transactions": ("/portal/transactions/", CUSTOMERS),

@@ -133,3 +133,40 @@ class PersonDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.individual_id} (team {self.team or '-'})"
+
+
+class PortalDay(models.Model):
+    """One portal's self-service on one day (seed 003: "monitor portal usage"): log-ins,
+    knowledge-base searches and those that found nothing, and problems solved by an
+    article with no request opened (deflections)."""
+
+    day = models.DateField()
+    portal = models.CharField(max_length=20, blank=True)
+    logins = models.PositiveIntegerField(default=0)
+    searches = models.PositiveIntegerField(default=0)
+    empty_searches = models.PositiveIntegerField(default=0)
+    deflections = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "portal"], name="portal_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.portal or '(none)'}"
+
+
+class PortalUser(models.Model):
+    """Someone who logged in to a portal in a month: active users per organisation are
+    these rows counted (a distinct count does not add up from days)."""
+
+    month = models.DateField(help_text="The month's first day.")
+    individual = models.ForeignKey("parties.Individual", on_delete=models.CASCADE, related_name="+")
+    organization = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "individual"], name="portal_user_once")
+        ]
+        indexes = [models.Index(fields=["month", "organization"], name="portal_user_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.individual_id}"

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 
 from portico.parties.models import Individual, Organization
 from portico.reports import histogram
-from portico.reports.models import DayFigure, Dimension, PersonDay
+from portico.reports.models import DayFigure, Dimension, PersonDay, PortalDay, PortalUser
 from portico.service.models import Application, Channel, Choice, Priority
 
 COUNTS = (
@@ -278,3 +278,87 @@ def people(period: Period, *, teams: frozenset[str] | None) -> list[PersonRow]:
         for key, r in found.items()
     ]
     return sorted(result, key=lambda p: (-p.actions, p.label))
+
+
+@dataclass(frozen=True)
+class MonthShare:
+    month: datetime.date
+    total: int
+    by_channel: dict[str, int]
+
+    def share(self, channel: str) -> float | None:
+        return _share(self.by_channel.get(channel, 0), self.total)
+
+
+def channels_by_month(period: Period, *, teams: frozenset[str] | None) -> list[MonthShare]:
+    """Transactions opened through each channel, per month of `period` (seed 001: "11%
+    of issues were logged via the Portal… 40% within a year")."""
+    months: dict[datetime.date, dict[str, int]] = {}
+    for day, key, opened in (
+        _rows(Dimension.CHANNEL, period, teams)
+        .values("day", "key")
+        .annotate(n=Sum("opened"))
+        .values_list("day", "key", "n")
+        .order_by()
+    ):
+        month = months.setdefault(day.replace(day=1), {})
+        month[key] = month.get(key, 0) + (opened or 0)
+    return [
+        MonthShare(month, sum(counts.values()), counts) for month, counts in sorted(months.items())
+    ]
+
+
+@dataclass(frozen=True)
+class SelfService:
+    logins: int
+    searches: int
+    empty_searches: int
+    deflections: int
+
+    @property
+    def empty_share(self) -> float | None:
+        return _share(self.empty_searches, self.searches)
+
+
+def self_service(period: Period) -> SelfService:
+    """The portals' log-ins, searches, searches that found nothing and deflections over
+    `period` (the whole desk: a search belongs to no team)."""
+    sums = PortalDay.objects.filter(day__gte=period.since, day__lte=period.until).aggregate(
+        logins=Sum("logins"),
+        searches=Sum("searches"),
+        empty=Sum("empty_searches"),
+        deflections=Sum("deflections"),
+    )
+    return SelfService(
+        sums["logins"] or 0, sums["searches"] or 0, sums["empty"] or 0, sums["deflections"] or 0
+    )
+
+
+def active_portal_users(period: Period) -> list[tuple[str, list[int]]]:
+    """Per organisation: how many of its people logged in to a portal in each month of
+    `period`, the organisations with most users in the last month first."""
+    months = _months(period)
+    counts: dict[str, list[int]] = {}
+    for month, organization, n in (
+        PortalUser.objects.filter(month__gte=months[0], month__lte=months[-1])
+        .values("month", "organization")
+        .annotate(n=Count("pk"))
+        .values_list("month", "organization", "n")
+        .order_by()
+    ):
+        counts.setdefault(organization, [0] * len(months))[months.index(month)] = n
+    labels = label_of(Dimension.ORGANIZATION, counts)
+    named = [(labels.get(key, NONE_LABEL), row) for key, row in counts.items()]
+    return sorted(named, key=lambda r: (-r[1][-1], r[0]))
+
+
+def _months(period: Period) -> list[datetime.date]:
+    month, months = period.since.replace(day=1), []
+    while month <= period.until:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def months_of(period: Period) -> list[datetime.date]:
+    return _months(period)

@@ -29,9 +29,17 @@ from django.utils import timezone
 
 from portico.access import AUTOMATION_EMAIL
 from portico.audit.models import Event
+from portico.knowledge.models import Deflection, Search
 from portico.parties.models import Individual, Portal
 from portico.reports import histogram
-from portico.reports.models import BuiltDay, DayFigure, Dimension, PersonDay
+from portico.reports.models import (
+    BuiltDay,
+    DayFigure,
+    Dimension,
+    PersonDay,
+    PortalDay,
+    PortalUser,
+)
 from portico.service import sla
 from portico.service.calendar import BusinessHours, business_minutes_between
 from portico.service.filters import AREA, PRODUCT
@@ -382,6 +390,52 @@ def _people_chunk(days: _Days) -> list[PersonDay]:
     ]
 
 
+def _portal_chunk(days: _Days) -> tuple[list[PortalDay], list[PortalUser]]:
+    """Each portal's log-ins, searches and deflections a day, and who logged in to a
+    portal in each month the days touch."""
+    figures: dict[tuple[int, str], PortalDay] = {}
+
+    def of(i: int, portal: str) -> PortalDay:
+        return figures.setdefault((i, portal), PortalDay(day=days.days[i], portal=portal or ""))
+
+    portals = [p for p in Portal.values if p != Portal.CONSOLE]
+    users: set[tuple[datetime.date, int, str]] = set()
+    logins = Event.objects.filter(
+        action="session.logged_in",
+        occurred_at__gte=days.start,
+        occurred_at__lt=days.end,
+        portal__in=portals,
+        actor__isnull=False,
+    ).values_list(
+        "occurred_at", "portal", "actor__individual__pk", "actor__individual__organization_id"
+    )
+    for moment, portal, person, organization in logins:
+        i = days.index(moment)
+        assert i is not None
+        of(i, portal).logins += 1
+        if person is not None:
+            month = days.days[i].replace(day=1)
+            users.add((month, person, "" if organization is None else str(organization)))
+    for moment, portal, results in Search.objects.filter(
+        created_at__gte=days.start, created_at__lt=days.end
+    ).values_list("created_at", "portal", "results"):
+        i = days.index(moment)
+        assert i is not None
+        row = of(i, portal)
+        row.searches += 1
+        row.empty_searches += results == 0
+    for moment, portal in Deflection.objects.filter(
+        created_at__gte=days.start, created_at__lt=days.end
+    ).values_list("created_at", "portal"):
+        i = days.index(moment)
+        assert i is not None
+        of(i, portal).deflections += 1
+    return list(figures.values()), [
+        PortalUser(month=month, individual_id=person, organization=organization)
+        for month, person, organization in users
+    ]
+
+
 def build(
     first: datetime.date, last: datetime.date, *, now: datetime.datetime | None = None
 ) -> int:
@@ -396,7 +450,13 @@ def build(
         days = _Days(*chunk)
         rows = _build_chunk(days, hours)
         people = _people_chunk(days)
+        portal_days, portal_users = _portal_chunk(days)
         with db.atomic():
+            PortalDay.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
+            PortalDay.objects.bulk_create(portal_days, batch_size=2000)
+            # Users are per month and only ever added: a month's log-ins stay counted
+            # when a later chunk rebuilds some of its days.
+            PortalUser.objects.bulk_create(portal_users, batch_size=2000, ignore_conflicts=True)
             DayFigure.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
             DayFigure.objects.bulk_create(rows, batch_size=2000)
             PersonDay.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("export.<str:fmt>", views.service_export, name="service-export"),
     path("products/", views.products, name="products"),
     path("people/", views.people, name="people"),
+    path("portal/", views.portal, name="portal"),
 ]

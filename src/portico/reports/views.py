@@ -3,14 +3,21 @@ access says which teams' figures the reader adds up, the queries read the roll-u
 
 from __future__ import annotations
 
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from portico import access
+from portico.knowledge.models import Search
 from portico.reports import charts, export, flags, queries
 from portico.reports.forms import period_from
 from portico.reports.models import BuiltDay, Dimension, ProductFlag
+from portico.service.models import Channel
 
 
 def _hours(minutes: float | None) -> float | None:
@@ -111,3 +118,57 @@ def people(request: HttpRequest) -> HttpResponse:
             "chart": charts.bars([(r.label, round(r.closes_per_day, 2)) for r in rows]),
         }
     return render(request, "reports/people.html", context)
+
+
+@access.zone_required(access.REPORTS)
+def portal(request: HttpRequest) -> HttpResponse:
+    """Portal uptake and self-service: the share of requests logged through each channel
+    per month, active portal users per organisation, the knowledge base's searches and
+    deflections, and the satisfaction answers."""
+    form, period, _by = period_from(request.GET)
+    context: dict[str, object] = {"form": form}
+    if period is not None:
+        teams = access.report_teams(request.user)
+        months = queries.channels_by_month(period, teams=teams)
+        channels = [(code, label) for code, label in Channel.choices]
+        context |= {
+            "period": period,
+            "channels": channels,
+            "months": [
+                (m, [(m.by_channel.get(code, 0), m.share(code)) for code, _ in channels])
+                for m in months
+            ],
+            "chart": charts.lines(
+                [m.month for m in months],
+                [("Portal (web)", "series-a", [m.share(Channel.WEB) or 0 for m in months])],
+            )
+            if len(months) > 1
+            else None,
+            "service": queries.self_service(period),
+            "month_heads": queries.months_of(period),
+            "users": queries.active_portal_users(period)[:50],
+            "total": queries.total(period, teams=teams),
+            "missing": knowledge_gaps(period),
+        }
+    return render(request, "reports/portal.html", context)
+
+
+def knowledge_gaps(period: queries.Period) -> list[tuple[str, int]]:
+    """The searches of the period that found nothing, most asked first: what the
+    knowledge base is missing. (Search rows, not a roll-up: the empty ones are few, and
+    read through their own index.)"""
+    since = datetime.datetime.combine(period.since, datetime.time(), tzinfo=_zone())
+    until = datetime.datetime.combine(
+        period.until + datetime.timedelta(days=1), datetime.time(), tzinfo=_zone()
+    )
+    return list(
+        Search.objects.filter(results=0, created_at__gte=since, created_at__lt=until)
+        .values("query")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "query")
+        .values_list("query", "n")[:15]
+    )
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
