@@ -14,13 +14,20 @@ from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from portico.reports.queries import Row
+from portico.reports.queries import PersonRow, Row
 from portico.service.export import CONTENT_TYPES, FORMATS, neutralise
 
 type Cell = str | int | float | None
 type Table = tuple[Sequence[str], list[Sequence[Cell]]]
 
-__all__ = ["CONTENT_TYPES", "FORMATS", "service_table", "to_csv", "to_xlsx"]
+__all__ = [
+    "CONTENT_TYPES",
+    "FORMATS",
+    "people_table",
+    "service_table",
+    "to_csv",
+    "to_xlsx",
+]
 
 
 def _hours(minutes: float | None) -> float | None:
@@ -68,6 +75,35 @@ def service_table(by_label: str, rows: Sequence[Row]) -> Table:
             float(row.cost),
             row.answered,
             row.satisfied,
+        )
+        for row in rows
+    ]
+    return header, body
+
+
+def people_table(rows: Sequence[PersonRow]) -> Table:
+    header = (
+        "Person",
+        "Actions",
+        "Actions a day",
+        "Closes",
+        "Closes a day",
+        "Customers served",
+        "Customers a day",
+        "Feedback answers",
+        "Satisfied (%)",
+    )
+    body: list[Sequence[Cell]] = [
+        (
+            row.label,
+            row.actions,
+            round(row.actions_per_day, 2),
+            row.closes,
+            round(row.closes_per_day, 2),
+            row.customers,
+            round(row.customers_per_day, 2),
+            row.answered,
+            row.satisfied_share,
         )
         for row in rows
     ]

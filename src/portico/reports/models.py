@@ -170,3 +170,47 @@ class PortalUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.individual_id}"
+
+
+class Schedule(models.Model):
+    """A report e-mailed to someone on a schedule by the worker (portico.reports.mailing):
+    the figures are those the recipient may see when it is sent, and a recipient who no
+    longer has the Reports zone is sent nothing (the schedule switches itself off)."""
+
+    class Report(models.TextChoices):
+        SERVICE = "service", "Service"
+        PEOPLE = "people", "People"
+        PRODUCTS = "products", "Products"
+
+    class Every(models.TextChoices):
+        DAY = "day", "Every morning"
+        WEEK = "week", "Every Monday morning"
+        MONTH = "month", "On the first of the month"
+
+    individual = models.ForeignKey(
+        "parties.Individual", on_delete=models.CASCADE, related_name="report_schedules"
+    )
+    report = models.CharField(max_length=10, choices=Report.choices, default=Report.SERVICE)
+    by = models.CharField(
+        max_length=16,
+        choices=Dimension.choices,
+        default=Dimension.TEAM,
+        help_text="The Service report's grouping.",
+    )
+    every = models.CharField(max_length=5, choices=Every.choices, default=Every.WEEK)
+    active = models.BooleanField(default=True)
+    next_at = models.DateTimeField()
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["individual", "report", "by", "every"], name="schedule_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["next_at"], name="schedule_due", condition=models.Q(active=True))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_report_display()} report to {self.individual_id}, {self.every}"

@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from portico.events.periodic import periodic
-from portico.reports import flags, rollups
+from portico.reports import flags, mailing, rollups
 
 
 @periodic("reports.rollups", every=datetime.timedelta(minutes=5))
@@ -24,3 +24,8 @@ def flag_products() -> int:
     # Hourly, on the roll-ups as they stand: a product is flagged the hour its week turns
     # abnormal, and once a week at most.
     return len(flags.flag(timezone.localdate()))
+
+
+@periodic("reports.mail", every=datetime.timedelta(minutes=15))
+def mail_reports() -> int:
+    return mailing.send_due()
