@@ -114,6 +114,8 @@ ELSEWHERE_NAMES = {
     "console:organization",
     "console:me-create-token",
     "console:me-revoke-token",
+    # E-mail me this report, POST only: tests/reports/test_mailing.py.
+    "reports:schedule",
     # A person's own e-mail settings, POST only: tests/mail/test_profile.py.
     "portal:customer-mail-settings",
     "portal:partner-mail-settings",

@@ -7,7 +7,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from portico.reports.models import Dimension
+from portico.reports.models import Dimension, Schedule
 from portico.reports.queries import Period
 
 DEFAULT_DAYS = 90
@@ -54,3 +54,14 @@ def period_from(query: object) -> tuple[PeriodForm, Period | None, str]:
     if not form.is_valid():
         return form, None, Dimension.TEAM
     return form, form.cleaned_data["period"], form.cleaned_data["by"]
+
+
+class ScheduleForm(forms.Form):
+    report = forms.ChoiceField(choices=Schedule.Report.choices)
+    by = forms.ChoiceField(
+        choices=[(d.value, d.label) for d in Dimension if d != Dimension.ALL], required=False
+    )
+    every = forms.ChoiceField(label="E-mail me this report", choices=Schedule.Every.choices)
+
+    def clean_by(self) -> str:
+        return self.cleaned_data.get("by") or Dimension.TEAM

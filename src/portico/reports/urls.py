@@ -9,4 +9,5 @@ urlpatterns = [
     path("products/", views.products, name="products"),
     path("people/", views.people, name="people"),
     path("portal/", views.portal, name="portal"),
+    path("schedules/", views.schedule, name="schedule"),
 ]

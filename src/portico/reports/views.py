@@ -7,16 +7,19 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from portico import access
 from portico.knowledge.models import Search
-from portico.reports import charts, export, flags, queries
-from portico.reports.forms import period_from
-from portico.reports.models import BuiltDay, Dimension, ProductFlag
+from portico.reports import charts, export, flags, mailing, queries
+from portico.reports.forms import ScheduleForm, period_from
+from portico.reports.models import BuiltDay, Dimension, ProductFlag, Schedule
 from portico.service.models import Channel
 
 
@@ -54,6 +57,7 @@ def service(request: HttpRequest) -> HttpResponse:
             .values_list("built_at", flat=True)
             .first(),
             "all_teams": teams is None,
+            "schedule_by": by,
         }
     return render(request, "reports/service.html", context)
 
@@ -172,3 +176,31 @@ def knowledge_gaps(period: queries.Period) -> list[tuple[str, int]]:
 
 def _zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
+
+
+@require_POST
+@access.zone_required(access.REPORTS)
+def schedule(request: HttpRequest) -> HttpResponse:
+    """E-mail me this report: a schedule for oneself (administrators set up others' in
+    Systems Admin). Asking again for the same one changes nothing."""
+    form = ScheduleForm(request.POST)
+    person = access.individual_of(request.user)
+    back = request.POST.get("back") or reverse("reports:service")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        back = reverse("reports:service")
+    if person is None or not form.is_valid():
+        messages.error(request, "That schedule is not one the reports offer.")
+        return redirect(back)
+    data = form.cleaned_data
+    Schedule.objects.get_or_create(
+        individual=person,
+        report=data["report"],
+        by=data["by"],
+        every=data["every"],
+        defaults={"next_at": mailing.first_time(data["every"])},
+    )
+    Schedule.objects.filter(
+        individual=person, report=data["report"], by=data["by"], every=data["every"]
+    ).update(active=True)
+    messages.success(request, "You will get this report by e-mail.")
+    return redirect(back)
