@@ -28,7 +28,7 @@ from portico.mail import outbound
 from portico.mail.models import Kind
 from portico.notify.models import Delivery
 from portico.parties.models import Individual, User
-from portico.service.models import Application, Transaction
+from portico.service.models import Application, Status, Transaction
 from portico.surveys.models import Answer, SatisfactionSetting
 
 PURPOSE = "satisfaction"
@@ -83,10 +83,11 @@ def ask(
     now: datetime.datetime | None = None,
 ) -> Answer | None:
     """Ask the requester of a resolved `transaction` if they were satisfied: an Answer
-    row waiting for them and the e-mail with the rating links. None when they are not
-    asked: the application does not ask, there is no requester, they were asked about
-    this one already, or about any request in the last PORTICO_SATISFACTION_QUIET_DAYS.
-    (The setting's delay is not applied yet: the e-mail goes at once.)"""
+    row waiting for them and, unless the application's setting delays it, the e-mail
+    with the rating links (with a delay, `send_due` writes it once it falls due). None
+    when they are not asked: the application does not ask, there is no requester, they
+    were asked about this one already, or about any request in the last
+    PORTICO_SATISFACTION_QUIET_DAYS (counted from when each question was due)."""
     now = now or timezone.now()
     person = transaction.requester
     if person is None or not person.active:
@@ -94,25 +95,63 @@ def ask(
     setting = setting_for(transaction.application)
     if not setting.asks:
         return None
-    quiet = now - datetime.timedelta(days=settings.PORTICO_SATISFACTION_QUIET_DAYS)
+    due = now + datetime.timedelta(minutes=setting.delay_minutes)
+    quiet = due - datetime.timedelta(days=settings.PORTICO_SATISFACTION_QUIET_DAYS)
     asked = Answer.objects.filter(person=person)
     if asked.filter(transaction=transaction).exists() or asked.filter(asked_at__gt=quiet).exists():
         return None
+    delayed = due > now
     try:
         with db.atomic():
             answer = Answer.objects.create(
                 transaction=transaction,
                 person=person,
                 resolver=resolver,
-                asked_at=now,
-                sent_at=now,
+                asked_at=due,
+                sent_at=None if delayed else now,
             )
     except IntegrityError:
         return None  # asked at the same moment by another worker
-    outbound.compose(
-        Kind.SATISFACTION, transaction, person, extra=_links(setting, person, transaction)
-    )
+    if not delayed:
+        _compose(setting, answer)
     return answer
+
+
+def _compose(setting: SatisfactionSetting, answer: Answer) -> None:
+    outbound.compose(
+        Kind.SATISFACTION,
+        answer.transaction,
+        answer.person,
+        extra=_links(setting, answer.person, answer.transaction),
+    )
+
+
+def send_due(*, now: datetime.datetime | None = None) -> int:
+    """Write the delayed survey e-mails whose time has come (the worker's
+    "surveys.send_due"). A transaction reopened meanwhile is no longer resolved: its
+    waiting question is dropped, so that the next resolve asks afresh. Returns how many
+    e-mails it wrote."""
+    now = now or timezone.now()
+    written = 0
+    due = (
+        Answer.objects.filter(sent_at__isnull=True, answered_at__isnull=True, asked_at__lte=now)
+        .select_related("transaction__application", "transaction__status", "person")
+        .order_by("asked_at")
+    )
+    for pk in list(due.values_list("pk", flat=True)[:500]):
+        with db.atomic():
+            # Claimed under a row lock: two workers never write the same e-mail twice.
+            row = due.select_for_update(of=("self",)).filter(pk=pk).first()
+            if row is None:
+                continue
+            if row.transaction.status.category != Status.Category.RESOLVED:
+                row.delete()
+                continue
+            row.sent_at = now
+            row.save(update_fields=["sent_at"])
+            _compose(setting_for(row.transaction.application), row)
+            written += 1
+    return written
 
 
 def _links(
