@@ -52,6 +52,47 @@ def satisfied(setting: SatisfactionSetting, rating: int) -> bool:
     return rating >= (SATISFIED if setting.scale == SatisfactionSetting.Scale.TWO else 4)
 
 
+_TWO_LABELS = {NOT_SATISFIED: "Not satisfied", SATISFIED: "Satisfied"}
+
+
+def choices(setting: SatisfactionSetting) -> list[tuple[int, str]]:
+    """The answers offered, as (rating, label), on the setting's scale."""
+    return [(n, rating_label(setting, n)) for n in setting.ratings()]
+
+
+def rating_label(setting: SatisfactionSetting, rating: int | None) -> str:
+    """How a rating reads: "Satisfied" / "Not satisfied" on two, "4 of 5" on five."""
+    if rating is None:
+        return ""
+    if setting.scale == SatisfactionSetting.Scale.TWO and rating in _TWO_LABELS:
+        return _TWO_LABELS[rating]
+    return f"{rating} of 5"
+
+
+def pending(person: Individual, visible: QuerySet[Transaction]) -> QuerySet[Answer]:
+    """The questions `person` was sent (within the links' 30 days) and has not answered,
+    about transactions in `visible` — what the portal's banners ask."""
+    return (
+        Answer.objects.filter(
+            person=person,
+            sent_at__isnull=False,
+            sent_at__gt=timezone.now() - LINK_AGE,
+            answered_at__isnull=True,
+            transaction__in=visible,
+        )
+        .select_related("transaction")
+        .order_by("-sent_at")
+    )
+
+
+def asked(person: Individual, transaction: Transaction) -> Answer | None:
+    """`person`'s question about `transaction`, once its e-mail went (None before: a
+    delayed question is not asked anywhere yet)."""
+    return Answer.objects.filter(
+        person=person, transaction=transaction, sent_at__isnull=False
+    ).first()
+
+
 def link(person: Individual, transaction: Transaction, rating: int | None = None) -> str:
     """The survey page's address for `person` about `transaction`, with `rating` chosen."""
     token = links.make(person, PURPOSE, scope=transaction.number, age=LINK_AGE)
