@@ -265,13 +265,24 @@ def sent(transaction: Transaction) -> Delivery | None:
     return Delivery.objects.filter(transaction=transaction, kind=Kind.SATISFACTION).first()
 
 
-def follow_up(*, actor: User, transaction: Transaction, note: str = "") -> int:
+def follow_up(
+    *,
+    actor: User,
+    transaction: Transaction,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> int:
     """Mark the "not satisfied" answers about `transaction` followed up: they leave the
-    task lists of those assigned. Refused (PermissionDenied) to anyone who may not
-    change the transaction. Returns how many answers it closed."""
+    task lists of those assigned. Refused (PermissionDenied) to anyone who may not add
+    internal notes to it. The event is internal, as the staff's note would be: it and
+    its note are read by those who read the internal notes only. Returns how many
+    answers it closed."""
     if not access.can(actor, "add_internal_note", transaction):
         raise PermissionDenied
-    now = timezone.now()
+    note = note.strip()
+    if len(note) > MAX_COMMENT:
+        raise ValidationError({"note": [f"At most {MAX_COMMENT} characters, please."]})
+    now = now or timezone.now()
     with db.atomic():
         done = (
             open_follow_ups()
@@ -284,9 +295,19 @@ def follow_up(*, actor: User, transaction: Transaction, note: str = "") -> int:
                 actor=actor,
                 channel=Channel.WEB,
                 subject=transaction,
-                data={"note": note.strip()[:MAX_COMMENT]} if note.strip() else {},
+                data={"note": note} if note else {},
+                internal=True,
             )
     return done
+
+
+def answers_of(transaction: Transaction) -> QuerySet[Answer]:
+    """The questions asked about `transaction` (sent or waiting), for the staff's page."""
+    return (
+        Answer.objects.filter(transaction=transaction)
+        .select_related("person", "followed_up_by")
+        .order_by("asked_at", "pk")
+    )
 
 
 def open_follow_ups() -> QuerySet[Answer]:
