@@ -42,6 +42,10 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     # Rule 1 is the first default rule (automations/0002 writes them in order).
     "admin:automations_rule_dryrun": ("/admin/automations/rule/1/dry-run/", {"administrator"}),
     "admin:automations_failure_changelist": ("/admin/automations/failure/", {"administrator"}),
+    "admin:surveys_satisfactionsetting_changelist": (
+        "/admin/surveys/satisfactionsetting/",
+        {"administrator"},
+    ),
 }
 # API routes not about one transaction, answered the API's way: 403 in its error shape to
 # a person it is not for, 401 to no one at all (the rest: tests/api/ and the channel
