@@ -81,7 +81,7 @@ def test_the_panel_shows_the_answer_and_the_supervisor_marks_it_followed_up(
 
     html = page(morag.get(url(issue)))
     assert BUTTON not in html
-    assert "Followed up" in html
+    assert "<dt>Followed up</dt><dd>Morag Campbell, " in html
     # The history reads both as sentences, the follow-up's note included.
     assert "Satisfaction survey answered" in html
     assert "Not satisfied (rating 1): “It alarms again.”" in html

@@ -305,7 +305,7 @@ def answers_of(transaction: Transaction) -> QuerySet[Answer]:
     """The questions asked about `transaction` (sent or waiting), for the staff's page."""
     return (
         Answer.objects.filter(transaction=transaction)
-        .select_related("person", "followed_up_by")
+        .select_related("person", "followed_up_by__individual")
         .order_by("asked_at", "pk")
     )
 
