@@ -395,29 +395,32 @@ def satisfaction(request: HttpRequest, site: Site, number: str) -> HttpResponse:
         "comment": posted.get("comment", ""),
         "extra": posted.get("extra", ""),
     }
+    reopening = bool(posted.get("reopen")) and "reopen" in actions.offered(
+        request.user, transaction
+    )
     try:
-        surveys.answer(
-            person=me,
-            transaction=transaction,
-            rating=rating,
-            comment=posted.get("comment", ""),
-            extra=posted.get("extra", ""),
-            channel=AuditChannel.WEB,
-        )
+        # The answer and the reopening it asks for go together, or neither does.
+        with db.atomic():
+            surveys.answer(
+                person=me,
+                transaction=transaction,
+                rating=rating,
+                comment=posted.get("comment", ""),
+                extra=posted.get("extra", ""),
+                channel=AuditChannel.WEB,
+            )
+            if reopening:
+                actions.reopen(
+                    actor=_actor(request),
+                    transaction=transaction,
+                    reason=posted.get("comment", "").strip()
+                    or "Not satisfied with how it was resolved.",
+                    channel=Channel.WEB,
+                )
     except ValidationError as error:
         return _page(request, site, transaction, survey=(survey_form, error), status=400)
     said = "Thank you: your answer is recorded."
-    if posted.get("reopen") and "reopen" in actions.offered(request.user, transaction):
-        try:
-            actions.reopen(
-                actor=_actor(request),
-                transaction=transaction,
-                reason=posted.get("comment", "").strip()
-                or "Not satisfied with how it was resolved.",
-                channel=Channel.WEB,
-            )
-        except ValidationError as error:
-            return _page(request, site, transaction, survey=(survey_form, error), status=400)
+    if reopening:
         said = f"Thank you: your answer is recorded and {transaction.number} is reopened."
     messages.success(request, said)
     return pages.done(request, f"{site.url('transaction', number)}#satisfaction")
