@@ -42,6 +42,10 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     # Rule 1 is the first default rule (automations/0002 writes them in order).
     "admin:automations_rule_dryrun": ("/admin/automations/rule/1/dry-run/", {"administrator"}),
     "admin:automations_failure_changelist": ("/admin/automations/failure/", {"administrator"}),
+    "admin:surveys_satisfactionsetting_changelist": (
+        "/admin/surveys/satisfactionsetting/",
+        {"administrator"},
+    ),
 }
 # API routes not about one transaction, answered the API's way: 403 in its error shape to
 # a person it is not for, 401 to no one at all (the rest: tests/api/ and the channel
@@ -61,7 +65,8 @@ ELSEWHERE_PREFIXES = (
 # One transaction's pages and their POST endpoints answer 404 for what a person may
 # not see, which this table cannot say: tests/console/test_transaction_page.py,
 # tests/console/test_lists.py, tests/console/test_phone.py and tests/portal/ (withdraw
-# and reopen: tests/portal/test_lifecycle.py; the reply by e-mail:
+# and reopen: tests/portal/test_lifecycle.py; the satisfaction banner:
+# tests/surveys/test_portal.py; the reply by e-mail:
 # tests/console/test_email_reply.py and the channel matrix).
 ELSEWHERE_NAMES = {
     # The knowledge pages open to visitors too, and show each reader their own share:
@@ -103,6 +108,8 @@ ELSEWHERE_NAMES = {
     "console:remove-grant",
     "console:assign",
     "console:forward",
+    # Marking a "not satisfied" answer followed up, POST only: tests/surveys/test_console.py.
+    "console:follow-up",
     "console:save-view",
     "console:delete-view",
     "console:individual",
@@ -124,16 +131,19 @@ ELSEWHERE_NAMES = {
     "portal:customer-upload",
     "portal:customer-withdraw",
     "portal:customer-reopen",
+    "portal:customer-satisfaction",
     "portal:partner-transaction",
     "portal:partner-add-note",
     "portal:partner-upload",
     "portal:partner-withdraw",
     "portal:partner-reopen",
+    "portal:partner-satisfaction",
     "portal:employee-transaction",
     "portal:employee-add-note",
     "portal:employee-upload",
     "portal:employee-withdraw",
     "portal:employee-reopen",
+    "portal:employee-satisfaction",
 }
 PERSONAS = [
     "csr",

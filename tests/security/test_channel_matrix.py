@@ -62,6 +62,7 @@ from portico.parties.services import deactivate_individual
 from portico.service import actions
 from portico.service.models import Attachment, Grant, Note, Permission, Relation, Status
 from portico.service.models import Transaction as Txn
+from portico.surveys.models import Answer as SurveyAnswer
 from portico.webhooks import services as webhooks
 from portico.webhooks.models import Subscription
 from tests.security.conftest import api, demo_transaction, person, user, web
@@ -503,6 +504,20 @@ def _reopened(t: Txn) -> Callable[[], bool]:
     return lambda: Txn.objects.get(pk=t.pk).status.category == Status.Category.OPEN
 
 
+def _not_satisfied(t: Txn) -> None:
+    """A "not satisfied" answer waiting for its follow-up (undone with the probe)."""
+    person = Individual.objects.order_by("pk").first()
+    assert person is not None
+    now = timezone.now()
+    SurveyAnswer.objects.create(
+        transaction=t, person=person, rating=1, satisfied=False, sent_at=now, answered_at=now
+    )
+
+
+def _followed_up(t: Txn) -> Callable[[], bool]:
+    return lambda: SurveyAnswer.objects.filter(transaction=t, followed_up_at__isnull=False).exists()
+
+
 def _then[T](first: Callable[[], None], send: Callable[[], T]) -> Callable[[], T]:
     def both() -> T:
         first()
@@ -721,6 +736,20 @@ def _console_probes() -> list[Probe]:
                     },
                 ),
                 _note_added(_t(w, k), "I1", "internal"),
+            ),
+        ),
+        # Marking a "not satisfied" answer followed up is the staff's internal work:
+        # whoever may add internal notes (portico.surveys.services.follow_up).
+        Probe(
+            "page",
+            "add_internal_note",
+            "console:follow-up",
+            lambda w, p, k: _write(
+                _then(
+                    lambda: _not_satisfied(_t(w, k)),
+                    _post(w, p, _console("follow-up", w, k), {"note": "Probe"}),
+                ),
+                _followed_up(_t(w, k)),
             ),
         ),
         Probe(
@@ -1683,6 +1712,9 @@ for _site_key in ("customer", "partner", "employee"):
         f"portal:{_site_key}-mail-settings": "own mail settings: tests/mail; fields: item 2",
         f"portal:{_site_key}-create-token": "test_idor",
         f"portal:{_site_key}-revoke-token": "test_idor",
+        # The satisfaction banner's answer: only the person asked about that transaction
+        # (no relation gives it), 404 to anyone else: tests/surveys/test_portal.py.
+        f"portal:{_site_key}-satisfaction": "tests/surveys/test_portal.py",
     }
 # Whole families: the log-in and MFA pages (tests/login), the admin behind one has_permission
 # (tests/test_urls), and the knowledge pages, which show publications, never a

@@ -72,6 +72,7 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+from portico.surveys.models import Answer
 from tests.conftest import PASSWORD
 
 # --- personas and what each may do on the target transaction -----------------------------
@@ -182,6 +183,8 @@ class World:
     other_article: Article
     category: Category
     notices: dict[str, Notification]  # one unread notification each, by first name
+    survey: Answer  # Ewan's satisfaction question about `reopenable`, sent, unanswered
+    follow_up: Answer  # Ewan's "not satisfied" about the target, not followed up yet
     before: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)
 
     def person(self, who: Who) -> Individual:
@@ -249,6 +252,18 @@ def _world() -> World:
         other_article=article("Calibrating a sensor pack", ArticleStatus.PUBLISHED, True),
         category=category,
         notices=notices,
+        survey=Answer.objects.create(
+            transaction=reopenable, person=people["Ewan"], sent_at=timezone.now()
+        ),
+        follow_up=Answer.objects.create(
+            transaction=t,
+            person=people["Ewan"],
+            rating=1,
+            satisfied=False,
+            comment="It stopped again.",
+            sent_at=timezone.now(),
+            answered_at=timezone.now(),
+        ),
     )
     assert t.status.code == "in-progress"
     assert t.priority is not None
@@ -298,6 +313,7 @@ TRACKED_APPS = {
     "console",
     "account",
     "auth",
+    "surveys",
 }
 # Columns that move by themselves: a token notes when it was last used.
 IGNORED = {"api.ApiToken": frozenset({"last_used_at"})}
@@ -792,6 +808,22 @@ ATTACKS: dict[str, dict[str, Attack]] = {
         "comment": _TEXT,
         "created_at": _DT,
     },
+    "surveys.Answer": {
+        "id": _ID,
+        "transaction": Attack(pk_of(lambda w: w.foreign)),
+        "person": _VICTIM,
+        "resolver": _VICTIM_USER,
+        "rating": Attack(const("2"), const(2)),
+        "satisfied": Attack(const("false"), const(False)),
+        "comment": _TEXT,
+        "extra_answer": _TEXT,
+        "asked_at": _DT,
+        "sent_at": _DT,
+        "answered_at": _DT,
+        "changed_at": _DT,
+        "followed_up_at": _DT,
+        "followed_up_by": _VICTIM_USER,
+    },
     "knowledge.Deflection": {
         "id": _ID,
         "article": Attack(pk_of(lambda w: w.other_article)),
@@ -834,6 +866,21 @@ def _own(model: type[Model]) -> Value:
 
 
 # --- the surfaces ----------------------------------------------------------------------------
+
+
+# What an answer from the portal may change: the answer itself, never who or when asked.
+SURVEY_ANSWER_COLUMNS = frozenset(
+    {"rating", "satisfied", "comment", "extra_answer", "answered_at", "changed_at"}
+)
+
+
+def _follow_up_note(world: World, who: Who, surface: Surface, diff: Diff) -> set[Any]:
+    """The note a follow-up's event carries (the staff's words, kept in the history)."""
+    return {
+        (row["data"] or {}).get("note")
+        for row in diff.added.get("audit.Event", {}).values()
+        if row["action"] == "satisfaction.followed_up"
+    }
 
 
 def _transaction_url(name: str) -> Callable[[World, Who], str]:
@@ -1398,6 +1445,19 @@ SURFACES: list[Surface] = [
         may_add=frozenset({"service.Grant", "service.Note", *ALWAYS_ADDED}),
     ),
     Surface(
+        "console follow-up",
+        "post",
+        _transaction_url("console:follow-up"),
+        Answer,
+        lambda w, p: w.follow_up.pk,
+        lambda w: _form_fields(console_forms.FollowUpForm()),
+        lambda w, p: {"note": "Called Ewan."},
+        needs("add_internal_note", staff_only=True),
+        (F("note", const("Refund agreed."), _follow_up_note),),
+        may_change={"surveys.Answer": frozenset({"followed_up_at", "followed_up_by_id"})},
+        may_add=ALWAYS_ADDED,
+    ),
+    Surface(
         "console my profile",
         "post",
         lambda w, p: reverse("console:me"),
@@ -1642,6 +1702,34 @@ SURFACES: list[Surface] = [
         both(portal, needs("add_shared_note")),
         (F("reason", const("Sorted it ourselves."), added(Note, "body")),),
         may_change={"service.Transaction": MOVE_COLUMNS | NOTE_STAMPS},
+        may_add=frozenset({"service.Note", *ALWAYS_ADDED}),
+    ),
+    # The satisfaction banner: only the person asked answers (404 to anyone else); the
+    # answer's own columns and, with "reopen", the move. The keys the view reads.
+    Surface(
+        "portal satisfaction",
+        "post",
+        lambda w, p: f"{_site(p)}t/{w.reopenable.number}/satisfaction/",
+        Answer,
+        lambda w, p: w.survey.pk,
+        lambda w: {"rating", "comment", "extra", "reopen"},
+        lambda w, p: {"rating": "2"},
+        both(portal, lambda who: who.key == "customer"),
+        (
+            F("rating", const("1"), col("rating"), stored=const(1)),
+            F("comment", const("It took a week."), col("comment")),
+            F("extra", const("Call before coming."), col("extra_answer")),
+            F(
+                "reopen",
+                const("1"),
+                col("status_id", Transaction, lambda w, p: w.reopenable.pk),
+                stored=pk_of(lambda w: w.statuses["in-progress"]),
+            ),
+        ),
+        may_change={
+            "surveys.Answer": SURVEY_ANSWER_COLUMNS,
+            "service.Transaction": MOVE_COLUMNS | NOTE_STAMPS,
+        },
         may_add=frozenset({"service.Note", *ALWAYS_ADDED}),
     ),
     Surface(

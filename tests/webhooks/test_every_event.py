@@ -104,7 +104,11 @@ def _happen(client_for: Callable[[str], Client]) -> None:
     survey = surveys.link(customer, t).removeprefix(settings.PORTICO_SITE_URL)
     assert Client().post(survey, {"rating": "2"}).status_code == 200
     assert Client().post(survey, {"rating": "1", "comment": "No."}).status_code == 200
-    surveys.follow_up(actor=admin, transaction=t)
+    # The administrator marks the "not satisfied" answer followed up from the console.
+    followed = client_for("administrator").post(
+        f"/console/transactions/{t.number}/follow-up/", {"note": "Called them back."}
+    )
+    assert followed.status_code == 302
     actions.reopen(actor=customer.user, transaction=t, reason="It came back.")  # type: ignore[arg-type]
     assert client_for("csr").get("/console/transactions/export.csv").status_code == 200
 

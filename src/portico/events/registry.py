@@ -75,7 +75,9 @@ REGISTRY: dict[str, EventType] = _types(
         "Satisfaction survey answered",
         _keys("rating", "satisfied", "comment", "changed"),
     ),
-    EventType("satisfaction.followed_up", TRANSACTION, "Not-satisfied answer followed up"),
+    EventType(
+        "satisfaction.followed_up", TRANSACTION, "Not-satisfied answer followed up", _keys("note")
+    ),
     EventType(
         "note.added",
         TRANSACTION,

@@ -99,6 +99,10 @@ class Site:
     def reopen_url_name(self) -> str:
         return self.url_name("reopen")
 
+    @property
+    def satisfaction_url_name(self) -> str:
+        return self.url_name("satisfaction")
+
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
 

@@ -37,6 +37,7 @@ def _site_patterns(site: Site, prefix: str) -> list[URLPattern]:
         ("t/<str:number>/files/", views.upload, "upload"),
         ("t/<str:number>/withdraw/", views.withdraw, "withdraw"),
         ("t/<str:number>/reopen/", views.reopen, "reopen"),
+        ("t/<str:number>/satisfaction/", views.satisfaction, "satisfaction"),
         ("profile/", views.profile, "profile"),
         ("profile/mail/", views.mail_settings, "mail-settings"),
         ("profile/tokens/", views.create_token, "create-token"),
