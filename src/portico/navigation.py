@@ -17,6 +17,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     (access.PARTNER_PORTAL, "Partner portal", "portal:partner-home"),
     (access.EMPLOYEE_PORTAL, "Employee portal", "portal:employee-home"),
     (access.KNOWLEDGE, "Knowledge base", "knowledge:home"),
+    (access.REPORTS, "Feedback forms", "console:forms"),
     (access.SYSTEMS_ADMIN, "Systems Admin", "admin:index"),
 ]
 

@@ -76,6 +76,11 @@ REGISTRY: dict[str, EventType] = _types(
         _keys("rating", "satisfied", "comment", "changed"),
     ),
     EventType("satisfaction.followed_up", TRANSACTION, "Not-satisfied answer followed up"),
+    # A feedback form answered; on an anonymous form the actor is None ("Anonymous")
+    # and the payload does not name the response (portico.surveys.feedback.submit).
+    EventType(
+        "form.answered", "form", "Feedback form answered", _keys("title", "anonymous", "response")
+    ),
     EventType(
         "note.added",
         TRANSACTION,
