@@ -142,7 +142,8 @@ class Question(models.Model):
     def clean(self) -> None:
         if self.kind in (self.Kind.CHOICE, self.Kind.MULTIPLE) and len(self.options) < 2:
             raise ValidationError({"choices": "Give at least two choices, one a line."})
-        if self.kind == self.Kind.RATING and not RATING_MIN <= self.rating_max <= RATING_MAX:
+        # Every row, not only ratings: the database's constraint holds for all of them.
+        if not RATING_MIN <= self.rating_max <= RATING_MAX:
             raise ValidationError(
                 {"rating_max": f"A rating goes up to {RATING_MIN} at least, {RATING_MAX} at most."}
             )
