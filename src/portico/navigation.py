@@ -17,7 +17,6 @@ SECTIONS: list[tuple[str, str, str]] = [
     (access.PARTNER_PORTAL, "Partner portal", "portal:partner-home"),
     (access.EMPLOYEE_PORTAL, "Employee portal", "portal:employee-home"),
     (access.KNOWLEDGE, "Knowledge base", "knowledge:home"),
-    (access.REPORTS, "Feedback forms", "console:forms"),
     (access.SYSTEMS_ADMIN, "Systems Admin", "admin:index"),
 ]
 
@@ -56,6 +55,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "unread_notifications": None,
         "profile_url": profile_url,
         "profile_current": bool(profile_url) and request.path == profile_url,
+        # The console home links the feedback forms' results for those who read them
+        # (zones are read once a request: no query).
+        "may_read_form_results": access.may_read_form_results(request.user),
     }
     if access.individual_of(request.user) is not None and access.may_enter(
         request.user, access.CONSOLE

@@ -72,7 +72,7 @@ def test_a_refused_answer_shows_the_same_words_as_the_api(
 ) -> None:
     form = build_form(once=False)
     q = ids(form)
-    bad_inputs = [
+    bad_inputs: list[dict[str, Any]] = [
         {q["Rating"]: "6", q["Features"]: ["Coffee"], q["Installed"]: "31/01/2024"},
         {q["How often"]: "Hourly", q["Comment"]: "x" * (feedback.MAX_TEXT + 1)},
         {},
@@ -145,6 +145,9 @@ def test_results_for_the_reports_zone_and_administrators(
         exported = client_for(key).get(f"/console/forms/{form.pk}/results.csv")
         assert exported["Content-Type"] == "text/csv; charset=utf-8"
         assert "'=1+1" in exported.content.decode()
+    home = client_for("supervisor").get("/console/").content.decode()
+    assert '<a href="/console/forms/">Feedback forms</a>' in home
+    assert 'href="/console/forms/"' not in client_for("csr").get("/console/").content.decode()
     for key in ("csr", "technician", "customer"):
         for path in ("/console/forms/", f"/console/forms/{form.pk}/results/"):
             assert client_for(key).get(path).status_code == 403, (key, path)

@@ -6,7 +6,9 @@ read on the results page (console, Reports zone and administrators)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -19,6 +21,7 @@ from portico.surveys.models import Form, Question
 class QuestionInline(admin.StackedInline[Question, Form]):
     model = Question
     extra = 1
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
     fields = (("position", "kind", "required"), "label", "help", "choices", "rating_max")
 
 
