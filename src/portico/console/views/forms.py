@@ -48,6 +48,6 @@ def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     )
     filename = f"form-{form.pk}-answers-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
