@@ -55,5 +55,5 @@ class ResponseSerializer(serializers.ModelSerializer[Response]):
 
     class Meta:
         model = Response
-        fields = ("form", "submitted_at", "channel", "anonymous")
+        fields = ("form", "submitted_at", "anonymous")
         read_only_fields = fields
