@@ -20,6 +20,11 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "console:create": ("/console/transactions/new/", STAFF),
     "console:me": ("/console/profile/", STAFF),
     "console:organization-lookup": ("/console/organizations/lookup/?q=har", STAFF),
+    # Feedback forms' results: the Reports zone and administrators.
+    "console:forms": ("/console/forms/", {"supervisor", "administrator"}),
+    "portal:customer-forms": ("/portal/forms/", CUSTOMERS),
+    "portal:partner-forms": ("/partners/forms/", {"partner"}),
+    "portal:employee-forms": ("/employees/forms/", {"employee"}),
     "portal:customer-home": ("/portal/", CUSTOMERS),
     "portal:customer-transactions": ("/portal/transactions/", CUSTOMERS),
     "portal:customer-create": ("/portal/new/", CUSTOMERS),
@@ -52,6 +57,8 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
 # matrix).
 API_ROUTES: dict[str, tuple[str, set[str]]] = {
     "api:events": ("/api/v1/events/", STAFF),
+    # Every log-in may ask which forms are open to it (an empty list for most).
+    "api:forms": ("/api/v1/forms/", STAFF | CUSTOMERS | {"partner", "employee"}),
 }
 # Pages open to anyone, and route families tested elsewhere (why in the comment).
 PUBLIC = {"home", "no-zones", "healthz", "readyz"}
@@ -95,6 +102,14 @@ ELSEWHERE_NAMES = {
     # The satisfaction survey: a signed link for one person and transaction, no log-in;
     # any other token gets the one refusal (tests/surveys/test_survey.py).
     "surveys:answer",
+    # One feedback form (to fill in, or its results) answers 404 for a form that is not
+    # the person's and 403 for results to those who may not read them:
+    # tests/surveys/test_forms_pages.py.
+    "portal:customer-form",
+    "portal:partner-form",
+    "portal:employee-form",
+    "console:form-results",
+    "console:form-results-csv",
     "console:transaction",
     "console:profile",
     "console:status",

@@ -1704,6 +1704,14 @@ NOT_IN_MATRIX: dict[str, str] = {
     # other-purpose link or one for a transaction its person cannot see gets the one
     # refusal and records nothing: tests/surveys/test_survey.py.
     "surveys:answer": "tests/surveys/test_survey.py",
+    # Feedback forms name no transaction: who is offered which form, and who reads the
+    # results, in tests/surveys/test_forms*.py and tests/api/test_forms.py (a form not
+    # the person's is the one 404 on the page and in the API).
+    "console:forms": "tests/surveys/test_forms_pages.py",
+    "console:form-results": "tests/surveys/test_forms_pages.py",
+    "console:form-results-csv": "tests/surveys/test_forms_pages.py",
+    "api:forms": "tests/api/test_forms.py",
+    "api:form-responses": "tests/api/test_forms.py",
 }
 for _site_key in ("customer", "partner", "employee"):
     NOT_IN_MATRIX |= {
@@ -1715,6 +1723,8 @@ for _site_key in ("customer", "partner", "employee"):
         # The satisfaction banner's answer: only the person asked about that transaction
         # (no relation gives it), 404 to anyone else: tests/surveys/test_portal.py.
         f"portal:{_site_key}-satisfaction": "tests/surveys/test_portal.py",
+        f"portal:{_site_key}-forms": "tests/surveys/test_forms_pages.py",
+        f"portal:{_site_key}-form": "tests/surveys/test_forms_pages.py",
     }
 # Whole families: the log-in and MFA pages (tests/login), the admin behind one has_permission
 # (tests/test_urls), and the knowledge pages, which show publications, never a

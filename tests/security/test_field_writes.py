@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
+from portico.api import form_serializers as api_forms
 from portico.api import knowledge_serializers as api_knowledge
 from portico.api import serializers as api
 from portico.api import services as api_services
@@ -48,6 +49,7 @@ from portico.console import transaction_forms as console_forms
 from portico.console.forms import SaveViewForm
 from portico.console.models import SavedView
 from portico.console.views.phone import CreateForm
+from portico.demo import forms as demo_forms
 from portico.knowledge import services as knowledge
 from portico.knowledge.forms import ArticleForm, FeedbackForm
 from portico.knowledge.models import Article, Category, Deflection, Feedback
@@ -72,7 +74,9 @@ from portico.service.models import (
     Status,
     Transaction,
 )
-from portico.surveys.models import Answer
+from portico.surveys.models import Answer, ResponseValue
+from portico.surveys.models import Form as SurveyForm
+from portico.surveys.models import Response as FormResponse
 from tests.conftest import PASSWORD
 
 # --- personas and what each may do on the target transaction -----------------------------
@@ -304,6 +308,7 @@ def _reopenable(
 # --- snapshots -----------------------------------------------------------------------------
 
 TRACKED_APPS = {
+    "surveys",
     "parties",
     "service",
     "audit",
@@ -313,7 +318,6 @@ TRACKED_APPS = {
     "console",
     "account",
     "auth",
-    "surveys",
 }
 # Columns that move by themselves: a token notes when it was last used.
 IGNORED = {"api.ApiToken": frozenset({"last_used_at"})}
@@ -772,6 +776,16 @@ ATTACKS: dict[str, dict[str, Attack]] = {
         "query": Attack(const("status=closed")),
         "created_at": _DT,
     },
+    # A feedback form's answer (the demo's form, open to customers): its person, form,
+    # time and channel are the service's to set, never the caller's.
+    "surveys.Response": {
+        "id": _ID,
+        "form": _ID,
+        "person": _VICTIM,
+        "submitted_at": _DT,
+        "channel": Attack(const("email")),
+        "only_answer": Attack(const(False)),
+    },
     "knowledge.Article": {
         "id": _ID,
         "status": Attack(const("published")),
@@ -1139,6 +1153,24 @@ def _portal_create_base(world: World, who: Who) -> dict[str, Any]:
         "profile_issue-type": "fault",
         "profile_product": "clearflow-dosing-pump",
     }
+
+
+# The personas in the Customers group, to whom the demo's feedback form is addressed.
+CUSTOMER_GROUP = {"customer", "colleague", "other_customer"}
+
+
+def _demo_form() -> SurveyForm:
+    return SurveyForm.objects.get(title=demo_forms.TITLE)
+
+
+def _form_answers(comment: str = "") -> dict[str, Any]:
+    """Answers to the demo form's questions (rating, features, how often, installed,
+    what to change), by question id, as the API takes them."""
+    q = [str(pk) for pk in _demo_form().questions.values_list("pk", flat=True)]
+    answers: dict[str, Any] = {q[0]: 4, q[1]: ["Reports"], q[2]: "Every day"}
+    if comment:
+        answers[q[4]] = comment
+    return answers
 
 
 not_partner: Rule = lambda who: portal(who) and who.key != "partner"  # noqa: E731
@@ -2128,6 +2160,27 @@ SURFACES: list[Surface] = [
         may_add=frozenset({"api.ApiToken", *ALWAYS_ADDED}),
         encoding="json",
         api="session",
+    ),
+    Surface(
+        "api answer form",
+        "post",
+        lambda w, p: reverse("api:form-responses", args=[_demo_form().pk]),
+        FormResponse,
+        None,
+        lambda w: _serializer_fields(api_forms.AnswersSerializer()),
+        lambda w, p: {"answers": _form_answers()},
+        lambda who: who.key in CUSTOMER_GROUP,  # the demo form's audience
+        (
+            F(
+                "answers",
+                lambda w, p: _form_answers(comment="Quieter alarms"),
+                added(ResponseValue, "text"),
+                stored=const("Quieter alarms"),
+            ),
+        ),
+        may_add=frozenset({"surveys.Response", "surveys.ResponseValue", *ALWAYS_ADDED}),
+        encoding="json",
+        api="token",
     ),
     Surface(
         "api new article",

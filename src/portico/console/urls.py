@@ -1,7 +1,7 @@
 from django.urls import path
 
 from portico.console import lookup
-from portico.console.views import export, home, lists, phone, transaction
+from portico.console.views import export, forms, home, lists, phone, transaction
 from portico.console.views import me as my_profile
 
 app_name = "console"
@@ -42,4 +42,7 @@ urlpatterns = [
     path("profile/", my_profile.profile, name="me"),
     path("profile/tokens/", my_profile.create_token, name="me-create-token"),
     path("profile/tokens/<int:token_id>/revoke/", my_profile.revoke_token, name="me-revoke-token"),
+    path("forms/", forms.form_list, name="forms"),
+    path("forms/<int:pk>/results/", forms.results, name="form-results"),
+    path("forms/<int:pk>/results.csv", forms.results_csv, name="form-results-csv"),
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from portico.access import AUTOMATION_EMAIL
 from portico.automations import defaults
 from portico.automations.models import Campaign
+from portico.demo import forms as demo_forms
 from portico.demo import knowledge as demo_knowledge
 from portico.demo.people import (
     ACCOUNT_OWNERS,
@@ -114,6 +115,7 @@ def load(
     _automations(organizations, people)
     if transactions:
         _load_transactions(people)
+        demo_forms.load()
     if knowledge:
         demo_knowledge.load()
     # What the worker would do next: the demo day's notices are there at first log-in.

@@ -80,6 +80,10 @@ class Site:
         return self.url("profile")
 
     @property
+    def forms_url(self) -> str:
+        return self.url("forms")
+
+    @property
     def transaction_url_name(self) -> str:
         return self.url_name("transaction")
 

@@ -72,6 +72,8 @@ def _render(
     context = {
         "site": site,
         "may_create": bool(access.creatable_applications(request.user)),
+        # The navigation offers feedback forms only while one is open to the person.
+        "has_forms": access.answerable_forms(request.user).exists(),
         **context,
     }
     return render(request, template, context, status=status)

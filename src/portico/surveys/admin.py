@@ -37,3 +37,7 @@ class SatisfactionSettingAdmin(admin.ModelAdmin[SatisfactionSetting]):
         self, request: HttpRequest, obj: SatisfactionSetting | None = None
     ) -> bool:
         return False
+
+
+# The feedback forms' pages, in their own module.
+from portico.surveys import admin_forms  # noqa: E402, F401

@@ -119,3 +119,9 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Satisfaction with {self.transaction_id} by {self.person_id}"
+
+
+# Feedback forms live in their own module; Django finds models through this one.
+from portico.surveys.form_models import Form, Question, Response, ResponseValue  # noqa: E402
+
+__all__ = ["Answer", "Form", "Question", "Response", "ResponseValue", "SatisfactionSetting"]
