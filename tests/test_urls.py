@@ -20,6 +20,11 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "console:create": ("/console/transactions/new/", STAFF),
     "console:me": ("/console/profile/", STAFF),
     "console:organization-lookup": ("/console/organizations/lookup/?q=har", STAFF),
+    # The Reports zone: supervisors and systems administrators (parties/standard.py).
+    "console:reports-satisfaction": (
+        "/console/reports/satisfaction/",
+        {"supervisor", "administrator"},
+    ),
     "portal:customer-home": ("/portal/", CUSTOMERS),
     "portal:customer-transactions": ("/portal/transactions/", CUSTOMERS),
     "portal:customer-create": ("/portal/new/", CUSTOMERS),
@@ -90,6 +95,9 @@ ELSEWHERE_NAMES = {
     # The satisfaction survey: a signed link for one person and transaction, no log-in;
     # any other token gets the one refusal (tests/surveys/test_survey.py).
     "surveys:answer",
+    # The Reports zone's front door, a redirect to its one page for now (the zone's
+    # 403 and the menu link: tests/console/test_reports.py).
+    "console:reports",
     "console:transaction",
     "console:profile",
     "console:status",

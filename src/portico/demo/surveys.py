@@ -21,7 +21,7 @@ from portico.audit.models import Event
 from portico.automations.models import Rule
 from portico.parties.models import Individual, Organization, User
 from portico.service import actions
-from portico.service.models import Application, Status, Transaction
+from portico.service.models import Application, Grant, Status, Transaction
 from portico.surveys import services as surveys
 from portico.surveys.models import Answer
 
@@ -121,6 +121,7 @@ def load(people: dict[str, User], *, now: datetime.datetime | None = None) -> li
             resolution_due_at=None,
             due_at=None,
         )
+        Grant.objects.filter(transaction=created).update(granted_at=created_at)
         Event.objects.filter(pk__gt=before).update(occurred_at=created_at, dispatched_at=now)
         before = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or before
         answered_at = resolved_at + datetime.timedelta(hours=5)
