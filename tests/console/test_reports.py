@@ -105,9 +105,10 @@ def test_a_shorter_period_counts_only_its_answers(demo_surveys: None) -> None:
 def test_an_answer_given_today_is_counted_for_its_resolver(
     demo_data: None, worker: Callable[[], int]
 ) -> None:
-    from tests.automations.test_defaults import customer_request, move
+    from tests.automations.test_defaults import assigned_to_tom, customer_request, move
 
     issue = customer_request()
+    assigned_to_tom(issue)  # a group with a name in each grouping, not only "(none)"
     move(issue, "in-progress")
     move(issue, "resolved", resolution="Done.")
     worker()
@@ -159,3 +160,33 @@ def test_anonymous_people_are_sent_to_log_in(db: None) -> None:
         response = Client().get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("by", list(figures.DIMENSIONS))
+def test_the_page_reads_as_many_queries_for_many_answers_as_for_one(
+    demo_data: None, worker: Callable[[], int], by: str
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portico.demo import surveys as demo_surveys
+    from portico.parties.models import User
+    from tests.automations.test_defaults import assigned_to_tom, customer_request, move
+
+    issue = customer_request()
+    assigned_to_tom(issue)  # a group with a name in each grouping, not only "(none)"
+    move(issue, "in-progress")
+    move(issue, "resolved", resolution="Done.")
+    worker()
+    surveys.answer(person=individual("customer"), transaction=issue, rating=1, comment="No.")
+    client = client_as("supervisor")
+    client.get(URL, {"by": by})  # the session and the person's rights, read once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL, {"by": by}).status_code == 200
+        return len(captured)
+
+    one = queries()
+    demo_surveys.load({p.first_name: User.objects.get(email=p.email) for p in PEOPLE})
+    assert queries() == one
