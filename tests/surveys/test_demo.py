@@ -11,8 +11,10 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
+from portico.audit.models import Event
 from portico.service.models import Status, Transaction
 from portico.surveys import figures
+from portico.surveys import services as surveys
 from portico.surveys.models import Answer
 from tests.api.conftest import bearer, make_token
 from tests.automations.test_defaults import EWAN, deliver, mail_to
@@ -39,6 +41,12 @@ def test_the_history_spans_90_days_and_leaves_the_quiet_days_free(demo_surveys: 
     assert answers.filter(satisfied=False).exists()
     assert answers.filter(satisfied=True).exists()
     assert answers.exclude(comment="").exists()
+    # Each answer is in its request's history, when it was given; and nothing of the
+    # history is left for the worker to mail or assign today.
+    answered = Event.objects.filter(action="satisfaction.answered")
+    assert sorted(e.occurred_at for e in answered) == sorted(a.answered_at for a in answers)
+    assert not Event.objects.filter(dispatched_at__isnull=True).exists()
+    assert not surveys.open_follow_ups().exists()
     # Several resolvers, teams and products for the figures to tell apart.
     for field in ("resolver", "transaction__team", "transaction__application"):
         assert answers.values(field).annotate(n=Count("pk")).count() >= 2, field
@@ -77,12 +85,12 @@ def test_resolving_a_demo_customers_request_through_the_api_sends_the_survey(
     )
     assert moved.status_code == 200, moved.content
     deliver(worker)
-    surveys = [
+    sent = [
         m
         for m in mail_to(smtp_server, EWAN)
         if str(m["Subject"]).strip().startswith(f"[{issue.number}] Were you satisfied?")
     ]
-    assert len(surveys) == 1
+    assert len(sent) == 1
     asked = Answer.objects.get(transaction=issue, person=ewan)
     assert asked.sent_at is not None
     assert asked.resolver == user("csr")

@@ -91,59 +91,98 @@ ANSWERS = [
 
 
 def load(people: dict[str, User], *, now: datetime.datetime | None = None) -> list[Answer]:
-    """Write the history: each request created, assigned, resolved and closed through
-    the services, then dated back to when it happened, and its answer. What the worker
-    would have done back then (acknowledgements, notices) is not done now: its events
-    are marked dispatched, so nobody is mailed about last month's requests today."""
+    """Write the history: each request created, assigned, resolved and closed, and its
+    answer given (and, when not satisfied, followed up by the supervisor), all through
+    the services, then dated back to when it happened. What the worker would have done
+    back then (acknowledgements, notices, the follow-up rule) is not done now: the
+    events are marked dispatched, so nobody is mailed or assigned about last month's
+    requests today."""
     now = now or timezone.now()
     quiet = datetime.timedelta(days=settings.PORTICO_SATISFACTION_QUIET_DAYS)
     by_name = {name: Individual.objects.get(user=user) for name, user in people.items()}
     teams = {o.account_number: o for o in Organization.objects.filter(kind="team")}
     team_keys = {"service-desk": "BW-T01", "field-service": "BW-T02"}
     written = []
-    before = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     for demo in ANSWERS:
         resolved_at = now - datetime.timedelta(days=demo.days_ago, hours=3)
         if now - resolved_at <= quiet:
             raise ValueError(f"{demo.title!r} is within the quiet days")
+        before = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         created = _request(demo, people, by_name)
-        created_at = resolved_at - datetime.timedelta(days=2)
-        closed_at = resolved_at + datetime.timedelta(days=3)
+        answer = surveys.answer(
+            person=by_name[demo.requester],
+            transaction=created,
+            rating=surveys.SATISFIED if demo.satisfied else surveys.NOT_SATISFIED,
+            comment=demo.comment,
+        )
+        if not demo.satisfied:
+            surveys.follow_up(actor=people["Morag"], transaction=created)
+        actions.close(actor=people[demo.resolver], transaction=created)
+        moments = _Moments(resolved_at)
         # The team it ended with: field service took the on-site jobs over.
         Transaction.objects.filter(pk=created.pk).update(
             team=teams[team_keys[demo.team]],
-            created_at=created_at,
-            updated_at=closed_at,
-            first_response_at=created_at + datetime.timedelta(hours=1),
-            resolved_at=resolved_at,
-            closed_at=closed_at,
+            created_at=moments.created,
+            updated_at=moments.closed,
+            first_response_at=moments.created + datetime.timedelta(hours=1),
+            resolved_at=moments.resolved,
+            closed_at=moments.closed,
             response_due_at=None,
             resolution_due_at=None,
             due_at=None,
         )
-        Grant.objects.filter(transaction=created).update(granted_at=created_at)
-        Event.objects.filter(pk__gt=before).update(occurred_at=created_at, dispatched_at=now)
-        before = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or before
-        answered_at = resolved_at + datetime.timedelta(hours=5)
-        supervisor = by_name["Morag"].user
-        written.append(
-            Answer.objects.create(
-                transaction=created,
-                person=by_name[demo.requester],
-                resolver=people[demo.resolver],
-                rating=surveys.SATISFIED if demo.satisfied else surveys.NOT_SATISFIED,
-                satisfied=demo.satisfied,
-                comment=demo.comment,
-                asked_at=resolved_at,
-                sent_at=resolved_at,
-                answered_at=answered_at,
-                # Last month's complaints were followed up at the time: they are not
-                # today's task-list entries.
-                followed_up_at=None if demo.satisfied else answered_at + datetime.timedelta(1),
-                followed_up_by=None if demo.satisfied else supervisor,
+        Grant.objects.filter(transaction=created).update(granted_at=moments.created)
+        for event in Event.objects.filter(pk__gt=before):
+            Event.objects.filter(pk=event.pk).update(
+                occurred_at=moments.of(event), dispatched_at=now
             )
+        Answer.objects.filter(pk=answer.pk).update(
+            resolver=people[demo.resolver],
+            asked_at=moments.resolved,
+            sent_at=moments.resolved,
+            answered_at=moments.answered,
+            followed_up_at=None if demo.satisfied else moments.followed_up,
         )
+        answer.refresh_from_db()
+        written.append(answer)
     return written
+
+
+@dataclass(frozen=True)
+class _Moments:
+    """When each step of a history request happened, from its resolve."""
+
+    resolved: datetime.datetime
+
+    @property
+    def created(self) -> datetime.datetime:
+        return self.resolved - datetime.timedelta(days=2)
+
+    @property
+    def answered(self) -> datetime.datetime:
+        return self.resolved + datetime.timedelta(hours=5)
+
+    @property
+    def followed_up(self) -> datetime.datetime:
+        return self.answered + datetime.timedelta(days=1)
+
+    @property
+    def closed(self) -> datetime.datetime:
+        return self.resolved + datetime.timedelta(days=3)
+
+    def of(self, event: Event) -> datetime.datetime:
+        if event.action == "satisfaction.answered":
+            return self.answered
+        if event.action == "satisfaction.followed_up":
+            return self.followed_up
+        if event.action == "transaction.status_changed":
+            after = (event.data.get("status") or {}).get("after")
+            if after == "Resolved":
+                return self.resolved
+            if after == "Closed":
+                return self.closed
+            return self.created + datetime.timedelta(hours=1)
+        return self.created
 
 
 def _request(
@@ -172,7 +211,7 @@ def _request(
             status=Status.objects.get(application=application, code=code),
             resolution="Fixed and checked with the customer." if code == "resolved" else "",
         )
-    return actions.close(actor=people[demo.resolver], transaction=created)
+    return created
 
 
 @contextmanager
