@@ -190,3 +190,34 @@ def test_the_page_reads_as_many_queries_for_many_answers_as_for_one(
     one = queries()
     demo_surveys.load({p.first_name: User.objects.get(email=p.email) for p in PEOPLE})
     assert queries() == one
+
+
+def test_an_answer_about_a_request_hidden_from_the_reader_is_not_counted(
+    demo_surveys: None,
+) -> None:
+    from portico.access import visible_transactions
+    from portico.service import actions
+    from portico.service.models import Permission, Transaction
+    from tests.console.test_lists import user
+
+    hidden = next(a for a in ANSWERS if a.resolver == "Ravi" and not a.satisfied)
+    transaction = Transaction.objects.get(title=hidden.title)
+    no_access = Permission.objects.create(
+        code="none", name="No access", description="Hidden from them.", decides_access=True
+    )
+    actions.grant(
+        actor=user("supervisor"),
+        transaction=transaction,
+        permission=no_access,
+        individual=individual("administrator"),
+    )
+    assert not visible_transactions(user("administrator")).filter(pk=transaction.pk).exists()
+    ravi = full_name("Ravi")
+    seen = {
+        key: table(client_as(key).get(URL).content.decode())[ravi]
+        for key in ("supervisor", "administrator")
+    }
+    answered = sum(1 for a in ANSWERS if a.resolver == "Ravi")
+    good = sum(1 for a in ANSWERS if a.resolver == "Ravi" and a.satisfied)
+    assert seen["supervisor"][:3] == (answered, good, answered - good)
+    assert seen["administrator"][:3] == (answered - 1, good, answered - 1 - good)
