@@ -37,7 +37,7 @@ def test_figures_per_resolver_application_and_product(worker: Worker, settings: 
     for title, rating in (("One", 1), ("Two", 2), ("Three", 1)):
         answered(worker, title, rating)
     now = timezone.now()
-    period = {
+    period: dict[str, Any] = {
         "transactions": access.visible_transactions(user("supervisor")),
         "since": now - datetime.timedelta(days=1),
         "until": now + datetime.timedelta(minutes=1),
