@@ -25,6 +25,11 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "portal:customer-forms": ("/portal/forms/", CUSTOMERS),
     "portal:partner-forms": ("/partners/forms/", {"partner"}),
     "portal:employee-forms": ("/employees/forms/", {"employee"}),
+    # The Reports zone: supervisors and systems administrators (parties/standard.py).
+    "console:reports-satisfaction": (
+        "/console/reports/satisfaction/",
+        {"supervisor", "administrator"},
+    ),
     "portal:customer-home": ("/portal/", CUSTOMERS),
     "portal:customer-transactions": ("/portal/transactions/", CUSTOMERS),
     "portal:customer-create": ("/portal/new/", CUSTOMERS),
@@ -110,6 +115,9 @@ ELSEWHERE_NAMES = {
     "portal:employee-form",
     "console:form-results",
     "console:form-results-csv",
+    # The Reports zone's front door, a redirect to its one page for now (the zone's
+    # 403 and the menu link: tests/console/test_reports.py).
+    "console:reports",
     "console:transaction",
     "console:profile",
     "console:status",
