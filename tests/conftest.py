@@ -147,6 +147,17 @@ def demo_knowledge(demo_data: None) -> None:
 
 
 @pytest.fixture
+def demo_surveys(demo_data: None) -> None:
+    """The demo's satisfaction history of the last 90 days, left out of `demo_data` as
+    the knowledge base is: it adds closed requests that most tests would have to
+    step around."""
+    from portico.demo import surveys
+    from portico.parties.models import User
+
+    surveys.load({p.first_name: User.objects.get(email=p.email) for p in PEOPLE})
+
+
+@pytest.fixture
 def personas(demo_data: None) -> dict[str, Persona]:
     return PERSONAS
 

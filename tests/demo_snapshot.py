@@ -45,7 +45,9 @@ def level(fixture: str, load: Callable[[], object]) -> int:
 PEOPLE = level(
     "demo_people", lambda: demo.load(password=PASSWORD, transactions=False, knowledge=False)
 )
-TRANSACTIONS = level("demo_data", lambda: demo.load(password=PASSWORD, knowledge=False))
+TRANSACTIONS = level(
+    "demo_data", lambda: demo.load(password=PASSWORD, knowledge=False, surveys=False)
+)
 _TRANSACTIONAL = {"transactional_db", "live_server", "django_db_reset_sequences"}
 
 

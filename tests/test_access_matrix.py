@@ -29,6 +29,8 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+from portico.surveys import services as surveys
+from portico.surveys.models import Answer
 
 # What each standard permission lets a person do, written from seed 001, not read
 # from the database: "Full access – anything can be edited/updated"; "Customer access –
@@ -264,7 +266,32 @@ def test_matrix(world: Callable[[str], World], subject: str, permission: str, ki
             mismatches.append(f"can({action}) should be {allowed}")
         if _attempt(action, w, User.objects.get(pk=user.pk)) != allowed:
             mismatches.append(f"doing {action} should be {'allowed' if allowed else 'refused'}")
+    # Marking a "not satisfied" answer followed up is internal work: it goes with
+    # add_internal_note (issue 23).
+    if _follow_up(w, User.objects.get(pk=user.pk)) != ("add_internal_note" in expected):
+        mismatches.append("following up a not-satisfied answer should go with add_internal_note")
     assert mismatches == []
+
+
+def _follow_up(world: World, user: User) -> bool:
+    """Mark a "not satisfied" answer followed up, for real, undone; True if allowed."""
+    t = world.transaction
+    try:
+        with db.atomic():
+            Answer.objects.create(
+                transaction=t,
+                person=Individual.objects.get(first_name="Helen"),
+                rating=1,
+                satisfied=False,
+                sent_at=timezone.now(),
+                answered_at=timezone.now(),
+            )
+            _must(surveys.follow_up(actor=user, transaction=t) == 1)
+            raise _Undo
+    except _Undo:
+        return True
+    except (PermissionDenied, Http404, _Refused):
+        return False
 
 
 def test_the_matrix_has_every_case() -> None:

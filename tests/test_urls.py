@@ -25,6 +25,16 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "reports:people": ("/console/reports/people/", {"supervisor", "administrator"}),
     "reports:portal": ("/console/reports/portal/", {"supervisor", "administrator"}),
     "reports:service-export": ("/console/reports/export.csv", {"supervisor", "administrator"}),
+    # Feedback forms' results: the Reports zone and administrators.
+    "console:forms": ("/console/forms/", {"supervisor", "administrator"}),
+    "portal:customer-forms": ("/portal/forms/", CUSTOMERS),
+    "portal:partner-forms": ("/partners/forms/", {"partner"}),
+    "portal:employee-forms": ("/employees/forms/", {"employee"}),
+    # The Reports zone: supervisors and systems administrators (parties/standard.py).
+    "console:reports-satisfaction": (
+        "/console/reports/satisfaction/",
+        {"supervisor", "administrator"},
+    ),
     "portal:customer-home": ("/portal/", CUSTOMERS),
     "portal:customer-transactions": ("/portal/transactions/", CUSTOMERS),
     "portal:customer-create": ("/portal/new/", CUSTOMERS),
@@ -47,12 +57,18 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     # Rule 1 is the first default rule (automations/0002 writes them in order).
     "admin:automations_rule_dryrun": ("/admin/automations/rule/1/dry-run/", {"administrator"}),
     "admin:automations_failure_changelist": ("/admin/automations/failure/", {"administrator"}),
+    "admin:surveys_satisfactionsetting_changelist": (
+        "/admin/surveys/satisfactionsetting/",
+        {"administrator"},
+    ),
 }
 # API routes not about one transaction, answered the API's way: 403 in its error shape to
 # a person it is not for, 401 to no one at all (the rest: tests/api/ and the channel
 # matrix).
 API_ROUTES: dict[str, tuple[str, set[str]]] = {
     "api:events": ("/api/v1/events/", STAFF),
+    # Every log-in may ask which forms are open to it (an empty list for most).
+    "api:forms": ("/api/v1/forms/", STAFF | CUSTOMERS | {"partner", "employee"}),
 }
 # Pages open to anyone, and route families tested elsewhere (why in the comment).
 PUBLIC = {"home", "no-zones", "healthz", "readyz"}
@@ -66,7 +82,8 @@ ELSEWHERE_PREFIXES = (
 # One transaction's pages and their POST endpoints answer 404 for what a person may
 # not see, which this table cannot say: tests/console/test_transaction_page.py,
 # tests/console/test_lists.py, tests/console/test_phone.py and tests/portal/ (withdraw
-# and reopen: tests/portal/test_lifecycle.py; the reply by e-mail:
+# and reopen: tests/portal/test_lifecycle.py; the satisfaction banner:
+# tests/surveys/test_portal.py; the reply by e-mail:
 # tests/console/test_email_reply.py and the channel matrix).
 ELSEWHERE_NAMES = {
     # The knowledge pages open to visitors too, and show each reader their own share:
@@ -95,6 +112,14 @@ ELSEWHERE_NAMES = {
     # The satisfaction survey: a signed link for one person and transaction, no log-in;
     # any other token gets the one refusal (tests/surveys/test_survey.py).
     "surveys:answer",
+    # One feedback form (to fill in, or its results) answers 404 for a form that is not
+    # the person's and 403 for results to those who may not read them:
+    # tests/surveys/test_forms_pages.py.
+    "portal:customer-form",
+    "portal:partner-form",
+    "portal:employee-form",
+    "console:form-results",
+    "console:form-results-csv",
     "console:transaction",
     "console:profile",
     "console:status",
@@ -108,6 +133,8 @@ ELSEWHERE_NAMES = {
     "console:remove-grant",
     "console:assign",
     "console:forward",
+    # Marking a "not satisfied" answer followed up, POST only: tests/surveys/test_console.py.
+    "console:follow-up",
     "console:save-view",
     "console:delete-view",
     "console:individual",
@@ -131,16 +158,19 @@ ELSEWHERE_NAMES = {
     "portal:customer-upload",
     "portal:customer-withdraw",
     "portal:customer-reopen",
+    "portal:customer-satisfaction",
     "portal:partner-transaction",
     "portal:partner-add-note",
     "portal:partner-upload",
     "portal:partner-withdraw",
     "portal:partner-reopen",
+    "portal:partner-satisfaction",
     "portal:employee-transaction",
     "portal:employee-add-note",
     "portal:employee-upload",
     "portal:employee-withdraw",
     "portal:employee-reopen",
+    "portal:employee-satisfaction",
 }
 PERSONAS = [
     "csr",

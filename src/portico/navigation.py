@@ -56,6 +56,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "unread_notifications": None,
         "profile_url": profile_url,
         "profile_current": bool(profile_url) and request.path == profile_url,
+        # The console home links the feedback forms' results for those who read them
+        # (zones are read once a request: no query).
+        "may_read_form_results": access.may_read_form_results(request.user),
     }
     if access.individual_of(request.user) is not None and access.may_enter(
         request.user, access.CONSOLE

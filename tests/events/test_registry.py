@@ -161,6 +161,7 @@ def test_every_name_is_dotted_and_says_what_it_means() -> None:
         registry.SESSION,
         registry.EXPORT,
         registry.PRODUCT,
+        registry.FORM,
         "webhook",
     }
 

@@ -34,6 +34,8 @@ When one arrives it must get its own probes here.
 
 from __future__ import annotations
 
+import base64
+import datetime
 import io
 import json
 import re
@@ -50,6 +52,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from portico import access
 from portico.audit.models import Event
 from portico.knowledge import services as knowledge
 from portico.knowledge.models import Article
@@ -62,6 +65,7 @@ from portico.parties.services import deactivate_individual
 from portico.service import actions
 from portico.service.models import Attachment, Grant, Note, Permission, Relation, Status
 from portico.service.models import Transaction as Txn
+from portico.surveys.models import Answer as SurveyAnswer
 from portico.webhooks import services as webhooks
 from portico.webhooks.models import Subscription
 from tests.security.conftest import api, demo_transaction, person, user, web
@@ -503,6 +507,20 @@ def _reopened(t: Txn) -> Callable[[], bool]:
     return lambda: Txn.objects.get(pk=t.pk).status.category == Status.Category.OPEN
 
 
+def _not_satisfied(t: Txn) -> None:
+    """A "not satisfied" answer waiting for its follow-up (undone with the probe)."""
+    person = Individual.objects.order_by("pk").first()
+    assert person is not None
+    now = timezone.now()
+    SurveyAnswer.objects.create(
+        transaction=t, person=person, rating=1, satisfied=False, sent_at=now, answered_at=now
+    )
+
+
+def _followed_up(t: Txn) -> Callable[[], bool]:
+    return lambda: SurveyAnswer.objects.filter(transaction=t, followed_up_at__isnull=False).exists()
+
+
 def _then[T](first: Callable[[], None], send: Callable[[], T]) -> Callable[[], T]:
     def both() -> T:
         first()
@@ -721,6 +739,20 @@ def _console_probes() -> list[Probe]:
                     },
                 ),
                 _note_added(_t(w, k), "I1", "internal"),
+            ),
+        ),
+        # Marking a "not satisfied" answer followed up is the staff's internal work:
+        # whoever may add internal notes (portico.surveys.services.follow_up).
+        Probe(
+            "page",
+            "add_internal_note",
+            "console:follow-up",
+            lambda w, p, k: _write(
+                _then(
+                    lambda: _not_satisfied(_t(w, k)),
+                    _post(w, p, _console("follow-up", w, k), {"note": "Probe"}),
+                ),
+                _followed_up(_t(w, k)),
             ),
         ),
         Probe(
@@ -1612,6 +1644,106 @@ def test_every_channel_answers_as_the_table_says(world: World) -> None:
     assert problems + wrong_counts + found == []
 
 
+# --- the survey link ---------------------------------------------------------------------
+
+# The satisfaction survey's page (issue 23) opens with no log-in: the signed token in its
+# address is the only authority, made for one person and one transaction. Whatever is
+# wrong with a token, every one below must get the same refusal (status and page) on GET
+# and on POST, and leave no answer and no event behind. Harbour's request is Ewan's,
+# Kelvin's is Helen's.
+SURVEY_REFUSALS = [
+    "another person's link",
+    "expired",
+    "tampered",
+    "forged signature",
+    "another purpose",
+    "no longer visible",
+]
+
+
+def _survey_token(case: str, harbour: Txn, kelvin: Txn) -> str:
+    from portico.access import links
+    from portico.mail import outbound
+    from portico.surveys import services as surveys
+
+    ewan, helen = person("Ewan"), person("Helen")
+    own = links.make(ewan, surveys.PURPOSE, scope=harbour.number)
+    match case:
+        case "own link":
+            return own
+        case "another person's link":
+            # Helen's own link, pointed at Ewan's request: a token for one person cannot
+            # answer about another's transaction.
+            return links.make(helen, surveys.PURPOSE, scope=harbour.number)
+        case "expired":
+            return links.make(
+                ewan, surveys.PURPOSE, scope=harbour.number, age=-datetime.timedelta(seconds=1)
+            )
+        case "tampered":
+            # Ewan's link with Kelvin's number written into it, the signature kept.
+            payload, rest = own.split(":", 1)
+            data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            data[1] = kelvin.number
+            text = json.dumps(data, separators=(",", ":")).encode()
+            return base64.urlsafe_b64encode(text).decode().rstrip("=") + ":" + rest
+        case "forged signature":
+            return own[:-4] + ("AAAA" if not own.endswith("AAAA") else "BBBB")
+        case "another purpose":
+            return links.make(ewan, outbound.UNSUBSCRIBE)
+        case "no longer visible":
+            # The link went out, then the staff took away every grant that let Ewan and
+            # Harbour see the request: his link must not answer about it any more.
+            for row in Grant.objects.filter(transaction=harbour, permission__decides_access=True):
+                if row.individual_id == ewan.pk or row.organization_id == ewan.organization_id:
+                    actions.revoke(actor=user("Fiona"), grant_row=row)
+            assert not access.visible_transactions(user("Ewan")).filter(pk=harbour.pk).exists()
+            return own
+    raise AssertionError(case)
+
+
+def _main(response: Any) -> str:
+    # The page inside <main>: the menu around it differs with who is logged in.
+    html = str(response.content.decode())
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_survey_links_answer_for_their_person_and_transaction_only(demo_data: None) -> None:
+    from portico.surveys.models import Answer as SurveyAnswer
+
+    harbour = demo_transaction(TRANSACTIONS["harbour"])
+    kelvin = demo_transaction(TRANSACTIONS["kelvin"])
+    refusals: dict[str, set[tuple[int, str]]] = {}
+    problems = []
+    for case in SURVEY_REFUSALS:
+        for who in (None, "Ewan", "Helen"):  # a visitor, the link's person, another
+            sid = db.savepoint()
+            token = _survey_token(case, harbour, kelvin)
+            client = web(who)
+            answers, events = SurveyAnswer.objects.count(), Event.objects.count()
+            for response in (
+                client.get(f"/survey/{token}/?rating=1"),
+                client.post(f"/survey/{token}/", {"rating": "1", "comment": "Forged."}),
+            ):
+                refusals.setdefault(str(who), set()).add((response.status_code, _main(response)))
+            if SurveyAnswer.objects.count() != answers or Event.objects.count() != events:
+                problems.append(f"{case} as {who}: something was recorded")
+            db.savepoint_rollback(sid)
+    for who, seen in refusals.items():
+        if len(seen) != 1:
+            problems.append(f"as {who}: {len(seen)} different refusals")
+        elif next(iter(seen))[0] != 403:
+            problems.append(f"as {who}: answered {next(iter(seen))[0]}, not 403")
+    assert problems == []
+    # The control: the link's own token, even clicked by someone else it was forwarded
+    # to, answers for its person and that transaction, and nobody else.
+    token = _survey_token("own link", harbour, kelvin)
+    done = web("Helen").post(f"/survey/{token}/", {"rating": "1", "comment": "Mine."})
+    assert done.status_code == 200
+    [recorded] = SurveyAnswer.objects.all()
+    assert (recorded.person, recorded.transaction_id) == (person("Ewan"), harbour.pk)
+    assert Event.objects.filter(action="satisfaction.answered").count() == 1
+
+
 # --- every URL has a row ------------------------------------------------------------------
 
 # Named URLs that do not act on a transaction, or act on it in a way this matrix does not
@@ -1671,10 +1803,22 @@ NOT_IN_MATRIX: dict[str, str] = {
     # transaction: tests/mail/test_unsubscribe.py.
     "mail:unsubscribe": "tests/mail/test_unsubscribe.py",
     "mail:news": "tests/automations/test_campaigns.py",
-    # The survey link: one person and one transaction, no log-in; an expired, forged,
-    # other-purpose link or one for a transaction its person cannot see gets the one
-    # refusal and records nothing: tests/surveys/test_survey.py.
-    "surveys:answer": "tests/surveys/test_survey.py",
+    # The survey link: one person and one transaction, no log-in; another person's,
+    # an expired, tampered or other-purpose link, or one for a transaction its person
+    # can no longer see, gets the one refusal and records nothing: the survey section
+    # above (test_survey_links_answer_for_their_person_and_transaction_only).
+    "surveys:answer": "test_survey_links_answer_for_their_person_and_transaction_only",
+    # The Reports zone reads no one transaction: its figures count only
+    # access.visible_transactions (tests/console/test_reports.py, tests/surveys).
+    "console:reports-satisfaction": "tests/console/test_reports.py",
+    # Feedback forms name no transaction: who is offered which form, and who reads the
+    # results, in tests/surveys/test_forms*.py and tests/api/test_forms.py (a form not
+    # the person's is the one 404 on the page and in the API).
+    "console:forms": "tests/surveys/test_forms_pages.py",
+    "console:form-results": "tests/surveys/test_forms_pages.py",
+    "console:form-results-csv": "tests/surveys/test_forms_pages.py",
+    "api:forms": "tests/api/test_forms.py",
+    "api:form-responses": "tests/api/test_forms.py",
 }
 for _site_key in ("customer", "partner", "employee"):
     NOT_IN_MATRIX |= {
@@ -1683,6 +1827,11 @@ for _site_key in ("customer", "partner", "employee"):
         f"portal:{_site_key}-mail-settings": "own mail settings: tests/mail; fields: item 2",
         f"portal:{_site_key}-create-token": "test_idor",
         f"portal:{_site_key}-revoke-token": "test_idor",
+        # The satisfaction banner's answer: only the person asked about that transaction
+        # (no relation gives it), 404 to anyone else: tests/surveys/test_portal.py.
+        f"portal:{_site_key}-satisfaction": "tests/surveys/test_portal.py",
+        f"portal:{_site_key}-forms": "tests/surveys/test_forms_pages.py",
+        f"portal:{_site_key}-form": "tests/surveys/test_forms_pages.py",
     }
 # Whole families: the log-in and MFA pages (tests/login), the admin behind one has_permission
 # (tests/test_urls), the knowledge pages, which show publications, never a transaction

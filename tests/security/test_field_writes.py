@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
+from portico.api import form_serializers as api_forms
 from portico.api import knowledge_serializers as api_knowledge
 from portico.api import serializers as api
 from portico.api import services as api_services
@@ -48,6 +49,7 @@ from portico.console import transaction_forms as console_forms
 from portico.console.forms import SaveViewForm
 from portico.console.models import SavedView
 from portico.console.views.phone import CreateForm
+from portico.demo import forms as demo_forms
 from portico.knowledge import services as knowledge
 from portico.knowledge.forms import ArticleForm, FeedbackForm
 from portico.knowledge.models import Article, Category, Deflection, Feedback
@@ -72,6 +74,9 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+from portico.surveys.models import Answer, ResponseValue
+from portico.surveys.models import Form as SurveyForm
+from portico.surveys.models import Response as FormResponse
 from tests.conftest import PASSWORD
 
 # --- personas and what each may do on the target transaction -----------------------------
@@ -182,6 +187,8 @@ class World:
     other_article: Article
     category: Category
     notices: dict[str, Notification]  # one unread notification each, by first name
+    survey: Answer  # Ewan's satisfaction question about `reopenable`, sent, unanswered
+    follow_up: Answer  # Ewan's "not satisfied" about the target, not followed up yet
     before: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)
 
     def person(self, who: Who) -> Individual:
@@ -249,6 +256,18 @@ def _world() -> World:
         other_article=article("Calibrating a sensor pack", ArticleStatus.PUBLISHED, True),
         category=category,
         notices=notices,
+        survey=Answer.objects.create(
+            transaction=reopenable, person=people["Ewan"], sent_at=timezone.now()
+        ),
+        follow_up=Answer.objects.create(
+            transaction=t,
+            person=people["Ewan"],
+            rating=1,
+            satisfied=False,
+            comment="It stopped again.",
+            sent_at=timezone.now(),
+            answered_at=timezone.now(),
+        ),
     )
     assert t.status.code == "in-progress"
     assert t.priority is not None
@@ -289,6 +308,7 @@ def _reopenable(
 # --- snapshots -----------------------------------------------------------------------------
 
 TRACKED_APPS = {
+    "surveys",
     "parties",
     "service",
     "audit",
@@ -756,6 +776,16 @@ ATTACKS: dict[str, dict[str, Attack]] = {
         "query": Attack(const("status=closed")),
         "created_at": _DT,
     },
+    # A feedback form's answer (the demo's form, open to customers): its person, form,
+    # time and channel are the service's to set, never the caller's.
+    "surveys.Response": {
+        "id": _ID,
+        "form": _ID,
+        "person": _VICTIM,
+        "submitted_at": _DT,
+        "channel": Attack(const("email")),
+        "only_answer": Attack(const(False)),
+    },
     "knowledge.Article": {
         "id": _ID,
         "status": Attack(const("published")),
@@ -791,6 +821,22 @@ ATTACKS: dict[str, dict[str, Attack]] = {
         "helpful": Attack(const("false"), const(False)),
         "comment": _TEXT,
         "created_at": _DT,
+    },
+    "surveys.Answer": {
+        "id": _ID,
+        "transaction": Attack(pk_of(lambda w: w.foreign)),
+        "person": _VICTIM,
+        "resolver": _VICTIM_USER,
+        "rating": Attack(const("2"), const(2)),
+        "satisfied": Attack(const("false"), const(False)),
+        "comment": _TEXT,
+        "extra_answer": _TEXT,
+        "asked_at": _DT,
+        "sent_at": _DT,
+        "answered_at": _DT,
+        "changed_at": _DT,
+        "followed_up_at": _DT,
+        "followed_up_by": _VICTIM_USER,
     },
     "knowledge.Deflection": {
         "id": _ID,
@@ -834,6 +880,21 @@ def _own(model: type[Model]) -> Value:
 
 
 # --- the surfaces ----------------------------------------------------------------------------
+
+
+# What an answer from the portal may change: the answer itself, never who or when asked.
+SURVEY_ANSWER_COLUMNS = frozenset(
+    {"rating", "satisfied", "comment", "extra_answer", "answered_at", "changed_at"}
+)
+
+
+def _follow_up_note(world: World, who: Who, surface: Surface, diff: Diff) -> set[Any]:
+    """The note a follow-up's event carries (the staff's words, kept in the history)."""
+    return {
+        (row["data"] or {}).get("note")
+        for row in diff.added.get("audit.Event", {}).values()
+        if row["action"] == "satisfaction.followed_up"
+    }
 
 
 def _transaction_url(name: str) -> Callable[[World, Who], str]:
@@ -1092,6 +1153,24 @@ def _portal_create_base(world: World, who: Who) -> dict[str, Any]:
         "profile_issue-type": "fault",
         "profile_product": "clearflow-dosing-pump",
     }
+
+
+# The personas in the Customers group, to whom the demo's feedback form is addressed.
+CUSTOMER_GROUP = {"customer", "colleague", "other_customer"}
+
+
+def _demo_form() -> SurveyForm:
+    return SurveyForm.objects.get(title=demo_forms.TITLE)
+
+
+def _form_answers(comment: str = "") -> dict[str, Any]:
+    """Answers to the demo form's questions (rating, features, how often, installed,
+    what to change), by question id, as the API takes them."""
+    q = [str(pk) for pk in _demo_form().questions.values_list("pk", flat=True)]
+    answers: dict[str, Any] = {q[0]: 4, q[1]: ["Reports"], q[2]: "Every day"}
+    if comment:
+        answers[q[4]] = comment
+    return answers
 
 
 not_partner: Rule = lambda who: portal(who) and who.key != "partner"  # noqa: E731
@@ -1398,6 +1477,19 @@ SURFACES: list[Surface] = [
         may_add=frozenset({"service.Grant", "service.Note", *ALWAYS_ADDED}),
     ),
     Surface(
+        "console follow-up",
+        "post",
+        _transaction_url("console:follow-up"),
+        Answer,
+        lambda w, p: w.follow_up.pk,
+        lambda w: _form_fields(console_forms.FollowUpForm()),
+        lambda w, p: {"note": "Called Ewan."},
+        needs("add_internal_note", staff_only=True),
+        (F("note", const("Refund agreed."), _follow_up_note),),
+        may_change={"surveys.Answer": frozenset({"followed_up_at", "followed_up_by_id"})},
+        may_add=ALWAYS_ADDED,
+    ),
+    Surface(
         "console my profile",
         "post",
         lambda w, p: reverse("console:me"),
@@ -1642,6 +1734,34 @@ SURFACES: list[Surface] = [
         both(portal, needs("add_shared_note")),
         (F("reason", const("Sorted it ourselves."), added(Note, "body")),),
         may_change={"service.Transaction": MOVE_COLUMNS | NOTE_STAMPS},
+        may_add=frozenset({"service.Note", *ALWAYS_ADDED}),
+    ),
+    # The satisfaction banner: only the person asked answers (404 to anyone else); the
+    # answer's own columns and, with "reopen", the move. The keys the view reads.
+    Surface(
+        "portal satisfaction",
+        "post",
+        lambda w, p: f"{_site(p)}t/{w.reopenable.number}/satisfaction/",
+        Answer,
+        lambda w, p: w.survey.pk,
+        lambda w: {"rating", "comment", "extra", "reopen"},
+        lambda w, p: {"rating": "2"},
+        both(portal, lambda who: who.key == "customer"),
+        (
+            F("rating", const("1"), col("rating"), stored=const(1)),
+            F("comment", const("It took a week."), col("comment")),
+            F("extra", const("Call before coming."), col("extra_answer")),
+            F(
+                "reopen",
+                const("1"),
+                col("status_id", Transaction, lambda w, p: w.reopenable.pk),
+                stored=pk_of(lambda w: w.statuses["in-progress"]),
+            ),
+        ),
+        may_change={
+            "surveys.Answer": SURVEY_ANSWER_COLUMNS,
+            "service.Transaction": MOVE_COLUMNS | NOTE_STAMPS,
+        },
         may_add=frozenset({"service.Note", *ALWAYS_ADDED}),
     ),
     Surface(
@@ -2040,6 +2160,27 @@ SURFACES: list[Surface] = [
         may_add=frozenset({"api.ApiToken", *ALWAYS_ADDED}),
         encoding="json",
         api="session",
+    ),
+    Surface(
+        "api answer form",
+        "post",
+        lambda w, p: reverse("api:form-responses", args=[_demo_form().pk]),
+        FormResponse,
+        None,
+        lambda w: _serializer_fields(api_forms.AnswersSerializer()),
+        lambda w, p: {"answers": _form_answers()},
+        lambda who: who.key in CUSTOMER_GROUP,  # the demo form's audience
+        (
+            F(
+                "answers",
+                lambda w, p: _form_answers(comment="Quieter alarms"),
+                added(ResponseValue, "text"),
+                stored=const("Quieter alarms"),
+            ),
+        ),
+        may_add=frozenset({"surveys.Response", "surveys.ResponseValue", *ALWAYS_ADDED}),
+        encoding="json",
+        api="token",
     ),
     Surface(
         "api new article",

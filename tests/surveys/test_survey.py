@@ -14,9 +14,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from portico.access import links
 from portico.audit.models import Event
-from portico.mail import outbound
 from portico.service import selectors
 from portico.service.models import Note, Transaction
 from portico.surveys import services as surveys
@@ -138,37 +136,9 @@ def test_a_rating_off_the_scale_is_refused(smtp_server: SmtpServer, worker: Work
     assert Answer.objects.get(transaction=issue).answered_at is None
 
 
-@pytest.mark.parametrize("kind", ["other purpose", "expired", "forged", "unseen"])
-def test_links_that_do_not_answer(kind: str, worker: Worker) -> None:
-    issue = resolved(worker, "First")
-    ewan = individual("customer")
-    token = token_of(surveys.link(ewan, issue))
-    match kind:
-        case "other purpose":
-            # Ewan's unsubscribe link, put in the survey's address.
-            token = links.make(ewan, outbound.UNSUBSCRIBE)
-        case "expired":
-            token = links.make(
-                ewan, surveys.PURPOSE, scope=issue.number, age=-datetime.timedelta(1)
-            )
-        case "forged":
-            token = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
-        case "unseen":
-            # A link for a transaction its person can no longer see: someone else's.
-            tom = individual("technician")
-            token = links.make(tom, surveys.PURPOSE, scope=issue.number)
-            if tom.user is not None:
-                tom.user.is_active = False
-                tom.user.save()
-    client = Client()
-    for response in (
-        client.get(f"/survey/{token}/?rating=1"),
-        client.post(f"/survey/{token}/", {"rating": "1", "comment": "x"}),
-    ):
-        assert response.status_code == 403
-        assert "This link does not work" in response.content.decode()
-    assert not Answer.objects.filter(answered_at__isnull=False).exists()
-    assert not Event.objects.filter(action="satisfaction.answered").exists()
+# Links that must not answer (another person's, expired, tampered, another purpose, a
+# transaction its person can no longer see): the channel matrix's survey section,
+# tests/security/test_channel_matrix.py.
 
 
 def test_a_link_for_another_transaction_cannot_answer_this_one(worker: Worker) -> None:

@@ -32,6 +32,7 @@ from portico.webhooks import delivery as webhook_delivery
 from portico.webhooks import services as webhooks
 from portico.webhooks.models import Subscription
 from tests.conftest import PASSWORD, PERSONAS
+from tests.surveys.form_factory import build_form, good
 from tests.webhooks.conftest import Receiver, admin_user, send_due
 
 # No action makes these in a test's reach: the throttled log-in needs a burst of
@@ -104,7 +105,15 @@ def _happen(client_for: Callable[[str], Client]) -> None:
     survey = surveys.link(customer, t).removeprefix(settings.PORTICO_SITE_URL)
     assert Client().post(survey, {"rating": "2"}).status_code == 200
     assert Client().post(survey, {"rating": "1", "comment": "No."}).status_code == 200
-    surveys.follow_up(actor=admin, transaction=t)
+    # The administrator marks the "not satisfied" answer followed up from the console.
+    followed = client_for("administrator").post(
+        f"/console/transactions/{t.number}/follow-up/", {"note": "Called them back."}
+    )
+    assert followed.status_code == 302
+    # The customer answers a feedback form on the portal page.
+    form = build_form()
+    answers = {f"q{key}": value for key, value in good(form).items()}
+    assert client_for("customer").post(f"/portal/forms/{form.pk}/", answers).status_code == 302
     actions.reopen(actor=customer.user, transaction=t, reason="It came back.")  # type: ignore[arg-type]
     assert client_for("csr").get("/console/transactions/export.csv").status_code == 200
 

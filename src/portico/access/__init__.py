@@ -17,6 +17,7 @@ split it by concern:
 - `knowledge`: articles, FAQs, downloads and news;
 - `surveys`: who reads a satisfaction answer;
 - `reports`: whose figures a report adds up;
+- `forms`: feedback forms one may answer, and who reads their results;
 - `links`: signed links that work without logging in (`from portico.access import links`).
 """
 
@@ -24,6 +25,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from portico.access.forms import (
+    answerable_forms,
+    form_for,
+    is_addressed_to,
+    may_read_form_results,
+    require_form_results,
+)
 from portico.access.history import (
     ADMIN_ONLY_EVENT_SUBJECTS,
     WALK_LIMIT,
@@ -145,6 +153,7 @@ __all__ = [
     "EachRowExists",
     "all_zone_codes",
     "allowed_actions",
+    "answerable_forms",
     "application_rights",
     "assignable_individuals",
     "attach_applications",
@@ -153,8 +162,10 @@ __all__ = [
     "classification_filter",
     "creatable_applications",
     "deciding_once",
+    "form_for",
     "home_url",
     "individual_of",
+    "is_addressed_to",
     "is_automation",
     "is_staff",
     "is_staff_member",
@@ -169,6 +180,7 @@ __all__ = [
     "may_log_in",
     "may_manage_webhooks",
     "may_open_requests",
+    "may_read_form_results",
     "may_read_history",
     "may_read_note",
     "may_read_zone",
@@ -190,6 +202,7 @@ __all__ = [
     "report_teams",
     "require",
     "require_editor",
+    "require_form_results",
     "require_reading_zone",
     "satisfaction_answers",
     "sees_staff_only_classifications",

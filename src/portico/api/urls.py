@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from portico.api.views import (
     attachments,
     events,
+    forms,
     grants,
     history,
     knowledge,
@@ -115,6 +116,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         knowledge.DownloadContent.as_view(),
         name="knowledge-download-content",
     ),
+    path("forms/", forms.FormList.as_view(), name="forms"),
+    path("forms/<int:form_id>/responses/", forms.FormResponses.as_view(), name="form-responses"),
     path("webhooks/", webhooks.WebhookList.as_view(), name="webhooks"),
     path(_WEBHOOK, webhooks.WebhookDetail.as_view(), name="webhook"),
     path(

@@ -1,5 +1,6 @@
 """Reading an audit event as a sentence, for the history a person sees."""
 
+from collections.abc import Callable
 from typing import Any
 
 from portico.audit.models import Event
@@ -25,6 +26,9 @@ def _label(key: str) -> str:
 
 def describe(event: Event) -> str:
     """What happened, with before → after for every changed value but long text."""
+    special = _SENTENCES.get(event.action)
+    if special is not None:
+        return special(event.data or {})
     parts = []
     for key, value in (event.data or {}).items():
         label = _label(key)
@@ -58,3 +62,25 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_show(v) for v in value) or "—"
     return str(value)
+
+
+def _answered(data: dict[str, Any]) -> str:
+    # "Not satisfied (rating 1), changed: “…”" reads better than the payload's keys.
+    said = "Satisfied" if data.get("satisfied") else "Not satisfied"
+    words = f"{said} (rating {_show(data.get('rating'))})"
+    if data.get("changed"):
+        words += ", a changed answer"
+    if data.get("comment"):
+        words += f": “{data['comment']}”"
+    return words
+
+
+def _followed_up(data: dict[str, Any]) -> str:
+    # Its "note" is the follow-up's own words, not a note's id as elsewhere.
+    return f"Note: {data['note']}" if data.get("note") else ""
+
+
+_SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "satisfaction.answered": _answered,
+    "satisfaction.followed_up": _followed_up,
+}

@@ -233,6 +233,16 @@ class EmailReplyForm(forms.Form):
         return data
 
 
+class FollowUpForm(forms.Form):
+    note = forms.CharField(
+        label="What was done (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history for the staff; the customer does not see it.",
+    )
+
+
 class RelateForm(forms.Form):
     other = forms.CharField(label="Transaction number", max_length=24)
     kind = forms.ChoiceField(label="Relation", choices=Relation.Kind.choices)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from portico.console import lookup
-from portico.console.views import export, home, lists, phone, transaction
+from portico.console.views import export, forms, home, lists, phone, reports, transaction
 from portico.console.views import me as my_profile
 
 app_name = "console"
@@ -34,11 +34,16 @@ urlpatterns = [
     ),
     path("transactions/<str:number>/assign/", transaction.assign, name="assign"),
     path("transactions/<str:number>/forward/", transaction.forward, name="forward"),
+    path("transactions/<str:number>/follow-up/", transaction.follow_up, name="follow-up"),
     path("find/", phone.find, name="find"),
     path("people/<int:pk>/", phone.individual, name="individual"),
     path("organizations/<int:pk>/", phone.organization, name="organization"),
     path("organizations/lookup/", lookup.organization_lookup, name="organization-lookup"),
+    path("reports/satisfaction/", reports.satisfaction, name="reports-satisfaction"),
     path("profile/", my_profile.profile, name="me"),
     path("profile/tokens/", my_profile.create_token, name="me-create-token"),
     path("profile/tokens/<int:token_id>/revoke/", my_profile.revoke_token, name="me-revoke-token"),
+    path("forms/", forms.form_list, name="forms"),
+    path("forms/<int:pk>/results/", forms.results, name="form-results"),
+    path("forms/<int:pk>/results.csv", forms.results_csv, name="form-results-csv"),
 ]

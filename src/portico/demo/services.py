@@ -13,7 +13,9 @@ from django.utils import timezone
 from portico.access import AUTOMATION_EMAIL
 from portico.automations import defaults
 from portico.automations.models import Campaign
+from portico.demo import forms as demo_forms
 from portico.demo import knowledge as demo_knowledge
+from portico.demo import surveys as demo_surveys
 from portico.demo.people import (
     ACCOUNT_OWNERS,
     APPLICATION_TEAMS,
@@ -64,10 +66,15 @@ def _model(name: str) -> Any:
 
 @transaction.atomic
 def load(
-    *, password: str | None = None, transactions: bool = True, knowledge: bool = True
+    *,
+    password: str | None = None,
+    transactions: bool = True,
+    knowledge: bool = True,
+    surveys: bool = True,
 ) -> list[DemoPerson]:
     """Create the demo company, its teams, customers, partner and people with log-ins,
-    and (unless told not to) a day's demo transactions and the knowledge base."""
+    and (unless told not to) a day's demo transactions, the knowledge base and the
+    satisfaction history of the last 90 days (with the transactions only)."""
     password = password or demo_password()
     # The standard set-up comes from data migrations; a flushed test database has
     # lost it, so it is made again here (only what is missing).
@@ -119,11 +126,15 @@ def load(
     _automations(organizations, people)
     if transactions:
         _load_transactions(people)
+        demo_forms.load()
     if knowledge:
         demo_knowledge.load()
     # What the worker would do next: the demo day's notices are there at first log-in,
     # and the reports have the demo's history in their roll-ups.
-    dispatch.dispatch_all()
+    with demo_surveys.not_asking():
+        dispatch.dispatch_all()
+    if transactions and surveys:
+        demo_surveys.load(people)
     today = timezone.localdate()
     rollups.build(today - datetime.timedelta(days=REPORT_HISTORY_DAYS), today)
     return PEOPLE

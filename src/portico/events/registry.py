@@ -47,6 +47,9 @@ TRANSACTION, INDIVIDUAL, ARTICLE, DOCUMENT, API_TOKEN, SESSION, EXPORT = (
     "export",
 )
 
+# A feedback form (portico.surveys): staff read its events, as they read people's.
+FORM = "form"
+
 REGISTRY: dict[str, EventType] = _types(
     # --- transactions: the service desk's work ----------------------------------------
     EventType(
@@ -82,7 +85,14 @@ REGISTRY: dict[str, EventType] = _types(
         "Product flagged: abnormally many incidents this week",
         _keys("product", "label", "count", "expected", "p_value", "week_ending"),
     ),
-    EventType("satisfaction.followed_up", TRANSACTION, "Not-satisfied answer followed up"),
+    EventType(
+        "satisfaction.followed_up", TRANSACTION, "Not-satisfied answer followed up", _keys("note")
+    ),
+    # A feedback form answered; on an anonymous form the actor is None ("Anonymous")
+    # and the payload does not name the response (portico.surveys.feedback.submit).
+    EventType(
+        "form.answered", FORM, "Feedback form answered", _keys("title", "anonymous", "response")
+    ),
     EventType(
         "note.added",
         TRANSACTION,

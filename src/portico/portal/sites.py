@@ -80,6 +80,10 @@ class Site:
         return self.url("profile")
 
     @property
+    def forms_url(self) -> str:
+        return self.url("forms")
+
+    @property
     def transaction_url_name(self) -> str:
         return self.url_name("transaction")
 
@@ -98,6 +102,10 @@ class Site:
     @property
     def reopen_url_name(self) -> str:
         return self.url_name("reopen")
+
+    @property
+    def satisfaction_url_name(self) -> str:
+        return self.url_name("satisfaction")
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

@@ -39,6 +39,8 @@ from portico.portal.forms import NoteForm, ReasonForm, RequestForm, UploadForm
 from portico.portal.sites import APPLICATION_HINTS, Section, Site
 from portico.service import actions, content, filters, selectors, sla
 from portico.service.models import Application, Channel, Note, Status, Transaction
+from portico.surveys import services as surveys
+from portico.surveys.models import Answer, SatisfactionSetting
 
 HOME_ROWS = 25
 LIST_ROWS = 25
@@ -70,6 +72,8 @@ def _render(
     context = {
         "site": site,
         "may_create": bool(access.creatable_applications(request.user)),
+        # The navigation offers feedback forms only while one is open to the person.
+        "has_forms": access.answerable_forms(request.user).exists(),
         **context,
     }
     return render(request, template, context, status=status)
@@ -122,6 +126,9 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
             "support": sla.support_hours(now=now),
             "may_search": access.may_search_knowledge(request.user),
             "news": access.visible_publications(request.user, NewsItem.objects.all())[:3],
+            "surveys": list(
+                surveys.pending(_individual(request), access.visible_transactions(request.user))
+            ),
         },
     )
 
@@ -370,6 +377,103 @@ def _move(request: HttpRequest, site: Site, number: str, move: str) -> HttpRespo
     return _page(request, site, transaction, move_form=(move, form), status=400)
 
 
+@require_POST
+def satisfaction(request: HttpRequest, site: Site, number: str) -> HttpResponse:
+    """The person's answer to the satisfaction question from the transaction page's
+    banner: the same service, and so the same rules, as the e-mail's signed page. Only
+    the person who was asked answers here; anyone else gets the 404 of a page that is
+    not theirs."""
+    transaction = access.transaction_for(request.user, number)
+    me = _individual(request)
+    if surveys.asked(me, transaction) is None:
+        raise Http404("No question to answer.")
+    posted = request.POST
+    try:
+        rating = int(posted.get("rating") or 0)
+    except ValueError:
+        rating = 0
+    survey_form = {
+        "rating": rating,
+        "comment": posted.get("comment", ""),
+        "extra": posted.get("extra", ""),
+    }
+    reopening = bool(posted.get("reopen")) and "reopen" in actions.offered(
+        request.user, transaction
+    )
+    try:
+        # The answer and the reopening it asks for go together, or neither does.
+        with db.atomic():
+            surveys.answer(
+                person=me,
+                transaction=transaction,
+                rating=rating,
+                comment=posted.get("comment", ""),
+                extra=posted.get("extra", ""),
+                channel=AuditChannel.WEB,
+            )
+            if reopening:
+                actions.reopen(
+                    actor=_actor(request),
+                    transaction=transaction,
+                    reason=posted.get("comment", "").strip()
+                    or "Not satisfied with how it was resolved.",
+                    channel=Channel.WEB,
+                )
+    except ValidationError as error:
+        return _page(request, site, transaction, survey=(survey_form, error), status=400)
+    said = "Thank you: your answer is recorded."
+    if reopening:
+        said = f"Thank you: your answer is recorded and {transaction.number} is reopened."
+    messages.success(request, said)
+    return pages.done(request, f"{site.url('transaction', number)}#satisfaction")
+
+
+@dataclass(frozen=True)
+class Survey:
+    """The satisfaction banner of a transaction page: the question the person was sent,
+    or their answer with the form to change it."""
+
+    answer: Answer
+    setting: SatisfactionSetting
+    choices: list[tuple[int, str]]
+    chosen: int | None
+    comment: str
+    extra: str
+    label: str
+    errors: list[str]
+    may_reopen: bool
+
+
+def _survey(
+    user: User,
+    me: Individual,
+    transaction: Transaction,
+    moves: frozenset[str],
+    posted: tuple[dict[str, Any], ValidationError] | None,
+) -> Survey | None:
+    answer = surveys.asked(me, transaction)
+    if answer is None:
+        return None
+    setting = surveys.setting_for(transaction.application)
+    chosen, comment, extra = answer.rating, answer.comment, answer.extra_answer
+    errors: list[str] = []
+    if posted is not None:  # a refused answer: shown again as typed, with why
+        form, error = posted
+        chosen, comment, extra = form["rating"] or None, form["comment"], form["extra"]
+        errors = [str(m) for m in error.messages]
+    return Survey(
+        answer=answer,
+        setting=setting,
+        choices=surveys.choices(setting),
+        chosen=chosen,
+        comment=comment,
+        extra=extra,
+        label=surveys.rating_label(setting, answer.rating),
+        errors=errors,
+        may_reopen="reopen" in moves,
+    )
+
+
 @dataclass(frozen=True)
 class NoteRow:
     note: Note
@@ -386,10 +490,13 @@ def _page(
     note_form: NoteForm | None = None,
     upload_form: UploadForm | None = None,
     move_form: tuple[str, ReasonForm] | None = None,
+    survey: tuple[dict[str, Any], ValidationError] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     with access.deciding_once():
-        return _render_page(request, site, transaction, note_form, upload_form, move_form, status)
+        return _render_page(
+            request, site, transaction, note_form, upload_form, move_form, survey, status
+        )
 
 
 def _render_page(
@@ -399,6 +506,7 @@ def _render_page(
     note_form: NoteForm | None,
     upload_form: UploadForm | None,
     move_form: tuple[str, ReasonForm] | None,
+    survey: tuple[dict[str, Any], ValidationError] | None,
     status: int,
 ) -> HttpResponse:
     user = request.user
@@ -466,6 +574,7 @@ def _render_page(
             and access.can(user, "reopen", transaction)
         ),
         "now": now,
+        "survey": _survey(_actor(request), me, transaction, moves, survey),
     }
     return _render(request, site, "portal/transaction.html", context, status=status)
 

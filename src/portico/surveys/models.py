@@ -4,13 +4,23 @@ added to) when they answer again."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from portico.parties.models import Individual
 from portico.service.models import Application, Transaction
+
+# The longest delay an administrator may set: 30 days, the life of the survey's links.
+MAX_DELAY_MINUTES = 30 * 24 * 60
+# The extra question is shown on the answer page and in the portals as it is typed:
+# words and ordinary punctuation only, so that nobody mistakes it for markup, a
+# template or a link.
+_WORDS = re.compile(r"[\w .,;:!?'’‘\"“”()\-–/&%]*")
 
 
 class SatisfactionSetting(models.Model):
@@ -34,6 +44,25 @@ class SatisfactionSetting(models.Model):
 
     def __str__(self) -> str:
         return f"Satisfaction survey of {self.application}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.delay_minutes is not None and self.delay_minutes > MAX_DELAY_MINUTES:
+            errors["delay_minutes"] = (
+                f"At most {MAX_DELAY_MINUTES} minutes (30 days): the survey's links last 30 days."
+            )
+        self.extra_question = (self.extra_question or "").strip()
+        if self.extra_question and (
+            not _WORDS.fullmatch(self.extra_question)
+            or not re.search(r"[^\W\d_]", self.extra_question)
+        ):
+            errors["extra_question"] = (
+                "Words and ordinary punctuation only: no markup, braces or line breaks."
+            )
+        elif "://" in self.extra_question or "www." in self.extra_question.lower():
+            errors["extra_question"] = "No links, please: the question is shown as it is typed."
+        if errors:
+            raise ValidationError(errors)
 
     def ratings(self) -> tuple[int, ...]:
         """The ratings the scale allows: on "two", 1 is not satisfied and 2 satisfied."""
@@ -90,3 +119,9 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Satisfaction with {self.transaction_id} by {self.person_id}"
+
+
+# Feedback forms live in their own module; Django finds models through this one.
+from portico.surveys.form_models import Form, Question, Response, ResponseValue  # noqa: E402
+
+__all__ = ["Answer", "Form", "Question", "Response", "ResponseValue", "SatisfactionSetting"]

@@ -28,7 +28,7 @@ from portico.mail import outbound
 from portico.mail.models import Kind
 from portico.notify.models import Delivery
 from portico.parties.models import Individual, User
-from portico.service.models import Application, Transaction
+from portico.service.models import Application, Status, Transaction
 from portico.surveys.models import Answer, SatisfactionSetting
 
 PURPOSE = "satisfaction"
@@ -50,6 +50,47 @@ def setting_for(application: Application) -> SatisfactionSetting:
 def satisfied(setting: SatisfactionSetting, rating: int) -> bool:
     """Whether a rating counts as satisfied: "satisfied" on two, 4 or 5 on five."""
     return rating >= (SATISFIED if setting.scale == SatisfactionSetting.Scale.TWO else 4)
+
+
+_TWO_LABELS = {NOT_SATISFIED: "Not satisfied", SATISFIED: "Satisfied"}
+
+
+def choices(setting: SatisfactionSetting) -> list[tuple[int, str]]:
+    """The answers offered, as (rating, label), on the setting's scale."""
+    return [(n, rating_label(setting, n)) for n in setting.ratings()]
+
+
+def rating_label(setting: SatisfactionSetting, rating: int | None) -> str:
+    """How a rating reads: "Satisfied" / "Not satisfied" on two, "4 of 5" on five."""
+    if rating is None:
+        return ""
+    if setting.scale == SatisfactionSetting.Scale.TWO and rating in _TWO_LABELS:
+        return _TWO_LABELS[rating]
+    return f"{rating} of 5"
+
+
+def pending(person: Individual, visible: QuerySet[Transaction]) -> QuerySet[Answer]:
+    """The questions `person` was sent (within the links' 30 days) and has not answered,
+    about transactions in `visible` — what the portal's banners ask."""
+    return (
+        Answer.objects.filter(
+            person=person,
+            sent_at__isnull=False,
+            sent_at__gt=timezone.now() - LINK_AGE,
+            answered_at__isnull=True,
+            transaction__in=visible,
+        )
+        .select_related("transaction")
+        .order_by("-sent_at")
+    )
+
+
+def asked(person: Individual, transaction: Transaction) -> Answer | None:
+    """`person`'s question about `transaction`, once its e-mail went (None before: a
+    delayed question is not asked anywhere yet)."""
+    return Answer.objects.filter(
+        person=person, transaction=transaction, sent_at__isnull=False
+    ).first()
 
 
 def link(person: Individual, transaction: Transaction, rating: int | None = None) -> str:
@@ -83,10 +124,11 @@ def ask(
     now: datetime.datetime | None = None,
 ) -> Answer | None:
     """Ask the requester of a resolved `transaction` if they were satisfied: an Answer
-    row waiting for them and the e-mail with the rating links. None when they are not
-    asked: the application does not ask, there is no requester, they were asked about
-    this one already, or about any request in the last PORTICO_SATISFACTION_QUIET_DAYS.
-    (The setting's delay is not applied yet: the e-mail goes at once.)"""
+    row waiting for them and, unless the application's setting delays it, the e-mail
+    with the rating links (with a delay, `send_due` writes it once it falls due). None
+    when they are not asked: the application does not ask, there is no requester, they
+    were asked about this one already, or about any request in the last
+    PORTICO_SATISFACTION_QUIET_DAYS (counted from when each question was due)."""
     now = now or timezone.now()
     person = transaction.requester
     if person is None or not person.active:
@@ -94,25 +136,63 @@ def ask(
     setting = setting_for(transaction.application)
     if not setting.asks:
         return None
-    quiet = now - datetime.timedelta(days=settings.PORTICO_SATISFACTION_QUIET_DAYS)
+    due = now + datetime.timedelta(minutes=setting.delay_minutes)
+    quiet = due - datetime.timedelta(days=settings.PORTICO_SATISFACTION_QUIET_DAYS)
     asked = Answer.objects.filter(person=person)
     if asked.filter(transaction=transaction).exists() or asked.filter(asked_at__gt=quiet).exists():
         return None
+    delayed = due > now
     try:
         with db.atomic():
             answer = Answer.objects.create(
                 transaction=transaction,
                 person=person,
                 resolver=resolver,
-                asked_at=now,
-                sent_at=now,
+                asked_at=due,
+                sent_at=None if delayed else now,
             )
     except IntegrityError:
         return None  # asked at the same moment by another worker
-    outbound.compose(
-        Kind.SATISFACTION, transaction, person, extra=_links(setting, person, transaction)
-    )
+    if not delayed:
+        _compose(setting, answer)
     return answer
+
+
+def _compose(setting: SatisfactionSetting, answer: Answer) -> None:
+    outbound.compose(
+        Kind.SATISFACTION,
+        answer.transaction,
+        answer.person,
+        extra=_links(setting, answer.person, answer.transaction),
+    )
+
+
+def send_due(*, now: datetime.datetime | None = None) -> int:
+    """Write the delayed survey e-mails whose time has come (the worker's
+    "surveys.send_due"). A transaction reopened meanwhile is no longer resolved: its
+    waiting question is dropped, so that the next resolve asks afresh. Returns how many
+    e-mails it wrote."""
+    now = now or timezone.now()
+    written = 0
+    due = (
+        Answer.objects.filter(sent_at__isnull=True, answered_at__isnull=True, asked_at__lte=now)
+        .select_related("transaction__application", "transaction__status", "person")
+        .order_by("asked_at")
+    )
+    for pk in list(due.values_list("pk", flat=True)[:500]):
+        with db.atomic():
+            # Claimed under a row lock: two workers never write the same e-mail twice.
+            row = due.select_for_update(of=("self",)).filter(pk=pk).first()
+            if row is None:
+                continue
+            if row.transaction.status.category != Status.Category.RESOLVED:
+                row.delete()
+                continue
+            row.sent_at = now
+            row.save(update_fields=["sent_at"])
+            _compose(setting_for(row.transaction.application), row)
+            written += 1
+    return written
 
 
 def _links(
@@ -185,13 +265,24 @@ def sent(transaction: Transaction) -> Delivery | None:
     return Delivery.objects.filter(transaction=transaction, kind=Kind.SATISFACTION).first()
 
 
-def follow_up(*, actor: User, transaction: Transaction, note: str = "") -> int:
+def follow_up(
+    *,
+    actor: User,
+    transaction: Transaction,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> int:
     """Mark the "not satisfied" answers about `transaction` followed up: they leave the
-    task lists of those assigned. Refused (PermissionDenied) to anyone who may not
-    change the transaction. Returns how many answers it closed."""
+    task lists of those assigned. Refused (PermissionDenied) to anyone who may not add
+    internal notes to it. The event is internal, as the staff's note would be: it and
+    its note are read by those who read the internal notes only. Returns how many
+    answers it closed."""
     if not access.can(actor, "add_internal_note", transaction):
         raise PermissionDenied
-    now = timezone.now()
+    note = note.strip()
+    if len(note) > MAX_COMMENT:
+        raise ValidationError({"note": [f"At most {MAX_COMMENT} characters, please."]})
+    now = now or timezone.now()
     with db.atomic():
         done = (
             open_follow_ups()
@@ -204,9 +295,19 @@ def follow_up(*, actor: User, transaction: Transaction, note: str = "") -> int:
                 actor=actor,
                 channel=Channel.WEB,
                 subject=transaction,
-                data={"note": note.strip()[:MAX_COMMENT]} if note.strip() else {},
+                data={"note": note} if note else {},
+                internal=True,
             )
     return done
+
+
+def answers_of(transaction: Transaction) -> QuerySet[Answer]:
+    """The questions asked about `transaction` (sent or waiting), for the staff's page."""
+    return (
+        Answer.objects.filter(transaction=transaction)
+        .select_related("person", "followed_up_by__individual")
+        .order_by("asked_at", "pk")
+    )
 
 
 def open_follow_ups() -> QuerySet[Answer]:

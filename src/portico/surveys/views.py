@@ -19,9 +19,7 @@ from portico.access import links
 from portico.audit.models import Channel
 from portico.service.actions import status as moves
 from portico.surveys import services
-from portico.surveys.models import Answer, SatisfactionSetting
-
-_LABELS = {1: "Not satisfied", 2: "Satisfied"}
+from portico.surveys.models import Answer
 
 
 def _rating(raw: str | None) -> int | None:
@@ -40,8 +38,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     except links.LinkRefused as refused:
         return render(request, "surveys/refused.html", {"reason": str(refused)}, status=403)
     setting = services.setting_for(transaction.application)
-    two = setting.scale == SatisfactionSetting.Scale.TWO
-    choices = [(n, _LABELS[n] if two else f"{n} of 5") for n in setting.ratings()]
+    choices = services.choices(setting)
     row = Answer.objects.filter(transaction=transaction, person=person).first()
     chosen = _rating(request.GET.get("rating")) or (row.rating if row else None)
     errors: dict[str, list[str]] = {}

@@ -5,6 +5,7 @@ form, calls one service, and on refusal shows the page again with the reason."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -31,6 +32,8 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+from portico.surveys import services as surveys
+from portico.surveys.models import Answer
 
 
 def _load(request: HttpRequest, number: str) -> Transaction:
@@ -75,6 +78,7 @@ def _render_page(
         "grant": f.GrantForm(),
         "assign": f.AssignForm(),
         "forward": f.ForwardForm(),
+        "follow_up": f.FollowUpForm(),
     }
     # A reply by e-mail for whoever may add a shared note; the requester it goes to is
     # shown either way, greyed with the reason when there is nobody to write to.
@@ -117,12 +121,35 @@ def _render_page(
             for event in selectors.history_of(user, transaction)[:50]
         ],
         "forms": forms_,
+        "satisfaction": _satisfaction(transaction),
         "description": content.render_markdown(transaction.description),
         # A resolved transaction's fix can become a self-service answer.
         "may_draft_article": access.may_edit_knowledge(user)
         and transaction.status.category in (Status.Category.RESOLVED, Status.Category.CLOSED),
     }
     return render(request, "console/transaction.html", context, status=status)
+
+
+@dataclass(frozen=True)
+class SatisfactionRow:
+    answer: Answer
+    label: str
+    extra_question: str
+    open_follow_up: bool
+
+
+def _satisfaction(transaction: Transaction) -> list[SatisfactionRow]:
+    """The satisfaction questions asked about it, each with its answer as it reads."""
+    setting = surveys.setting_for(transaction.application)
+    return [
+        SatisfactionRow(
+            answer=row,
+            label=surveys.rating_label(setting, row.rating),
+            extra_question=setting.extra_question,
+            open_follow_up=row.satisfied is False and row.followed_up_at is None,
+        )
+        for row in surveys.answers_of(transaction)
+    ]
 
 
 @access.zone_required(access.CONSOLE)
@@ -253,6 +280,16 @@ forward = _post(
         transaction=t,
         team=form.cleaned_data["team"],
         note=form.cleaned_data["note"],
+    ),
+)
+
+# Marking a "not satisfied" answer followed up (surveys.follow_up refuses, with a 403,
+# whoever may not add internal notes; the page offers the button to the others only).
+follow_up = _post(
+    "follow_up",
+    lambda r, t: f.FollowUpForm(r.POST),
+    lambda r, t, form: surveys.follow_up(
+        actor=_user(r), transaction=t, note=form.cleaned_data["note"]
     ),
 )
 
