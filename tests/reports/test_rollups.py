@@ -227,3 +227,16 @@ def test_the_rollups_equal_the_raw_rows_of_a_random_month() -> None:
         estimate = histogram.percentile(summed, q)
         assert estimate is not None
         assert abs(estimate - exact) <= max(1, 0.025 * exact), q
+
+
+def test_closed_in_the_range_after_a_resolve_before_it() -> None:
+    # Resolved on the 2nd, closed on the 4th: the 4th counts a close and no backlog.
+    made(
+        created_at=at(1, 10),
+        first_response_at=at(1, 11),
+        resolved_at=at(2, 10),
+        closed_at=at(4, 10),
+    )
+    rollups.build(datetime.date(2026, 11, 4), datetime.date(2026, 11, 4))
+    wednesday = figure(4)
+    assert (wednesday.closed, wednesday.backlog, wednesday.resolved) == (1, 0, 0)

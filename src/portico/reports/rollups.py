@@ -161,6 +161,8 @@ class _Days:
 
     def open_days(self, created: datetime.datetime, resolved: datetime.datetime | None) -> range:
         """The days at whose end the transaction was open (created, not yet resolved)."""
+        if created >= self.end or (resolved is not None and resolved < max(created, self.start)):
+            return range(0)  # opened after the range, or resolved before it began
         first = 0 if created < self.start else self.index(created)
         last = len(self.days) if resolved is None or resolved >= self.end else self.index(resolved)
         assert first is not None
