@@ -454,6 +454,7 @@ def build(
         people = _people_chunk(days)
         portal_days, portal_users = _portal_chunk(days)
         with db.atomic():
+            _one_builder_at_a_time()
             PortalDay.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
             PortalDay.objects.bulk_create(portal_days, batch_size=2000)
             # Users are per month and only ever added: a month's log-ins stay counted
@@ -467,6 +468,20 @@ def build(
             BuiltDay.objects.bulk_create(BuiltDay(day=d, built_at=built_at) for d in days.days)
         written += len(rows)
     return written
+
+
+# Two builders of the same days (the worker's job and a `prepare --demo`, or a rebuild
+# by hand) would each delete the other's rows unseen and insert theirs twice: on
+# PostgreSQL they queue on this lock, held to the end of the transaction. (SQLite
+# serialises writing transactions already.)
+_BUILD_LOCK = 0x7265706F  # "repo"
+
+
+def _one_builder_at_a_time() -> None:
+    connection = db.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BUILD_LOCK])
 
 
 def _chunks(
