@@ -20,6 +20,11 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "console:create": ("/console/transactions/new/", STAFF),
     "console:me": ("/console/profile/", STAFF),
     "console:organization-lookup": ("/console/organizations/lookup/?q=har", STAFF),
+    "reports:service": ("/console/reports/", {"supervisor", "administrator"}),
+    "reports:products": ("/console/reports/products/", {"supervisor", "administrator"}),
+    "reports:people": ("/console/reports/people/", {"supervisor", "administrator"}),
+    "reports:portal": ("/console/reports/portal/", {"supervisor", "administrator"}),
+    "reports:service-export": ("/console/reports/export.csv", {"supervisor", "administrator"}),
     # Feedback forms' results: the Reports zone and administrators.
     "console:forms": ("/console/forms/", {"supervisor", "administrator"}),
     "portal:customer-forms": ("/portal/forms/", CUSTOMERS),
@@ -115,9 +120,6 @@ ELSEWHERE_NAMES = {
     "portal:employee-form",
     "console:form-results",
     "console:form-results-csv",
-    # The Reports zone's front door, a redirect to its one page for now (the zone's
-    # 403 and the menu link: tests/console/test_reports.py).
-    "console:reports",
     "console:transaction",
     "console:profile",
     "console:status",
@@ -139,6 +141,8 @@ ELSEWHERE_NAMES = {
     "console:organization",
     "console:me-create-token",
     "console:me-revoke-token",
+    # E-mail me this report, POST only: tests/reports/test_mailing.py.
+    "reports:schedule",
     # A person's own e-mail settings, POST only: tests/mail/test_profile.py.
     "portal:customer-mail-settings",
     "portal:partner-mail-settings",

@@ -13,11 +13,11 @@ SECTIONS: list[tuple[str, str, str]] = [
     (access.CONSOLE, "Console", "console:home"),
     (access.CONSOLE, "Transactions", "console:transactions"),
     (access.CONSOLE, "Find a caller", "console:find"),
-    (access.REPORTS, "Reports", "console:reports"),
     (access.CUSTOMER_PORTAL, "Customer portal", "portal:customer-home"),
     (access.PARTNER_PORTAL, "Partner portal", "portal:partner-home"),
     (access.EMPLOYEE_PORTAL, "Employee portal", "portal:employee-home"),
     (access.KNOWLEDGE, "Knowledge base", "knowledge:home"),
+    (access.REPORTS, "Reports", "reports:service"),
     (access.SYSTEMS_ADMIN, "Systems Admin", "admin:index"),
 ]
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "portico.mail",
     "portico.automations",
     "portico.surveys",
+    "portico.reports",
     "portico.api",
     "portico.login",
     "portico.knowledge",

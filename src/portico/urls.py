@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("portico.api.urls")),
     path("", include("portico.knowledge.urls")),
+    path("console/reports/", include("portico.reports.urls")),
     path("console/", include("portico.console.urls")),
     path("", include("portico.service.urls")),
     path("", include("portico.portal.urls")),

@@ -160,6 +160,7 @@ def test_every_name_is_dotted_and_says_what_it_means() -> None:
         registry.API_TOKEN,
         registry.SESSION,
         registry.EXPORT,
+        registry.PRODUCT,
         registry.FORM,
         "webhook",
     }

@@ -1810,7 +1810,6 @@ NOT_IN_MATRIX: dict[str, str] = {
     "surveys:answer": "test_survey_links_answer_for_their_person_and_transaction_only",
     # The Reports zone reads no one transaction: its figures count only
     # access.visible_transactions (tests/console/test_reports.py, tests/surveys).
-    "console:reports": "tests/console/test_reports.py",
     "console:reports-satisfaction": "tests/console/test_reports.py",
     # Feedback forms name no transaction: who is offered which form, and who reads the
     # results, in tests/surveys/test_forms*.py and tests/api/test_forms.py (a form not
@@ -1835,9 +1834,11 @@ for _site_key in ("customer", "partner", "employee"):
         f"portal:{_site_key}-form": "tests/surveys/test_forms_pages.py",
     }
 # Whole families: the log-in and MFA pages (tests/login), the admin behind one has_permission
-# (tests/test_urls), and the knowledge pages, which show publications, never a
-# transaction (tests/knowledge and test_idor).
-NOT_IN_MATRIX_PREFIXES = ("account_", "mfa_", "admin:", "knowledge:")
+# (tests/test_urls), the knowledge pages, which show publications, never a transaction
+# (tests/knowledge and test_idor), and the reports, which show figures added up from the
+# roll-ups of the reader's teams, never a transaction (the zone: tests/test_urls; the
+# teams: tests/reports/test_views.py and test_queries.py).
+NOT_IN_MATRIX_PREFIXES = ("account_", "mfa_", "admin:", "knowledge:", "reports:")
 # The three portals share one set of views; the matrix names the customer's and runs
 # each persona on their own portal.
 SAME_AS_CUSTOMER = re.compile(r"^portal:(partner|employee)-")

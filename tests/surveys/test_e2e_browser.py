@@ -98,6 +98,7 @@ def test_not_satisfied_from_the_email_to_the_supervisor_and_the_figures(
 
     # 5. Her figures by resolver: Fiona, one answer, not satisfied.
     morag.get_by_role("navigation", name="Sections").get_by_role("link", name="Reports").click()
+    morag.get_by_role("navigation", name="Reports").get_by_role("link", name="Satisfaction").click()
     expect(morag).to_have_url(re.compile(r"/console/reports/satisfaction/$"))
     expect(morag.get_by_label("Group by")).to_have_value("resolver")
     table = morag.get_by_role("table")

@@ -26,7 +26,7 @@ from portico.notify.models import Delivery
 from portico.parties import services as parties
 from portico.parties.models import Individual, Organization
 from portico.service import actions
-from portico.service.models import Application, Permission, Status
+from portico.service.models import Application, Choice, Permission, Status
 from portico.surveys import services as surveys
 from portico.webhooks import delivery as webhook_delivery
 from portico.webhooks import services as webhooks
@@ -168,6 +168,25 @@ def _happen(client_for: Callable[[str], Client]) -> None:
     knowledge.add_document(
         actor=admin, title="Pump manual", upload=ContentFile(b"manual\n"), name="manual.txt"
     )
+
+    # Reports: a product whose week spikes in the roll-ups is flagged by the worker's job.
+    from portico.reports import flags
+    from portico.reports.models import DayFigure, Dimension
+
+    pump = Choice.objects.filter(classification__code="product").first()
+    assert pump is not None
+    today = timezone.localdate()
+    for back in range(13 * 7):
+        day = today - datetime.timedelta(days=back)
+        DayFigure.objects.create(day=day, dimension=Dimension.ALL, team="x", key="", opened=1)
+        DayFigure.objects.create(
+            day=day,
+            dimension=Dimension.PRODUCT,
+            team="x",
+            key=str(pump.pk),
+            opened=8 if back < 7 else 1,
+        )
+    assert flags.flag(today)
 
     # Access.
     made = api_services.create_token(

@@ -16,6 +16,7 @@ split it by concern:
 - `history`: the audit trail and notifications;
 - `knowledge`: articles, FAQs, downloads and news;
 - `surveys`: who reads a satisfaction answer;
+- `reports`: whose figures a report adds up;
 - `forms`: feedback forms one may answer, and who reads their results;
 - `links`: signed links that work without logging in (`from portico.access import links`).
 """
@@ -68,6 +69,7 @@ from portico.access.people import (
     visible_individuals,
     visible_organizations,
 )
+from portico.access.reports import may_see_reports, report_teams
 from portico.access.roles import (
     AUTOMATION_EMAIL,
     AUTOMATION_GROUP,
@@ -185,6 +187,7 @@ __all__ = [
     "may_receive_webhooks",
     "may_search_knowledge",
     "may_see_event",
+    "may_see_reports",
     "portal_of",
     "possible_contacts",
     "publishable_notes",
@@ -196,6 +199,7 @@ __all__ = [
     "readable_notifications",
     "recent_readable_events",
     "recent_readable_notes",
+    "report_teams",
     "require",
     "require_editor",
     "require_form_results",

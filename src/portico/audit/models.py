@@ -75,6 +75,8 @@ class Event(models.Model):
             ),
             models.Index(fields=["actor", "-occurred_at"], name="event_actor"),
             models.Index(fields=["action", "-occurred_at"], name="event_action"),
+            # The reports' roll-ups read a day's events at a time (portico.reports).
+            models.Index(fields=["occurred_at"], name="event_occurred"),
             # The worker's one question: what is undispatched, oldest first. The partial
             # index holds only those rows, so it stays a few entries long.
             models.Index(

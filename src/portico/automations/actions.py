@@ -43,8 +43,8 @@ class Skipped(Exception):
 
 def words(text: str, context: Context) -> str:
     """A notice's or note's words with {{ number }}, {{ title }}, {{ by }}, {{ reason }},
-    {{ comment }} (a survey answer's), {{ team }}, {{ names }} and {{ person }} filled in
-    from the event."""
+    {{ comment }} (a survey answer's), {{ team }}, {{ names }}, {{ person }}, and for a
+    flagged product {{ product }}, {{ count }} and {{ expected }}, filled in from the event."""
     t = context.transaction
     data = context.data
     team = data.get("team")
@@ -54,6 +54,9 @@ def words(text: str, context: Context) -> str:
         "by": context.event.actor_label or "Someone",
         "reason": str(data.get("reason") or ""),
         "comment": str(data.get("comment") or ""),
+        "product": str(data.get("label") or ""),
+        "count": str(data.get("count") if data.get("count") is not None else ""),
+        "expected": str(data.get("expected") if data.get("expected") is not None else ""),
         "team": str(team.get("after", "")) if isinstance(team, dict) else "",
         "names": ", ".join(str(n) for n in data.get("names") or []),
         "person": context.person.name if context.person else "",
@@ -172,6 +175,8 @@ def run_notify(action: Action, context: Context, actor: User) -> None:
         link = ""
         if context.person is not None:
             link = reverse("console:individual", kwargs={"pk": context.person.pk})
+        elif context.product is not None:
+            link = reverse("reports:products")
         notify(recipients=people, kind=kind, transaction=None, text=text, link=link)
     _acted(action, context, kind=kind, to=people, text=text)
 

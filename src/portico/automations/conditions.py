@@ -16,7 +16,7 @@ from django.utils import timezone
 from portico.audit.models import Event
 from portico.automations.models import Condition
 from portico.parties.models import Individual
-from portico.service.models import Note, ProfileValue, Transaction
+from portico.service.models import Choice, Note, ProfileValue, Transaction
 
 Field = Condition.Field
 Operator = Condition.Operator
@@ -27,12 +27,13 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 @dataclass
 class Context:
-    """One event, and what the rules may ask of it. `transaction` and `person` are read
-    by the engine; the rest on demand."""
+    """One event, and what the rules may ask of it. `transaction`, `person` and `product`
+    (its subject) are read by the engine; the rest on demand."""
 
     event: Event
     transaction: Transaction | None = None
     person: Individual | None = None
+    product: Choice | None = None
     # Who has been told of this event already, by any rule: nobody twice.
     told: set[tuple[str, int]] = field(default_factory=set)
 
@@ -42,9 +43,10 @@ class Context:
 
     @cached_property
     def profile(self) -> dict[str, str]:
-        """The transaction's classification values: code → choice code or text."""
+        """The transaction's classification values: code → choice code or text (for an
+        event about a product, that product)."""
         if self.transaction is None:
-            return {}
+            return {PRODUCT: self.product.code} if self.product is not None else {}
         rows = ProfileValue.objects.filter(transaction=self.transaction).select_related(
             "classification", "choice"
         )

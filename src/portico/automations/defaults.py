@@ -271,6 +271,22 @@ DEFAULT_RULES: list[Rule] = [
             {"kind": "internal_note", "text": "Not satisfied: {{ comment }}"},
         ],
     },
+    {
+        "code": "product-flagged-to-owner",
+        "name": "A flagged product: tell its owner",
+        "description": "Seed 002: products with abnormally high incident volumes flagged "
+        "for reengineering (issue 24's anomaly flag).",
+        "event": "product.flagged",
+        "conditions": [],
+        "actions": [
+            {
+                "kind": "notify",
+                "target": "product_owner",
+                "text": "{{ product }}: {{ count }} incidents in the last 7 days, against "
+                "{{ expected }} in an ordinary week. Reports › Products has the evidence.",
+            }
+        ],
+    },
 ]
 
 CODES: tuple[str, ...] = tuple(rule["code"] for rule in DEFAULT_RULES)

@@ -25,7 +25,7 @@ from portico.automations.models import Action, Condition, Failure, Rule
 from portico.events import retry
 from portico.events import services as events
 from portico.parties.models import Individual, User
-from portico.service.models import Transaction
+from portico.service.models import Choice, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _actions() -> QuerySet[Action]:
 
 
 def context_for(event: Event) -> Context:
-    transaction = person = None
+    transaction = person = product = None
     if event.subject_type_id is not None and event.subject_id:
         model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
         if model is Transaction:
@@ -88,7 +88,9 @@ def context_for(event: Event) -> Context:
                 .filter(pk=event.subject_id)
                 .first()
             )
-    return Context(event=event, transaction=transaction, person=person)
+        elif model is Choice:
+            product = Choice.objects.filter(pk=event.subject_id).first()
+    return Context(event=event, transaction=transaction, person=person, product=product)
 
 
 def on_event(event: Event) -> int:
@@ -102,8 +104,8 @@ def on_event(event: Event) -> int:
     if not matching:
         return 0
     context = context_for(event)
-    if context.transaction is None and context.person is None:
-        return 0
+    if context.transaction is None and context.person is None and context.product is None:
+        return 0  # its subject is gone
     actor = automation_user()
     ran = 0
     for rule in matching:

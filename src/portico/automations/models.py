@@ -38,6 +38,7 @@ TRIGGERS: tuple[str, ...] = (
     "note.added",
     "attachment.added",
     "satisfaction.answered",
+    "product.flagged",
     "individual.updated",
     "individual.deactivated",
     "individual.reactivated",

@@ -39,7 +39,6 @@ urlpatterns = [
     path("people/<int:pk>/", phone.individual, name="individual"),
     path("organizations/<int:pk>/", phone.organization, name="organization"),
     path("organizations/lookup/", lookup.organization_lookup, name="organization-lookup"),
-    path("reports/", reports.reports, name="reports"),
     path("reports/satisfaction/", reports.satisfaction, name="reports-satisfaction"),
     path("profile/", my_profile.profile, name="me"),
     path("profile/tokens/", my_profile.create_token, name="me-create-token"),

@@ -34,6 +34,7 @@ from portico.events import dispatch
 from portico.mail.models import Mailbox
 from portico.parties.models import Individual, Organization, User, UserGroup, Zone
 from portico.parties.standard import create_standard as create_parties
+from portico.reports import rollups
 from portico.service import actions
 from portico.service.models import Application, Choice, Note, Priority, Status
 from portico.service.standard import create_standard as create_service
@@ -53,6 +54,10 @@ def has_data() -> bool:
     # The automation rules' own person is made by a migration: a fresh database has it,
     # and is still empty.
     return Individual.objects.exclude(user__email=AUTOMATION_EMAIL).exists()
+
+
+# How far back `load` builds the report roll-ups: the reports' longest period, two years.
+REPORT_HISTORY_DAYS = 731
 
 
 def _model(name: str) -> Any:
@@ -124,11 +129,14 @@ def load(
         demo_forms.load()
     if knowledge:
         demo_knowledge.load()
-    # What the worker would do next: the demo day's notices are there at first log-in.
+    # What the worker would do next: the demo day's notices are there at first log-in,
+    # and the reports have the demo's history in their roll-ups.
     with demo_surveys.not_asking():
         dispatch.dispatch_all()
     if transactions and surveys:
         demo_surveys.load(people)
+    today = timezone.localdate()
+    rollups.build(today - datetime.timedelta(days=REPORT_HISTORY_DAYS), today)
     return PEOPLE
 
 

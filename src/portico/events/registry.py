@@ -36,6 +36,7 @@ def _keys(*keys: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+PRODUCT = "product"
 TRANSACTION, INDIVIDUAL, ARTICLE, DOCUMENT, API_TOKEN, SESSION, EXPORT = (
     "transaction",
     "individual",
@@ -77,6 +78,12 @@ REGISTRY: dict[str, EventType] = _types(
         TRANSACTION,
         "Satisfaction survey answered",
         _keys("rating", "satisfied", "comment", "changed"),
+    ),
+    EventType(
+        "product.flagged",
+        PRODUCT,
+        "Product flagged: abnormally many incidents this week",
+        _keys("product", "label", "count", "expected", "p_value", "week_ending"),
     ),
     EventType(
         "satisfaction.followed_up", TRANSACTION, "Not-satisfied answer followed up", _keys("note")

@@ -177,7 +177,11 @@ class Search(models.Model):
     class Meta:
         ordering = ("-created_at", "-id")
         verbose_name_plural = "searches"
-        indexes = [models.Index(fields=["results", "-created_at"], name="search_results_when")]
+        indexes = [
+            models.Index(fields=["results", "-created_at"], name="search_results_when"),
+            # The reports' roll-ups count a day's searches at a time (portico.reports).
+            models.Index(fields=["created_at"], name="search_when"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.query!r}: {self.results}"

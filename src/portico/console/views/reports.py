@@ -1,6 +1,7 @@
 """The Reports zone (seed 003: "monitoring and measuring feedback on all elements of the
-customer service delivery"). Its first page is the satisfaction figures of issue 23;
-issue 24 brings the others and the zone's own front page.
+customer service delivery"): the satisfaction figures of issue 23. The zone's other
+pages, read from the roll-ups, are in portico.reports; this one counts the answers
+themselves, a few a day.
 
 The figures count only answers about transactions the reader may see
 (`access.visible_transactions`), so a group's numbers never include a request its
@@ -11,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -21,13 +22,6 @@ from portico.console.report_forms import PeriodForm
 from portico.service.filters import ALL_STATUSES, PRODUCT
 from portico.service.models import Application, Choice
 from portico.surveys import figures
-
-
-@access.zone_required(access.REPORTS)
-@require_GET
-def reports(request: HttpRequest) -> HttpResponse:
-    # The zone has one page so far.
-    return redirect("console:reports-satisfaction")
 
 
 @access.zone_required(access.REPORTS)

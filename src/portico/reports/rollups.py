@@ -1,0 +1,493 @@
+"""Building the daily roll-ups (portico.reports.models) from the raw rows (issue 24).
+
+`build(first, last)` recomputes the figures of those days from the transactions, their
+grants and profile values, and the satisfaction answers, and replaces the days' rows in
+one database transaction: building a day twice gives the same rows, and a reader never
+sees a day half built. The worker rebuilds the recent days (`reports.rollups` in
+tasks.py); `portico prepare --demo` builds the demo's history.
+
+A long range is built a month at a time, so memory stays bounded by a month's
+transactions and the backlog of the time.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction as db
+from django.db.models import Q
+from django.utils import timezone
+
+from portico.access import AUTOMATION_EMAIL
+from portico.audit.models import Event
+from portico.knowledge.models import Deflection, Search
+from portico.parties.models import Individual, Portal
+from portico.reports import histogram
+from portico.reports.models import (
+    BuiltDay,
+    DayFigure,
+    Dimension,
+    PersonDay,
+    PortalDay,
+    PortalUser,
+)
+from portico.service import sla
+from portico.service.calendar import BusinessHours, business_minutes_between
+from portico.service.filters import AREA, PRODUCT
+from portico.service.models import (
+    Grant,
+    Permission,
+    ProfileValue,
+    Status,
+    Transaction,
+)
+from portico.surveys.models import Answer
+
+CHUNK_DAYS = 31
+COMPLAINT = "complaint"
+_FIELDS = (
+    "pk",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "response_due_at",
+    "resolution_due_at",
+    "sla_paused_minutes",
+    "team_id",
+    "recorded_by_id",
+    "application_id",
+    "application__code",
+    "priority_id",
+    "organization_id",
+    "channel",
+    "value",
+    "cost",
+)
+
+
+@dataclass
+class _Figure:
+    opened: int = 0
+    complaints: int = 0
+    resolved: int = 0
+    closed: int = 0
+    responded: int = 0
+    response_due: int = 0
+    response_on_time: int = 0
+    resolution_due: int = 0
+    resolution_on_time: int = 0
+    response_business: histogram.Histogram = field(default_factory=dict)
+    response_clock: histogram.Histogram = field(default_factory=dict)
+    resolution_business: histogram.Histogram = field(default_factory=dict)
+    resolution_clock: histogram.Histogram = field(default_factory=dict)
+    backlog: int = 0
+    backlog_age_seconds: float = 0.0
+    value: Decimal = Decimal("0")
+    cost: Decimal = Decimal("0")
+    answered: int = 0
+    satisfied: int = 0
+
+    def row(self, day: datetime.date, dimension: str, team: str, key: str) -> DayFigure:
+        return DayFigure(
+            day=day,
+            dimension=dimension,
+            team=team,
+            key=key,
+            opened=self.opened,
+            complaints=self.complaints,
+            resolved=self.resolved,
+            closed=self.closed,
+            responded=self.responded,
+            response_due=self.response_due,
+            response_on_time=self.response_on_time,
+            resolution_due=self.resolution_due,
+            resolution_on_time=self.resolution_on_time,
+            response_business=self.response_business,
+            response_clock=self.response_clock,
+            resolution_business=self.resolution_business,
+            resolution_clock=self.resolution_clock,
+            backlog=self.backlog,
+            backlog_age_seconds=round(self.backlog_age_seconds),
+            value=self.value,
+            cost=self.cost,
+            answered=self.answered,
+            satisfied=self.satisfied,
+        )
+
+
+def _tick(figure: _Figure, name: str, n: int = 1) -> None:
+    setattr(figure, name, getattr(figure, name) + n)
+
+
+def _put(into: histogram.Histogram, minutes: float) -> None:
+    histogram.add(into, {str(histogram.bucket(minutes)): 1})
+
+
+class _Days:
+    """The days of a range in the site's time zone, and which day a moment falls on."""
+
+    def __init__(self, first: datetime.date, last: datetime.date) -> None:
+        zone = ZoneInfo(settings.TIME_ZONE)
+        self.days = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
+        # Each day's start, then the range's end: day i is [edges[i], edges[i + 1]).
+        self.edges = [
+            datetime.datetime.combine(d, datetime.time(), tzinfo=zone)
+            for d in [*self.days, last + datetime.timedelta(days=1)]
+        ]
+
+    @property
+    def start(self) -> datetime.datetime:
+        return self.edges[0]
+
+    @property
+    def end(self) -> datetime.datetime:
+        return self.edges[-1]
+
+    def index(self, moment: datetime.datetime | None) -> int | None:
+        """The day `moment` falls on; None outside the range (or no moment)."""
+        if moment is None or not self.start <= moment < self.end:
+            return None
+        return bisect.bisect_right(self.edges, moment) - 1
+
+    def open_days(self, created: datetime.datetime, resolved: datetime.datetime | None) -> range:
+        """The days at whose end the transaction was open (created, not yet resolved)."""
+        if created >= self.end or (resolved is not None and resolved < max(created, self.start)):
+            return range(0)  # opened after the range, or resolved before it began
+        first = 0 if created < self.start else self.index(created)
+        last = len(self.days) if resolved is None or resolved >= self.end else self.index(resolved)
+        assert first is not None
+        assert last is not None
+        return range(first, last)
+
+
+def _keys(
+    row: dict[str, Any], assignees: list[int], profile: dict[str, int]
+) -> Iterator[tuple[str, str, str]]:
+    """The (dimension, team, key) groups a transaction counts in."""
+
+    def text(value: object) -> str:
+        return "" if value is None else str(value)
+
+    team = text(row["team_id"])
+    yield Dimension.ALL, team, ""
+    yield Dimension.TEAM, team, team
+    people: list[int | None] = [*assignees] or [None]
+    for person in people:
+        yield Dimension.TECHNICIAN, team, text(person)
+    yield Dimension.CSR, team, text(row["recorded_by_id"])
+    yield Dimension.APPLICATION, team, text(row["application_id"])
+    yield Dimension.PRIORITY, team, text(row["priority_id"])
+    yield Dimension.PRODUCT, team, text(profile.get(PRODUCT))
+    yield Dimension.AREA, team, text(profile.get(AREA))
+    yield Dimension.ORGANIZATION, team, text(row["organization_id"])
+    yield Dimension.CHANNEL, team, text(row["channel"])
+
+
+def _lookups(ids: list[int]) -> tuple[dict[int, list[int]], dict[int, dict[str, int]]]:
+    """The transactions' assignees (Assigned to for action) and product and area."""
+    task = list(Permission.objects.filter(on_task_list=True).values_list("pk", flat=True))
+    assignees: dict[int, list[int]] = defaultdict(list)
+    profiles: dict[int, dict[str, int]] = defaultdict(dict)
+    for start in range(0, len(ids), 5000):
+        part = ids[start : start + 5000]
+        for t, person in (
+            Grant.objects.filter(
+                transaction_id__in=part, permission_id__in=task, individual__isnull=False
+            )
+            .values_list("transaction_id", "individual_id")
+            .order_by("transaction_id", "individual_id")
+            .distinct()
+        ):
+            assignees[t].append(person)
+        for t, code, choice in ProfileValue.objects.filter(
+            transaction_id__in=part,
+            classification__code__in=(PRODUCT, AREA),
+            choice__isnull=False,
+        ).values_list("transaction_id", "classification__code", "choice_id"):
+            profiles[t][code] = choice
+    return assignees, profiles
+
+
+def _build_chunk(days: _Days, hours: BusinessHours) -> list[DayFigure]:
+    start, end = days.start, days.end
+    rows = list(
+        Transaction.objects.filter(
+            (Q(created_at__lt=end) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=start)))
+            | Q(first_response_at__gte=start, first_response_at__lt=end)
+            | Q(closed_at__gte=start, closed_at__lt=end)
+        )
+        .order_by()
+        .values(*_FIELDS)
+    )
+    answers = list(
+        Answer.objects.filter(answered_at__gte=start, answered_at__lt=end).values_list(
+            "transaction_id", "answered_at", "satisfied"
+        )
+    )
+    known = {row["pk"] for row in rows}
+    missing = sorted({t for t, _, _ in answers} - known)
+    rows += list(Transaction.objects.filter(pk__in=missing).order_by().values(*_FIELDS))
+    by_id = {row["pk"]: row for row in rows}
+    assignees, profiles = _lookups(sorted(by_id))
+
+    n = len(days.days)
+    figures: dict[tuple[int, str, str, str], _Figure] = defaultdict(_Figure)
+    # Backlog by difference arrays: +1 on the first open day, -1 after the last.
+    backlog: dict[tuple[str, str, str], list[float]] = {}
+    created_sum: dict[tuple[str, str, str], list[float]] = {}
+
+    for row in rows:
+        keys = list(_keys(row, assignees.get(row["pk"], []), profiles.get(row["pk"], {})))
+        created: datetime.datetime = row["created_at"]
+        responded: datetime.datetime | None = row["first_response_at"]
+        resolved: datetime.datetime | None = row["resolved_at"]
+        i = days.index(created)
+        if i is not None:
+            for key in keys:
+                f = figures[(i, *key)]
+                f.opened += 1
+                f.complaints += row["application__code"] == COMPLAINT
+                f.value += row["value"]
+                f.cost += row["cost"]
+        i = days.index(responded)
+        if i is not None and responded is not None:
+            business = business_minutes_between(created, responded, hours)
+            clock = (responded - created).total_seconds() / 60
+            due = row["response_due_at"]
+            for key in keys:
+                f = figures[(i, *key)]
+                f.responded += 1
+                _put(f.response_business, business)
+                _put(f.response_clock, clock)
+                if due is not None:
+                    f.response_due += 1
+                    f.response_on_time += responded <= due
+        i = days.index(resolved)
+        if i is not None and resolved is not None:
+            paused: int = row["sla_paused_minutes"]
+            business = max(0, business_minutes_between(created, resolved, hours) - paused)
+            clock = (resolved - created).total_seconds() / 60
+            due = row["resolution_due_at"]
+            for key in keys:
+                f = figures[(i, *key)]
+                f.resolved += 1
+                _put(f.resolution_business, business)
+                _put(f.resolution_clock, clock)
+                if due is not None:
+                    f.resolution_due += 1
+                    f.resolution_on_time += resolved <= due
+        i = days.index(row["closed_at"])
+        if i is not None:
+            for key in keys:
+                figures[(i, *key)].closed += 1
+        if created < days.end:
+            open_days = days.open_days(created, resolved)
+            if open_days:
+                stamp = created.timestamp()
+                for key in keys:
+                    counts = backlog.setdefault(key, [0.0] * (n + 1))
+                    stamps = created_sum.setdefault(key, [0.0] * (n + 1))
+                    counts[open_days.start] += 1
+                    counts[open_days.stop] -= 1
+                    stamps[open_days.start] += stamp
+                    stamps[open_days.stop] -= stamp
+
+    for transaction_id, answered_at, satisfied in answers:
+        i = days.index(answered_at)
+        assert i is not None
+        row = by_id[transaction_id]
+        for key in _keys(row, assignees.get(transaction_id, []), profiles.get(transaction_id, {})):
+            f = figures[(i, *key)]
+            f.answered += 1
+            f.satisfied += bool(satisfied)
+
+    for key, counts in backlog.items():
+        open_now, stamps_now = 0.0, 0.0
+        stamps = created_sum[key]
+        for i in range(n):
+            open_now += counts[i]
+            stamps_now += stamps[i]
+            if open_now:
+                f = figures[(i, *key)]
+                f.backlog = round(open_now)
+                f.backlog_age_seconds = open_now * days.edges[i + 1].timestamp() - stamps_now
+
+    return [
+        f.row(days.days[i], dimension, team, key)
+        for (i, dimension, team, key), f in figures.items()
+    ]
+
+
+def _people_chunk(days: _Days) -> list[PersonDay]:
+    """Each member of staff's day: their events on transactions, and the answers about
+    what they resolved."""
+    staff = dict(
+        Individual.objects.filter(user__isnull=False, user_group__portal=Portal.CONSOLE)
+        .exclude(email=AUTOMATION_EMAIL)
+        .values_list("user_id", "pk")
+    )
+    kind = ContentType.objects.get_for_model(Transaction).pk
+    touches = list(
+        Event.objects.filter(
+            occurred_at__gte=days.start,
+            occurred_at__lt=days.end,
+            subject_type_id=kind,
+            actor_id__in=list(staff),
+        ).values_list("occurred_at", "actor_id", "subject_id", "action", "data")
+    )
+    ids = sorted({int(subject) for _, _, subject, _, _ in touches})
+    held: dict[int, tuple[str, int | None]] = {}
+    for start in range(0, len(ids), 5000):
+        for pk, team, requester in Transaction.objects.filter(
+            pk__in=ids[start : start + 5000]
+        ).values_list("pk", "team_id", "requester_id"):
+            held[pk] = ("" if team is None else str(team), requester)
+    resolved_names = set(
+        Status.objects.filter(category=Status.Category.RESOLVED).values_list("name", flat=True)
+    )
+    figures: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    served: dict[tuple[int, str, int], set[int]] = defaultdict(set)
+    for moment, actor, subject, action, data in touches:
+        t = held.get(int(subject))
+        i = days.index(moment)
+        if t is None or i is None:
+            continue
+        key = (i, t[0], staff[actor])
+        figures[key][0] += 1
+        after = ((data or {}).get("status") or {}).get("after")
+        if action == "transaction.status_changed" and after in resolved_names:
+            figures[key][1] += 1
+        if t[1] is not None:
+            served[key].add(t[1])
+    for answered_at, resolver, team, satisfied in Answer.objects.filter(
+        answered_at__gte=days.start, answered_at__lt=days.end, resolver_id__in=list(staff)
+    ).values_list("answered_at", "resolver_id", "transaction__team_id", "satisfied"):
+        i = days.index(answered_at)
+        assert i is not None
+        key = (i, "" if team is None else str(team), staff[resolver])
+        figures[key][2] += 1
+        figures[key][3] += bool(satisfied)
+    return [
+        PersonDay(
+            day=days.days[i],
+            team=team,
+            individual_id=person,
+            actions=actions,
+            closes=closes,
+            customers=len(served[(i, team, person)]),
+            answered=answered,
+            satisfied=satisfied,
+        )
+        for (i, team, person), (actions, closes, answered, satisfied) in figures.items()
+    ]
+
+
+def _portal_chunk(days: _Days) -> tuple[list[PortalDay], list[PortalUser]]:
+    """Each portal's log-ins, searches and deflections a day, and who logged in to a
+    portal in each month the days touch."""
+    figures: dict[tuple[int, str], PortalDay] = {}
+
+    def of(i: int, portal: str) -> PortalDay:
+        return figures.setdefault((i, portal), PortalDay(day=days.days[i], portal=portal or ""))
+
+    portals = [p for p in Portal.values if p != Portal.CONSOLE]
+    users: set[tuple[datetime.date, int, str]] = set()
+    logins = Event.objects.filter(
+        action="session.logged_in",
+        occurred_at__gte=days.start,
+        occurred_at__lt=days.end,
+        portal__in=portals,
+        actor__isnull=False,
+    ).values_list(
+        "occurred_at", "portal", "actor__individual__pk", "actor__individual__organization_id"
+    )
+    for moment, portal, person, organization in logins:
+        i = days.index(moment)
+        assert i is not None
+        of(i, portal).logins += 1
+        if person is not None:
+            month = days.days[i].replace(day=1)
+            users.add((month, person, "" if organization is None else str(organization)))
+    for moment, portal, results in Search.objects.filter(
+        created_at__gte=days.start, created_at__lt=days.end
+    ).values_list("created_at", "portal", "results"):
+        i = days.index(moment)
+        assert i is not None
+        row = of(i, portal)
+        row.searches += 1
+        row.empty_searches += results == 0
+    for moment, portal in Deflection.objects.filter(
+        created_at__gte=days.start, created_at__lt=days.end
+    ).values_list("created_at", "portal"):
+        i = days.index(moment)
+        assert i is not None
+        of(i, portal).deflections += 1
+    return list(figures.values()), [
+        PortalUser(month=month, individual_id=person, organization=organization)
+        for month, person, organization in users
+    ]
+
+
+def build(
+    first: datetime.date, last: datetime.date, *, now: datetime.datetime | None = None
+) -> int:
+    """Rebuild the figures of the days `first` to `last` (inclusive); returns the rows
+    written."""
+    if last < first:
+        return 0
+    built_at = now or timezone.now()
+    hours = sla.default_calendar().hours()
+    written = 0
+    for chunk in _chunks(first, last):
+        days = _Days(*chunk)
+        rows = _build_chunk(days, hours)
+        people = _people_chunk(days)
+        portal_days, portal_users = _portal_chunk(days)
+        with db.atomic():
+            _one_builder_at_a_time()
+            PortalDay.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
+            PortalDay.objects.bulk_create(portal_days, batch_size=2000)
+            # Users are per month and only ever added: a month's log-ins stay counted
+            # when a later chunk rebuilds some of its days.
+            PortalUser.objects.bulk_create(portal_users, batch_size=2000, ignore_conflicts=True)
+            DayFigure.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
+            DayFigure.objects.bulk_create(rows, batch_size=2000)
+            PersonDay.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
+            PersonDay.objects.bulk_create(people, batch_size=2000)
+            BuiltDay.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
+            BuiltDay.objects.bulk_create(BuiltDay(day=d, built_at=built_at) for d in days.days)
+        written += len(rows)
+    return written
+
+
+# Two builders of the same days (the worker's job and a `prepare --demo`, or a rebuild
+# by hand) would each delete the other's rows unseen and insert theirs twice: on
+# PostgreSQL they queue on this lock, held to the end of the transaction. (SQLite
+# serialises writing transactions already.)
+_BUILD_LOCK = 0x7265706F  # "repo"
+
+
+def _one_builder_at_a_time() -> None:
+    connection = db.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BUILD_LOCK])
+
+
+def _chunks(
+    first: datetime.date, last: datetime.date
+) -> Iterable[tuple[datetime.date, datetime.date]]:
+    while first <= last:
+        end = min(last, first + datetime.timedelta(days=CHUNK_DAYS - 1))
+        yield first, end
+        first = end + datetime.timedelta(days=1)

@@ -1,0 +1,206 @@
+"""The Reports zone's pages (issue 24). Thin: the form says which period and grouping,
+access says which teams' figures the reader adds up, the queries read the roll-ups."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from portico import access
+from portico.knowledge.models import Search
+from portico.reports import charts, export, flags, mailing, queries
+from portico.reports.forms import ScheduleForm, period_from
+from portico.reports.models import BuiltDay, Dimension, ProductFlag, Schedule
+from portico.service.models import Channel
+
+
+def _hours(minutes: float | None) -> float | None:
+    return None if minutes is None else minutes / 60
+
+
+@access.zone_required(access.REPORTS)
+def service(request: HttpRequest) -> HttpResponse:
+    form, period, by = period_from(request.GET)
+    context: dict[str, object] = {"form": form, "by_label": Dimension(by).label}
+    if period is not None:
+        teams = access.report_teams(request.user)
+        rows = queries.figures(by, period, teams=teams)
+        before = {r.key: r for r in queries.figures(by, period.previous(), teams=teams)}
+        total = queries.total(period, teams=teams)
+        days = queries.days(period, teams=teams)
+        response = [(row.label, (_hours(row.median("response_business")) or 0)) for row in rows]
+        context |= {
+            "period": period,
+            "previous": period.previous(),
+            "rows": [(row, before.get(row.key)) for row in rows],
+            "total": total,
+            "total_before": queries.total(period.previous(), teams=teams),
+            "response_chart": charts.bars(response, unit=" h"),
+            "flow_chart": charts.lines(
+                [d.day for d in days],
+                [
+                    ("Opened", "series-a", [d.opened for d in days]),
+                    ("Resolved", "series-b", [d.resolved for d in days]),
+                ],
+            ),
+            "days": days,
+            "built": BuiltDay.objects.order_by("-built_at")
+            .values_list("built_at", flat=True)
+            .first(),
+            "all_teams": teams is None,
+            "schedule_by": by,
+        }
+    return render(request, "reports/service.html", context)
+
+
+@access.zone_required(access.REPORTS)
+def products(request: HttpRequest) -> HttpResponse:
+    """Calls and complaints per product, share of all calls, time to solution; and which
+    products are abnormally busy this week, with the evidence."""
+    form, period, _by = period_from(request.GET)
+    context: dict[str, object] = {"form": form}
+    if period is not None:
+        teams = access.report_teams(request.user)
+        rows = queries.figures(Dimension.PRODUCT, period, teams=teams)
+        calls = sum(row.opened for row in rows)
+        # The flag judges the whole desk's incidents: a product is abnormal or not,
+        # whoever reads it; its evidence is counts per week, no transaction.
+        judged = {key: verdict for key, _label, verdict in flags.judge_products(period.until)}
+        context |= {
+            "period": period,
+            "rows": [(row, _share(row.opened, calls), judged.get(row.key)) for row in rows],
+            "calls": calls,
+            "flagged": ProductFlag.objects.select_related("product").order_by(
+                "-week_ending", "-p_value"
+            )[:20],
+            "chart": charts.bars([(row.label, row.opened) for row in rows if row.key]),
+        }
+    return render(request, "reports/products.html", context)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@access.zone_required(access.REPORTS)
+def service_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The Service report's table, for the same period, grouping and teams."""
+    if fmt not in export.FORMATS:
+        raise Http404("No such export format.")
+    _form, period, by = period_from(request.GET)
+    if period is None:
+        return redirect(f"{reverse('reports:service')}?{request.GET.urlencode()}")
+    rows = queries.figures(by, period, teams=access.report_teams(request.user))
+    table = export.service_table(Dimension(by).label, rows)
+    name = f"service-by-{by}-{period.since}-to-{period.until}.{fmt}"
+    body = export.to_csv(table) if fmt == "csv" else export.to_xlsx(table, title="Service")
+    response = HttpResponse(body, content_type=export.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@access.zone_required(access.REPORTS)
+def people(request: HttpRequest) -> HttpResponse:
+    """Customers served, actions and closes per day per CSR and technician, and their
+    positive feedback."""
+    form, period, _by = period_from(request.GET)
+    context: dict[str, object] = {"form": form}
+    if period is not None:
+        rows = queries.people(period, teams=access.report_teams(request.user))
+        context |= {
+            "period": period,
+            "rows": rows,
+            "chart": charts.bars([(r.label, round(r.closes_per_day, 2)) for r in rows]),
+        }
+    return render(request, "reports/people.html", context)
+
+
+@access.zone_required(access.REPORTS)
+def portal(request: HttpRequest) -> HttpResponse:
+    """Portal uptake and self-service: the share of requests logged through each channel
+    per month, active portal users per organisation, the knowledge base's searches and
+    deflections, and the satisfaction answers."""
+    form, period, _by = period_from(request.GET)
+    context: dict[str, object] = {"form": form}
+    if period is not None:
+        teams = access.report_teams(request.user)
+        months = queries.channels_by_month(period, teams=teams)
+        channels = [(code, label) for code, label in Channel.choices]
+        context |= {
+            "period": period,
+            "channels": channels,
+            "months": [
+                (m, [(m.by_channel.get(code, 0), m.share(code)) for code, _ in channels])
+                for m in months
+            ],
+            "chart": charts.lines(
+                [m.month for m in months],
+                [("Portal (web)", "series-a", [m.share(Channel.WEB) or 0 for m in months])],
+            )
+            if len(months) > 1
+            else None,
+            "service": queries.self_service(period),
+            "month_heads": queries.months_of(period),
+            "users": queries.active_portal_users(period)[:50],
+            "total": queries.total(period, teams=teams),
+            "missing": knowledge_gaps(period),
+        }
+    return render(request, "reports/portal.html", context)
+
+
+def knowledge_gaps(period: queries.Period) -> list[tuple[str, int]]:
+    """The searches of the period that found nothing, most asked first: what the
+    knowledge base is missing. (Search rows, not a roll-up: the empty ones are few, and
+    read through their own index.)"""
+    since = datetime.datetime.combine(period.since, datetime.time(), tzinfo=_zone())
+    until = datetime.datetime.combine(
+        period.until + datetime.timedelta(days=1), datetime.time(), tzinfo=_zone()
+    )
+    return list(
+        Search.objects.filter(results=0, created_at__gte=since, created_at__lt=until)
+        .values("query")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "query")
+        .values_list("query", "n")[:15]
+    )
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+@require_POST
+@access.zone_required(access.REPORTS)
+def schedule(request: HttpRequest) -> HttpResponse:
+    """E-mail me this report: a schedule for oneself (administrators set up others' in
+    Systems Admin). Asking again for the same one changes nothing."""
+    form = ScheduleForm(request.POST)
+    person = access.individual_of(request.user)
+    back = request.POST.get("back") or reverse("reports:service")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        back = reverse("reports:service")
+    if person is None or not form.is_valid():
+        messages.error(request, "That schedule is not one the reports offer.")
+        return redirect(back)
+    data = form.cleaned_data
+    Schedule.objects.get_or_create(
+        individual=person,
+        report=data["report"],
+        by=data["by"],
+        every=data["every"],
+        defaults={"next_at": mailing.first_time(data["every"])},
+    )
+    Schedule.objects.filter(
+        individual=person, report=data["report"], by=data["by"], every=data["every"]
+    ).update(active=True)
+    messages.success(request, "You will get this report by e-mail.")
+    return redirect(back)

@@ -1,0 +1,89 @@
+"""Reading the roll-ups (issue 24): a period's figures added up by hand, the reader's
+teams only, and who reads which teams."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from portico import access
+from portico.parties.models import Organization
+from portico.reports import histogram, queries
+from portico.reports.models import DayFigure, Dimension
+from portico.service.models import Channel
+from tests.console.test_lists import individual, user
+
+pytestmark = pytest.mark.usefixtures("demo_people")
+
+D = datetime.date(2026, 11, 2)
+
+
+def day(n: int) -> datetime.date:
+    return D + datetime.timedelta(days=n)
+
+
+def put(n: int, team: str, key: str, **figures: object) -> None:
+    DayFigure.objects.create(day=day(n), dimension=Dimension.CHANNEL, team=team, key=key, **figures)
+    DayFigure.objects.get_or_create(day=day(n), dimension=Dimension.ALL, team=team, key="")
+
+
+def test_a_period_added_up() -> None:
+    put(
+        0,
+        "1",
+        "web",
+        opened=3,
+        responded=2,
+        response_due=2,
+        response_on_time=1,
+        response_clock=histogram.of([10, 20]),
+        backlog=5,
+        backlog_age_seconds=5 * 86400,
+    )
+    put(
+        1,
+        "1",
+        "web",
+        opened=1,
+        value=Decimal("12.50"),
+        response_clock=histogram.of([30]),
+        backlog=4,
+        backlog_age_seconds=8 * 86400,
+    )
+    put(1, "2", "web", opened=2, backlog=1, backlog_age_seconds=86400)
+    put(1, "1", "email", opened=1, answered=2, satisfied=1)
+    put(5, "1", "web", opened=100)  # after the period
+
+    period = queries.Period(day(0), day(1))
+    rows = {r.key: r for r in queries.figures(Dimension.CHANNEL, period, teams=None)}
+    web = rows["web"]
+    assert (web.opened, web.responded, web.value) == (6, 2, Decimal("12.50"))
+    assert web.response_on_time_share == 50.0
+    # The median of 10, 20 and 30 minutes, from the histograms.
+    assert web.median("response_clock") == pytest.approx(20, rel=0.025)
+    # The backlog at the end of the last day: 4 + 1, 9 days old between them.
+    assert web.backlog == 5
+    assert web.backlog_mean_age_days == pytest.approx(9 / 5)
+    assert rows["email"].satisfied_share == 50.0
+    assert rows["web"].label == dict(Channel.choices)["web"]
+    # Team 2's reader: only team 2's rows.
+    [only] = queries.figures(Dimension.CHANNEL, period, teams=frozenset({"2"}))
+    assert (only.key, only.opened, only.backlog) == ("web", 2, 1)
+    assert queries.figures(Dimension.CHANNEL, period, teams=frozenset()) == []
+    # The days: every day of the period, with none made up.
+    assert [d.opened for d in queries.days(period, teams=None)] == [0, 0]
+    assert period.previous() == queries.Period(day(-2), day(-1))
+
+
+def test_who_reads_which_teams() -> None:
+    assert access.report_teams(user("administrator")) is None
+    assert access.report_teams(user("csr")) == frozenset()
+    morag = individual("supervisor")
+    supervised = {
+        str(pk) for pk in Organization.objects.filter(supervisor=morag).values_list("pk", flat=True)
+    }
+    assert supervised
+    assert supervised <= (access.report_teams(user("supervisor")) or set())
+    assert access.report_teams(user("customer")) == frozenset()
