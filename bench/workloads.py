@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import urllib.parse
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from bench.client import PASSWORD, Request
 from bench.dataset import Targets
@@ -20,6 +23,7 @@ PERSONAS = {
     "csr": _email("Fiona", "MacLeod"),
     "technician": _email("Tom", "Reid"),
     "customer": _email("Ewan", "Grant"),
+    "supervisor": _email("Morag", "Campbell"),
 }
 
 
@@ -66,6 +70,10 @@ def workloads(targets: Targets, *, priority_id: int) -> list[Workload]:
             "contact": "",
             "body": "Customer called: the alarm came back at 10:15. Logged for the engineer.",
         }
+    )
+    today = timezone.localdate()
+    two_years = urllib.parse.urlencode(
+        {"since": (today - datetime.timedelta(days=730)).isoformat(), "until": today.isoformat()}
     )
     return [
         Workload(
@@ -140,6 +148,36 @@ def workloads(targets: Targets, *, priority_id: int) -> list[Workload]:
                 body=note,
                 expected=302,
             ),
+        ),
+        # The reports (issue 24) read the roll-ups `generate` builds: 90 days (the default)
+        # and two years, as the supervisor who sees two teams.
+        Workload(
+            "report-service",
+            "Service report, 90 days by team",
+            "GET",
+            "supervisor",
+            Request("GET", ("/console/reports/",)),
+        ),
+        Workload(
+            "report-service-2y",
+            "Service report, two years by product",
+            "GET",
+            "supervisor",
+            Request("GET", (f"/console/reports/?{two_years}&by=product",)),
+        ),
+        Workload(
+            "report-products",
+            "Products report with the anomaly flag, 90 days",
+            "GET",
+            "supervisor",
+            Request("GET", ("/console/reports/products/",)),
+        ),
+        Workload(
+            "report-people",
+            "People report, 90 days",
+            "GET",
+            "supervisor",
+            Request("GET", ("/console/reports/people/",)),
         ),
         Workload(
             "kb-search",
