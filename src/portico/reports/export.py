@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from portico.reports.queries import PersonRow, Row
+from portico.reports.queries import MoneyRow, PersonRow, Row
 from portico.service.export import CONTENT_TYPES, FORMATS, neutralise
 
 type Cell = str | int | float | None
@@ -23,6 +24,7 @@ type Table = tuple[Sequence[str], list[Sequence[Cell]]]
 __all__ = [
     "CONTENT_TYPES",
     "FORMATS",
+    "money_table",
     "people_table",
     "service_table",
     "to_csv",
@@ -150,3 +152,33 @@ def to_xlsx(table: Table, *, title: str) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def money_table(by_label: str, rows: Sequence[MoneyRow], total: MoneyRow) -> Table:
+    """The Money page's table, its total line last (named "All"), amounts as numbers."""
+    header = (
+        by_label,
+        "Transactions",
+        "Value",
+        "Cost",
+        "Margin (value - cost)",
+        "Average value",
+        "Average cost",
+    )
+
+    def amount(value: Decimal | None) -> float | None:
+        return None if value is None else float(value)
+
+    body: list[Sequence[Cell]] = [
+        (
+            row.label,
+            row.transactions,
+            amount(row.value),
+            amount(row.cost),
+            amount(row.margin),
+            amount(row.average_value),
+            amount(row.average_cost),
+        )
+        for row in [*rows, total]
+    ]
+    return header, body

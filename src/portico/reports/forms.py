@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from portico.reports.models import Dimension, Schedule
-from portico.reports.queries import Period
+from portico.reports.queries import MONEY_DIMENSIONS, Period
 
 DEFAULT_DAYS = 90
 LONGEST_DAYS = 731  # two years, leap day included
 
 
 class PeriodForm(forms.Form):
+    # The grouping when the query names none; a page with other groupings says its own.
+    DEFAULT_BY: str = Dimension.TEAM
+
     since = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -39,20 +43,24 @@ class PeriodForm(forms.Form):
         if (until - since).days + 1 > LONGEST_DAYS:
             raise forms.ValidationError("A report covers at most two years.")
         data["period"] = Period(since, until)
-        data["by"] = data.get("by") or Dimension.TEAM
+        data["by"] = data.get("by") or self.DEFAULT_BY
         return data
 
 
-def period_from(query: object) -> tuple[PeriodForm, Period | None, str]:
+def period_from(
+    query: object, *, form_class: type[PeriodForm] = PeriodForm
+) -> tuple[PeriodForm, Period | None, str]:
     """The form bound to the page's query string, and the period and grouping it asks for
-    (the default 90 days by team when the query asks for nothing; None when invalid)."""
+    (the default 90 days by the form's default grouping, team unless the page's form says
+    otherwise, when the query asks for nothing; None when invalid)."""
+    by = form_class.DEFAULT_BY
     if not query:
         period = Period.last(DEFAULT_DAYS, today=timezone.localdate())
-        initial = {"since": period.since, "until": period.until, "by": Dimension.TEAM}
-        return PeriodForm(initial=initial), period, Dimension.TEAM
-    form = PeriodForm(query)  # type: ignore[arg-type]
+        initial = {"since": period.since, "until": period.until, "by": by}
+        return form_class(initial=initial), period, by
+    form = form_class(query)  # type: ignore[arg-type]
     if not form.is_valid():
-        return form, None, Dimension.TEAM
+        return form, None, by
     return form, form.cleaned_data["period"], form.cleaned_data["by"]
 
 
@@ -65,3 +73,16 @@ class ScheduleForm(forms.Form):
 
     def clean_by(self) -> str:
         return self.cleaned_data.get("by") or Dimension.TEAM
+
+
+class MoneyPeriodForm(PeriodForm):
+    """The Money page's period and grouping: by product (the default), area or
+    organisation, the groups a transaction's value and cost are totalled by."""
+
+    DEFAULT_BY = Dimension.PRODUCT
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        by = self.fields["by"]
+        assert isinstance(by, forms.ChoiceField)
+        by.choices = [(d.value, d.label) for d in MONEY_DIMENSIONS]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet, Sum
@@ -362,3 +362,76 @@ def _months(period: Period) -> list[datetime.date]:
 
 def months_of(period: Period) -> list[datetime.date]:
     return _months(period)
+
+
+# --- money ---------------------------------------------------------------------------------
+# Seed 002: "dollar value, cost of call". A transaction's value and cost are counted on
+# the day it was opened (rollups.py), so a period's money is that of the transactions
+# opened in it, and its averages are per transaction opened.
+
+MONEY_DIMENSIONS = (Dimension.PRODUCT, Dimension.AREA, Dimension.ORGANIZATION)
+CENT = Decimal("0.01")
+
+
+@dataclass
+class MoneyRow:
+    """One group's money over a period."""
+
+    key: str
+    label: str
+    transactions: int
+    value: Decimal
+    cost: Decimal
+
+    @property
+    def margin(self) -> Decimal:
+        return self.value - self.cost
+
+    @property
+    def average_value(self) -> Decimal | None:
+        return _per(self.value, self.transactions)
+
+    @property
+    def average_cost(self) -> Decimal | None:
+        return _per(self.cost, self.transactions)
+
+
+def _per(amount: Decimal, count: int) -> Decimal | None:
+    # To the cent, halves up, as an amount is written on an invoice.
+    return (amount / count).quantize(CENT, rounding=ROUND_HALF_UP) if count else None
+
+
+def money(dimension: str, period: Period, *, teams: frozenset[str] | None) -> list[MoneyRow]:
+    """Each group's transactions opened, value and cost over `period`, the most valuable
+    first (Dimension.ALL: one row, the reader's whole desk). Three sums per group, read
+    from the roll-ups alone."""
+    found = [
+        MoneyRow(
+            key=key,
+            label="",
+            transactions=opened or 0,
+            value=(value or Decimal(0)).quantize(CENT),
+            cost=(cost or Decimal(0)).quantize(CENT),
+        )
+        for key, opened, value, cost in _rows(dimension, period, teams)
+        .values("key")
+        .annotate(o=Sum("opened"), v=Sum("value"), c=Sum("cost"))
+        .values_list("key", "o", "v", "c")
+        .order_by()
+    ]
+    labels = label_of(dimension, (row.key for row in found))
+    for row in found:
+        row.label = labels.get(row.key, NONE_LABEL) if row.key else NONE_LABEL
+    return sorted(found, key=lambda r: (-r.value, -r.transactions, r.label))
+
+
+def money_total(period: Period, *, teams: frozenset[str] | None) -> MoneyRow:
+    """The reader's whole desk over `period`."""
+    rows = money(Dimension.ALL, period, teams=teams)
+    return MoneyRow(
+        key="",
+        label="All",
+        transactions=sum(r.transactions for r in rows),
+        value=sum((r.value for r in rows), Decimal(0)),
+        cost=sum((r.cost for r in rows), Decimal(0)),
+    )

@@ -10,4 +10,6 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("portal/", views.portal, name="portal"),
     path("schedules/", views.schedule, name="schedule"),
+    path("money/", views.money, name="money"),
+    path("money/export.<str:fmt>", views.money_export, name="money-export"),
 ]

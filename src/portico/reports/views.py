@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from portico import access
 from portico.knowledge.models import Search
 from portico.reports import charts, export, flags, mailing, queries
-from portico.reports.forms import ScheduleForm, period_from
+from portico.reports.forms import MoneyPeriodForm, ScheduleForm, period_from
 from portico.reports.models import BuiltDay, Dimension, ProductFlag, Schedule
 from portico.service.models import Channel
 
@@ -204,3 +204,66 @@ def schedule(request: HttpRequest) -> HttpResponse:
     ).update(active=True)
     messages.success(request, "You will get this report by e-mail.")
     return redirect(back)
+
+
+# --- money -------------------------------------------------------------------------------
+
+
+@access.zone_required(access.REPORTS)
+def money(request: HttpRequest) -> HttpResponse:
+    """Value and cost of the transactions opened in a period (seed 002: "dollar value,
+    cost of call"), by product, area or organisation, against the period before."""
+    form, period, by = period_from(request.GET, form_class=MoneyPeriodForm)
+    by_label = Dimension(by).label
+    context: dict[str, object] = {"form": form, "by_label": by_label}
+    if period is not None:
+        teams = access.report_teams(request.user)
+        rows = queries.money(by, period, teams=teams)
+        before = {r.key: r for r in queries.money(by, period.previous(), teams=teams)}
+        total = queries.money_total(period, teams=teams)
+        context |= {
+            "period": period,
+            "previous": period.previous(),
+            "rows": [(row, before.get(row.key)) for row in rows],
+            "total": total,
+            "total_before": queries.money_total(period.previous(), teams=teams),
+            "chart": charts.bars([(row.label, float(row.value)) for row in rows]),
+            "summary": money_summary(by_label, rows, total),
+            "all_teams": teams is None,
+        }
+    return render(request, "reports/money.html", context)
+
+
+def money_summary(by_label: str, rows: list[queries.MoneyRow], total: queries.MoneyRow) -> str:
+    """The chart's one sentence: the whole, and the group worth most."""
+    if not total.transactions and not total.value and not total.cost:
+        return "No transaction with a value or cost was opened in this period."
+    said = (
+        f"{total.transactions:,} transaction{'s' if total.transactions != 1 else ''} "
+        f"worth {total.value:,.2f} cost {total.cost:,.2f}, a margin of {total.margin:,.2f}."
+    )
+    if rows and rows[0].value > 0:
+        top = rows[0]
+        said += f" The {by_label.lower()} worth most: {top.label}, {top.value:,.2f}."
+    return said
+
+
+@access.zone_required(access.REPORTS)
+def money_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The Money page's table, for the same period, grouping and teams."""
+    if fmt not in export.FORMATS:
+        raise Http404("No such export format.")
+    _form, period, by = period_from(request.GET, form_class=MoneyPeriodForm)
+    if period is None:
+        return redirect(f"{reverse('reports:money')}?{request.GET.urlencode()}")
+    teams = access.report_teams(request.user)
+    table = export.money_table(
+        Dimension(by).label,
+        queries.money(by, period, teams=teams),
+        queries.money_total(period, teams=teams),
+    )
+    name = f"money-by-{by}-{period.since}-to-{period.until}.{fmt}"
+    body = export.to_csv(table) if fmt == "csv" else export.to_xlsx(table, title="Money")
+    response = HttpResponse(body, content_type=export.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
