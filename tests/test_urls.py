@@ -25,6 +25,11 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "reports:people": ("/console/reports/people/", {"supervisor", "administrator"}),
     "reports:portal": ("/console/reports/portal/", {"supervisor", "administrator"}),
     "reports:service-export": ("/console/reports/export.csv", {"supervisor", "administrator"}),
+    "reports:money": ("/console/reports/money/", {"supervisor", "administrator"}),
+    "reports:money-export": (
+        "/console/reports/money/export.csv",
+        {"supervisor", "administrator"},
+    ),
     # Feedback forms' results: the Reports zone and administrators.
     "console:forms": ("/console/forms/", {"supervisor", "administrator"}),
     "portal:customer-forms": ("/portal/forms/", CUSTOMERS),
@@ -122,6 +127,8 @@ ELSEWHERE_NAMES = {
     "console:form-results-csv",
     "console:transaction",
     "console:profile",
+    # Value and cost, POST only: tests/console/test_money.py and the security matrices.
+    "console:money",
     "console:status",
     "console:edit-text",
     "console:add-note",
