@@ -213,3 +213,15 @@ def test_a_csr_without_the_reports_zone_is_refused(client_for: Callable[[str], C
     assert client_for("csr").get("/console/reports/money/").status_code == 403
     assert client_for("csr").get("/console/reports/money/export.csv").status_code == 403
     assert client_for("customer").get("/console/reports/money/").status_code in (302, 403)
+
+
+@pytest.mark.usefixtures("books")
+def test_a_cost_set_weeks_later_reaches_the_day_it_was_opened(
+    worker: Callable[[], int],
+) -> None:
+    # The cost of a call is often known when it is resolved, long after it was opened:
+    # the worker rebuilds the day it was opened (10 March), not only the recent days.
+    [pump] = Transaction.objects.filter(created_at=at(10))
+    actions.set_money(actor=user("supervisor"), transaction=pump, cost="650.00")
+    worker()
+    assert rows(Dimension.PRODUCT)[label(PUMP)][:4] == (2, D("1250.50"), D("750.25"), D("500.25"))

@@ -204,8 +204,9 @@ MAY: dict[str, set[str]] = {
 }
 # What each channel offers to each side; elsewhere the answer must be "no" whatever the
 # relation. The portals have no internal notes, no profile editing, no dispatch, no
-# export, no value or cost; the API no export, nor value or cost outside the staff (its list is the machine-readable one); the search boxes
-# list transactions only in the staff's 360° views; only the staff get notifications.
+# export, no value or cost; the API no export (its list is the machine-readable one),
+# and no value or cost outside the staff; the search boxes list transactions only in
+# the staff's 360° views; only the staff get notifications.
 OFFERED: dict[tuple[str, bool], set[str]] = {
     ("page", True): set(ACTIONS),
     ("page", False): {"list", "search", "view", "add_shared_note", "attach_files"}
