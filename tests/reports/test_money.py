@@ -225,3 +225,31 @@ def test_a_cost_set_weeks_later_reaches_the_day_it_was_opened(
     actions.set_money(actor=user("supervisor"), transaction=pump, cost="650.00")
     worker()
     assert rows(Dimension.PRODUCT)[label(PUMP)][:4] == (2, D("1250.50"), D("750.25"), D("500.25"))
+
+
+@pytest.mark.usefixtures("books")
+def test_the_money_report_by_email_counts_the_recipients_teams(
+    client_for: Callable[[str], Client],
+) -> None:
+    from portico.notify.models import Delivery
+    from portico.reports import mailing
+    from portico.reports.models import Schedule
+
+    asked = client_for("supervisor").post(
+        "/console/reports/schedules/",
+        {"report": "money", "by": "area", "every": "week", "back": "/console/reports/money/"},
+    )
+    assert asked.status_code == 302
+    schedule = Schedule.objects.get(report="money")
+    assert schedule.by == Dimension.AREA
+    # Monday 15 March 2021, 07:00: the week of 8 to 14 March.
+    Schedule.objects.filter(pk=schedule.pk).update(
+        next_at=datetime.datetime(2021, 3, 15, 7, 0, tzinfo=LONDON)
+    )
+    assert mailing.send_due(now=datetime.datetime(2021, 3, 15, 7, 0, tzinfo=LONDON)) == 1
+    [sent] = Delivery.objects.filter(kind=mailing.KIND)
+    assert sent.subject == "Money report, 8 Mar to 14 Mar 2021"
+    # Sales's 5,000.00 in the North East is not the supervisor's: only the pump there.
+    assert "North East | 1 | 1000.0 | 400.0 | 600.0 | 1000.0 | 400.0" in sent.body
+    assert "West | 2 | 250.5 | 180.25 | 70.25 | 125.25 | 90.13" in sent.body
+    assert "All | 3 | 1250.5 | 580.25 | 670.25 | 416.83 | 193.42" in sent.body

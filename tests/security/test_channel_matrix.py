@@ -1145,6 +1145,7 @@ def _api_probes() -> list[Probe]:
             "see_money",
             "api:transaction",
             lambda w, p, k: _api_money(w, p, k),
+            None,  # a customer reads the transaction, without its money
         ),
         Probe(
             "api",

@@ -63,6 +63,13 @@ def table_for(
         return export.service_table(
             "Product", queries.figures(Dimension.PRODUCT, period, teams=teams)
         )
+    if schedule.report == Schedule.Report.MONEY:
+        by = schedule.by if schedule.by in queries.MONEY_DIMENSIONS else Dimension.PRODUCT
+        return export.money_table(
+            Dimension(by).label,
+            queries.money(by, period, teams=teams),
+            queries.money_total(period, teams=teams),
+        )
     return export.service_table(
         Dimension(schedule.by).label, queries.figures(schedule.by, period, teams=teams)
     )

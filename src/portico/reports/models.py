@@ -181,6 +181,7 @@ class Schedule(models.Model):
         SERVICE = "service", "Service"
         PEOPLE = "people", "People"
         PRODUCTS = "products", "Products"
+        MONEY = "money", "Money"
 
     class Every(models.TextChoices):
         DAY = "day", "Every morning"

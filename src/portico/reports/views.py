@@ -230,6 +230,7 @@ def money(request: HttpRequest) -> HttpResponse:
             "chart": charts.bars([(row.label, float(row.value)) for row in rows]),
             "summary": money_summary(by_label, rows, total),
             "all_teams": teams is None,
+            "schedule_by": by,
         }
     return render(request, "reports/money.html", context)
 
