@@ -228,6 +228,9 @@ def money(request: HttpRequest) -> HttpResponse:
             "total": total,
             "total_before": queries.money_total(period.previous(), teams=teams),
             "chart": charts.bars([(row.label, float(row.value)) for row in rows]),
+            "cost_chart": charts.bars([(row.label, float(row.cost)) for row in rows]),
+            "cost_summary": f"What the transactions of each {by_label.lower()} cost, most "
+            "first. The same figures are in the table below.",
             "summary": money_summary(by_label, rows, total),
             "all_teams": teams is None,
             "schedule_by": by,
