@@ -96,7 +96,7 @@ def test_a_supervisor_downloads_the_people_and_portal_tables(
 
     page.goto("/console/reports/portal/")
     with page.expect_download() as portal:
-        page.get_by_role("link", name="Excel (every table, a sheet each)").click()
+        page.get_by_role("link", name="Excel (a sheet per table)").click()
     book = load_workbook(io.BytesIO(Path(portal.value.path()).read_bytes()))
     assert book.sheetnames == [
         "Channels by month",
