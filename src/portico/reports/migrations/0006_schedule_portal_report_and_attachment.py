@@ -4,20 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0005_schedules'),
+        ("reports", "0005_schedules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='schedule',
-            name='attach',
-            field=models.CharField(choices=[('xlsx', 'An Excel workbook'), ('csv', 'CSV files (one per table)')], default='xlsx', help_text="The report's tables go with the message as this file.", max_length=4),
+            model_name="schedule",
+            name="attach",
+            field=models.CharField(
+                choices=[("xlsx", "An Excel workbook"), ("csv", "CSV files (one per table)")],
+                default="xlsx",
+                help_text="The report's tables go with the message as this file.",
+                max_length=4,
+            ),
         ),
         migrations.AlterField(
-            model_name='schedule',
-            name='report',
-            field=models.CharField(choices=[('service', 'Service'), ('people', 'People'), ('products', 'Products'), ('portal', 'Portal and self-service')], default='service', max_length=10),
+            model_name="schedule",
+            name="report",
+            field=models.CharField(
+                choices=[
+                    ("service", "Service"),
+                    ("people", "People"),
+                    ("products", "Products"),
+                    ("portal", "Portal and self-service"),
+                ],
+                default="service",
+                max_length=10,
+            ),
         ),
     ]
