@@ -7,11 +7,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from portico import access
 from portico.parties.models import Organization
 from portico.reports import histogram, queries
-from portico.reports.models import DayFigure, Dimension
+from portico.reports.models import BuiltDay, DayBacklog, DayFigure, Dimension
 from portico.service.models import Channel
 from tests.console.test_lists import individual, user
 
@@ -24,9 +25,19 @@ def day(n: int) -> datetime.date:
     return D + datetime.timedelta(days=n)
 
 
-def put(n: int, team: str, key: str, **figures: object) -> None:
+def put(n: int, team: str, key: str, backlog: int = 0, age: int = 0, **figures: object) -> None:
     DayFigure.objects.create(day=day(n), dimension=Dimension.CHANNEL, team=team, key=key, **figures)
     DayFigure.objects.get_or_create(day=day(n), dimension=Dimension.ALL, team=team, key="")
+    BuiltDay.objects.get_or_create(day=day(n), defaults={"built_at": timezone.now()})
+    if backlog:
+        DayBacklog.objects.create(
+            day=day(n),
+            dimension=Dimension.CHANNEL,
+            team=team,
+            key=key,
+            backlog=backlog,
+            age_seconds=age,
+        )
 
 
 def test_a_period_added_up() -> None:
@@ -40,7 +51,7 @@ def test_a_period_added_up() -> None:
         response_on_time=1,
         response_clock=histogram.of([10, 20]),
         backlog=5,
-        backlog_age_seconds=5 * 86400,
+        age=5 * 86400,
     )
     put(
         1,
@@ -50,9 +61,9 @@ def test_a_period_added_up() -> None:
         value=Decimal("12.50"),
         response_clock=histogram.of([30]),
         backlog=4,
-        backlog_age_seconds=8 * 86400,
+        age=8 * 86400,
     )
-    put(1, "2", "web", opened=2, backlog=1, backlog_age_seconds=86400)
+    put(1, "2", "web", opened=2, backlog=1, age=86400)
     put(1, "1", "email", opened=1, answered=2, satisfied=1)
     put(5, "1", "web", opened=100)  # after the period
 

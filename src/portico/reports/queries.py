@@ -21,7 +21,15 @@ from django.db.models import Count, Max, QuerySet, Sum
 
 from portico.parties.models import Individual, Organization
 from portico.reports import histogram
-from portico.reports.models import DayFigure, Dimension, PersonDay, PortalDay, PortalUser
+from portico.reports.models import (
+    BuiltDay,
+    DayBacklog,
+    DayFigure,
+    Dimension,
+    PersonDay,
+    PortalDay,
+    PortalUser,
+)
 from portico.service.models import Application, Channel, Choice, Priority
 
 COUNTS = (
@@ -143,20 +151,34 @@ def figures(dimension: str, period: Period, *, teams: frozenset[str] | None) -> 
         row = found[key]
         for name, part in zip(HISTOGRAMS, hists, strict=True):
             histogram.add(getattr(row, name), part)
-    last = rows.aggregate(last=Max("day"))["last"]
-    if last is not None:
-        for key, backlog, age in (
-            rows.filter(day=last)
-            .values("key")
-            .annotate(b=Sum("backlog"), a=Sum("backlog_age_seconds"))
-            .values_list("key", "b", "a")
-            .order_by()
-        ):
-            found[key].backlog, found[key].backlog_age_seconds = backlog, age
+    for key, backlog, age in _backlog(dimension, period, teams):
+        row = found.setdefault(key, Row(key=key))
+        row.backlog, row.backlog_age_seconds = backlog, age
     labels = label_of(dimension, found)
     for row in found.values():
         row.label = labels.get(row.key, NONE_LABEL) if row.key else NONE_LABEL
     return sorted(found.values(), key=lambda r: (-r.opened, r.label))
+
+
+def _backlog(
+    dimension: str, period: Period, teams: frozenset[str] | None
+) -> list[tuple[str, int, int]]:
+    """Each group's backlog at the end of the period's last built day: (key, open, the
+    sum of their ages in seconds)."""
+    last = BuiltDay.objects.filter(day__gte=period.since, day__lte=period.until).aggregate(
+        last=Max("day")
+    )["last"]
+    if last is None:
+        return []
+    rows = DayBacklog.objects.filter(dimension=dimension, day=last)
+    if teams is not None:
+        rows = rows.filter(team__in=teams)
+    return list(
+        rows.values("key")
+        .annotate(b=Sum("backlog"), a=Sum("age_seconds"))
+        .values_list("key", "b", "a")
+        .order_by()
+    )
 
 
 def total(period: Period, *, teams: frozenset[str] | None) -> Row:
@@ -176,16 +198,24 @@ class Day:
 
 def days(period: Period, *, teams: frozenset[str] | None) -> list[Day]:
     """Opened, resolved and the backlog for each day of `period` (0 on days with none)."""
-    found = {
-        day: Day(day, opened or 0, resolved or 0, backlog or 0)
-        for day, opened, resolved, backlog in _rows(Dimension.ALL, period, teams)
+    flow = {
+        day: (opened or 0, resolved or 0)
+        for day, opened, resolved in _rows(Dimension.ALL, period, teams)
         .values("day")
-        .annotate(o=Sum("opened"), r=Sum("resolved"), b=Sum("backlog"))
-        .values_list("day", "o", "r", "b")
+        .annotate(o=Sum("opened"), r=Sum("resolved"))
+        .values_list("day", "o", "r")
         .order_by()
     }
+    backlog = DayBacklog.objects.filter(
+        dimension=Dimension.ALL, day__gte=period.since, day__lte=period.until
+    )
+    if teams is not None:
+        backlog = backlog.filter(team__in=teams)
+    open_at = dict(
+        backlog.values("day").annotate(b=Sum("backlog")).values_list("day", "b").order_by()
+    )
     every = (period.since + datetime.timedelta(days=i) for i in range(period.days))
-    return [found.get(d, Day(d, 0, 0, 0)) for d in every]
+    return [Day(d, *flow.get(d, (0, 0)), open_at.get(d, 0)) for d in every]
 
 
 def label_of(dimension: str, keys: Iterable[str]) -> dict[str, str]:
