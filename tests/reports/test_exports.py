@@ -151,13 +151,15 @@ def product_days() -> tuple[Choice, Choice, Choice]:
         )
 
     hours = histogram.of
-    put(on(NOV, 2), pump, mine, opened=6, complaints=2, resolution_business=hours([120, 240, 600]),
+    put(on(NOV, 2), pump, mine, opened=6, complaints=2, resolved=3,
+        resolution_business=hours([120, 240, 600]),
         resolution_clock=hours([130, 250, 700]))  # fmt: skip
-    put(on(NOV, 4), boiler, mine, opened=2, resolution_business=hours([60]))
+    put(on(NOV, 4), boiler, mine, opened=2, resolved=1, resolution_business=hours([60]))
     put(on(NOV, 4), None, mine, opened=2)
     put(on(NOV, 3), pump, other, opened=30, complaints=9)  # not Morag's
     # The period before.
-    put(on(OCT, 28), pump, mine, opened=3, complaints=1, resolution_business=hours([300]))
+    put(on(OCT, 28), pump, mine, opened=3, complaints=1, resolved=1,
+        resolution_business=hours([300]))  # fmt: skip
     put(on(OCT, 29), chiller, mine, opened=4)
     # The desk has had data since August: the flag's 12 weeks before are all history.
     DayFigure.objects.create(

@@ -12,19 +12,27 @@ set of team keys whose rows are added up. A row of another team is never read.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from portico.knowledge.models import Search
 from portico.parties.models import Individual, Organization
 from portico.reports import histogram
-from portico.reports.models import DayFigure, Dimension, PersonDay, PortalDay, PortalUser
+from portico.reports.models import (
+    BuiltDay,
+    DayBacklog,
+    DayFigure,
+    Dimension,
+    PersonDay,
+    PortalDay,
+    PortalUser,
+)
 from portico.service.models import Application, Channel, Choice, Priority
 
 COUNTS = (
@@ -131,10 +139,38 @@ def _rows(dimension: str, period: Period, teams: frozenset[str] | None) -> Query
     return rows if teams is None else rows.filter(team__in=teams)
 
 
-def figures(dimension: str, period: Period, *, teams: frozenset[str] | None) -> list[Row]:
-    """Each group's figures over `period`, most opened first; the backlog is the one at
-    the end of the period's last built day."""
+def figures(
+    dimension: str,
+    period: Period,
+    *,
+    teams: frozenset[str] | None,
+    keys: Collection[str] | None = None,
+) -> list[Row]:
+    """Each group's figures over `period` (or those of `keys` only), most opened first;
+    the backlog is the one at the end of the period's last built day."""
+    return _figures(dimension, period, teams=teams, keys=keys)[0]
+
+
+def top_figures(
+    dimension: str, period: Period, *, teams: frozenset[str] | None, limit: int
+) -> tuple[list[Row], int]:
+    """The `limit` groups most opened in `period`, and how many groups there are in all:
+    a page lists the busiest organisations, not five thousand of them (the export has
+    every one)."""
+    return _figures(dimension, period, teams=teams, limit=limit)
+
+
+def _figures(
+    dimension: str,
+    period: Period,
+    *,
+    teams: frozenset[str] | None,
+    limit: int | None = None,
+    keys: Collection[str] | None = None,
+) -> tuple[list[Row], int]:
     rows = _rows(dimension, period, teams)
+    if keys is not None:
+        rows = rows.filter(key__in=list(keys))
     found: dict[str, Row] = {}
     sums = {f"sum_{name}": Sum(name) for name in COUNTS}
     for summed in rows.values("key").annotate(**sums).order_by():
@@ -142,24 +178,49 @@ def figures(dimension: str, period: Period, *, teams: frozenset[str] | None) -> 
         row = found.setdefault(values["key"], Row(key=values["key"]))
         for name in COUNTS:
             setattr(row, name, values[f"sum_{name}"] or 0)
-    for key, *hists in rows.values_list("key", *HISTOGRAMS).order_by():
+    for key, backlog, age in _backlog(dimension, period, teams):
+        if keys is not None and key not in keys:
+            continue
+        row = found.setdefault(key, Row(key=key))
+        row.backlog, row.backlog_age_seconds = backlog, age
+    groups = len(found)
+    ordered = sorted(found.values(), key=lambda r: (-r.opened, -r.backlog, r.key))
+    if limit is not None:
+        ordered = ordered[:limit]
+    # Percentiles do not add up: the histograms are added here, and only those of the
+    # rows shown and of days that had a response or a resolve (most rows have neither).
+    timed = rows.filter(Q(responded__gt=0) | Q(resolved__gt=0))
+    if limit is not None and groups > limit:
+        timed = timed.filter(key__in=[row.key for row in ordered])
+    for key, *hists in timed.values_list("key", *HISTOGRAMS).order_by():
         row = found[key]
         for name, part in zip(HISTOGRAMS, hists, strict=True):
             histogram.add(getattr(row, name), part)
-    last = rows.aggregate(last=Max("day"))["last"]
-    if last is not None:
-        for key, backlog, age in (
-            rows.filter(day=last)
-            .values("key")
-            .annotate(b=Sum("backlog"), a=Sum("backlog_age_seconds"))
-            .values_list("key", "b", "a")
-            .order_by()
-        ):
-            found[key].backlog, found[key].backlog_age_seconds = backlog, age
-    labels = label_of(dimension, found)
-    for row in found.values():
+    labels = label_of(dimension, [row.key for row in ordered])
+    for row in ordered:
         row.label = labels.get(row.key, NONE_LABEL) if row.key else NONE_LABEL
-    return sorted(found.values(), key=lambda r: (-r.opened, r.label))
+    return sorted(ordered, key=lambda r: (-r.opened, r.label)), groups
+
+
+def _backlog(
+    dimension: str, period: Period, teams: frozenset[str] | None
+) -> list[tuple[str, int, int]]:
+    """Each group's backlog at the end of the period's last built day: (key, open, the
+    sum of their ages in seconds)."""
+    last = BuiltDay.objects.filter(day__gte=period.since, day__lte=period.until).aggregate(
+        last=Max("day")
+    )["last"]
+    if last is None:
+        return []
+    rows = DayBacklog.objects.filter(dimension=dimension, day=last)
+    if teams is not None:
+        rows = rows.filter(team__in=teams)
+    return list(
+        rows.values("key")
+        .annotate(b=Sum("backlog"), a=Sum("age_seconds"))
+        .values_list("key", "b", "a")
+        .order_by()
+    )
 
 
 def total(period: Period, *, teams: frozenset[str] | None) -> Row:
@@ -179,16 +240,24 @@ class Day:
 
 def days(period: Period, *, teams: frozenset[str] | None) -> list[Day]:
     """Opened, resolved and the backlog for each day of `period` (0 on days with none)."""
-    found = {
-        day: Day(day, opened or 0, resolved or 0, backlog or 0)
-        for day, opened, resolved, backlog in _rows(Dimension.ALL, period, teams)
+    flow = {
+        day: (opened or 0, resolved or 0)
+        for day, opened, resolved in _rows(Dimension.ALL, period, teams)
         .values("day")
-        .annotate(o=Sum("opened"), r=Sum("resolved"), b=Sum("backlog"))
-        .values_list("day", "o", "r", "b")
+        .annotate(o=Sum("opened"), r=Sum("resolved"))
+        .values_list("day", "o", "r")
         .order_by()
     }
+    backlog = DayBacklog.objects.filter(
+        dimension=Dimension.ALL, day__gte=period.since, day__lte=period.until
+    )
+    if teams is not None:
+        backlog = backlog.filter(team__in=teams)
+    open_at = dict(
+        backlog.values("day").annotate(b=Sum("backlog")).values_list("day", "b").order_by()
+    )
     every = (period.since + datetime.timedelta(days=i) for i in range(period.days))
-    return [found.get(d, Day(d, 0, 0, 0)) for d in every]
+    return [Day(d, *flow.get(d, (0, 0)), open_at.get(d, 0)) for d in every]
 
 
 def label_of(dimension: str, keys: Iterable[str]) -> dict[str, str]:

@@ -16,6 +16,9 @@ from portico.reports.forms import ScheduleForm, period_from
 from portico.reports.models import BuiltDay, Dimension, ProductFlag, Schedule
 from portico.service.models import Channel
 
+# The groups a page lists, the busiest first; the export has them all.
+TOP_GROUPS = 50
+
 
 def _hours(minutes: float | None) -> float | None:
     return None if minutes is None else minutes / 60
@@ -27,8 +30,9 @@ def service(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "by_label": Dimension(by).label}
     if period is not None:
         teams = access.report_teams(request.user)
-        rows = queries.figures(by, period, teams=teams)
-        before = {r.key: r for r in queries.figures(by, period.previous(), teams=teams)}
+        rows, groups = queries.top_figures(by, period, teams=teams, limit=TOP_GROUPS)
+        shown = {row.key for row in rows}
+        before = {r.key: r for r in queries.figures(by, period.previous(), teams=teams, keys=shown)}
         total = queries.total(period, teams=teams)
         days = queries.days(period, teams=teams)
         response = [(row.label, (_hours(row.median("response_business")) or 0)) for row in rows]
@@ -36,6 +40,7 @@ def service(request: HttpRequest) -> HttpResponse:
             "period": period,
             "previous": period.previous(),
             "rows": [(row, before.get(row.key)) for row in rows],
+            "more_groups": groups - len(rows),
             "total": total,
             "total_before": queries.total(period.previous(), teams=teams),
             "response_chart": charts.bars(response, unit=" h"),

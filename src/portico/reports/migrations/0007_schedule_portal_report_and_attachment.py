@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0005_schedules"),
+        ("reports", "0006_day_backlog"),
     ]
 
     operations = [
