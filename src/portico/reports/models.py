@@ -204,6 +204,11 @@ class Schedule(models.Model):
         SERVICE = "service", "Service"
         PEOPLE = "people", "People"
         PRODUCTS = "products", "Products"
+        PORTAL = "portal", "Portal and self-service"
+
+    class Attach(models.TextChoices):
+        XLSX = "xlsx", "An Excel workbook"
+        CSV = "csv", "CSV files (one per table)"
 
     class Every(models.TextChoices):
         DAY = "day", "Every morning"
@@ -221,6 +226,12 @@ class Schedule(models.Model):
         help_text="The Service report's grouping.",
     )
     every = models.CharField(max_length=5, choices=Every.choices, default=Every.WEEK)
+    attach = models.CharField(
+        max_length=4,
+        choices=Attach.choices,
+        default=Attach.XLSX,
+        help_text="The report's tables go with the message as this file.",
+    )
     active = models.BooleanField(default=True)
     next_at = models.DateTimeField()
     last_sent_at = models.DateTimeField(null=True, blank=True)

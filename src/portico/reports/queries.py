@@ -12,13 +12,16 @@ set of team keys whose rows are added up. A row of another team is never read.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
+from portico.knowledge.models import Search
 from portico.parties.models import Individual, Organization
 from portico.reports import histogram
 from portico.reports.models import (
@@ -431,3 +434,98 @@ def _months(period: Period) -> list[datetime.date]:
 
 def months_of(period: Period) -> list[datetime.date]:
     return _months(period)
+
+
+def knowledge_gaps(period: Period, *, limit: int | None = 15) -> list[tuple[str, int]]:
+    """The searches of the period that found nothing, most asked first: what the
+    knowledge base is missing. (Search rows, not a roll-up: the empty ones are few, and
+    read through their own index.) The page shows the first `limit`; an export all."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    since = datetime.datetime.combine(period.since, datetime.time(), tzinfo=zone)
+    until = datetime.datetime.combine(
+        period.until + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+    )
+    found = (
+        Search.objects.filter(results=0, created_at__gte=since, created_at__lt=until)
+        .values("query")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "query")
+        .values_list("query", "n")
+    )
+    return list(found if limit is None else found[:limit])
+
+
+# --- against the period before -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Compared[T: (Row, PersonRow)]:
+    """A report's groups over a period beside the same groups over the period before, and
+    the totals of both. A group with figures in only one of the two periods is listed
+    with zeros in the other (a product that had calls and now has none is news too)."""
+
+    rows: list[tuple[T, T]]
+    total: T
+    total_before: T
+
+
+def _paired[T: (Row, PersonRow)](
+    now: list[T], before: list[T], empty: Callable[[T], T]
+) -> list[tuple[T, T]]:
+    then = {row.key: row for row in before}
+    pairs = [(row, then.pop(row.key) if row.key in then else empty(row)) for row in now]
+    # Those quiet now come last, busiest before first (`before` is sorted so).
+    return pairs + [(empty(row), row) for row in then.values()]
+
+
+def merged(rows: Iterable[Row], *, label: str = "Total") -> Row:
+    """Groups' figures added into one: counts summed, histograms merged (so the total's
+    median is the median of every duration, not a median of medians)."""
+    out = Row(key="", label=label)
+    for row in rows:
+        for name in COUNTS:
+            setattr(out, name, getattr(out, name) + getattr(row, name))
+        out.backlog += row.backlog
+        out.backlog_age_seconds += row.backlog_age_seconds
+        for name in HISTOGRAMS:
+            histogram.add(getattr(out, name), getattr(row, name))
+    return out
+
+
+def products_compared(period: Period, *, teams: frozenset[str] | None) -> Compared[Row]:
+    """Each product's figures (and "(none)") over `period` and the period before."""
+    now = figures(Dimension.PRODUCT, period, teams=teams)
+    before = figures(Dimension.PRODUCT, period.previous(), teams=teams)
+    return Compared(
+        _paired(now, before, lambda row: Row(key=row.key, label=row.label)),
+        merged(now),
+        merged(before),
+    )
+
+
+def _person_total(rows: Iterable[PersonRow], days: int) -> PersonRow:
+    total = PersonRow(key="", label="Total", actions=0, closes=0, customers=0, answered=0,
+                      satisfied=0, days=days)  # fmt: skip
+    for row in rows:
+        total.actions += row.actions
+        total.closes += row.closes
+        total.customers += row.customers
+        total.answered += row.answered
+        total.satisfied += row.satisfied
+    return total
+
+
+def people_compared(period: Period, *, teams: frozenset[str] | None) -> Compared[PersonRow]:
+    """Each member of staff over `period` and the period before. The total adds up the
+    column: a customer two people served on a day counts for each of them."""
+    now = people(period, teams=teams)
+    before = people(period.previous(), teams=teams)
+
+    def idle(row: PersonRow) -> PersonRow:
+        return PersonRow(row.key, row.label, 0, 0, 0, 0, 0, days=period.days)
+
+    return Compared(
+        _paired(now, before, idle),
+        _person_total(now, period.days),
+        _person_total(before, period.days),
+    )
