@@ -25,6 +25,18 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "reports:people": ("/console/reports/people/", {"supervisor", "administrator"}),
     "reports:portal": ("/console/reports/portal/", {"supervisor", "administrator"}),
     "reports:service-export": ("/console/reports/export.csv", {"supervisor", "administrator"}),
+    "reports:people-export": (
+        "/console/reports/people/export.csv",
+        {"supervisor", "administrator"},
+    ),
+    "reports:products-export": (
+        "/console/reports/products/export.xlsx",
+        {"supervisor", "administrator"},
+    ),
+    "reports:portal-export": (
+        "/console/reports/portal/export.csv?table=users",
+        {"supervisor", "administrator"},
+    ),
     "reports:money": ("/console/reports/money/", {"supervisor", "administrator"}),
     "reports:money-export": (
         "/console/reports/money/export.csv",

@@ -2,9 +2,13 @@
 pages from the menu, each passing axe-core; the charts draw under the Content Security
 Policy; a CSR without the zone is refused."""
 
+import csv
+import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_login_browser import log_in
@@ -73,3 +77,34 @@ def test_a_csr_is_refused(
     assert response is not None
     assert response.status == 403
     expect(page.get_by_role("navigation", name="Sections")).not_to_contain_text("Reports")
+
+
+def test_a_supervisor_downloads_the_people_and_portal_tables(
+    demo_data: None, personas: dict[str, Persona], new_page: Callable[..., Page]
+) -> None:
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, personas["supervisor"].email, PASSWORD)
+    page.goto("/console/reports/people/")
+    # Each count beside the period before, and the total line, fit the screen's width.
+    expect(page.get_by_role("rowheader", name="Total")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    with page.expect_download() as people:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    assert people.value.suggested_filename.startswith("people-")
+    rows = list(csv.reader(io.StringIO(Path(people.value.path()).read_text("utf-8-sig"))))
+    assert rows[0][:2] == ["Person", "Actions"]
+    assert rows[-1][0] == "Total"
+
+    page.goto("/console/reports/portal/")
+    with page.expect_download() as portal:
+        page.get_by_role("link", name="Excel (a sheet per table)").click()
+    book = load_workbook(io.BytesIO(Path(portal.value.path()).read_bytes()))
+    assert book.sheetnames == [
+        "Channels by month",
+        "Active portal users",
+        "Searches that found nothing",
+        "Self-service figures",
+    ]
+    schedule = page.get_by_role("form", name="E-mail me this report")
+    expect(schedule.get_by_role("combobox", name="with")).to_have_value("xlsx")

@@ -7,11 +7,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from portico import access
 from portico.parties.models import Organization
 from portico.reports import histogram, queries
-from portico.reports.models import DayFigure, Dimension
+from portico.reports.models import BuiltDay, DayBacklog, DayFigure, Dimension
 from portico.service.models import Channel
 from tests.console.test_lists import individual, user
 
@@ -24,9 +25,19 @@ def day(n: int) -> datetime.date:
     return D + datetime.timedelta(days=n)
 
 
-def put(n: int, team: str, key: str, **figures: object) -> None:
+def put(n: int, team: str, key: str, backlog: int = 0, age: int = 0, **figures: object) -> None:
     DayFigure.objects.create(day=day(n), dimension=Dimension.CHANNEL, team=team, key=key, **figures)
     DayFigure.objects.get_or_create(day=day(n), dimension=Dimension.ALL, team=team, key="")
+    BuiltDay.objects.get_or_create(day=day(n), defaults={"built_at": timezone.now()})
+    if backlog:
+        DayBacklog.objects.create(
+            day=day(n),
+            dimension=Dimension.CHANNEL,
+            team=team,
+            key=key,
+            backlog=backlog,
+            age_seconds=age,
+        )
 
 
 def test_a_period_added_up() -> None:
@@ -40,7 +51,7 @@ def test_a_period_added_up() -> None:
         response_on_time=1,
         response_clock=histogram.of([10, 20]),
         backlog=5,
-        backlog_age_seconds=5 * 86400,
+        age=5 * 86400,
     )
     put(
         1,
@@ -48,18 +59,19 @@ def test_a_period_added_up() -> None:
         "web",
         opened=1,
         value=Decimal("12.50"),
+        responded=1,
         response_clock=histogram.of([30]),
         backlog=4,
-        backlog_age_seconds=8 * 86400,
+        age=8 * 86400,
     )
-    put(1, "2", "web", opened=2, backlog=1, backlog_age_seconds=86400)
+    put(1, "2", "web", opened=2, backlog=1, age=86400)
     put(1, "1", "email", opened=1, answered=2, satisfied=1)
     put(5, "1", "web", opened=100)  # after the period
 
     period = queries.Period(day(0), day(1))
     rows = {r.key: r for r in queries.figures(Dimension.CHANNEL, period, teams=None)}
     web = rows["web"]
-    assert (web.opened, web.responded, web.value) == (6, 2, Decimal("12.50"))
+    assert (web.opened, web.responded, web.value) == (6, 3, Decimal("12.50"))
     assert web.response_on_time_share == 50.0
     # The median of 10, 20 and 30 minutes, from the histograms.
     assert web.median("response_clock") == pytest.approx(20, rel=0.025)
@@ -75,6 +87,23 @@ def test_a_period_added_up() -> None:
     # The days: every day of the period, with none made up.
     assert [d.opened for d in queries.days(period, teams=None)] == [0, 0]
     assert period.previous() == queries.Period(day(-2), day(-1))
+
+
+def test_a_page_lists_the_busiest_groups() -> None:
+    put(0, "1", "web", opened=5, responded=1, response_clock=histogram.of([60]))
+    put(0, "1", "email", opened=2, responded=1, response_clock=histogram.of([10]))
+    put(1, "1", "phone", opened=3, backlog=2, age=86400)
+    put(1, "1", "email", opened=2)
+    period = queries.Period(day(0), day(1))
+
+    rows, groups = queries.top_figures(Dimension.CHANNEL, period, teams=None, limit=2)
+    # Web 5, e-mail 2 + 2, phone 3: the top two, and three groups in all.
+    assert [(r.key, r.opened) for r in rows] == [("web", 5), ("email", 4)]
+    assert groups == 3
+    assert rows[1].median("response_clock") == pytest.approx(10, rel=0.025)
+    # The comparison reads the groups shown only.
+    before = queries.figures(Dimension.CHANNEL, period, teams=None, keys={"phone"})
+    assert [(r.key, r.opened, r.backlog) for r in before] == [("phone", 3, 2)]
 
 
 def test_who_reads_which_teams() -> None:

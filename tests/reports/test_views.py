@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from portico.parties.models import Organization
-from portico.reports import histogram
+from portico.reports import histogram, views
 from portico.reports.models import DayFigure, Dimension
 from tests.console.test_lists import individual
 
@@ -58,6 +58,25 @@ def test_the_administrator_sees_every_team(client_for: Callable[[str], Client]) 
     assert team is not None
     assert team.name in html
     assert "Every team." in html
+
+
+def test_the_page_lists_the_busiest_groups_and_the_export_every_one(
+    client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "TOP_GROUPS", 2)
+    teams = list(Organization.objects.filter(kind="team").order_by("name")[:3])
+    assert len(teams) == 3
+    for n, team in enumerate(teams):
+        put(1, team, opened=10 + n)
+    client = client_for("administrator")
+    html = client.get("/console/reports/?by=team").content.decode()
+    # 12 and 11 opened are listed; the 10 is not, and the page says so.
+    assert teams[2].name in html
+    assert teams[1].name in html
+    assert teams[0].name not in html.split('id="groups"')[1].split("<footer")[0]
+    assert "1 more in the download" in html
+    exported = client.get("/console/reports/export.csv?by=team").content.decode()
+    assert all(team.name in exported for team in teams)
 
 
 def test_a_csr_without_the_zone_is_refused(client_for: Callable[[str], Client]) -> None:

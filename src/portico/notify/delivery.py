@@ -130,6 +130,8 @@ def email_for(delivery: Delivery) -> EmailMessage:
     for attachment in delivery.attachments.filter(deleted_at__isnull=True):
         with attachment.file.open("rb") as data:
             message.attach(attachment.name, data.read(), attachment.content_type)
+    for made in delivery.files.order_by("pk"):
+        message.attach(made.name, bytes(made.data), made.content_type)
     return message
 
 

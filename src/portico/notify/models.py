@@ -125,3 +125,17 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} to {self.address} ({self.key})"
+
+
+class DeliveryFile(models.Model):
+    """A file made for one message, such as a scheduled report's export: unlike a note's
+    attachments it exists nowhere else, so the outbox keeps it with the message and
+    every attempt sends the same bytes."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.name

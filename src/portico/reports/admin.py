@@ -15,7 +15,7 @@ from portico.reports.models import ProductFlag, Schedule
 class ScheduleForm(forms.ModelForm[Schedule]):
     class Meta:
         model = Schedule
-        fields = ("individual", "report", "by", "every", "active")
+        fields = ("individual", "report", "by", "every", "attach", "active")
 
     def clean_individual(self) -> object:
         person = self.cleaned_data["individual"]
@@ -29,7 +29,16 @@ class ScheduleForm(forms.ModelForm[Schedule]):
 @admin.register(Schedule)
 class ScheduleAdmin(admin.ModelAdmin[Schedule]):
     form = ScheduleForm
-    list_display = ("individual", "report", "by", "every", "active", "next_at", "last_sent_at")
+    list_display = (
+        "individual",
+        "report",
+        "by",
+        "every",
+        "attach",
+        "active",
+        "next_at",
+        "last_sent_at",
+    )
     list_filter = ("report", "every", "active")
     autocomplete_fields = ("individual",)
 

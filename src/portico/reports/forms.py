@@ -70,6 +70,10 @@ class ScheduleForm(forms.Form):
         choices=[(d.value, d.label) for d in Dimension if d != Dimension.ALL], required=False
     )
     every = forms.ChoiceField(label="E-mail me this report", choices=Schedule.Every.choices)
+    attach = forms.ChoiceField(label="With", choices=Schedule.Attach.choices, required=False)
+
+    def clean_attach(self) -> str:
+        return self.cleaned_data.get("attach") or Schedule.Attach.XLSX
 
     def clean_by(self) -> str:
         return self.cleaned_data.get("by") or Dimension.TEAM

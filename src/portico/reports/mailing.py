@@ -1,7 +1,8 @@
 """Reports e-mailed on a schedule (issue 24). The worker's `reports.mail` job writes one
-message to the outbox for each schedule due: the report's table over the period before
+message to the outbox for each schedule due: the report's tables over the period before
 (the day, the week or the month), counted over the teams the recipient may see at that
-moment, as text and as an HTML table, with the link to the page."""
+moment, as text and as HTML tables, with the report's export attached (a workbook, or a
+CSV file per table: the files the page's download links give) and the link to the page."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portico import access
-from portico.notify.models import Delivery
+from portico.notify.models import Delivery, DeliveryFile
 from portico.parties.models import Individual
 from portico.reports import export, queries
-from portico.reports.models import Dimension, Schedule
+from portico.reports.models import Schedule
 
 KIND = "report"
 MORNING = datetime.time(7, 0)
@@ -54,25 +55,39 @@ def period_for(schedule: Schedule, moment: datetime.datetime) -> queries.Period:
     return queries.Period.last(PERIOD_DAYS[schedule.every], today=yesterday)
 
 
-def table_for(
+def sheets_for(
     schedule: Schedule, period: queries.Period, teams: frozenset[str] | None
-) -> export.Table:
-    if schedule.report == Schedule.Report.PEOPLE:
-        return export.people_table(queries.people(period, teams=teams))
-    if schedule.report == Schedule.Report.PRODUCTS:
-        return export.service_table(
-            "Product", queries.figures(Dimension.PRODUCT, period, teams=teams)
+) -> list[export.Sheet]:
+    """The tables the report's page and export show, for the recipient's teams."""
+    return export.sheets_for(schedule.report, period, teams=teams, by=schedule.by)
+
+
+def files_for(
+    schedule: Schedule, period: queries.Period, sheets: Sequence[export.Sheet]
+) -> list[tuple[str, bytes, str]]:
+    """The export that goes with the message, as (name, bytes, content type): one
+    workbook, or one CSV file per table (the same files the page's links download)."""
+    grouped = (Schedule.Report.SERVICE, Schedule.Report.MONEY)
+    by = schedule.by if schedule.report in grouped else ""
+    if schedule.attach == Schedule.Attach.CSV:
+        several = len(sheets) > 1
+        return [
+            (
+                export.file_name(
+                    schedule.report, period, "csv", by=by, table=sheet.key if several else ""
+                ),
+                export.to_csv(sheet.table),
+                export.CONTENT_TYPES["csv"],
+            )
+            for sheet in sheets
+        ]
+    return [
+        (
+            export.file_name(schedule.report, period, "xlsx", by=by),
+            export.workbook(sheets),
+            export.CONTENT_TYPES["xlsx"],
         )
-    if schedule.report == Schedule.Report.MONEY:
-        by = schedule.by if schedule.by in queries.MONEY_DIMENSIONS else Dimension.PRODUCT
-        return export.money_table(
-            Dimension(by).label,
-            queries.money(by, period, teams=teams),
-            queries.money_total(period, teams=teams),
-        )
-    return export.service_table(
-        Dimension(schedule.by).label, queries.figures(schedule.by, period, teams=teams)
-    )
+    ]
 
 
 def send_due(*, now: datetime.datetime | None = None) -> int:
@@ -92,8 +107,8 @@ def send_due(*, now: datetime.datetime | None = None) -> int:
                 Schedule.objects.filter(pk=schedule.pk).update(active=False)
                 continue
             period = period_for(schedule, now)
-            table = table_for(schedule, period, access.report_teams(person.user))
-            _write(schedule, person, period, table)
+            sheets = sheets_for(schedule, period, access.report_teams(person.user))
+            _write(schedule, person, period, sheets)
             written += 1
     return written
 
@@ -106,28 +121,37 @@ def _may_receive(person: Individual) -> bool:
 
 
 def _write(
-    schedule: Schedule, person: Individual, period: queries.Period, table: export.Table
+    schedule: Schedule, person: Individual, period: queries.Period, sheets: list[export.Sheet]
 ) -> None:
-    header, rows = table
     url = settings.PORTICO_SITE_URL + reverse(f"reports:{schedule.report}")
     title = (
         f"{schedule.get_report_display()} report, {period.since:%-d %b} to {period.until:%-d %b %Y}"
     )
-    context = {"title": title, "header": header, "rows": rows, "url": url, "period": period}
-    Delivery.objects.create(
+    tables = [(sheet.title, *sheet.table) for sheet in sheets]
+    context = {"title": title, "tables": tables, "url": url, "period": period}
+    delivery = Delivery.objects.create(
         channel=Delivery.Channel.EMAIL,
         kind=KIND,
         address=person.email,
         subject=title,
-        body=_text(title, header, rows, url),
+        body=_text(title, sheets, url),
         html=render_to_string("reports/mail.html", context),
+    )
+    DeliveryFile.objects.bulk_create(
+        DeliveryFile(delivery=delivery, name=name, data=data, content_type=content_type)
+        for name, data, content_type in files_for(schedule, period, sheets)
     )
 
 
-def _text(title: str, header: Sequence[str], rows: Sequence[Sequence[object]], url: str) -> str:
+def _text(title: str, sheets: Sequence[export.Sheet], url: str) -> str:
     def shown(value: object) -> str:
         return "" if value is None else str(value)
 
-    lines = [title, "", " | ".join(header)]
-    lines += [" | ".join(shown(v) for v in row) for row in rows] or ["(nothing in this period)"]
+    lines = [title]
+    for sheet in sheets:
+        header, rows = sheet.table
+        if len(sheets) > 1:
+            lines += ["", sheet.title]
+        lines += ["", " | ".join(header)]
+        lines += [" | ".join(shown(v) for v in row) for row in rows] or ["(nothing in this period)"]
     return "\n".join([*lines, "", f"The report with its charts: {url}", ""])

@@ -55,9 +55,6 @@ class DayFigure(models.Model):
     response_clock = models.JSONField(default=dict)
     resolution_business = models.JSONField(default=dict)
     resolution_clock = models.JSONField(default=dict)
-    # Open at the day's end, and the sum of their ages then, in seconds.
-    backlog = models.PositiveIntegerField(default=0)
-    backlog_age_seconds = models.PositiveBigIntegerField(default=0)
     # Of the transactions opened that day.
     value = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
     cost = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
@@ -74,6 +71,32 @@ class DayFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension} {self.key or '(none)'} (team {self.team or '-'})"
+
+
+class DayBacklog(models.Model):
+    """The transactions of a group open at a day's end, and the sum of their ages then.
+
+    Apart from DayFigure because it is a state, not a day's activity: a group with
+    something open has a row every day, while its activity rows exist only on the days
+    something happened. A report adds up activity over its days but reads the backlog of
+    its last day only, so the sums never scan the (far more numerous) backlog rows."""
+
+    day = models.DateField()
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    key = models.CharField(max_length=40, blank=True)
+    team = models.CharField(max_length=40, blank=True)
+    backlog = models.PositiveIntegerField(default=0)
+    age_seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "day", "team", "key"], name="day_backlog_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension} {self.key or '(none)'}: {self.backlog} open"
 
 
 class BuiltDay(models.Model):
@@ -181,7 +204,12 @@ class Schedule(models.Model):
         SERVICE = "service", "Service"
         PEOPLE = "people", "People"
         PRODUCTS = "products", "Products"
+        PORTAL = "portal", "Portal and self-service"
         MONEY = "money", "Money"
+
+    class Attach(models.TextChoices):
+        XLSX = "xlsx", "An Excel workbook"
+        CSV = "csv", "CSV files (one per table)"
 
     class Every(models.TextChoices):
         DAY = "day", "Every morning"
@@ -199,6 +227,12 @@ class Schedule(models.Model):
         help_text="The Service report's grouping.",
     )
     every = models.CharField(max_length=5, choices=Every.choices, default=Every.WEEK)
+    attach = models.CharField(
+        max_length=4,
+        choices=Attach.choices,
+        default=Attach.XLSX,
+        help_text="The report's tables go with the message as this file.",
+    )
     active = models.BooleanField(default=True)
     next_at = models.DateTimeField()
     last_sent_at = models.DateTimeField(null=True, blank=True)

@@ -12,16 +12,27 @@ set of team keys whose rows are added up. A row of another team is never read.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
+from portico.knowledge.models import Search
 from portico.parties.models import Individual, Organization
 from portico.reports import histogram
-from portico.reports.models import DayFigure, Dimension, PersonDay, PortalDay, PortalUser
+from portico.reports.models import (
+    BuiltDay,
+    DayBacklog,
+    DayFigure,
+    Dimension,
+    PersonDay,
+    PortalDay,
+    PortalUser,
+)
 from portico.service.models import Application, Channel, Choice, Priority
 
 COUNTS = (
@@ -128,10 +139,38 @@ def _rows(dimension: str, period: Period, teams: frozenset[str] | None) -> Query
     return rows if teams is None else rows.filter(team__in=teams)
 
 
-def figures(dimension: str, period: Period, *, teams: frozenset[str] | None) -> list[Row]:
-    """Each group's figures over `period`, most opened first; the backlog is the one at
-    the end of the period's last built day."""
+def figures(
+    dimension: str,
+    period: Period,
+    *,
+    teams: frozenset[str] | None,
+    keys: Collection[str] | None = None,
+) -> list[Row]:
+    """Each group's figures over `period` (or those of `keys` only), most opened first;
+    the backlog is the one at the end of the period's last built day."""
+    return _figures(dimension, period, teams=teams, keys=keys)[0]
+
+
+def top_figures(
+    dimension: str, period: Period, *, teams: frozenset[str] | None, limit: int
+) -> tuple[list[Row], int]:
+    """The `limit` groups most opened in `period`, and how many groups there are in all:
+    a page lists the busiest organisations, not five thousand of them (the export has
+    every one)."""
+    return _figures(dimension, period, teams=teams, limit=limit)
+
+
+def _figures(
+    dimension: str,
+    period: Period,
+    *,
+    teams: frozenset[str] | None,
+    limit: int | None = None,
+    keys: Collection[str] | None = None,
+) -> tuple[list[Row], int]:
     rows = _rows(dimension, period, teams)
+    if keys is not None:
+        rows = rows.filter(key__in=list(keys))
     found: dict[str, Row] = {}
     sums = {f"sum_{name}": Sum(name) for name in COUNTS}
     for summed in rows.values("key").annotate(**sums).order_by():
@@ -139,24 +178,49 @@ def figures(dimension: str, period: Period, *, teams: frozenset[str] | None) -> 
         row = found.setdefault(values["key"], Row(key=values["key"]))
         for name in COUNTS:
             setattr(row, name, values[f"sum_{name}"] or 0)
-    for key, *hists in rows.values_list("key", *HISTOGRAMS).order_by():
+    for key, backlog, age in _backlog(dimension, period, teams):
+        if keys is not None and key not in keys:
+            continue
+        row = found.setdefault(key, Row(key=key))
+        row.backlog, row.backlog_age_seconds = backlog, age
+    groups = len(found)
+    ordered = sorted(found.values(), key=lambda r: (-r.opened, -r.backlog, r.key))
+    if limit is not None:
+        ordered = ordered[:limit]
+    # Percentiles do not add up: the histograms are added here, and only those of the
+    # rows shown and of days that had a response or a resolve (most rows have neither).
+    timed = rows.filter(Q(responded__gt=0) | Q(resolved__gt=0))
+    if limit is not None and groups > limit:
+        timed = timed.filter(key__in=[row.key for row in ordered])
+    for key, *hists in timed.values_list("key", *HISTOGRAMS).order_by():
         row = found[key]
         for name, part in zip(HISTOGRAMS, hists, strict=True):
             histogram.add(getattr(row, name), part)
-    last = rows.aggregate(last=Max("day"))["last"]
-    if last is not None:
-        for key, backlog, age in (
-            rows.filter(day=last)
-            .values("key")
-            .annotate(b=Sum("backlog"), a=Sum("backlog_age_seconds"))
-            .values_list("key", "b", "a")
-            .order_by()
-        ):
-            found[key].backlog, found[key].backlog_age_seconds = backlog, age
-    labels = label_of(dimension, found)
-    for row in found.values():
+    labels = label_of(dimension, [row.key for row in ordered])
+    for row in ordered:
         row.label = labels.get(row.key, NONE_LABEL) if row.key else NONE_LABEL
-    return sorted(found.values(), key=lambda r: (-r.opened, r.label))
+    return sorted(ordered, key=lambda r: (-r.opened, r.label)), groups
+
+
+def _backlog(
+    dimension: str, period: Period, teams: frozenset[str] | None
+) -> list[tuple[str, int, int]]:
+    """Each group's backlog at the end of the period's last built day: (key, open, the
+    sum of their ages in seconds)."""
+    last = BuiltDay.objects.filter(day__gte=period.since, day__lte=period.until).aggregate(
+        last=Max("day")
+    )["last"]
+    if last is None:
+        return []
+    rows = DayBacklog.objects.filter(dimension=dimension, day=last)
+    if teams is not None:
+        rows = rows.filter(team__in=teams)
+    return list(
+        rows.values("key")
+        .annotate(b=Sum("backlog"), a=Sum("age_seconds"))
+        .values_list("key", "b", "a")
+        .order_by()
+    )
 
 
 def total(period: Period, *, teams: frozenset[str] | None) -> Row:
@@ -176,16 +240,24 @@ class Day:
 
 def days(period: Period, *, teams: frozenset[str] | None) -> list[Day]:
     """Opened, resolved and the backlog for each day of `period` (0 on days with none)."""
-    found = {
-        day: Day(day, opened or 0, resolved or 0, backlog or 0)
-        for day, opened, resolved, backlog in _rows(Dimension.ALL, period, teams)
+    flow = {
+        day: (opened or 0, resolved or 0)
+        for day, opened, resolved in _rows(Dimension.ALL, period, teams)
         .values("day")
-        .annotate(o=Sum("opened"), r=Sum("resolved"), b=Sum("backlog"))
-        .values_list("day", "o", "r", "b")
+        .annotate(o=Sum("opened"), r=Sum("resolved"))
+        .values_list("day", "o", "r")
         .order_by()
     }
+    backlog = DayBacklog.objects.filter(
+        dimension=Dimension.ALL, day__gte=period.since, day__lte=period.until
+    )
+    if teams is not None:
+        backlog = backlog.filter(team__in=teams)
+    open_at = dict(
+        backlog.values("day").annotate(b=Sum("backlog")).values_list("day", "b").order_by()
+    )
     every = (period.since + datetime.timedelta(days=i) for i in range(period.days))
-    return [found.get(d, Day(d, 0, 0, 0)) for d in every]
+    return [Day(d, *flow.get(d, (0, 0)), open_at.get(d, 0)) for d in every]
 
 
 def label_of(dimension: str, keys: Iterable[str]) -> dict[str, str]:
@@ -362,6 +434,101 @@ def _months(period: Period) -> list[datetime.date]:
 
 def months_of(period: Period) -> list[datetime.date]:
     return _months(period)
+
+
+def knowledge_gaps(period: Period, *, limit: int | None = 15) -> list[tuple[str, int]]:
+    """The searches of the period that found nothing, most asked first: what the
+    knowledge base is missing. (Search rows, not a roll-up: the empty ones are few, and
+    read through their own index.) The page shows the first `limit`; an export all."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    since = datetime.datetime.combine(period.since, datetime.time(), tzinfo=zone)
+    until = datetime.datetime.combine(
+        period.until + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+    )
+    found = (
+        Search.objects.filter(results=0, created_at__gte=since, created_at__lt=until)
+        .values("query")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "query")
+        .values_list("query", "n")
+    )
+    return list(found if limit is None else found[:limit])
+
+
+# --- against the period before -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Compared[T: (Row, PersonRow)]:
+    """A report's groups over a period beside the same groups over the period before, and
+    the totals of both. A group with figures in only one of the two periods is listed
+    with zeros in the other (a product that had calls and now has none is news too)."""
+
+    rows: list[tuple[T, T]]
+    total: T
+    total_before: T
+
+
+def _paired[T: (Row, PersonRow)](
+    now: list[T], before: list[T], empty: Callable[[T], T]
+) -> list[tuple[T, T]]:
+    then = {row.key: row for row in before}
+    pairs = [(row, then.pop(row.key) if row.key in then else empty(row)) for row in now]
+    # Those quiet now come last, busiest before first (`before` is sorted so).
+    return pairs + [(empty(row), row) for row in then.values()]
+
+
+def merged(rows: Iterable[Row], *, label: str = "Total") -> Row:
+    """Groups' figures added into one: counts summed, histograms merged (so the total's
+    median is the median of every duration, not a median of medians)."""
+    out = Row(key="", label=label)
+    for row in rows:
+        for name in COUNTS:
+            setattr(out, name, getattr(out, name) + getattr(row, name))
+        out.backlog += row.backlog
+        out.backlog_age_seconds += row.backlog_age_seconds
+        for name in HISTOGRAMS:
+            histogram.add(getattr(out, name), getattr(row, name))
+    return out
+
+
+def products_compared(period: Period, *, teams: frozenset[str] | None) -> Compared[Row]:
+    """Each product's figures (and "(none)") over `period` and the period before."""
+    now = figures(Dimension.PRODUCT, period, teams=teams)
+    before = figures(Dimension.PRODUCT, period.previous(), teams=teams)
+    return Compared(
+        _paired(now, before, lambda row: Row(key=row.key, label=row.label)),
+        merged(now),
+        merged(before),
+    )
+
+
+def _person_total(rows: Iterable[PersonRow], days: int) -> PersonRow:
+    total = PersonRow(key="", label="Total", actions=0, closes=0, customers=0, answered=0,
+                      satisfied=0, days=days)  # fmt: skip
+    for row in rows:
+        total.actions += row.actions
+        total.closes += row.closes
+        total.customers += row.customers
+        total.answered += row.answered
+        total.satisfied += row.satisfied
+    return total
+
+
+def people_compared(period: Period, *, teams: frozenset[str] | None) -> Compared[PersonRow]:
+    """Each member of staff over `period` and the period before. The total adds up the
+    column: a customer two people served on a day counts for each of them."""
+    now = people(period, teams=teams)
+    before = people(period.previous(), teams=teams)
+
+    def idle(row: PersonRow) -> PersonRow:
+        return PersonRow(row.key, row.label, 0, 0, 0, 0, 0, days=period.days)
+
+    return Compared(
+        _paired(now, before, idle),
+        _person_total(now, period.days),
+        _person_total(before, period.days),
+    )
 
 
 # --- money ---------------------------------------------------------------------------------

@@ -3,12 +3,7 @@ access says which teams' figures the reader adds up, the queries read the roll-u
 
 from __future__ import annotations
 
-import datetime
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,11 +11,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from portico import access
-from portico.knowledge.models import Search
 from portico.reports import charts, export, flags, mailing, queries
 from portico.reports.forms import MoneyPeriodForm, ScheduleForm, period_from
 from portico.reports.models import BuiltDay, Dimension, ProductFlag, Schedule
 from portico.service.models import Channel
+
+# The groups a page lists, the busiest first; the export has them all.
+TOP_GROUPS = 50
 
 
 def _hours(minutes: float | None) -> float | None:
@@ -33,8 +30,9 @@ def service(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "by_label": Dimension(by).label}
     if period is not None:
         teams = access.report_teams(request.user)
-        rows = queries.figures(by, period, teams=teams)
-        before = {r.key: r for r in queries.figures(by, period.previous(), teams=teams)}
+        rows, groups = queries.top_figures(by, period, teams=teams, limit=TOP_GROUPS)
+        shown = {row.key for row in rows}
+        before = {r.key: r for r in queries.figures(by, period.previous(), teams=teams, keys=shown)}
         total = queries.total(period, teams=teams)
         days = queries.days(period, teams=teams)
         response = [(row.label, (_hours(row.median("response_business")) or 0)) for row in rows]
@@ -42,6 +40,7 @@ def service(request: HttpRequest) -> HttpResponse:
             "period": period,
             "previous": period.previous(),
             "rows": [(row, before.get(row.key)) for row in rows],
+            "more_groups": groups - len(rows),
             "total": total,
             "total_before": queries.total(period.previous(), teams=teams),
             "response_chart": charts.bars(response, unit=" h"),
@@ -69,20 +68,31 @@ def products(request: HttpRequest) -> HttpResponse:
     form, period, _by = period_from(request.GET)
     context: dict[str, object] = {"form": form}
     if period is not None:
-        teams = access.report_teams(request.user)
-        rows = queries.figures(Dimension.PRODUCT, period, teams=teams)
-        calls = sum(row.opened for row in rows)
+        compared = queries.products_compared(period, teams=access.report_teams(request.user))
+        calls = compared.total.opened
         # The flag judges the whole desk's incidents: a product is abnormal or not,
         # whoever reads it; its evidence is counts per week, no transaction.
         judged = {key: verdict for key, _label, verdict in flags.judge_products(period.until)}
         context |= {
             "period": period,
-            "rows": [(row, _share(row.opened, calls), judged.get(row.key)) for row in rows],
+            "previous": period.previous(),
+            "rows": [
+                (row, before, _share(row.opened, calls), judged.get(row.key))
+                for row, before in compared.rows
+            ],
+            "total": compared.total,
+            "total_before": compared.total_before,
             "calls": calls,
             "flagged": ProductFlag.objects.select_related("product").order_by(
                 "-week_ending", "-p_value"
             )[:20],
-            "chart": charts.bars([(row.label, row.opened) for row in rows if row.key]),
+            "chart": charts.bars(
+                [
+                    (row.label, row.opened)
+                    for row, _before in compared.rows
+                    if row.key and row.opened
+                ]
+            ),
         }
     return render(request, "reports/products.html", context)
 
@@ -94,18 +104,7 @@ def _share(part: int, whole: int) -> float | None:
 @access.zone_required(access.REPORTS)
 def service_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The Service report's table, for the same period, grouping and teams."""
-    if fmt not in export.FORMATS:
-        raise Http404("No such export format.")
-    _form, period, by = period_from(request.GET)
-    if period is None:
-        return redirect(f"{reverse('reports:service')}?{request.GET.urlencode()}")
-    rows = queries.figures(by, period, teams=access.report_teams(request.user))
-    table = export.service_table(Dimension(by).label, rows)
-    name = f"service-by-{by}-{period.since}-to-{period.until}.{fmt}"
-    body = export.to_csv(table) if fmt == "csv" else export.to_xlsx(table, title="Service")
-    response = HttpResponse(body, content_type=export.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _export(request, "service", fmt)
 
 
 @access.zone_required(access.REPORTS)
@@ -115,11 +114,16 @@ def people(request: HttpRequest) -> HttpResponse:
     form, period, _by = period_from(request.GET)
     context: dict[str, object] = {"form": form}
     if period is not None:
-        rows = queries.people(period, teams=access.report_teams(request.user))
+        compared = queries.people_compared(period, teams=access.report_teams(request.user))
         context |= {
             "period": period,
-            "rows": rows,
-            "chart": charts.bars([(r.label, round(r.closes_per_day, 2)) for r in rows]),
+            "previous": period.previous(),
+            "rows": compared.rows,
+            "total": compared.total,
+            "total_before": compared.total_before,
+            "chart": charts.bars(
+                [(r.label, round(r.closes_per_day, 2)) for r, _before in compared.rows if r.actions]
+            ),
         }
     return render(request, "reports/people.html", context)
 
@@ -152,30 +156,9 @@ def portal(request: HttpRequest) -> HttpResponse:
             "month_heads": queries.months_of(period),
             "users": queries.active_portal_users(period)[:50],
             "total": queries.total(period, teams=teams),
-            "missing": knowledge_gaps(period),
+            "missing": queries.knowledge_gaps(period),
         }
     return render(request, "reports/portal.html", context)
-
-
-def knowledge_gaps(period: queries.Period) -> list[tuple[str, int]]:
-    """The searches of the period that found nothing, most asked first: what the
-    knowledge base is missing. (Search rows, not a roll-up: the empty ones are few, and
-    read through their own index.)"""
-    since = datetime.datetime.combine(period.since, datetime.time(), tzinfo=_zone())
-    until = datetime.datetime.combine(
-        period.until + datetime.timedelta(days=1), datetime.time(), tzinfo=_zone()
-    )
-    return list(
-        Search.objects.filter(results=0, created_at__gte=since, created_at__lt=until)
-        .values("query")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "query")
-        .values_list("query", "n")[:15]
-    )
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 @require_POST
@@ -197,13 +180,60 @@ def schedule(request: HttpRequest) -> HttpResponse:
         report=data["report"],
         by=data["by"],
         every=data["every"],
-        defaults={"next_at": mailing.first_time(data["every"])},
+        defaults={"next_at": mailing.first_time(data["every"]), "attach": data["attach"]},
     )
+    # Asked again with the other file: the one schedule now sends that.
     Schedule.objects.filter(
         individual=person, report=data["report"], by=data["by"], every=data["every"]
-    ).update(active=True)
+    ).update(active=True, attach=data["attach"])
     messages.success(request, "You will get this report by e-mail.")
     return redirect(back)
+
+
+def _export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
+    """A report's tables (export.sheets_for) for the page's period, grouping and the
+    reader's teams. Excel: every table, a sheet each. CSV: one table, the first unless
+    `?table=` names another (the Portal report: channels, users, searches, figures)."""
+    if fmt not in export.FORMATS:
+        raise Http404("No such export format.")
+    _form, period, by = period_from(request.GET)
+    if period is None:
+        return redirect(f"{reverse(f'reports:{report}')}?{request.GET.urlencode()}")
+    sheets = export.sheets_for(report, period, teams=access.report_teams(request.user), by=by)
+    asked = request.GET.get("table")
+    if asked is not None and asked not in {sheet.key for sheet in sheets}:
+        raise Http404("This report has no such table.")
+    several = len(sheets) > 1
+    if fmt == "csv":
+        [sheet] = [s for s in sheets if s.key == (asked or sheets[0].key)]
+        body = export.to_csv(sheet.table)
+        table = sheet.key if several else ""
+    else:
+        body = export.workbook(sheets if asked is None else [s for s in sheets if s.key == asked])
+        table = asked or ""
+    name = export.file_name(report, period, fmt, by=by if report == "service" else "", table=table)
+    response = HttpResponse(body, content_type=export.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@access.zone_required(access.REPORTS)
+def people_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The People report's table, each person beside the period before, and the total."""
+    return _export(request, "people", fmt)
+
+
+@access.zone_required(access.REPORTS)
+def products_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The Products report's table, each product beside the period before, and the total."""
+    return _export(request, "products", fmt)
+
+
+@access.zone_required(access.REPORTS)
+def portal_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The Portal report's tables: Excel has them all; CSV the channels by month, or the
+    one `?table=users|searches|figures` names."""
+    return _export(request, "portal", fmt)
 
 
 # --- money -------------------------------------------------------------------------------
@@ -260,14 +290,9 @@ def money_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _form, period, by = period_from(request.GET, form_class=MoneyPeriodForm)
     if period is None:
         return redirect(f"{reverse('reports:money')}?{request.GET.urlencode()}")
-    teams = access.report_teams(request.user)
-    table = export.money_table(
-        Dimension(by).label,
-        queries.money(by, period, teams=teams),
-        queries.money_total(period, teams=teams),
-    )
-    name = f"money-by-{by}-{period.since}-to-{period.until}.{fmt}"
-    body = export.to_csv(table) if fmt == "csv" else export.to_xlsx(table, title="Money")
+    [sheet] = export.money_sheets(period, teams=access.report_teams(request.user), by=by)
+    name = export.file_name("money", period, fmt, by=by)
+    body = export.to_csv(sheet.table) if fmt == "csv" else export.workbook([sheet])
     response = HttpResponse(body, content_type=export.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
