@@ -253,3 +253,21 @@ def test_the_money_report_by_email_counts_the_recipients_teams(
     assert "North East | 1 | 1000.0 | 400.0 | 600.0 | 1000.0 | 400.0" in sent.body
     assert "West | 2 | 250.5 | 180.25 | 70.25 | 125.25 | 90.13" in sent.body
     assert "All | 3 | 1250.5 | 580.25 | 670.25 | 416.83 | 193.42" in sent.body
+
+
+@pytest.mark.usefixtures("books")
+def test_the_page_lists_the_groups_worth_most_and_the_download_all(
+    client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portico.reports import views
+
+    monkeypatch.setattr(views, "TOP_GROUPS", 1)
+    client = client_for("administrator")
+    html = client.get(f"/console/reports/money/?{PERIOD}&by=product").content.decode()
+    assert label(GATEWAY) in html
+    assert label(PUMP) not in html
+    assert "The 1 groups worth most; 1 more in the download." in html
+    # The total line still counts every group.
+    assert "6,250.50" in html
+    got = client.get(f"/console/reports/money/export.csv?{PERIOD}&by=product")
+    assert label(PUMP) in got.content.decode("utf-8-sig")

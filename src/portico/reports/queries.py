@@ -568,10 +568,19 @@ def _per(amount: Decimal, count: int) -> Decimal | None:
     return (amount / count).quantize(CENT, rounding=ROUND_HALF_UP) if count else None
 
 
-def money(dimension: str, period: Period, *, teams: frozenset[str] | None) -> list[MoneyRow]:
+def money(
+    dimension: str,
+    period: Period,
+    *,
+    teams: frozenset[str] | None,
+    keys: Collection[str] | None = None,
+) -> list[MoneyRow]:
     """Each group's transactions opened, value and cost over `period`, the most valuable
-    first (Dimension.ALL: one row, the reader's whole desk). Three sums per group, read
-    from the roll-ups alone."""
+    first (Dimension.ALL: one row, the reader's whole desk); only the groups `keys` names
+    when given. Three sums per group, read from the roll-ups alone."""
+    rows = _rows(dimension, period, teams)
+    if keys is not None:
+        rows = rows.filter(key__in=list(keys))
     found = [
         MoneyRow(
             key=key,
@@ -580,8 +589,7 @@ def money(dimension: str, period: Period, *, teams: frozenset[str] | None) -> li
             value=(value or Decimal(0)).quantize(CENT),
             cost=(cost or Decimal(0)).quantize(CENT),
         )
-        for key, opened, value, cost in _rows(dimension, period, teams)
-        .values("key")
+        for key, opened, value, cost in rows.values("key")
         .annotate(o=Sum("opened"), v=Sum("value"), c=Sum("cost"))
         .values_list("key", "o", "v", "c")
         .order_by()

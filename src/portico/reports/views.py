@@ -248,13 +248,16 @@ def money(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "by_label": by_label}
     if period is not None:
         teams = access.report_teams(request.user)
-        rows = queries.money(by, period, teams=teams)
-        before = {r.key: r for r in queries.money(by, period.previous(), teams=teams)}
+        every = queries.money(by, period, teams=teams)
+        rows = every[:TOP_GROUPS]  # the most valuable; the download has them all
+        shown = {row.key for row in rows}
+        before = {r.key: r for r in queries.money(by, period.previous(), teams=teams, keys=shown)}
         total = queries.money_total(period, teams=teams)
         context |= {
             "period": period,
             "previous": period.previous(),
             "rows": [(row, before.get(row.key)) for row in rows],
+            "more_groups": len(every) - len(rows),
             "total": total,
             "total_before": queries.money_total(period.previous(), teams=teams),
             "chart": charts.bars([(row.label, float(row.value)) for row in rows]),
