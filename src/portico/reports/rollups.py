@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -218,6 +218,26 @@ def _lookups(ids: list[int]) -> tuple[dict[int, list[int]], dict[int, dict[str, 
     return assignees, profiles
 
 
+def _assigned_when_asked(
+    answers: list[tuple[int, datetime.datetime | None, bool | None, datetime.datetime]],
+) -> Callable[[int, datetime.datetime], list[int]]:
+    """Who each answered transaction was Assigned to for action when its question was
+    asked (a few answers a day: one query for them all)."""
+    task = list(Permission.objects.filter(on_task_list=True).values_list("pk", flat=True))
+    grants: dict[int, list[tuple[int, datetime.datetime]]] = defaultdict(list)
+    for t, person, granted_at in Grant.objects.filter(
+        transaction_id__in=sorted({t for t, _, _, _ in answers}),
+        permission_id__in=task,
+        individual__isnull=False,
+    ).values_list("transaction_id", "individual_id", "granted_at"):
+        grants[t].append((person, granted_at))
+
+    def asked_of(transaction_id: int, asked_at: datetime.datetime) -> list[int]:
+        return sorted({p for p, at in grants[transaction_id] if at <= asked_at})
+
+    return asked_of
+
+
 def _build_chunk(days: _Days, hours: BusinessHours) -> list[DayFigure]:
     start, end = days.start, days.end
     rows = list(
@@ -231,11 +251,11 @@ def _build_chunk(days: _Days, hours: BusinessHours) -> list[DayFigure]:
     )
     answers = list(
         Answer.objects.filter(answered_at__gte=start, answered_at__lt=end).values_list(
-            "transaction_id", "answered_at", "satisfied"
+            "transaction_id", "answered_at", "satisfied", "asked_at"
         )
     )
     known = {row["pk"] for row in rows}
-    missing = sorted({t for t, _, _ in answers} - known)
+    missing = sorted({t for t, _, _, _ in answers} - known)
     rows += list(Transaction.objects.filter(pk__in=missing).order_by().values(*_FIELDS))
     by_id = {row["pk"]: row for row in rows}
     assignees, profiles = _lookups(sorted(by_id))
@@ -302,11 +322,15 @@ def _build_chunk(days: _Days, hours: BusinessHours) -> list[DayFigure]:
                     stamps[open_days.start] += stamp
                     stamps[open_days.stop] -= stamp
 
-    for transaction_id, answered_at, satisfied in answers:
+    asked_of = _assigned_when_asked(answers)
+    for transaction_id, answered_at, satisfied, asked_at in answers:
         i = days.index(answered_at)
         assert i is not None
         row = by_id[transaction_id]
-        for key in _keys(row, assignees.get(transaction_id, []), profiles.get(transaction_id, {})):
+        # An answer is about the work of those assigned when the question was asked: a
+        # supervisor assigned the not-satisfied follow-up is not its technician.
+        people = asked_of(transaction_id, asked_at)
+        for key in _keys(row, people, profiles.get(transaction_id, {})):
             f = figures[(i, *key)]
             f.answered += 1
             f.satisfied += bool(satisfied)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("portal/", views.portal, name="portal"),
     path("schedules/", views.schedule, name="schedule"),
+    path("satisfaction/", views.satisfaction, name="satisfaction"),
 ]
