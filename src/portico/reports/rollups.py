@@ -39,6 +39,7 @@ from portico.reports.models import (
     PersonDay,
     PortalDay,
     PortalUser,
+    StaleDay,
 )
 from portico.service import sla
 from portico.service.calendar import BusinessHours, business_minutes_between
@@ -53,6 +54,8 @@ from portico.service.models import (
 from portico.surveys.models import Answer
 
 CHUNK_DAYS = 31
+# Stale days rebuilt per run of the worker's job (a month of days: one chunk's work).
+STALE_DAYS_PER_RUN = 31
 COMPLAINT = "complaint"
 _FIELDS = (
     "pk",
@@ -474,6 +477,8 @@ def build(
     written = 0
     for chunk in _chunks(first, last):
         days = _Days(*chunk)
+        # The marks of changes made before this read are answered by it (StaleDay).
+        reading_from = timezone.now()
         rows = _build_chunk(days, hours)
         people = _people_chunk(days)
         portal_days, portal_users = _portal_chunk(days)
@@ -490,8 +495,42 @@ def build(
             PersonDay.objects.bulk_create(people, batch_size=2000)
             BuiltDay.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
             BuiltDay.objects.bulk_create(BuiltDay(day=d, built_at=built_at) for d in days.days)
+            StaleDay.objects.filter(
+                day__gte=chunk[0], day__lte=chunk[1], marked_at__lt=reading_from
+            ).delete()
         written += len(rows)
     return written
+
+
+def build_stale(
+    *, before: datetime.date, limit: int = STALE_DAYS_PER_RUN, now: datetime.datetime | None = None
+) -> int:
+    """Rebuild the days before `before` that a change has marked stale (StaleDay), the
+    oldest `limit` of them, consecutive days together; returns the rows written. Bounded,
+    so that one change to a long-open request (or a large import) is caught up over a
+    few runs rather than holding the worker for one long one."""
+    days = list(
+        StaleDay.objects.filter(day__lt=before)
+        .order_by("day")
+        .values_list("day", flat=True)[:limit]
+    )
+    written = 0
+    for first, last in _runs(days):
+        written += build(first, last, now=now)
+    return written
+
+
+def _runs(days: list[datetime.date]) -> Iterator[tuple[datetime.date, datetime.date]]:
+    """Sorted days as runs of consecutive days: (first, last) of each."""
+    if not days:
+        return
+    first = last = days[0]
+    for day in days[1:]:
+        if day != last + datetime.timedelta(days=1):
+            yield first, last
+            first = day
+        last = day
+    yield first, last
 
 
 # Two builders of the same days (the worker's job and a `prepare --demo`, or a rebuild
