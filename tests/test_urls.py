@@ -37,16 +37,12 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
         "/console/reports/portal/export.csv?table=users",
         {"supervisor", "administrator"},
     ),
+    "reports:satisfaction": ("/console/reports/satisfaction/", {"supervisor", "administrator"}),
     # Feedback forms' results: the Reports zone and administrators.
     "console:forms": ("/console/forms/", {"supervisor", "administrator"}),
     "portal:customer-forms": ("/portal/forms/", CUSTOMERS),
     "portal:partner-forms": ("/partners/forms/", {"partner"}),
     "portal:employee-forms": ("/employees/forms/", {"employee"}),
-    # The Reports zone: supervisors and systems administrators (parties/standard.py).
-    "console:reports-satisfaction": (
-        "/console/reports/satisfaction/",
-        {"supervisor", "administrator"},
-    ),
     "portal:customer-home": ("/portal/", CUSTOMERS),
     "portal:customer-transactions": ("/portal/transactions/", CUSTOMERS),
     "portal:customer-create": ("/portal/new/", CUSTOMERS),

@@ -15,11 +15,19 @@ LONGEST_DAYS = 731  # two years, leap day included
 
 
 class PeriodForm(forms.Form):
+    # The grouping when the query names none (the Satisfaction page's is the resolver).
+    default_by: str = Dimension.TEAM
+
+    # ISO dates: a date input shows nothing for the site's "06/09/2026".
     since = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="From",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     until = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="To",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     by = forms.ChoiceField(
         label="Group by",
@@ -39,20 +47,24 @@ class PeriodForm(forms.Form):
         if (until - since).days + 1 > LONGEST_DAYS:
             raise forms.ValidationError("A report covers at most two years.")
         data["period"] = Period(since, until)
-        data["by"] = data.get("by") or Dimension.TEAM
+        data["by"] = data.get("by") or self.default_by
         return data
 
 
-def period_from(query: object) -> tuple[PeriodForm, Period | None, str]:
+def period_from(
+    query: object, *, form_class: type[PeriodForm] = PeriodForm
+) -> tuple[PeriodForm, Period | None, str]:
     """The form bound to the page's query string, and the period and grouping it asks for
-    (the default 90 days by team when the query asks for nothing; None when invalid)."""
+    (the default 90 days by the form's default grouping when the query asks for nothing;
+    None when invalid)."""
+    by = form_class.default_by
     if not query:
         period = Period.last(DEFAULT_DAYS, today=timezone.localdate())
-        initial = {"since": period.since, "until": period.until, "by": Dimension.TEAM}
-        return PeriodForm(initial=initial), period, Dimension.TEAM
-    form = PeriodForm(query)  # type: ignore[arg-type]
+        initial = {"since": period.since, "until": period.until, "by": by}
+        return form_class(initial=initial), period, by
+    form = form_class(query)  # type: ignore[arg-type]
     if not form.is_valid():
-        return form, None, Dimension.TEAM
+        return form, None, by
     return form, form.cleaned_data["period"], form.cleaned_data["by"]
 
 
@@ -69,3 +81,23 @@ class ScheduleForm(forms.Form):
 
     def clean_by(self) -> str:
         return self.cleaned_data.get("by") or Dimension.TEAM
+
+
+# The Satisfaction page's groupings: the roll-ups' dimensions that answers are counted
+# in, and the resolver (the People roll-up's answers about what each person resolved).
+SATISFACTION_GROUPS: dict[str, str] = {
+    "resolver": "Resolver",
+    "assignee": "Assignee",
+    Dimension.TEAM: "Team",
+    Dimension.APPLICATION: "Application",
+    Dimension.PRODUCT: "Product",
+    Dimension.ORGANIZATION: "Organisation",
+}
+
+
+class SatisfactionForm(PeriodForm):
+    default_by = "resolver"
+
+    by = forms.ChoiceField(
+        label="Group by", required=False, choices=list(SATISFACTION_GROUPS.items())
+    )
