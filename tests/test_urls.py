@@ -37,6 +37,7 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
         "/console/reports/portal/export.csv?table=users",
         {"supervisor", "administrator"},
     ),
+    "reports:satisfaction": ("/console/reports/satisfaction/", {"supervisor", "administrator"}),
     "reports:money": ("/console/reports/money/", {"supervisor", "administrator"}),
     "reports:money-export": (
         "/console/reports/money/export.csv",
@@ -47,11 +48,6 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "portal:customer-forms": ("/portal/forms/", CUSTOMERS),
     "portal:partner-forms": ("/partners/forms/", {"partner"}),
     "portal:employee-forms": ("/employees/forms/", {"employee"}),
-    # The Reports zone: supervisors and systems administrators (parties/standard.py).
-    "console:reports-satisfaction": (
-        "/console/reports/satisfaction/",
-        {"supervisor", "administrator"},
-    ),
     "portal:customer-home": ("/portal/", CUSTOMERS),
     "portal:customer-transactions": ("/portal/transactions/", CUSTOMERS),
     "portal:customer-create": ("/portal/new/", CUSTOMERS),

@@ -42,6 +42,10 @@ def test_the_zone_walked_from_the_menu(
                 "link", name=name, exact=True
             )
         ).to_have_attribute("aria-current", "page")
+        if name == "Satisfaction":
+            expect(
+                page.get_by_role("img", name="Share of answers satisfied by Resolver")
+            ).to_be_visible()
         if name == "Money":
             expect(page.get_by_role("img", name="Value by Product")).to_be_visible()
         assert serious_accessibility_violations(page) == [], name

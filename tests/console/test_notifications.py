@@ -81,7 +81,9 @@ def test_assignments_and_customer_notes_arrive_newest_first(
     )
     # The notices follow the events, written by the worker after the commit.
     assert "You have no notifications." in page(client_as("csr"))
-    assert worker() == 3  # created (the customer's acknowledgement), assigned, noted
+    # Created (the customer's acknowledgement), assigned, noted; and the assignment's
+    # grant, whose days the reports check for staleness (portico.reports.subscribers).
+    assert worker() == 4
     html = page(client_as("csr"))
     assigned = html.index(f"{issue.number} assigned to you")
     noted = html.index(f"Ewan Grant added a note to {issue.number}")

@@ -1875,9 +1875,6 @@ NOT_IN_MATRIX: dict[str, str] = {
     # can no longer see, gets the one refusal and records nothing: the survey section
     # above (test_survey_links_answer_for_their_person_and_transaction_only).
     "surveys:answer": "test_survey_links_answer_for_their_person_and_transaction_only",
-    # The Reports zone reads no one transaction: its figures count only
-    # access.visible_transactions (tests/console/test_reports.py, tests/surveys).
-    "console:reports-satisfaction": "tests/console/test_reports.py",
     # Feedback forms name no transaction: who is offered which form, and who reads the
     # results, in tests/surveys/test_forms*.py and tests/api/test_forms.py (a form not
     # the person's is the one 404 on the page and in the API).

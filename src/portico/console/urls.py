@@ -1,7 +1,7 @@
 from django.urls import path
 
 from portico.console import lookup
-from portico.console.views import export, forms, home, lists, phone, reports, transaction
+from portico.console.views import export, forms, home, lists, phone, transaction
 from portico.console.views import me as my_profile
 
 app_name = "console"
@@ -40,7 +40,6 @@ urlpatterns = [
     path("people/<int:pk>/", phone.individual, name="individual"),
     path("organizations/<int:pk>/", phone.organization, name="organization"),
     path("organizations/lookup/", lookup.organization_lookup, name="organization-lookup"),
-    path("reports/satisfaction/", reports.satisfaction, name="reports-satisfaction"),
     path("profile/", my_profile.profile, name="me"),
     path("profile/tokens/", my_profile.create_token, name="me-create-token"),
     path("profile/tokens/<int:token_id>/revoke/", my_profile.revoke_token, name="me-revoke-token"),

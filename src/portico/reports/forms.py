@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -16,14 +15,19 @@ LONGEST_DAYS = 731  # two years, leap day included
 
 
 class PeriodForm(forms.Form):
-    # The grouping when the query names none; a page with other groupings says its own.
-    DEFAULT_BY: str = Dimension.TEAM
+    # The grouping when the query names none (the Satisfaction page's is the resolver).
+    default_by: str = Dimension.TEAM
 
+    # ISO dates: a date input shows nothing for the site's "06/09/2026".
     since = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="From",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     until = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="To",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     by = forms.ChoiceField(
         label="Group by",
@@ -43,7 +47,7 @@ class PeriodForm(forms.Form):
         if (until - since).days + 1 > LONGEST_DAYS:
             raise forms.ValidationError("A report covers at most two years.")
         data["period"] = Period(since, until)
-        data["by"] = data.get("by") or self.DEFAULT_BY
+        data["by"] = data.get("by") or self.default_by
         return data
 
 
@@ -51,9 +55,9 @@ def period_from(
     query: object, *, form_class: type[PeriodForm] = PeriodForm
 ) -> tuple[PeriodForm, Period | None, str]:
     """The form bound to the page's query string, and the period and grouping it asks for
-    (the default 90 days by the form's default grouping, team unless the page's form says
-    otherwise, when the query asks for nothing; None when invalid)."""
-    by = form_class.DEFAULT_BY
+    (the default 90 days by the form's default grouping when the query asks for nothing;
+    None when invalid)."""
+    by = form_class.default_by
     if not query:
         period = Period.last(DEFAULT_DAYS, today=timezone.localdate())
         initial = {"since": period.since, "until": period.until, "by": by}
@@ -79,14 +83,34 @@ class ScheduleForm(forms.Form):
         return self.cleaned_data.get("by") or Dimension.TEAM
 
 
+# The Satisfaction page's groupings: the roll-ups' dimensions that answers are counted
+# in, and the resolver (the People roll-up's answers about what each person resolved).
+SATISFACTION_GROUPS: dict[str, str] = {
+    "resolver": "Resolver",
+    "assignee": "Assignee",
+    Dimension.TEAM: "Team",
+    Dimension.APPLICATION: "Application",
+    Dimension.PRODUCT: "Product",
+    Dimension.ORGANIZATION: "Organisation",
+}
+
+
+class SatisfactionForm(PeriodForm):
+    default_by = "resolver"
+
+    by = forms.ChoiceField(
+        label="Group by", required=False, choices=list(SATISFACTION_GROUPS.items())
+    )
+
+
 class MoneyPeriodForm(PeriodForm):
     """The Money page's period and grouping: by product (the default), area or
     organisation, the groups a transaction's value and cost are totalled by."""
 
-    DEFAULT_BY = Dimension.PRODUCT
+    default_by = Dimension.PRODUCT
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        by = self.fields["by"]
-        assert isinstance(by, forms.ChoiceField)
-        by.choices = [(d.value, d.label) for d in MONEY_DIMENSIONS]
+    by = forms.ChoiceField(
+        label="Group by",
+        required=False,
+        choices=[(d.value, d.label) for d in MONEY_DIMENSIONS],
+    )

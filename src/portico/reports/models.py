@@ -4,10 +4,9 @@ One `DayFigure` per day, dimension and key (a team's id, a channel's code…) ho
 day's counts and duration histograms. Each figure belongs to the day its moment fell on
 in the site's time zone: a transaction counts as opened on the day it was created, as
 responded to on the day of its first response, as resolved on the day it was resolved —
-so a day's row only changes while that day is recent, and the worker rebuilds the recent
-days (portico.reports.rollups). The key is the value the transaction had when the day
-was built: a request forwarded from one team to another next week stays in the first
-team's figures for the days before.
+so a day's row mostly changes while that day is recent, and the worker rebuilds the
+recent days (portico.reports.rollups), and the older days a later change has marked
+stale (StaleDay). The key is the value the transaction had when the day was last built.
 """
 
 from __future__ import annotations
@@ -249,3 +248,17 @@ class Schedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_report_display()} report to {self.individual_id}, {self.every}"
+
+
+class StaleDay(models.Model):
+    """A day whose roll-ups a later change has made wrong (a transaction of that day
+    given another product, team or assignee, reopened…): marked by the event subscriber
+    (portico.reports.subscribers), rebuilt by the worker's `reports.rollups` job. A
+    rebuild removes the marks made before it began reading, in the same database
+    transaction as its rows, so a change that lands during a rebuild keeps its mark."""
+
+    day = models.DateField(unique=True)
+    marked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.day} (stale since {self.marked_at:%Y-%m-%d %H:%M})"

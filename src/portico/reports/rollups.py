@@ -16,7 +16,7 @@ import bisect
 import datetime
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -42,6 +42,7 @@ from portico.reports.models import (
     PersonDay,
     PortalDay,
     PortalUser,
+    StaleDay,
 )
 from portico.service import sla
 from portico.service.calendar import BusinessHours, business_minutes_between
@@ -56,6 +57,8 @@ from portico.service.models import (
 from portico.surveys.models import Answer
 
 CHUNK_DAYS = 31
+# Stale days rebuilt per run of the worker's job (a month of days: one chunk's work).
+STALE_DAYS_PER_RUN = 31
 COMPLAINT = "complaint"
 _FIELDS = (
     "pk",
@@ -262,6 +265,26 @@ def _lookups(ids: list[int]) -> tuple[dict[int, list[int]], dict[int, dict[str, 
     return assignees, profiles
 
 
+def _assigned_when_asked(
+    answers: list[tuple[int, datetime.datetime | None, bool | None, datetime.datetime]],
+) -> Callable[[int, datetime.datetime], list[int]]:
+    """Who each answered transaction was Assigned to for action when its question was
+    asked (a few answers a day: one query for them all)."""
+    task = list(Permission.objects.filter(on_task_list=True).values_list("pk", flat=True))
+    grants: dict[int, list[tuple[int, datetime.datetime]]] = defaultdict(list)
+    for t, person, granted_at in Grant.objects.filter(
+        transaction_id__in=sorted({t for t, _, _, _ in answers}),
+        permission_id__in=task,
+        individual__isnull=False,
+    ).values_list("transaction_id", "individual_id", "granted_at"):
+        grants[t].append((person, granted_at))
+
+    def asked_of(transaction_id: int, asked_at: datetime.datetime) -> list[int]:
+        return sorted({p for p, at in grants[transaction_id] if at <= asked_at})
+
+    return asked_of
+
+
 def _staff() -> frozenset[int]:
     """Staff who may be a transaction's CSR: members of a console group, not the rules."""
     return frozenset(
@@ -287,11 +310,11 @@ def _build_chunk(
     )
     answers = list(
         Answer.objects.filter(answered_at__gte=start, answered_at__lt=end).values_list(
-            "transaction_id", "answered_at", "satisfied"
+            "transaction_id", "answered_at", "satisfied", "asked_at"
         )
     )
     known = {row["pk"] for row in rows}
-    missing = sorted({t for t, _, _ in answers} - known)
+    missing = sorted({t for t, _, _, _ in answers} - known)
     rows += list(Transaction.objects.filter(pk__in=missing).order_by().values(*_FIELDS))
     by_id = {row["pk"]: row for row in rows}
     assignees, profiles = _lookups(sorted(by_id))
@@ -363,13 +386,15 @@ def _build_chunk(
                     stamps[open_days.start] += stamp
                     stamps[open_days.stop] -= stamp
 
-    for transaction_id, answered_at, satisfied in answers:
+    asked_of = _assigned_when_asked(answers)
+    for transaction_id, answered_at, satisfied, asked_at in answers:
         i = days.index(answered_at)
         assert i is not None
         row = by_id[transaction_id]
-        for key in _keys(
-            row, assignees.get(transaction_id, []), profiles.get(transaction_id, {}), staff
-        ):
+        # An answer is about the work of those assigned when the question was asked: a
+        # supervisor assigned the not-satisfied follow-up is not its technician.
+        people = asked_of(transaction_id, asked_at)
+        for key in _keys(row, people, profiles.get(transaction_id, {}), staff):
             f = figures[(i, *key)]
             f.answered += 1
             f.satisfied += bool(satisfied)
@@ -514,6 +539,8 @@ def build(
     written = 0
     for chunk in _chunks(first, last):
         days = _Days(*chunk)
+        # The marks of changes made before this read are answered by it (StaleDay).
+        reading_from = timezone.now()
         rows, open_rows = _build_chunk(days, hours, staff)
         people = _people_chunk(days)
         portal_days, portal_users = _portal_chunk(days)
@@ -532,8 +559,42 @@ def build(
             PersonDay.objects.bulk_create(people, batch_size=2000)
             BuiltDay.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
             BuiltDay.objects.bulk_create(BuiltDay(day=d, built_at=built_at) for d in days.days)
+            StaleDay.objects.filter(
+                day__gte=chunk[0], day__lte=chunk[1], marked_at__lt=reading_from
+            ).delete()
         written += len(rows)
     return written
+
+
+def build_stale(
+    *, before: datetime.date, limit: int = STALE_DAYS_PER_RUN, now: datetime.datetime | None = None
+) -> int:
+    """Rebuild the days before `before` that a change has marked stale (StaleDay), the
+    oldest `limit` of them, consecutive days together; returns the rows written. Bounded,
+    so that one change to a long-open request (or a large import) is caught up over a
+    few runs rather than holding the worker for one long one."""
+    days = list(
+        StaleDay.objects.filter(day__lt=before)
+        .order_by("day")
+        .values_list("day", flat=True)[:limit]
+    )
+    written = 0
+    for first, last in _runs(days):
+        written += build(first, last, now=now)
+    return written
+
+
+def _runs(days: list[datetime.date]) -> Iterator[tuple[datetime.date, datetime.date]]:
+    """Sorted days as runs of consecutive days: (first, last) of each."""
+    if not days:
+        return
+    first = last = days[0]
+    for day in days[1:]:
+        if day != last + datetime.timedelta(days=1):
+            yield first, last
+            first = day
+        last = day
+    yield first, last
 
 
 # Two builders of the same days (the worker's job and a `prepare --demo`, or a rebuild

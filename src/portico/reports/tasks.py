@@ -13,10 +13,12 @@ from portico.reports import flags, mailing, rollups
 @periodic("reports.rollups", every=datetime.timedelta(minutes=5))
 def build_recent_days() -> int:
     # Yesterday too: a first response or resolve recorded just before midnight may
-    # commit after the last build of its day. Older days change only through a
-    # backdated write (an import), which rebuilds them itself.
+    # commit after the last build of its day. Older days change through a change to an
+    # older transaction (its product, team, assignees, a reopen…), which marks them
+    # stale (portico.reports.subscribers): up to a month of those, oldest first.
     today = timezone.localdate()
-    return rollups.build(today - datetime.timedelta(days=1), today)
+    yesterday = today - datetime.timedelta(days=1)
+    return rollups.build(yesterday, today) + rollups.build_stale(before=yesterday)
 
 
 @periodic("reports.flags", every=datetime.timedelta(hours=1))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/export.<str:fmt>", views.people_export, name="people-export"),
     path("products/export.<str:fmt>", views.products_export, name="products-export"),
     path("portal/export.<str:fmt>", views.portal_export, name="portal-export"),
+    path("satisfaction/", views.satisfaction, name="satisfaction"),
     path("money/", views.money, name="money"),
     path("money/export.<str:fmt>", views.money_export, name="money-export"),
 ]

@@ -3,6 +3,8 @@ access says which teams' figures the reader adds up, the queries read the roll-u
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,9 +14,16 @@ from django.views.decorators.http import require_POST
 
 from portico import access
 from portico.reports import charts, export, flags, mailing, queries
-from portico.reports.forms import MoneyPeriodForm, ScheduleForm, period_from
+from portico.reports.forms import (
+    SATISFACTION_GROUPS,
+    MoneyPeriodForm,
+    SatisfactionForm,
+    ScheduleForm,
+    period_from,
+)
 from portico.reports.models import BuiltDay, Dimension, ProductFlag, Schedule
-from portico.service.models import Channel
+from portico.service.filters import ALL_STATUSES, PRODUCT
+from portico.service.models import Application, Channel, Choice
 
 # The groups a page lists, the busiest first; the export has them all.
 TOP_GROUPS = 50
@@ -234,6 +243,66 @@ def portal_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The Portal report's tables: Excel has them all; CSV the channels by month, or the
     one `?table=users|searches|figures` names."""
     return _export(request, "portal", fmt)
+
+
+@access.zone_required(access.REPORTS)
+def satisfaction(request: HttpRequest) -> HttpResponse:
+    """The satisfaction answers (issue 23's figures, seed 003: "monitoring and measuring
+    feedback") per resolver, assignee, team, application, product or organisation, read
+    from the roll-ups of the reader's teams, against the period before."""
+    form, period, by = period_from(request.GET, form_class=SatisfactionForm)
+    context: dict[str, object] = {"form": form, "by_label": SATISFACTION_GROUPS[by]}
+    if period is not None:
+        teams = access.report_teams(request.user)
+        rows = queries.satisfaction(by, period, teams=teams)
+        before = {r.key: r for r in queries.satisfaction(by, period.previous(), teams=teams)}
+        links = _list_links(by, [row.key for row in rows if row.key])
+        context |= {
+            "period": period,
+            "previous": period.previous(),
+            "rows": [(row, before.get(row.key), links.get(row.key)) for row in rows],
+            "total": queries.satisfaction_total(period, teams=teams),
+            "total_before": queries.satisfaction_total(period.previous(), teams=teams),
+            "chart": charts.bars(
+                [(row.label, row.share) for row in rows if row.share is not None], unit=" %"
+            ),
+            "built": BuiltDay.objects.order_by("-built_at")
+            .values_list("built_at", flat=True)
+            .first(),
+            "all_teams": teams is None,
+        }
+    return render(
+        request, "reports/satisfaction.html", context, status=200 if period is not None else 400
+    )
+
+
+def _list_links(by: str, keys: list[str]) -> dict[str, str]:
+    """The transaction list filtered to each group, where the list has such a filter (it
+    has none by resolver). The list shows transactions now, whatever their answers: a way
+    into the group's work, not the figure's rows."""
+    ids = [int(key) for key in keys if key.isdigit()]
+    values: dict[str, str]
+    if by in ("team", "assignee", "organization"):
+        values = {str(pk): str(pk) for pk in ids}
+    elif by == "application":
+        values = {
+            str(pk): code
+            for pk, code in Application.objects.filter(pk__in=ids).values_list("pk", "code")
+        }
+    elif by == "product":
+        values = {
+            str(pk): code
+            for pk, code in Choice.objects.filter(
+                pk__in=ids, classification__code=PRODUCT
+            ).values_list("pk", "code")
+        }
+    else:
+        return {}
+    url = reverse("console:transactions")
+    return {
+        key: f"{url}?{urlencode({by: value, 'status': ALL_STATUSES})}"
+        for key, value in values.items()
+    }
 
 
 # --- money -------------------------------------------------------------------------------
