@@ -275,3 +275,25 @@ def test_the_page_lists_the_groups_worth_most_and_the_download_all(
     assert "6,250.50" in html
     got = client.get(f"/console/reports/money/export.csv?{PERIOD}&by=product")
     assert label(PUMP) in got.content.decode("utf-8-sig")
+
+
+@pytest.mark.usefixtures("books")
+def test_a_period_covering_a_whole_month_reads_the_months_roll_up() -> None:
+    # 20 February to 31 March 2021: March whole (from its month's figures), the February
+    # days at its start from the days'. All six transactions were opened in March: the
+    # pump 1,000.00 + 250.50 + 600.00 + 9,999.00 worth, 400.00 + 100.25 + 200.00 + 1.00
+    # cost; the gateway 0 + 5,000.00 worth, 80.00 + 1,000.00 cost.
+    from portico.reports.models import MonthFigure
+
+    assert MonthFigure.objects.filter(month=datetime.date(2021, 3, 1)).exists()
+    period = queries.Period(datetime.date(2021, 2, 20), datetime.date(2021, 3, 31))
+    found = {
+        r.label: (r.transactions, r.value, r.cost)
+        for r in queries.money(Dimension.PRODUCT, period, teams=None)
+    }
+    assert found == {
+        label(PUMP): (4, D("11849.50"), D("701.25")),
+        label(GATEWAY): (2, D("5000.00"), D("1080.00")),
+    }
+    total = queries.money_total(period, teams=None)
+    assert (total.transactions, total.value, total.cost) == (6, D("16849.50"), D("1781.25"))
