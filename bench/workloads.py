@@ -180,6 +180,20 @@ def workloads(targets: Targets, *, priority_id: int) -> list[Workload]:
             Request("GET", ("/console/reports/people/",)),
         ),
         Workload(
+            "report-money",
+            "Money report, 90 days by product",
+            "GET",
+            "supervisor",
+            Request("GET", ("/console/reports/money/",)),
+        ),
+        Workload(
+            "report-money-2y",
+            "Money report, two years by organisation",
+            "GET",
+            "supervisor",
+            Request("GET", (f"/console/reports/money/?{two_years}&by=organization",)),
+        ),
+        Workload(
             "kb-search",
             "knowledge-base search (10,000 articles)",
             "GET",

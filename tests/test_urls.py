@@ -38,6 +38,11 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
         {"supervisor", "administrator"},
     ),
     "reports:satisfaction": ("/console/reports/satisfaction/", {"supervisor", "administrator"}),
+    "reports:money": ("/console/reports/money/", {"supervisor", "administrator"}),
+    "reports:money-export": (
+        "/console/reports/money/export.csv",
+        {"supervisor", "administrator"},
+    ),
     # Feedback forms' results: the Reports zone and administrators.
     "console:forms": ("/console/forms/", {"supervisor", "administrator"}),
     "portal:customer-forms": ("/portal/forms/", CUSTOMERS),
@@ -130,6 +135,8 @@ ELSEWHERE_NAMES = {
     "console:form-results-csv",
     "console:transaction",
     "console:profile",
+    # Value and cost, POST only: tests/console/test_money.py and the security matrices.
+    "console:money",
     "console:status",
     "console:edit-text",
     "console:add-note",

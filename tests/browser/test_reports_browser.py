@@ -21,7 +21,7 @@ pytestmark = [
     sqlite_pass_only("the markup does not depend on the database"),
 ]
 
-PAGES = ("Service", "Satisfaction", "People", "Products", "Portal and self-service")
+PAGES = ("Service", "Satisfaction", "People", "Money", "Products", "Portal and self-service")
 
 
 @pytest.mark.parametrize("key", ["supervisor", "administrator"])
@@ -46,6 +46,8 @@ def test_the_zone_walked_from_the_menu(
             expect(
                 page.get_by_role("img", name="Share of answers satisfied by Resolver")
             ).to_be_visible()
+        if name == "Money":
+            expect(page.get_by_role("img", name="Value by Product")).to_be_visible()
         assert serious_accessibility_violations(page) == [], name
 
 

@@ -165,8 +165,15 @@ ACTIONS = [
     "export",
     "withdraw",
     "reopen",
+    "see_money",
+    "set_money",
 ]
-READ = {"list", "search", "view", "download_attachment", "export"}
+# A transaction's value and cost (issue 24) are the staff's: seen by staff who see it,
+# set by staff who may change its profile; offered on no customer channel (below).
+MONEY = {"see_money", "set_money"}
+MONEY_VALUE = "98765.43"
+MONEY_SHOWN = ("98765.43", "98,765.43", "98 765.43", "98765,43")
+READ = {"list", "search", "view", "download_attachment", "export", "see_money"}
 # What each relation allows (seed 001 and the standard set-up: a service issue's
 # requester holds Update worknotes, their organisation Read only, the team Full access;
 # a sales opportunity's requester Customer access; the staff group's default is Full;
@@ -190,21 +197,23 @@ MAY: dict[str, set[str]] = {
         "edit_profile",
         "change_status",
         "relate",
+        "set_money",
         *MOVES,
     },
     "no_access_grant": set(),
 }
 # What each channel offers to each side; elsewhere the answer must be "no" whatever the
 # relation. The portals have no internal notes, no profile editing, no dispatch, no
-# export; the API no export (its list is the machine-readable one); the search boxes
-# list transactions only in the staff's 360° views; only the staff get notifications.
+# export, no value or cost; the API no export (its list is the machine-readable one),
+# and no value or cost outside the staff; the search boxes list transactions only in
+# the staff's 360° views; only the staff get notifications.
 OFFERED: dict[tuple[str, bool], set[str]] = {
     ("page", True): set(ACTIONS),
     ("page", False): {"list", "search", "view", "add_shared_note", "attach_files"}
     | {"download_attachment"}
     | MOVES,
     ("api", True): set(ACTIONS) - {"export"},
-    ("api", False): set(ACTIONS) - {"export"},
+    ("api", False): set(ACTIONS) - {"export"} - MONEY,
     ("search", True): {"list", "read_internal_note"},
     ("search", False): set(),
     ("notifications", True): {"list"},
@@ -281,7 +290,10 @@ def world(demo_data: None, settings: Any) -> World:
         spare=demo_transaction("Price for a second HydroLink gateway"),
         draft=knowledge.draft_from_transaction(actor=fiona, transaction=transactions["kelvin"]),
     )
+    # A value no other figure on a page could be mistaken for (see_money).
+    Txn.objects.filter(pk__in=[t.pk for t in transactions.values()]).update(value=MONEY_VALUE)
     for key, t in transactions.items():
+        t.value = MONEY_VALUE
         note = actions.add_note(
             actor=fiona, transaction=t, body=internal_marker(key), visibility="internal"
         )
@@ -417,6 +429,10 @@ def _write(send: Callable[[], Any], effect: Callable[[], bool]) -> Answer:
 def _profile_changed(t: Txn) -> Callable[[], bool]:
     before = actions.profile_of(t)
     return lambda: actions.profile_of(Txn.objects.get(pk=t.pk)) != before
+
+
+def _money_set(t: Txn) -> Callable[[], bool]:
+    return lambda: Txn.objects.filter(pk=t.pk, value="123.45", cost="6.78").exists()
 
 
 def _text_changed(t: Txn) -> Callable[[], bool]:
@@ -796,6 +812,21 @@ def _console_probes() -> list[Probe]:
         ),
         Probe(
             "page",
+            "see_money",
+            "console:transaction",
+            lambda w, p, k: _shows(w, p, _console("transaction", w, k), "98,765.43"),
+        ),
+        Probe(
+            "page",
+            "set_money",
+            "console:money",
+            lambda w, p, k: _write(
+                _post(w, p, _console("money", w, k), {"value": "123.45", "cost": "6.78"}),
+                _money_set(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "page",
             "edit_text",
             "console:edit-text",
             lambda w, p, k: _write(
@@ -911,7 +942,7 @@ def _portal_probes() -> list[Probe]:
     """The portals' own pages; for what only the console offers, a person outside the
     staff tries the console's endpoint (and must get its 403)."""
     console_only = {"add_internal_note", "edit_profile", "change_status", "assign", "grant"}
-    console_only |= {"delete_attachment", "relate", "export"}
+    console_only |= {"delete_attachment", "relate", "export", "set_money"}
     return [
         Probe(
             "page",
@@ -949,6 +980,14 @@ def _portal_probes() -> list[Probe]:
             "view",
             "portal:customer-transaction",
             lambda w, p, k: _shows(w, p, _portal("transaction", p, w, k), _t(w, k).title),
+        ),
+        # The amount in any spelling: the portal never shows a value or cost.
+        Probe(
+            "page",
+            "see_money",
+            "portal:customer-transaction",
+            lambda w, p, k: _shows_any(w, p, _portal("transaction", p, w, k), *MONEY_SHOWN),
+            None,
         ),
         Probe(
             "page",
@@ -1103,6 +1142,22 @@ def _api_probes() -> list[Probe]:
         ),
         Probe(
             "api",
+            "see_money",
+            "api:transaction",
+            lambda w, p, k: _api_money(w, p, k),
+            None,  # a customer reads the transaction, without its money
+        ),
+        Probe(
+            "api",
+            "set_money",
+            "api:transaction",
+            lambda w, p, k: _write(
+                _json(w, p, "patch", _api("transaction", w, k), {"value": "123.45", "cost": 6.78}),
+                _money_set(_t(w, k)),
+            ),
+        ),
+        Probe(
+            "api",
             "edit_text",
             "api:transaction",
             lambda w, p, k: _write(
@@ -1207,6 +1262,18 @@ def _api_probes() -> list[Probe]:
 def _api_view(w: World, persona: str, key: str) -> Answer:
     response, _text = _get(w, persona, "api", _api("transaction", w, key))
     shown = response.status_code == 200 and response.json()["number"] == _t(w, key).number
+    return _answer(response, shown)
+
+
+def _shows_any(w: World, persona: str, url: str, *needles: str) -> Answer:
+    response, text = _get(w, persona, "web", url)
+    return _answer(response, response.status_code == 200 and any(n in text for n in needles))
+
+
+def _api_money(w: World, persona: str, key: str) -> Answer:
+    """The transaction's value and cost in the API's answer: the keys are there at all."""
+    response, _text = _get(w, persona, "api", _api("transaction", w, key))
+    shown = response.status_code == 200 and {"value", "cost"} <= response.json().keys()
     return _answer(response, shown)
 
 

@@ -1286,6 +1286,23 @@ SURFACES: list[Surface] = [
         may_add=frozenset({"service.ProfileValue", *ALWAYS_ADDED}),
         may_delete=frozenset({"service.ProfileValue"}),
     ),
+    # A transaction's value and cost (issue 24): staff who may change its profile.
+    Surface(
+        "console money",
+        "post",
+        _transaction_url("console:money"),
+        Transaction,
+        lambda w, p: w.t.pk,
+        lambda w: _form_fields(console_forms.MoneyForm(transaction=w.t)),
+        lambda w, p: {"value": "10.00", "cost": "2.50"},
+        needs("edit_profile", staff_only=True),
+        (
+            F("value", const("1250.50"), col("value"), stored=const(Decimal("1250.50"))),
+            F("cost", const("80"), col("cost"), stored=const(Decimal("80.00"))),
+        ),
+        may_change={"service.Transaction": frozenset({"value", "cost", *TRANSACTION_STAMPS})},
+        may_add=ALWAYS_ADDED,
+    ),
     Surface(
         "console status",
         "post",
@@ -1923,10 +1940,33 @@ SURFACES: list[Surface] = [
                     stored=_choice("root-cause:user-error"),
                     who=needs("edit_profile"),
                 ),
+                # The staff's own figures (issue 24): never from outside the staff.
+                F(
+                    "value",
+                    const("1250.50"),
+                    col("value"),
+                    stored=const(Decimal("1250.50")),
+                    who=needs("edit_profile", staff_only=True),
+                ),
+                F(
+                    "cost",
+                    const(80),
+                    col("cost"),
+                    stored=const(Decimal("80.00")),
+                    who=needs("edit_profile", staff_only=True),
+                ),
             ),
             may_change={
                 "service.Transaction": frozenset(
-                    {"title", "description", "priority_id", *DUE_TIMES, *TRANSACTION_STAMPS}
+                    {
+                        "title",
+                        "description",
+                        "priority_id",
+                        "value",
+                        "cost",
+                        *DUE_TIMES,
+                        *TRANSACTION_STAMPS,
+                    }
                 ),
                 "service.ProfileValue": PROFILE_COLUMNS,
             },

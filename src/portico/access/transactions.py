@@ -343,6 +343,28 @@ _DENIED = {
 }
 
 
+# --- money -------------------------------------------------------------------------------
+# A transaction's value and cost (seed 002: "dollar value, cost of call") are the desk's
+# own figures: what the work is worth and what it cost. Nobody outside the staff sees them
+# on a page or in the API, nor sets them through any channel. Among the staff, whoever may
+# change the transaction's profile (its classification) may set them: both say what the
+# transaction is, and no new permission is needed to decide it.
+
+
+def may_see_money(user: Person | None, transaction: Transaction) -> bool:
+    return is_staff(user) and can(user, "view", transaction)
+
+
+def may_set_money(user: Person | None, transaction: Transaction) -> bool:
+    return is_staff(user) and can(user, "edit_profile", transaction)
+
+
+def require_money(user: Person | None, transaction: Transaction) -> None:
+    """Raise PermissionDenied unless the person may set the value and cost."""
+    if not may_set_money(user, transaction):
+        raise PermissionDenied("You may not set this transaction's value and cost.")
+
+
 # --- classifications ---------------------------------------------------------------------
 # Issue 19: some classifications (Root cause) are the staff's own analysis. Nobody outside
 # the staff sees them on a page or in the API, nor sets them through any channel.

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from portico import access
@@ -56,6 +56,18 @@ class TypedText(serializers.CharField):
 
     def run_validators(self, value: Any) -> None:
         """None: the validators are there for the schema only (see the class)."""
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "example": "1250.50"})
+class MoneyAmount(serializers.Field):  # type: ignore[type-arg]
+    """An amount as sent (a string such as "1250.50", or a JSON number), handed to the
+    service untouched: `rules.clean_money` judges it, in the console's words."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
 
 
 # --- small references -------------------------------------------------------------------
@@ -277,6 +289,20 @@ class TransactionDetailSerializer(TransactionSerializer):
         help_text="The requester's survey answer (rating, comment, answered_at): staff see "
         "it, a customer only their own; null when unanswered or not theirs to see."
     )
+    value = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        read_only=True,
+        required=False,
+        help_text="What the work is worth. Staff only: absent for anyone else.",
+    )
+    cost = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        read_only=True,
+        required=False,
+        help_text="What it cost the desk. Staff only: absent for anyone else.",
+    )
 
     class Meta(TransactionSerializer.Meta):
         fields = (
@@ -286,8 +312,19 @@ class TransactionDetailSerializer(TransactionSerializer):
             "profile",
             "actions",
             "satisfaction",
+            "value",
+            "cost",
         )
         read_only_fields = fields
+
+    def to_representation(self, instance: Transaction) -> dict[str, Any]:
+        shown = dict(super().to_representation(instance))
+        # The desk's own figures (access.may_see_money): left out, not nulled, for a
+        # customer, a partner or an employee, as the portal never shows them.
+        if not access.may_see_money(_user(self), instance):
+            shown.pop("value", None)
+            shown.pop("cost", None)
+        return shown
 
     def get_profile(self, transaction: Transaction) -> dict[str, str]:
         from portico.service.selectors import profile_shown
@@ -375,6 +412,15 @@ class TransactionUpdateSerializer(serializers.Serializer[Any]):
         slug_field="code", queryset=Priority.objects.all(), required=False
     )
     profile = ProfileValuesField(required=False)
+    value = MoneyAmount(
+        required=False,
+        help_text="What the work is worth: at least 0, at most 2 decimals and 12 digits "
+        "before the point. Staff who may change the profile only.",
+    )
+    cost = MoneyAmount(
+        required=False,
+        help_text="What it cost the desk; the same rule as value.",
+    )
 
 
 class StatusChangeSerializer(serializers.Serializer[Any]):

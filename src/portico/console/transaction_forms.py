@@ -125,6 +125,32 @@ class TextForm(forms.Form):
         return str(self.cleaned_data["description"]).replace("\r\n", "\n")
 
 
+class MoneyForm(forms.Form):
+    """The transaction's value and cost as typed: `actions.set_money` judges them by
+    `rules.clean_money`, the rule the API applies too, and says what is wrong."""
+
+    value = forms.CharField(
+        label="Value",
+        required=False,
+        strip=False,
+        help_text="What the work is worth, e.g. 1250.50 (0 for none).",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    cost = forms.CharField(
+        label="Cost",
+        required=False,
+        strip=False,
+        help_text="What it cost the desk, e.g. 80 (0 for none).",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, transaction: Transaction, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial", {"value": f"{transaction.value:.2f}", "cost": f"{transaction.cost:.2f}"}
+        )
+        super().__init__(*args, **kwargs)
+
+
 class StatusForm(forms.Form):
     # No move is preselected: the placeholder is not a status, and sent as it is it is
     # refused as "choose one" rather than read as a move.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("transactions/new/", phone.create, name="create"),
     path("transactions/<str:number>/", transaction.detail, name="transaction"),
     path("transactions/<str:number>/profile/", transaction.profile, name="profile"),
+    path("transactions/<str:number>/money/", transaction.money, name="money"),
     path("transactions/<str:number>/status/", transaction.status, name="status"),
     path("transactions/<str:number>/text/", transaction.edit_text, name="edit-text"),
     path("transactions/<str:number>/notes/", transaction.add_note, name="add-note"),

@@ -10,6 +10,7 @@ import datetime
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -20,7 +21,15 @@ from openpyxl.styles import Font
 from portico.reports import flags, queries
 from portico.reports.anomaly import Verdict
 from portico.reports.models import Dimension
-from portico.reports.queries import Compared, MonthShare, Period, PersonRow, Row, SelfService
+from portico.reports.queries import (
+    Compared,
+    MoneyRow,
+    MonthShare,
+    Period,
+    PersonRow,
+    Row,
+    SelfService,
+)
 from portico.service.export import CONTENT_TYPES, FORMATS, neutralise
 from portico.service.models import Channel
 
@@ -32,6 +41,7 @@ __all__ = [
     "FORMATS",
     "Sheet",
     "file_name",
+    "money_table",
     "people_table",
     "products_table",
     "service_table",
@@ -276,19 +286,62 @@ def portal_sheets(period: Period, *, teams: frozenset[str] | None, by: str = "")
     ]
 
 
+def money_table(by_label: str, rows: Sequence[MoneyRow], total: MoneyRow) -> Table:
+    """The Money page's table, its total line last (named "All"), amounts as numbers."""
+    header = (
+        by_label,
+        "Transactions",
+        "Value",
+        "Cost",
+        "Margin (value - cost)",
+        "Average value",
+        "Average cost",
+    )
+
+    def amount(value: Decimal | None) -> float | None:
+        return None if value is None else float(value)
+
+    body: list[Sequence[Cell]] = [
+        (
+            row.label,
+            row.transactions,
+            amount(row.value),
+            amount(row.cost),
+            amount(row.margin),
+            amount(row.average_value),
+            amount(row.average_cost),
+        )
+        for row in [*rows, total]
+    ]
+    return header, body
+
+
+def money_sheets(period: Period, *, teams: frozenset[str] | None, by: str) -> list[Sheet]:
+    # Grouped by product unless asked by area or organisation (a schedule made on the
+    # Service page says team, which Money does not group by).
+    by = by if by in queries.MONEY_DIMENSIONS else Dimension.PRODUCT
+    label = Dimension(by).label
+    table = money_table(
+        label, queries.money(by, period, teams=teams), queries.money_total(period, teams=teams)
+    )
+    return [Sheet("groups", f"Money by {label.lower()}", table)]
+
+
 SHEETS: dict[str, Callable[..., list[Sheet]]] = {
     "service": service_sheets,
     "people": people_sheets,
     "products": products_sheets,
     "portal": portal_sheets,
+    "money": money_sheets,
 }
 
 
 def sheets_for(
     report: str, period: Period, *, teams: frozenset[str] | None, by: str = Dimension.TEAM
 ) -> list[Sheet]:
-    """The tables of `report` ("service", "people", "products", "portal") over `period`,
-    counted over `teams` (access.report_teams; None: every team); `by` groups Service."""
+    """The tables of `report` ("service", "people", "products", "portal", "money") over
+    `period`, counted over `teams` (access.report_teams; None: every team); `by` groups
+    Service and Money."""
     return SHEETS[report](period, teams=teams, by=by)
 
 

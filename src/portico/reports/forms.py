@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from portico.reports.models import Dimension, Schedule
-from portico.reports.queries import Period
+from portico.reports.queries import MONEY_DIMENSIONS, Period
 
 DEFAULT_DAYS = 90
 LONGEST_DAYS = 731  # two years, leap day included
@@ -100,4 +100,17 @@ class SatisfactionForm(PeriodForm):
 
     by = forms.ChoiceField(
         label="Group by", required=False, choices=list(SATISFACTION_GROUPS.items())
+    )
+
+
+class MoneyPeriodForm(PeriodForm):
+    """The Money page's period and grouping: by product (the default), area or
+    organisation, the groups a transaction's value and cost are totalled by."""
+
+    default_by = Dimension.PRODUCT
+
+    by = forms.ChoiceField(
+        label="Group by",
+        required=False,
+        choices=[(d.value, d.label) for d in MONEY_DIMENSIONS],
     )

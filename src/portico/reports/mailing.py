@@ -67,7 +67,8 @@ def files_for(
 ) -> list[tuple[str, bytes, str]]:
     """The export that goes with the message, as (name, bytes, content type): one
     workbook, or one CSV file per table (the same files the page's links download)."""
-    by = schedule.by if schedule.report == Schedule.Report.SERVICE else ""
+    grouped = (Schedule.Report.SERVICE, Schedule.Report.MONEY)
+    by = schedule.by if schedule.report in grouped else ""
     if schedule.attach == Schedule.Attach.CSV:
         several = len(sheets) > 1
         return [

@@ -231,6 +231,7 @@ class Schedule(models.Model):
         PEOPLE = "people", "People"
         PRODUCTS = "products", "Products"
         PORTAL = "portal", "Portal and self-service"
+        MONEY = "money", "Money"
 
     class Attach(models.TextChoices):
         XLSX = "xlsx", "An Excel workbook"

@@ -14,4 +14,6 @@ urlpatterns = [
     path("products/export.<str:fmt>", views.products_export, name="products-export"),
     path("portal/export.<str:fmt>", views.portal_export, name="portal-export"),
     path("satisfaction/", views.satisfaction, name="satisfaction"),
+    path("money/", views.money, name="money"),
+    path("money/export.<str:fmt>", views.money_export, name="money-export"),
 ]

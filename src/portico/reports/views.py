@@ -16,6 +16,7 @@ from portico import access
 from portico.reports import charts, export, flags, mailing, queries
 from portico.reports.forms import (
     SATISFACTION_GROUPS,
+    MoneyPeriodForm,
     SatisfactionForm,
     ScheduleForm,
     period_from,
@@ -302,3 +303,68 @@ def _list_links(by: str, keys: list[str]) -> dict[str, str]:
         key: f"{url}?{urlencode({by: value, 'status': ALL_STATUSES})}"
         for key, value in values.items()
     }
+
+
+# --- money -------------------------------------------------------------------------------
+
+
+@access.zone_required(access.REPORTS)
+def money(request: HttpRequest) -> HttpResponse:
+    """Value and cost of the transactions opened in a period (seed 002: "dollar value,
+    cost of call"), by product, area or organisation, against the period before."""
+    form, period, by = period_from(request.GET, form_class=MoneyPeriodForm)
+    by_label = Dimension(by).label
+    context: dict[str, object] = {"form": form, "by_label": by_label}
+    if period is not None:
+        teams = access.report_teams(request.user)
+        every = queries.money(by, period, teams=teams)
+        rows = every[:TOP_GROUPS]  # the most valuable; the download has them all
+        shown = {row.key for row in rows}
+        before = {r.key: r for r in queries.money(by, period.previous(), teams=teams, keys=shown)}
+        total = queries.money_total(period, teams=teams)
+        context |= {
+            "period": period,
+            "previous": period.previous(),
+            "rows": [(row, before.get(row.key)) for row in rows],
+            "more_groups": len(every) - len(rows),
+            "total": total,
+            "total_before": queries.money_total(period.previous(), teams=teams),
+            "chart": charts.bars([(row.label, float(row.value)) for row in rows]),
+            "cost_chart": charts.bars([(row.label, float(row.cost)) for row in rows]),
+            "cost_summary": f"What the transactions of each {by_label.lower()} cost, most "
+            "first. The same figures are in the table below.",
+            "summary": money_summary(by_label, rows, total),
+            "all_teams": teams is None,
+            "schedule_by": by,
+        }
+    return render(request, "reports/money.html", context)
+
+
+def money_summary(by_label: str, rows: list[queries.MoneyRow], total: queries.MoneyRow) -> str:
+    """The chart's one sentence: the whole, and the group worth most."""
+    if not total.transactions and not total.value and not total.cost:
+        return "No transaction with a value or cost was opened in this period."
+    said = (
+        f"{total.transactions:,} transaction{'s' if total.transactions != 1 else ''} "
+        f"worth {total.value:,.2f} cost {total.cost:,.2f}, a margin of {total.margin:,.2f}."
+    )
+    if rows and rows[0].value > 0:
+        top = rows[0]
+        said += f" The {by_label.lower()} worth most: {top.label}, {top.value:,.2f}."
+    return said
+
+
+@access.zone_required(access.REPORTS)
+def money_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The Money page's table, for the same period, grouping and teams."""
+    if fmt not in export.FORMATS:
+        raise Http404("No such export format.")
+    _form, period, by = period_from(request.GET, form_class=MoneyPeriodForm)
+    if period is None:
+        return redirect(f"{reverse('reports:money')}?{request.GET.urlencode()}")
+    [sheet] = export.money_sheets(period, teams=access.report_teams(request.user), by=by)
+    name = export.file_name("money", period, fmt, by=by)
+    body = export.to_csv(sheet.table) if fmt == "csv" else export.workbook([sheet])
+    response = HttpResponse(body, content_type=export.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

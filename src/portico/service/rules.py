@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
@@ -164,3 +165,47 @@ def clean_resolution(value: str | None) -> str:
 
 def clean_profile_text(name: str, value: str) -> str:
     return profile_text(name).clean(value)
+
+
+# --- money --------------------------------------------------------------------------------
+# A transaction's value and cost (seed 002: "dollar value, cost of call"): amounts in the
+# desk's currency, kept as Decimal(14, 2). The console's form and the API send what was
+# typed; this one function judges it, so both refuse the same amounts in the same words.
+
+MONEY_FIELDS = {"value": "The value", "cost": "The cost"}
+MONEY_WHOLE_DIGITS = 12
+MONEY_DECIMALS = 2
+
+
+def clean_money(field: str, value: object) -> Decimal:
+    """What was sent for `value` or `cost` (text such as "1250.50", an int, or a JSON
+    number) as the Decimal to store; ValidationError with one message otherwise."""
+    name = MONEY_FIELDS[field]
+    # A float is taken by its shortest spelling ("0.1", not 0.1000000000000000055…):
+    # that is what the sender wrote in the JSON. True and False are not amounts.
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise ValidationError(f"{name} must be an amount such as 1250.50.", code="invalid")
+    text = value.strip() if isinstance(value, str) else str(value)
+    if not text:
+        raise ValidationError(f"Give {name.lower()} as an amount; 0 for none.", code="required")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise ValidationError(f"{name} must be an amount such as 1250.50.", code="invalid")
+    if amount < 0:
+        raise ValidationError(f"{name} cannot be negative.", code="negative")
+    exponent = amount.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)  # finite, checked above
+    if -exponent > MONEY_DECIMALS:
+        raise ValidationError(
+            f"{name} has at most {MONEY_DECIMALS} digits after the decimal point.",
+            code="decimals",
+        )
+    if amount >= Decimal(10) ** MONEY_WHOLE_DIGITS:
+        raise ValidationError(
+            f"{name} has at most {MONEY_WHOLE_DIGITS} digits before the decimal point.",
+            code="too_large",
+        )
+    return amount.quantize(Decimal("0.01"))

@@ -114,8 +114,9 @@ class TransactionDetail(PersonView):
         responses=s.TransactionDetailSerializer,
     )
     def patch(self, request: Request, number: str) -> Response:
-        """Change the title and description (edit_text), and the profile values and
-        priority (edit_profile); all of it or none."""
+        """Change the title and description (edit_text), the profile values and
+        priority (edit_profile), and the value and cost (staff with edit_profile); all
+        of it or none."""
         actor = _actor(request)
         transaction = access.transaction_for(actor, number)
         data = _parse(s.TransactionUpdateSerializer(data=request.data))
@@ -137,6 +138,14 @@ class TransactionDetail(PersonView):
                         priority=data.get("priority"),
                         channel=Channel.API,
                     )
+            if "value" in data or "cost" in data:
+                actions.set_money(
+                    actor=actor,
+                    transaction=transaction,
+                    value=data.get("value"),
+                    cost=data.get("cost"),
+                    channel=Channel.API,
+                )
         transaction = access.transaction_for(actor, number)
         return Response(s.TransactionDetailSerializer(transaction, context=_context(request)).data)
 

@@ -71,6 +71,7 @@ def _render_page(
     forms_ = {
         "profile": f.ProfileForm(transaction=transaction, current=current),
         "text": f.TextForm(transaction=transaction),
+        "money": f.MoneyForm(transaction=transaction),
         "status": f.StatusForm(transaction=transaction, moves=moves),
         "note": f.NoteForm(transaction=transaction),
         "upload": f.UploadForm(),
@@ -121,6 +122,8 @@ def _render_page(
             for event in selectors.history_of(user, transaction)[:50]
         ],
         "forms": forms_,
+        "may_see_money": access.may_see_money(user, transaction),
+        "may_set_money": access.may_set_money(user, transaction),
         "satisfaction": _satisfaction(transaction),
         "description": content.render_markdown(transaction.description),
         # A resolved transaction's fix can become a self-service answer.
@@ -194,6 +197,16 @@ profile = _post(
         transaction=t,
         values=form.profile_values(),  # type: ignore[attr-defined]
         priority=form.cleaned_data.get("priority"),
+    ),
+)
+money = _post(
+    "money",
+    lambda r, t: f.MoneyForm(r.POST, transaction=t),
+    lambda r, t, form: actions.set_money(
+        actor=_user(r),
+        transaction=t,
+        value=form.cleaned_data["value"],
+        cost=form.cleaned_data["cost"],
     ),
 )
 edit_text = _post(

@@ -3,6 +3,8 @@ change against the previous period."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 
 from portico.reports.queries import Row
@@ -43,3 +45,15 @@ def change(now: float | None, before: float | None) -> str:
         return "±0"
     shown = f"{abs(delta):,.0f}" if float(delta).is_integer() else f"{abs(delta):,.1f}"
     return f"+{shown}" if delta > 0 else f"−{shown}"
+
+
+@register.filter
+def change_amount(now: Decimal | None, before: Decimal | None) -> str:
+    """An amount's change from the previous period, to the cent: "+120.50", "−3.00",
+    "±0", or "" with nothing to compare."""
+    if now is None or before is None:
+        return ""
+    delta = now - before
+    if delta == 0:
+        return "±0"
+    return f"+{delta:,.2f}" if delta > 0 else f"−{-delta:,.2f}"

@@ -12,7 +12,13 @@ from portico.service.actions.create import create_transaction
 from portico.service.actions.dispatch import assign, forward
 from portico.service.actions.grants import grant, revoke
 from portico.service.actions.notes import add_note
-from portico.service.actions.profile import clean_profile, edit_text, profile_of, update_profile
+from portico.service.actions.profile import (
+    clean_profile,
+    edit_text,
+    profile_of,
+    set_money,
+    update_profile,
+)
 from portico.service.actions.reading import record_view
 from portico.service.actions.relations import follow_up, relate
 from portico.service.actions.status import (
@@ -55,6 +61,7 @@ __all__ = [
     "reopen_deadline",
     "reopened_status",
     "revoke",
+    "set_money",
     "status_moves",
     "update_profile",
     "withdraw",

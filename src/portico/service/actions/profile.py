@@ -245,3 +245,49 @@ def edit_text(
             data=changes,
         )
     return transaction
+
+
+@db.atomic
+def set_money(
+    *,
+    actor: User,
+    transaction: Transaction,
+    value: object = None,
+    cost: object = None,
+    channel: str = Channel.WEB,
+) -> Transaction:
+    """Set the transaction's value and/or cost (None leaves one as it is). Staff who may
+    change its profile only (access.may_set_money); both judged by `rules.clean_money`
+    before either is stored. A change is recorded as a profile change, before → after,
+    so the history shows it with the other classification changes."""
+    access.require_money(actor, transaction)
+    transaction = Transaction.objects.select_for_update().get(pk=transaction.pk)
+    sent = {"value": value, "cost": cost}
+    errors: dict[str, list[str]] = {}
+    amounts: dict[str, Decimal] = {}
+    for field, given in sent.items():
+        if given is None:
+            continue
+        try:
+            amounts[field] = rules.clean_money(field, given)
+        except ValidationError as error:
+            errors[field] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    changes: dict[str, dict[str, str]] = {}
+    for field, amount in amounts.items():
+        before = getattr(transaction, field)
+        if amount != before:
+            changes[field] = {"before": f"{before:.2f}", "after": f"{amount:.2f}"}
+            setattr(transaction, field, amount)
+    if changes:
+        fields = touch(transaction, actor, timezone.now())
+        transaction.save(update_fields=[*fields, *changes])
+        events.record(
+            "transaction.profile_changed",
+            actor=actor,
+            channel=event_channel(channel),
+            subject=transaction,
+            data=changes,
+        )
+    return transaction
