@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from portico.parties.models import Organization
-from portico.reports import histogram, rollups
-from portico.reports.models import BuiltDay, DayBacklog, DayFigure, Dimension
+from portico.reports import histogram, queries, rollups
+from portico.reports.models import BuiltDay, DayBacklog, DayFigure, Dimension, MonthFigure
 from portico.service import actions
 from portico.service.models import Application, Transaction
 from tests.console.test_lists import user
@@ -249,3 +249,32 @@ def test_closed_in_the_range_after_a_resolve_before_it() -> None:
     wednesday = figure(4)
     assert (wednesday.closed, wednesday.resolved) == (1, 0)
     assert open_at(4) == (0, 0)
+
+
+def test_a_period_over_whole_months_reads_the_months_and_adds_up_the_same() -> None:
+    # Across October, the whole of November and into December (London: GMT from 25 Oct).
+    made(created_at=at(30, 10, month=10), first_response_at=at(30, 11, month=10))
+    made(
+        created_at=at(10, 10),
+        first_response_at=at(10, 10, 20),
+        resolved_at=at(12, 10),
+    )
+    made(created_at=at(20, 9), first_response_at=at(20, 10), resolved_at=at(1, 12, month=12))
+    made(created_at=at(2, 10, month=12))
+    rollups.build(datetime.date(2026, 10, 28), datetime.date(2026, 12, 3))
+
+    [november] = MonthFigure.objects.filter(
+        dimension=Dimension.ALL, month=datetime.date(2026, 11, 1)
+    )
+    # By hand: two opened in November, two first responses (20 and 60 minutes), one
+    # resolved (the one of the 10th; the 20th's was resolved in December).
+    assert (november.opened, november.responded, november.resolved) == (2, 2, 1)
+    assert histogram.count(november.response_clock) == 2
+
+    period = queries.Period(datetime.date(2026, 10, 28), datetime.date(2026, 12, 3))
+    [row] = queries.figures(Dimension.ALL, period, teams=None)
+    # The ends' days and November's month: four opened, three responded, two resolved.
+    assert (row.opened, row.responded, row.resolved) == (4, 3, 2)
+    # The median of 60, 20 and 60 minutes of first response.
+    assert row.median("response_clock") == pytest.approx(60, rel=0.025)
+    assert histogram.count(row.resolution_clock) == 2

@@ -29,6 +29,7 @@ from portico.reports.models import (
     DayBacklog,
     DayFigure,
     Dimension,
+    MonthFigure,
     PersonDay,
     PortalDay,
     PortalUser,
@@ -139,6 +140,36 @@ def _rows(dimension: str, period: Period, teams: frozenset[str] | None) -> Query
     return rows if teams is None else rows.filter(team__in=teams)
 
 
+def _sources(
+    dimension: str, period: Period, teams: frozenset[str] | None
+) -> list[QuerySet[DayFigure] | QuerySet[MonthFigure]]:
+    """The rows that add up to `period`: the calendar months it covers whole from
+    MonthFigure, the days at its ends from DayFigure."""
+    months: list[datetime.date] = []
+    month = period.since.replace(day=1)
+    if month < period.since:
+        month = _next_month(month)
+    while _next_month(month) - datetime.timedelta(days=1) <= period.until:
+        months.append(month)
+        month = _next_month(month)
+    if not months:
+        return [_rows(dimension, period, teams)]
+    whole = MonthFigure.objects.filter(dimension=dimension, month__in=months)
+    if teams is not None:
+        whole = whole.filter(team__in=teams)
+    ends = DayFigure.objects.filter(dimension=dimension).filter(
+        Q(day__gte=period.since, day__lt=months[0])
+        | Q(day__gte=_next_month(months[-1]), day__lte=period.until)
+    )
+    if teams is not None:
+        ends = ends.filter(team__in=teams)
+    return [ends, whole]
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
 def figures(
     dimension: str,
     period: Period,
@@ -168,16 +199,17 @@ def _figures(
     limit: int | None = None,
     keys: Collection[str] | None = None,
 ) -> tuple[list[Row], int]:
-    rows = _rows(dimension, period, teams)
+    sources = _sources(dimension, period, teams)
     if keys is not None:
-        rows = rows.filter(key__in=list(keys))
+        sources = [rows.filter(key__in=list(keys)) for rows in sources]
     found: dict[str, Row] = {}
     sums = {f"sum_{name}": Sum(name) for name in COUNTS}
-    for summed in rows.values("key").annotate(**sums).order_by():
-        values: dict[str, Any] = dict(summed)
-        row = found.setdefault(values["key"], Row(key=values["key"]))
-        for name in COUNTS:
-            setattr(row, name, values[f"sum_{name}"] or 0)
+    for rows in sources:
+        for summed in rows.values("key").annotate(**sums).order_by():
+            values: dict[str, Any] = dict(summed)
+            row = found.setdefault(values["key"], Row(key=values["key"]))
+            for name in COUNTS:
+                setattr(row, name, getattr(row, name) + (values[f"sum_{name}"] or 0))
     for key, backlog, age in _backlog(dimension, period, teams):
         if keys is not None and key not in keys:
             continue
@@ -189,13 +221,14 @@ def _figures(
         ordered = ordered[:limit]
     # Percentiles do not add up: the histograms are added here, and only those of the
     # rows shown and of days that had a response or a resolve (most rows have neither).
-    timed = rows.filter(Q(responded__gt=0) | Q(resolved__gt=0))
-    if limit is not None and groups > limit:
-        timed = timed.filter(key__in=[row.key for row in ordered])
-    for key, *hists in timed.values_list("key", *HISTOGRAMS).order_by():
-        row = found[key]
-        for name, part in zip(HISTOGRAMS, hists, strict=True):
-            histogram.add(getattr(row, name), part)
+    for rows in sources:
+        timed = rows.filter(Q(responded__gt=0) | Q(resolved__gt=0))
+        if limit is not None and groups > limit:
+            timed = timed.filter(key__in=[row.key for row in ordered])
+        for key, *hists in timed.values_list("key", *HISTOGRAMS).order_by():
+            row = found[key]
+            for name, part in zip(HISTOGRAMS, hists, strict=True):
+                histogram.add(getattr(row, name), part)
     labels = label_of(dimension, [row.key for row in ordered])
     for row in ordered:
         row.label = labels.get(row.key, NONE_LABEL) if row.key else NONE_LABEL

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db import transaction as db
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from portico.access import AUTOMATION_EMAIL
@@ -39,6 +39,7 @@ from portico.reports.models import (
     DayBacklog,
     DayFigure,
     Dimension,
+    MonthFigure,
     PersonDay,
     PortalDay,
     PortalUser,
@@ -563,7 +564,66 @@ def build(
                 day__gte=chunk[0], day__lte=chunk[1], marked_at__lt=reading_from
             ).delete()
         written += len(rows)
+    _build_months(first, last)
     return written
+
+
+_COUNTS = (
+    "opened",
+    "complaints",
+    "resolved",
+    "closed",
+    "responded",
+    "response_due",
+    "response_on_time",
+    "resolution_due",
+    "resolution_on_time",
+    "value",
+    "cost",
+    "answered",
+    "satisfied",
+)
+_HISTOGRAMS = ("response_business", "response_clock", "resolution_business", "resolution_clock")
+_MONTH_COLUMNS = ("month", "dimension", "team", "key", *_COUNTS, *_HISTOGRAMS)
+
+
+def _build_months(first: datetime.date, last: datetime.date) -> None:
+    """Add up again the months the days `first` to `last` fall in (MonthFigure)."""
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        days = DayFigure.objects.filter(day__gte=month, day__lt=following)
+        found: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for summed in (
+            days.values("dimension", "team", "key")
+            .annotate(**{name: Sum(name) for name in _COUNTS})
+            .order_by()
+        ):
+            values: dict[str, Any] = dict(summed)
+            group = (values.pop("dimension"), values.pop("team"), values.pop("key"))
+            found[group] = values | {name: {} for name in _HISTOGRAMS}
+        for dimension, team, key, *parts in (
+            days.filter(Q(responded__gt=0) | Q(resolved__gt=0))
+            .values_list("dimension", "team", "key", *_HISTOGRAMS)
+            .order_by()
+        ):
+            into = found[(dimension, team, key)]
+            for name, part in zip(_HISTOGRAMS, parts, strict=True):
+                histogram.add(into[name], part)
+        rows = [
+            (
+                month.isoformat(),
+                *group,
+                *(figures[name] for name in _COUNTS),
+                *(json.dumps(figures[name]) for name in _HISTOGRAMS),
+            )
+            for group, figures in found.items()
+        ]
+        with db.atomic():
+            _one_builder_at_a_time()
+            MonthFigure.objects.filter(month=month).delete()
+            _insert(MonthFigure, _MONTH_COLUMNS, rows)
+        month = following
 
 
 def build_stale(
