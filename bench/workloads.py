@@ -166,6 +166,13 @@ def workloads(targets: Targets, *, priority_id: int) -> list[Workload]:
             Request("GET", (f"/console/reports/?{two_years}&by=product",)),
         ),
         Workload(
+            "report-service-org-2y",
+            "Service report, two years by organisation (the 50 busiest)",
+            "GET",
+            "supervisor",
+            Request("GET", (f"/console/reports/?{two_years}&by=organization",)),
+        ),
+        Workload(
             "report-products",
             "Products report with the anomaly flag, 90 days",
             "GET",
@@ -192,6 +199,20 @@ def workloads(targets: Targets, *, priority_id: int) -> list[Workload]:
             "GET",
             "supervisor",
             Request("GET", (f"/console/reports/money/?{two_years}&by=organization",)),
+        ),
+        Workload(
+            "report-portal",
+            "Portal uptake and self-service report, 90 days",
+            "GET",
+            "supervisor",
+            Request("GET", ("/console/reports/portal/",)),
+        ),
+        Workload(
+            "report-satisfaction",
+            "Satisfaction report, 90 days by resolver",
+            "GET",
+            "supervisor",
+            Request("GET", ("/console/reports/satisfaction/",)),
         ),
         Workload(
             "kb-search",
