@@ -67,6 +67,25 @@ class Figures(models.Model):
         abstract = True
 
 
+# The fields of Figures that add up, and the histograms, merged bucket by bucket.
+COUNTS = (
+    "opened",
+    "complaints",
+    "resolved",
+    "closed",
+    "responded",
+    "response_due",
+    "response_on_time",
+    "resolution_due",
+    "resolution_on_time",
+    "value",
+    "cost",
+    "answered",
+    "satisfied",
+)
+HISTOGRAMS = ("response_business", "response_clock", "resolution_business", "resolution_clock")
+
+
 class DayFigure(Figures):
     day = models.DateField()
 

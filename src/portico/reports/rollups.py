@@ -35,6 +35,8 @@ from portico.knowledge.models import Deflection, Search
 from portico.parties.models import Individual, Portal
 from portico.reports import histogram
 from portico.reports.models import (
+    COUNTS,
+    HISTOGRAMS,
     BuiltDay,
     DayBacklog,
     DayFigure,
@@ -568,23 +570,7 @@ def build(
     return written
 
 
-_COUNTS = (
-    "opened",
-    "complaints",
-    "resolved",
-    "closed",
-    "responded",
-    "response_due",
-    "response_on_time",
-    "resolution_due",
-    "resolution_on_time",
-    "value",
-    "cost",
-    "answered",
-    "satisfied",
-)
-_HISTOGRAMS = ("response_business", "response_clock", "resolution_business", "resolution_clock")
-_MONTH_COLUMNS = ("month", "dimension", "team", "key", *_COUNTS, *_HISTOGRAMS)
+_MONTH_COLUMNS = ("month", "dimension", "team", "key", *COUNTS, *HISTOGRAMS)
 
 
 def _build_months(first: datetime.date, last: datetime.date) -> None:
@@ -596,26 +582,26 @@ def _build_months(first: datetime.date, last: datetime.date) -> None:
         found: dict[tuple[str, str, str], dict[str, Any]] = {}
         for summed in (
             days.values("dimension", "team", "key")
-            .annotate(**{name: Sum(name) for name in _COUNTS})
+            .annotate(**{name: Sum(name) for name in COUNTS})
             .order_by()
         ):
             values: dict[str, Any] = dict(summed)
             group = (values.pop("dimension"), values.pop("team"), values.pop("key"))
-            found[group] = values | {name: {} for name in _HISTOGRAMS}
+            found[group] = values | {name: {} for name in HISTOGRAMS}
         for dimension, team, key, *parts in (
             days.filter(Q(responded__gt=0) | Q(resolved__gt=0))
-            .values_list("dimension", "team", "key", *_HISTOGRAMS)
+            .values_list("dimension", "team", "key", *HISTOGRAMS)
             .order_by()
         ):
             into = found[(dimension, team, key)]
-            for name, part in zip(_HISTOGRAMS, parts, strict=True):
+            for name, part in zip(HISTOGRAMS, parts, strict=True):
                 histogram.add(into[name], part)
         rows = [
             (
                 month.isoformat(),
                 *group,
-                *(figures[name] for name in _COUNTS),
-                *(json.dumps(figures[name]) for name in _HISTOGRAMS),
+                *(figures[name] for name in COUNTS),
+                *(json.dumps(figures[name]) for name in HISTOGRAMS),
             )
             for group, figures in found.items()
         ]

@@ -1,5 +1,5 @@
 """Reading the roll-ups for a report (issue 24): a period's figures per group of one
-dimension, the period before for comparison, and the days for a trend.
+dimension, the backlog at its end, and the days for a trend.
 
 Only DayFigure rows are read, never the transactions: a 90-day report by team reads
 90 days × teams rows, a two-year one 730 × teams. Counts are added up by the database;
@@ -12,9 +12,9 @@ set of team keys whose rows are added up. A row of another team is never read.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,8 @@ from portico.knowledge.models import Search
 from portico.parties.models import Individual, Organization
 from portico.reports import histogram
 from portico.reports.models import (
+    COUNTS,
+    HISTOGRAMS,
     BuiltDay,
     DayBacklog,
     DayFigure,
@@ -36,22 +38,6 @@ from portico.reports.models import (
 )
 from portico.service.models import Application, Channel, Choice, Priority
 
-COUNTS = (
-    "opened",
-    "complaints",
-    "resolved",
-    "closed",
-    "responded",
-    "response_due",
-    "response_on_time",
-    "resolution_due",
-    "resolution_on_time",
-    "value",
-    "cost",
-    "answered",
-    "satisfied",
-)
-HISTOGRAMS = ("response_business", "response_clock", "resolution_business", "resolution_clock")
 NONE_LABEL = "(none)"
 
 
@@ -486,247 +472,3 @@ def knowledge_gaps(period: Period, *, limit: int | None = 15) -> list[tuple[str,
         .values_list("query", "n")
     )
     return list(found if limit is None else found[:limit])
-
-
-# --- against the period before -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Compared[T: (Row, PersonRow)]:
-    """A report's groups over a period beside the same groups over the period before, and
-    the totals of both. A group with figures in only one of the two periods is listed
-    with zeros in the other (a product that had calls and now has none is news too)."""
-
-    rows: list[tuple[T, T]]
-    total: T
-    total_before: T
-
-
-def _paired[T: (Row, PersonRow)](
-    now: list[T], before: list[T], empty: Callable[[T], T]
-) -> list[tuple[T, T]]:
-    then = {row.key: row for row in before}
-    pairs = [(row, then.pop(row.key) if row.key in then else empty(row)) for row in now]
-    # Those quiet now come last, busiest before first (`before` is sorted so).
-    return pairs + [(empty(row), row) for row in then.values()]
-
-
-def merged(rows: Iterable[Row], *, label: str = "Total") -> Row:
-    """Groups' figures added into one: counts summed, histograms merged (so the total's
-    median is the median of every duration, not a median of medians)."""
-    out = Row(key="", label=label)
-    for row in rows:
-        for name in COUNTS:
-            setattr(out, name, getattr(out, name) + getattr(row, name))
-        out.backlog += row.backlog
-        out.backlog_age_seconds += row.backlog_age_seconds
-        for name in HISTOGRAMS:
-            histogram.add(getattr(out, name), getattr(row, name))
-    return out
-
-
-def products_compared(period: Period, *, teams: frozenset[str] | None) -> Compared[Row]:
-    """Each product's figures (and "(none)") over `period` and the period before."""
-    now = figures(Dimension.PRODUCT, period, teams=teams)
-    before = figures(Dimension.PRODUCT, period.previous(), teams=teams)
-    return Compared(
-        _paired(now, before, lambda row: Row(key=row.key, label=row.label)),
-        merged(now),
-        merged(before),
-    )
-
-
-def _person_total(rows: Iterable[PersonRow], days: int) -> PersonRow:
-    total = PersonRow(key="", label="Total", actions=0, closes=0, customers=0, answered=0,
-                      satisfied=0, days=days)  # fmt: skip
-    for row in rows:
-        total.actions += row.actions
-        total.closes += row.closes
-        total.customers += row.customers
-        total.answered += row.answered
-        total.satisfied += row.satisfied
-    return total
-
-
-def people_compared(period: Period, *, teams: frozenset[str] | None) -> Compared[PersonRow]:
-    """Each member of staff over `period` and the period before. The total adds up the
-    column: a customer two people served on a day counts for each of them."""
-    now = people(period, teams=teams)
-    before = people(period.previous(), teams=teams)
-
-    def idle(row: PersonRow) -> PersonRow:
-        return PersonRow(row.key, row.label, 0, 0, 0, 0, 0, days=period.days)
-
-    return Compared(
-        _paired(now, before, idle),
-        _person_total(now, period.days),
-        _person_total(before, period.days),
-    )
-
-
-@dataclass(frozen=True)
-class Satisfaction:
-    """One group's satisfaction answers over a period."""
-
-    key: str
-    label: str
-    answered: int
-    satisfied: int
-
-    @property
-    def not_satisfied(self) -> int:
-        return self.answered - self.satisfied
-
-    @property
-    def share(self) -> float | None:
-        """Per cent of the answers that were satisfied; None with no answers."""
-        return _share(self.satisfied, self.answered)
-
-
-# The Satisfaction page's groupings that are roll-up dimensions ("resolver" is not: it
-# is read from PersonDay).
-_SATISFACTION_DIMENSIONS = {
-    "assignee": Dimension.TECHNICIAN,
-    "team": Dimension.TEAM,
-    "application": Dimension.APPLICATION,
-    "product": Dimension.PRODUCT,
-    "organization": Dimension.ORGANIZATION,
-}
-
-
-def satisfaction(group: str, period: Period, *, teams: frozenset[str] | None) -> list[Satisfaction]:
-    """The satisfaction answers given in `period` per group, most answers first. `group`
-    is "resolver" (who moved it to resolved: the People roll-up) or one of the roll-up
-    dimensions ("assignee" is the technician). An answer counts once in each group it
-    falls in: a transaction with two assignees counts for each. By resolver, answers no
-    member of staff resolved (a rule did) are the "(none)" row, so every grouping adds
-    up to the period's total."""
-    counted: dict[str, tuple[int, int]]
-    if group == "resolver":
-        rows = PersonDay.objects.filter(
-            day__gte=period.since, day__lte=period.until, answered__gt=0
-        )
-        if teams is not None:
-            rows = rows.filter(team__in=teams)
-        counted = {
-            str(person): (n, good)
-            for person, n, good in rows.values("individual_id")
-            .annotate(n=Sum("answered"), good=Sum("satisfied"))
-            .values_list("individual_id", "n", "good")
-            .order_by()
-        }
-        everyone = satisfaction_total(period, teams=teams)
-        rest = (
-            everyone.answered - sum(n for n, _ in counted.values()),
-            everyone.satisfied - sum(good for _, good in counted.values()),
-        )
-        if rest[0] > 0:
-            counted[""] = rest
-        labels = label_of(Dimension.CSR, counted)
-    elif group in _SATISFACTION_DIMENSIONS:
-        dimension = _SATISFACTION_DIMENSIONS[group]
-        counted = {
-            key: (n, good)
-            for key, n, good in _rows(dimension, period, teams)
-            .filter(answered__gt=0)
-            .values("key")
-            .annotate(n=Sum("answered"), good=Sum("satisfied"))
-            .values_list("key", "n", "good")
-            .order_by()
-        }
-        labels = label_of(dimension, counted)
-    else:
-        raise ValueError(f"no satisfaction figures by {group!r}")
-    found = [
-        Satisfaction(key, labels.get(key, NONE_LABEL) if key else NONE_LABEL, n, good)
-        for key, (n, good) in counted.items()
-    ]
-    return sorted(found, key=lambda s: (-s.answered, s.label))
-
-
-def satisfaction_total(period: Period, *, teams: frozenset[str] | None) -> Satisfaction:
-    """All the answers given in `period` about the reader's teams' transactions."""
-    sums = _rows(Dimension.ALL, period, teams).aggregate(n=Sum("answered"), good=Sum("satisfied"))
-    return Satisfaction("", "All", sums["n"] or 0, sums["good"] or 0)
-
-
-# --- money ---------------------------------------------------------------------------------
-# Seed 002: "dollar value, cost of call". A transaction's value and cost are counted on
-# the day it was opened (rollups.py), so a period's money is that of the transactions
-# opened in it, and its averages are per transaction opened.
-
-MONEY_DIMENSIONS = (Dimension.PRODUCT, Dimension.AREA, Dimension.ORGANIZATION)
-CENT = Decimal("0.01")
-
-
-@dataclass
-class MoneyRow:
-    """One group's money over a period."""
-
-    key: str
-    label: str
-    transactions: int
-    value: Decimal
-    cost: Decimal
-
-    @property
-    def margin(self) -> Decimal:
-        return self.value - self.cost
-
-    @property
-    def average_value(self) -> Decimal | None:
-        return _per(self.value, self.transactions)
-
-    @property
-    def average_cost(self) -> Decimal | None:
-        return _per(self.cost, self.transactions)
-
-
-def _per(amount: Decimal, count: int) -> Decimal | None:
-    # To the cent, halves up, as an amount is written on an invoice.
-    return (amount / count).quantize(CENT, rounding=ROUND_HALF_UP) if count else None
-
-
-def money(
-    dimension: str,
-    period: Period,
-    *,
-    teams: frozenset[str] | None,
-    keys: Collection[str] | None = None,
-) -> list[MoneyRow]:
-    """Each group's transactions opened, value and cost over `period`, the most valuable
-    first (Dimension.ALL: one row, the reader's whole desk); only the groups `keys` names
-    when given. Three sums per group, read from the roll-ups alone: the months the period
-    covers whole and the days at its ends (`_sources`)."""
-    found: dict[str, MoneyRow] = {}
-    for rows in _sources(dimension, period, teams):
-        if keys is not None:
-            rows = rows.filter(key__in=list(keys))
-        for key, opened, value, cost in (
-            rows.values("key")
-            .annotate(o=Sum("opened"), v=Sum("value"), c=Sum("cost"))
-            .values_list("key", "o", "v", "c")
-            .order_by()
-        ):
-            row = found.setdefault(key, MoneyRow(key, "", 0, Decimal(0), Decimal(0)))
-            row.transactions += opened or 0
-            row.value += value or Decimal(0)
-            row.cost += cost or Decimal(0)
-    labels = label_of(dimension, found)
-    for row in found.values():
-        # Rounded once added up (SQLite's sums of decimals can carry float noise).
-        row.value, row.cost = row.value.quantize(CENT), row.cost.quantize(CENT)
-        row.label = labels.get(row.key, NONE_LABEL) if row.key else NONE_LABEL
-    return sorted(found.values(), key=lambda r: (-r.value, -r.transactions, r.label))
-
-
-def money_total(period: Period, *, teams: frozenset[str] | None) -> MoneyRow:
-    """The reader's whole desk over `period`."""
-    rows = money(Dimension.ALL, period, teams=teams)
-    return MoneyRow(
-        key="",
-        label="All",
-        transactions=sum(r.transactions for r in rows),
-        value=sum((r.value for r in rows), Decimal(0)),
-        cost=sum((r.cost for r in rows), Decimal(0)),
-    )
