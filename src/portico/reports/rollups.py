@@ -12,7 +12,6 @@ transactions and the backlog of the time.
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import json
 from collections import defaultdict
@@ -20,20 +19,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db import transaction as db
 from django.db.models import Q, Sum
 from django.utils import timezone
 
 from portico.access import AUTOMATION_EMAIL
-from portico.audit.models import Event
-from portico.knowledge.models import Deflection, Search
 from portico.parties.models import Individual, Portal
-from portico.reports import histogram
+from portico.reports import activity, histogram
+from portico.reports.days import Days
 from portico.reports.models import (
     COUNTS,
     HISTOGRAMS,
@@ -54,7 +49,6 @@ from portico.service.models import (
     Grant,
     Permission,
     ProfileValue,
-    Status,
     Transaction,
 )
 from portico.surveys.models import Answer
@@ -180,43 +174,6 @@ def _put(into: histogram.Histogram, bucket: str) -> None:
     into[bucket] = into.get(bucket, 0) + 1
 
 
-class _Days:
-    """The days of a range in the site's time zone, and which day a moment falls on."""
-
-    def __init__(self, first: datetime.date, last: datetime.date) -> None:
-        zone = ZoneInfo(settings.TIME_ZONE)
-        self.days = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
-        # Each day's start, then the range's end: day i is [edges[i], edges[i + 1]).
-        self.edges = [
-            datetime.datetime.combine(d, datetime.time(), tzinfo=zone)
-            for d in [*self.days, last + datetime.timedelta(days=1)]
-        ]
-
-    @property
-    def start(self) -> datetime.datetime:
-        return self.edges[0]
-
-    @property
-    def end(self) -> datetime.datetime:
-        return self.edges[-1]
-
-    def index(self, moment: datetime.datetime | None) -> int | None:
-        """The day `moment` falls on; None outside the range (or no moment)."""
-        if moment is None or not self.start <= moment < self.end:
-            return None
-        return bisect.bisect_right(self.edges, moment) - 1
-
-    def open_days(self, created: datetime.datetime, resolved: datetime.datetime | None) -> range:
-        """The days at whose end the transaction was open (created, not yet resolved)."""
-        if created >= self.end or (resolved is not None and resolved < max(created, self.start)):
-            return range(0)  # opened after the range, or resolved before it began
-        first = 0 if created < self.start else self.index(created)
-        last = len(self.days) if resolved is None or resolved >= self.end else self.index(resolved)
-        assert first is not None
-        assert last is not None
-        return range(first, last)
-
-
 def _keys(
     row: dict[str, Any], assignees: list[int], profile: dict[str, int], staff: frozenset[int]
 ) -> Iterator[tuple[str, str, str]]:
@@ -288,17 +245,18 @@ def _assigned_when_asked(
     return asked_of
 
 
-def _staff() -> frozenset[int]:
-    """Staff who may be a transaction's CSR: members of a console group, not the rules."""
-    return frozenset(
+def staff_of_console() -> dict[int, int]:
+    """Members of a console group (not the rules' person), user id to individual id: the
+    people whose work the People report counts, and who may be a transaction's CSR."""
+    return dict(
         Individual.objects.filter(user__isnull=False, user_group__portal=Portal.CONSOLE)
         .exclude(email=AUTOMATION_EMAIL)
-        .values_list("pk", flat=True)
+        .values_list("user_id", "pk")
     )
 
 
 def _build_chunk(
-    days: _Days, hours: BusinessHours, staff: frozenset[int]
+    days: Days, hours: BusinessHours, staff: frozenset[int]
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The chunk's DayFigure rows and DayBacklog rows, as tuples of their columns."""
     start, end = days.start, days.end
@@ -419,116 +377,6 @@ def _build_chunk(
     ], open_rows
 
 
-def _people_chunk(days: _Days) -> list[PersonDay]:
-    """Each member of staff's day: their events on transactions, and the answers about
-    what they resolved."""
-    staff = dict(
-        Individual.objects.filter(user__isnull=False, user_group__portal=Portal.CONSOLE)
-        .exclude(email=AUTOMATION_EMAIL)
-        .values_list("user_id", "pk")
-    )
-    kind = ContentType.objects.get_for_model(Transaction).pk
-    touches = list(
-        Event.objects.filter(
-            occurred_at__gte=days.start,
-            occurred_at__lt=days.end,
-            subject_type_id=kind,
-            actor_id__in=list(staff),
-        ).values_list("occurred_at", "actor_id", "subject_id", "action", "data")
-    )
-    ids = sorted({int(subject) for _, _, subject, _, _ in touches})
-    held: dict[int, tuple[str, int | None]] = {}
-    for start in range(0, len(ids), 5000):
-        for pk, team, requester in Transaction.objects.filter(
-            pk__in=ids[start : start + 5000]
-        ).values_list("pk", "team_id", "requester_id"):
-            held[pk] = ("" if team is None else str(team), requester)
-    resolved_names = set(
-        Status.objects.filter(category=Status.Category.RESOLVED).values_list("name", flat=True)
-    )
-    figures: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    served: dict[tuple[int, str, int], set[int]] = defaultdict(set)
-    for moment, actor, subject, action, data in touches:
-        t = held.get(int(subject))
-        i = days.index(moment)
-        if t is None or i is None:
-            continue
-        key = (i, t[0], staff[actor])
-        figures[key][0] += 1
-        after = ((data or {}).get("status") or {}).get("after")
-        if action == "transaction.status_changed" and after in resolved_names:
-            figures[key][1] += 1
-        if t[1] is not None:
-            served[key].add(t[1])
-    for answered_at, resolver, team, satisfied in Answer.objects.filter(
-        answered_at__gte=days.start, answered_at__lt=days.end, resolver_id__in=list(staff)
-    ).values_list("answered_at", "resolver_id", "transaction__team_id", "satisfied"):
-        i = days.index(answered_at)
-        assert i is not None
-        key = (i, "" if team is None else str(team), staff[resolver])
-        figures[key][2] += 1
-        figures[key][3] += bool(satisfied)
-    return [
-        PersonDay(
-            day=days.days[i],
-            team=team,
-            individual_id=person,
-            actions=actions,
-            closes=closes,
-            customers=len(served[(i, team, person)]),
-            answered=answered,
-            satisfied=satisfied,
-        )
-        for (i, team, person), (actions, closes, answered, satisfied) in figures.items()
-    ]
-
-
-def _portal_chunk(days: _Days) -> tuple[list[PortalDay], list[PortalUser]]:
-    """Each portal's log-ins, searches and deflections a day, and who logged in to a
-    portal in each month the days touch."""
-    figures: dict[tuple[int, str], PortalDay] = {}
-
-    def of(i: int, portal: str) -> PortalDay:
-        return figures.setdefault((i, portal), PortalDay(day=days.days[i], portal=portal or ""))
-
-    portals = [p for p in Portal.values if p != Portal.CONSOLE]
-    users: set[tuple[datetime.date, int, str]] = set()
-    logins = Event.objects.filter(
-        action="session.logged_in",
-        occurred_at__gte=days.start,
-        occurred_at__lt=days.end,
-        portal__in=portals,
-        actor__isnull=False,
-    ).values_list(
-        "occurred_at", "portal", "actor__individual__pk", "actor__individual__organization_id"
-    )
-    for moment, portal, person, organization in logins:
-        i = days.index(moment)
-        assert i is not None
-        of(i, portal).logins += 1
-        if person is not None:
-            month = days.days[i].replace(day=1)
-            users.add((month, person, "" if organization is None else str(organization)))
-    for moment, portal, results in Search.objects.filter(
-        created_at__gte=days.start, created_at__lt=days.end
-    ).values_list("created_at", "portal", "results"):
-        i = days.index(moment)
-        assert i is not None
-        row = of(i, portal)
-        row.searches += 1
-        row.empty_searches += results == 0
-    for moment, portal in Deflection.objects.filter(
-        created_at__gte=days.start, created_at__lt=days.end
-    ).values_list("created_at", "portal"):
-        i = days.index(moment)
-        assert i is not None
-        of(i, portal).deflections += 1
-    return list(figures.values()), [
-        PortalUser(month=month, individual_id=person, organization=organization)
-        for month, person, organization in users
-    ]
-
-
 def build(
     first: datetime.date, last: datetime.date, *, now: datetime.datetime | None = None
 ) -> int:
@@ -538,15 +386,16 @@ def build(
         return 0
     built_at = now or timezone.now()
     hours = sla.default_calendar().hours()
-    staff = _staff()
+    staff_users = staff_of_console()
+    staff = frozenset(staff_users.values())
     written = 0
     for chunk in _chunks(first, last):
-        days = _Days(*chunk)
+        days = Days(*chunk)
         # The marks of changes made before this read are answered by it (StaleDay).
         reading_from = timezone.now()
         rows, open_rows = _build_chunk(days, hours, staff)
-        people = _people_chunk(days)
-        portal_days, portal_users = _portal_chunk(days)
+        people = activity.people_days(days, staff_users)
+        portal_days, portal_users = activity.portal_days(days)
         with db.atomic():
             _one_builder_at_a_time()
             PortalDay.objects.filter(day__gte=chunk[0], day__lte=chunk[1]).delete()
