@@ -1,240 +1,36 @@
-"""What goes over the wire. Input serializers only parse (types, lengths, lookups by
-code or id within what the person may see); the rules are the services'. Output
-serializers show what the portal or console page shows, nothing more."""
+"""Transactions, their notes, history, attachments, grants and relations over the wire."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from portico import access
-from portico.api.models import ApiToken
+from portico.api.serializers.common import (
+    CodeNameSerializer,
+    MoneyAmount,
+    PartyRefSerializer,
+    StatusRefSerializer,
+    TypedText,
+    _user,
+)
 from portico.audit import display
 from portico.audit.models import Event
 from portico.parties.models import Individual, Organization
-from portico.service import filters, rules
+from portico.service import rules
 from portico.service.models import (
     Application,
     Attachment,
     Channel,
-    Choice,
-    Classification,
     Grant,
     Note,
     Permission,
     Priority,
-    ProfileField,
     Relation,
-    Status,
     Transaction,
 )
-
-# --- text the services judge ---------------------------------------------------------------
-
-
-class TypedText(serializers.CharField):
-    """Text handed to the service as it was sent: not trimmed, and none of DRF's own
-    checks (length, NUL characters). The service's rules (`portico.service.rules`)
-    judge it, in the words the portal and the console use too; an empty value that
-    the rule requires is refused here already, in the rule's words. The rule's limits
-    still show in the schema (maxLength, and minLength where it needs a value)."""
-
-    def __init__(self, *, rule: rules.TextRule, **kwargs: Any) -> None:
-        if rule.required:
-            # Missing, null or empty is one mistake, said as the rule says it.
-            kwargs["error_messages"] = dict.fromkeys(("required", "null", "blank"), rule.required)
-        super().__init__(
-            allow_blank=not rule.required,
-            trim_whitespace=False,
-            max_length=rule.max_length,
-            **kwargs,
-        )
-
-    def run_validators(self, value: Any) -> None:
-        """None: the validators are there for the schema only (see the class)."""
-
-
-@extend_schema_field({"type": "string", "format": "decimal", "example": "1250.50"})
-class MoneyAmount(serializers.Field):  # type: ignore[type-arg]
-    """An amount as sent (a string such as "1250.50", or a JSON number), handed to the
-    service untouched: `rules.clean_money` judges it, in the console's words."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        return data
-
-    def to_representation(self, value: Any) -> Any:
-        return value
-
-
-# --- small references -------------------------------------------------------------------
-
-
-class PartyRefSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class CodeNameSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class StatusRefSerializer(serializers.Serializer[Status]):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    category = serializers.ChoiceField(choices=Status.Category.choices)
-
-
-def _user(serializer: serializers.BaseSerializer[Any]) -> Any:
-    """The person asking; None where there is no request (the schema generator)."""
-    request = serializer.context.get("request")
-    return request.user if request is not None else None
-
-
-# --- parties ----------------------------------------------------------------------------
-
-
-# E-mail and web addresses are optional: "" where none is known, so not "format: email".
-_OPTIONAL_ADDRESS = "An address, or empty when none is known."
-
-
-class OrganizationSerializer(serializers.ModelSerializer[Organization]):
-    email = serializers.CharField(read_only=True, help_text=_OPTIONAL_ADDRESS)
-    website = serializers.CharField(read_only=True, help_text=_OPTIONAL_ADDRESS)
-
-    class Meta:
-        model = Organization
-        fields = (
-            "id",
-            "name",
-            "kind",
-            "account_number",
-            "territory",
-            "area",
-            "address",
-            "city",
-            "postcode",
-            "country",
-            "phone",
-            "email",
-            "website",
-            "active",
-        )
-        read_only_fields = fields
-
-
-class IndividualSerializer(serializers.ModelSerializer[Individual]):
-    name = serializers.CharField(read_only=True)
-    email = serializers.CharField(read_only=True, help_text=_OPTIONAL_ADDRESS)
-
-    class Meta:
-        model = Individual
-        fields = (
-            "id",
-            "name",
-            "first_name",
-            "last_name",
-            "job_title",
-            "email",
-            "phone",
-            "mobile",
-            "organization",
-            "active",
-        )
-        read_only_fields = fields
-
-
-# --- set-up: applications, classifications, priorities, permissions ----------------------
-
-
-class StatusSerializer(serializers.ModelSerializer[Status]):
-    next = serializers.SerializerMethodField(help_text="The codes it may move to.")
-
-    class Meta:
-        model = Status
-        fields = ("code", "name", "category", "initial", "next")
-        read_only_fields = fields
-
-    def get_next(self, status: Status) -> list[str]:
-        return [s.code for s in status.next_statuses.all()]
-
-
-class ProfileFieldSerializer(serializers.ModelSerializer[ProfileField]):
-    classification = serializers.CharField(source="classification.code")
-    name = serializers.CharField(source="classification.name")
-    kind = serializers.ChoiceField(
-        source="classification.kind", choices=Classification.Kind.choices
-    )
-
-    class Meta:
-        model = ProfileField
-        fields = ("classification", "name", "kind", "mandatory")
-        read_only_fields = fields
-
-
-class ApplicationSerializer(serializers.ModelSerializer[Application]):
-    may_create = serializers.SerializerMethodField()
-    statuses = StatusSerializer(many=True, read_only=True)
-    profile = ProfileFieldSerializer(source="profile_fields", many=True, read_only=True)
-
-    class Meta:
-        model = Application
-        fields = (
-            "code",
-            "name",
-            "prefix",
-            "description",
-            "uses_priority",
-            "may_create",
-            "statuses",
-            "profile",
-        )
-        read_only_fields = fields
-
-    def get_may_create(self, application: Application) -> bool:
-        return access.may_create(_user(self), application)
-
-
-class ChoiceSerializer(serializers.ModelSerializer[Choice]):
-    class Meta:
-        model = Choice
-        fields = ("code", "label", "active")
-        read_only_fields = fields
-
-
-class ClassificationSerializer(serializers.ModelSerializer[Classification]):
-    choices = ChoiceSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Classification
-        fields = ("code", "name", "kind", "help_text", "choices")
-        read_only_fields = fields
-
-
-class PrioritySerializer(serializers.ModelSerializer[Priority]):
-    class Meta:
-        model = Priority
-        fields = ("code", "name", "response_minutes", "resolution_minutes")
-        read_only_fields = fields
-
-
-class PermissionSerializer(serializers.ModelSerializer[Permission]):
-    capabilities = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Permission
-        fields = ("code", "name", "description", "capabilities")
-        read_only_fields = fields
-
-    def get_capabilities(self, permission: Permission) -> list[str]:
-        return sorted(permission.capabilities)
-
-
-# --- transactions -----------------------------------------------------------------------
 
 
 class TransactionSerializer(serializers.ModelSerializer[Transaction]):
@@ -449,9 +245,6 @@ class AssignSerializer(serializers.Serializer[Any]):
     )
 
 
-# --- notes ------------------------------------------------------------------------------
-
-
 class NoteSerializer(serializers.ModelSerializer[Note]):
     author = PartyRefSerializer(read_only=True, allow_null=True)
     from_staff = serializers.SerializerMethodField()
@@ -499,9 +292,6 @@ class NoteCreateSerializer(serializers.Serializer[Any]):
         fields["contact"].queryset = access.visible_individuals(_user(self))
 
 
-# --- history ----------------------------------------------------------------------------
-
-
 class EventSerializer(serializers.ModelSerializer[Event]):
     """One event of a transaction's history, as the console's History panel shows it."""
 
@@ -519,9 +309,6 @@ class EventSerializer(serializers.ModelSerializer[Event]):
 
     def get_detail(self, event: Event) -> str:
         return display.describe(event)
-
-
-# --- attachments ------------------------------------------------------------------------
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
@@ -554,9 +341,6 @@ class AttachmentUploadSerializer(serializers.Serializer[Any]):
     note = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, help_text="The note it belongs to."
     )
-
-
-# --- grants, relations, tasks -------------------------------------------------------------
 
 
 class GrantSerializer(serializers.ModelSerializer[Grant]):
@@ -594,63 +378,3 @@ class RelatedTransactionSerializer(serializers.Serializer[Any]):
 class RelationCreateSerializer(serializers.Serializer[Any]):
     other = serializers.CharField(max_length=24, help_text="The other transaction's number.")
     kind = serializers.ChoiceField(choices=Relation.Kind.choices)
-
-
-# --- tokens -----------------------------------------------------------------------------
-
-
-class TokenSerializer(serializers.ModelSerializer[ApiToken]):
-    class Meta:
-        model = ApiToken
-        fields: tuple[str, ...] = (
-            "id",
-            "name",
-            "prefix",
-            "created_at",
-            "expires_at",
-            "last_used_at",
-            "revoked_at",
-        )
-        read_only_fields: tuple[str, ...] = fields
-
-
-class NewTokenSerializer(TokenSerializer):
-    token = serializers.SerializerMethodField(
-        help_text="The secret: shown this once, never again. Send it as "
-        "“Authorization: Bearer <token>”."
-    )
-
-    class Meta(TokenSerializer.Meta):
-        fields = (*TokenSerializer.Meta.fields, "token")
-        read_only_fields = fields
-
-    def get_token(self, token: ApiToken) -> str:
-        return str(self.context["secret"])
-
-
-class TokenCreateSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=80)
-    expires_at = serializers.DateTimeField(help_text="At most a year from now.")
-
-
-# --- list filters -----------------------------------------------------------------------
-
-
-# The list's filters are `service.filters`', parsed by `filters.parse` as on every
-# channel; here they are only described.
-_FILTER_ENUMS: dict[str, list[str]] = {
-    "status": [value for value, _ in filters.STATUS_CHOICES if value],
-    "due": [value for value, _ in filters.DUE_CHOICES if value],
-}
-_FILTER_IDS = {"team", "assignee"}
-TRANSACTION_FILTERS = [
-    OpenApiParameter(
-        name,
-        OpenApiTypes.INT if name in _FILTER_IDS else OpenApiTypes.STR,
-        OpenApiParameter.QUERY,
-        required=False,
-        description=description,
-        enum=_FILTER_ENUMS.get(name),
-    )
-    for name, description in filters.FILTERS.items()
-]
