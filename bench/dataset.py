@@ -94,6 +94,7 @@ class Targets:
     fifty_notes: str = ""  # number of a transaction with exactly 50 notes
     busy_organization: int = 0  # the organisation with the most transactions
     note_targets: list[str] = field(default_factory=list)  # open transactions to note on
+    three_notes: str = ""  # one of the customer persona's own, with 3 shared notes
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -1040,6 +1041,24 @@ class Generator:
 
     def _app(self, code: str) -> _App:
         return self.apps[code]
+
+
+def three_notes(requester_email: str) -> str:
+    """The number of a transaction the customer persona asked for that has exactly three
+    notes, all shared: the page both the customer and the staff see whole (issue 25's
+    "one transaction, 3 notes"). Looked up, not generated, so a kept dataset has it too."""
+    shared = models.Count("notes", filter=models.Q(notes__visibility=Note.Visibility.SHARED))
+    found = (
+        Transaction.objects.filter(requester__user__email=requester_email)
+        .annotate(all_notes=models.Count("notes"), shared_notes=shared)
+        .filter(all_notes=3, shared_notes=3)
+        .order_by("-created_at")
+        .values_list("number", flat=True)
+        .first()
+    )
+    if found is None:
+        raise RuntimeError(f"no transaction of {requester_email} with exactly 3 shared notes")
+    return found
 
 
 def generate(scale: Scale, *, workdir: Path, log: Callable[[str], None]) -> Targets:

@@ -244,6 +244,13 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
+@dataclass(frozen=True)
+class Mixed:
+    text: str
+    requests_per_s: float
+    errors: int
+
+
 def run(
     host: str,
     port: int,
@@ -254,8 +261,8 @@ def run(
     connections: int = 32,
     priority_id: int,
     log: Any = print,
-) -> str:
-    """Run the mixed load and return its report as Markdown."""
+) -> Mixed:
+    """Run the mixed load: its report as Markdown, its rate and its errors."""
     crowd = people(portal_users=portal_users, agents=agents)
     portal = sum(1 for p in crowd if p.kind == "portal")
     log(
@@ -310,4 +317,4 @@ def run(
         "",
         *rows,
     ]
-    return "\n".join(lines)
+    return Mixed("\n".join(lines), len(outcomes) / seconds, errors)

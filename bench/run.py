@@ -88,10 +88,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--variant",
-        choices=["", "persistent"],
+        choices=["", "asgi"],
         default="",
-        help="an experiment, named in the report: persistent = PostgreSQL connections"
-        " kept per thread (CONN_MAX_AGE=60) instead of the pool",
+        help="an experiment, named in the report: asgi = served as before issue 25"
+        " (gunicorn with uvicorn workers, PostgreSQL connections from a pool)",
     )
     parser.add_argument(
         "--mixed-seconds",
@@ -167,21 +167,26 @@ def main(argv: list[str] | None = None) -> int:
             )
         from django.db import connection
 
-        server = Server(env, workers=args.workers, log=var / "server.log")
+        server = Server(
+            env, workers=args.workers, log=var / "server.log", asgi=args.variant == "asgi"
+        )
         marks = _high_water()
         results = _measure(args, server, targets)
         mixed_text = ""
+        mixed_rps: float | None = None
+        mixed_errors = 0
         if args.mixed_seconds > 0:
             from bench import mixed
             from portico.service.models import Priority
 
-            mixed_text = mixed.run(
+            load = mixed.run(
                 server.host,
                 server.port,
                 seconds=args.mixed_seconds,
                 priority_id=Priority.objects.get(code="P3").pk,
                 log=_log,
             )
+            mixed_text, mixed_rps, mixed_errors = load.text, load.requests_per_s, load.errors
             connection.close()
             _log(mixed_text)
         campaign_text = ""
@@ -204,12 +209,15 @@ def main(argv: list[str] | None = None) -> int:
             timings=timings,
             counts=targets.counts,
             workers=args.workers,
+            threads=server.threads,
             connections=args.connections,
             seconds=args.seconds,
             samples=args.samples,
             results=results,
             settings=tuned,
             variant=args.variant,
+            mixed_rps=mixed_rps,
+            mixed_errors=mixed_errors,
         )
         text = (
             report.render_run(run, report.previous_runs(args.results)) + mixed_text + campaign_text
@@ -474,12 +482,14 @@ def _undo_writes(marks: dict[str, int]) -> None:
 def _measure(args: argparse.Namespace, server: Server, targets: Any) -> list[Any]:
     from django.db import connection
 
+    from bench import dataset
     from bench.workloads import PASSWORD, PERSONAS, workloads
     from portico.parties.models import User
     from portico.service.models import Priority
 
     chosen = {k for k in args.only.split(",") if k}
     priority = Priority.objects.get(code="P3")
+    targets.three_notes = dataset.three_notes(PERSONAS["customer"])
     items = [
         w
         for w in workloads(targets, priority_id=priority.pk)

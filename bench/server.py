@@ -1,6 +1,8 @@
-"""Portico served as in production: gunicorn with uvicorn workers, DEBUG off, bound to
-127.0.0.1 on a free port. The settings module is bench.floor_settings (Portico's own
-plus the two floor views), so the workloads and the floor are served identically."""
+"""Portico served as in production: gunicorn's threaded WSGI workers (gthread), DEBUG
+off, bound to 127.0.0.1 on a free port. The settings module is bench.floor_settings
+(Portico's own plus the two floor views), so the workloads and the floor are served
+identically. `asgi=True` serves it the way it was served before issue 25 (uvicorn
+workers, PostgreSQL connections from a pool), to compare the two."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# Threads per WSGI worker: each keeps one database connection.
+THREADS = 4
 
 
 # What a test runner sets for its own process and a child Portico must not inherit.
@@ -35,10 +39,20 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], *, workers: int, log: Path) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        workers: int,
+        log: Path,
+        threads: int = THREADS,
+        asgi: bool = False,
+    ) -> None:
         self.env = {**env, "DJANGO_SETTINGS_MODULE": "bench.floor_settings", "BENCH_SERVER": "1"}
         self.env.pop("PORTICO_DEBUG", None)
         self.workers = workers
+        self.threads = threads
+        self.asgi = asgi
         self.port = free_port()
         self.host = "127.0.0.1"
         self.log = log
@@ -46,11 +60,14 @@ class Server:
 
     @property
     def command(self) -> list[str]:
+        if self.asgi:
+            server = ["portico.asgi:application", "--worker-class", "uvicorn_worker.UvicornWorker"]
+        else:
+            server = ["portico.wsgi:application", "--worker-class", "gthread"]
+            server += ["--threads", str(self.threads)]
         return [
             str(BIN / "gunicorn"),
-            "portico.asgi:application",
-            "--worker-class",
-            "uvicorn_worker.UvicornWorker",
+            *server,
             "--workers",
             str(self.workers),
             "--bind",

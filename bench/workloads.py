@@ -109,6 +109,21 @@ def workloads(targets: Targets, *, priority_id: int) -> list[Workload]:
             "csr",
             Request("GET", (f"/console/transactions/{targets.fifty_notes}/",)),
         ),
+        # Issue 25: one ordinary transaction as its customer and as staff see it.
+        Workload(
+            "portal-transaction",
+            "customer's transaction page, 3 notes",
+            "GET",
+            "customer",
+            Request("GET", (f"/portal/t/{targets.three_notes}/",)),
+        ),
+        Workload(
+            "transaction-3-notes",
+            "staff transaction page, 3 notes",
+            "GET",
+            "csr",
+            Request("GET", (f"/console/transactions/{targets.three_notes}/",)),
+        ),
         Workload(
             "organization-360",
             "360° of the busiest organisation",

@@ -301,7 +301,7 @@ def _one_ctrl_c_stops_the_server_and_the_worker(served: Served) -> None:
     ).stdout.splitlines()
     pids = [int(line.split()[0]) for line in children]
     assert len(pids) == 3, children
-    assert any("uvicorn" in line for line in children), children
+    assert any("gunicorn" in line for line in children), children
     assert any("worker" in line for line in children), children
     assert any("mailin" in line for line in children), children
     served.process.send_signal(signal.SIGINT)

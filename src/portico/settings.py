@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portico.operations.proxy.ForwardedForMiddleware",
     "portico.operations.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -104,6 +105,14 @@ MIDDLEWARE = [
     "portico.login.middleware.MfaRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Who may say, in X-Forwarded-For, whom they forwarded (portico.operations.proxy): the
+# reverse proxy in front of the web server, on this machine unless set.
+PORTICO_TRUSTED_PROXIES = _list("PORTICO_TRUSTED_PROXIES", "127.0.0.1,::1")
+# `portico serve`: gunicorn's gthread workers, each with this many threads (and database
+# connections). Pages are Python-bound, so more processes than cores buy nothing.
+PORTICO_WEB_WORKERS = int(os.environ.get("PORTICO_WEB_WORKERS", min(4, 2 * (os.cpu_count() or 1))))
+PORTICO_WEB_THREADS = int(os.environ.get("PORTICO_WEB_THREADS", 4))
 
 ROOT_URLCONF = "portico.urls"
 WSGI_APPLICATION = "portico.wsgi.application"
@@ -138,8 +147,13 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"), conn_max_age=60
     )
 }
+# Set by portico.asgi: under ASGI every request runs on a thread of its own, so a
+# connection kept open for reuse stays with a thread that never runs again. Portico's
+# pages are served by WSGI workers (gunicorn's gthread: a fixed set of threads), where a
+# connection kept per thread saves opening one, and its PRAGMAs, on every request.
+ASGI = os.environ.get("PORTICO_ASGI") == "1"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if ASGI else 600
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock
         # at BEGIN so two writers queue on busy_timeout instead of failing mid-transaction.
@@ -158,10 +172,9 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "PORTICO_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1"
     )
-    if os.environ.get("PORTICO_PG_POOL") == "1":  # set by portico.asgi for the server
-        # Under ASGI every request runs on a thread of its own, so a connection kept
-        # open for reuse (CONN_MAX_AGE) stays with a thread that never runs again: at 32
-        # clients the server ran out of PostgreSQL connections within seconds. A pool
+    if ASGI:
+        # Under ASGI a connection kept for reuse (CONN_MAX_AGE) stays with its thread: at
+        # 32 clients the server ran out of PostgreSQL connections within seconds. A pool
         # per process lends each request a connection and takes it back at the end;
         # PORTICO_PG_POOL_SIZE x workers must stay under PostgreSQL's max_connections.
         from psycopg_pool import ConnectionPool

@@ -1,5 +1,5 @@
 """Crash safety (issue "Reliability proof"): Portico in its production configuration
-(gunicorn, uvicorn workers) takes 1,000 concurrent creates and notes over the API while
+(gunicorn, threaded WSGI workers) takes 1,000 concurrent creates and notes over the API while
 its workers are killed with SIGKILL — and, on PostgreSQL, while the postmaster is
 stopped as by a power cut and started again. Afterwards every request that was answered
 2xx is in the database, nothing is there twice, and the database checks clean

@@ -89,7 +89,7 @@ Individual.objects.create(user=user, organization=org, user_group=group, first_n
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
-    """Portico as deployed: gunicorn with two uvicorn workers on 127.0.0.1, on its own
+    """Portico as deployed: gunicorn with two threaded WSGI workers on 127.0.0.1, on its own
     database (a SQLite file, or a database in the suite's PostgreSQL cluster). The
     server is killed by `timeout` after two minutes even if this test is."""
     env = portico_env(
@@ -112,8 +112,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
     port = free_port()
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
-        ["timeout", "120", str(BIN / "gunicorn"), "portico.asgi:application",
-         "--worker-class", "uvicorn_worker.UvicornWorker", "--workers", "2",
+        ["timeout", "120", str(BIN / "gunicorn"), "portico.wsgi:application",
+         "--worker-class", "gthread", "--threads", "4", "--workers", "2",
          "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "error"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
@@ -174,8 +174,8 @@ def test_fifty_wrong_passwords_at_once_get_at_most_the_limit_evaluated(served: S
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": f"csrftoken={csrf_cookie.group(1)}",
             "Referer": f"http://127.0.0.1:{served.port}/accounts/login/",
-            # uvicorn takes the client address from X-Forwarded-For sent by 127.0.0.1
-            # (its --forwarded-allow-ips default), as from a proxy in front of it.
+            # Portico takes the client address from X-Forwarded-For sent by 127.0.0.1
+            # (PORTICO_TRUSTED_PROXIES' default), as from a proxy in front of it.
             "X-Forwarded-For": addresses[i % len(addresses)],
         }
         client = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60)

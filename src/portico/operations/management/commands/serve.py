@@ -14,7 +14,8 @@ GRACE = 15.0
 
 class Command(BaseCommand):
     help = (
-        "Serve Portico on one machine: the web server (uvicorn), one worker (`portico"
+        "Serve Portico on one machine: the web server (gunicorn's threaded WSGI workers),"
+        " one worker (`portico"
         " worker`) and mail-in (`portico mailin`, SMTP on --mail-port), started together."
         " Ctrl-C or SIGTERM stops them all; if one stops by itself, the others are stopped"
         " too and this exits non-zero. What `make run` runs."
@@ -33,8 +34,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, mail_port: int, **options: Any) -> None:
         commands = {
             "web server": [
-                sys.executable, "-m", "uvicorn", "portico.asgi:application",
-                "--host", host, "--port", str(port), "--lifespan", "off", "--no-server-header",
+                sys.executable, "-m", "gunicorn", "portico.wsgi:application",
+                "--worker-class", "gthread", "--workers", str(settings.PORTICO_WEB_WORKERS),
+                "--threads", str(settings.PORTICO_WEB_THREADS), "--bind", f"{host}:{port}",
+                "--graceful-timeout", "10",
             ],
             "worker": [sys.executable, "-m", "portico", "worker"],
             "mail-in": [
