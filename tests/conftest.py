@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 from pytest_django.plugin import DjangoDbBlocker
 
+from portico.access import setup
 from portico.demo.people import PEOPLE
 from portico.parties.models import Individual
 from tests import demo_snapshot
@@ -68,8 +69,12 @@ PERSONAS = {
 def _fresh_cache() -> Iterator[None]:
     # Log-in rate limits live in the cache; one test's failures must not throttle the next.
     cache.clear()
+    # What access keeps per process: a test's database (a rolled-back transaction, a
+    # restored snapshot) changes set-up rows without the signals that forget them.
+    setup.forget()
     yield
     cache.clear()
+    setup.forget()
 
 
 # --- the demo, loaded once per process (tests/demo_snapshot.py) --------------------------

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from portico import access
+from portico.access import setup
 from portico.parties.models import Individual, User
 from portico.parties.services import deactivate_individual
 from portico.service import actions, selectors
@@ -117,6 +118,7 @@ def world(demo_people: None) -> Callable[[str], World]:
         ApplicationRight.objects.filter(user_group=subject.user_group).update(
             default_permission=None
         )
+        setup.forget()  # update() sends no signal to forget the kept rights
         made = actions.create_transaction(
             actor=csr,
             application=service_issue,

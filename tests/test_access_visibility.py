@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portico import access
+from portico.access import setup
 from portico.parties.models import Individual, User
 from portico.service import actions
 from portico.service.models import (
@@ -114,6 +115,7 @@ def test_visible_transactions_is_can_view(
             ApplicationRight.objects.filter(user_group=subject.user_group).update(
                 default_permission=permissions[group_default] if group_default else None
             )
+            setup.forget()  # update() sends no signal to forget the kept rights
             for index, principal, code in rows:
                 targets: dict[str, dict[str, Any]] = {
                     "person": {"individual": subject},

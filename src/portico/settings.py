@@ -114,6 +114,10 @@ PORTICO_TRUSTED_PROXIES = _list("PORTICO_TRUSTED_PROXIES", "127.0.0.1,::1")
 PORTICO_WEB_WORKERS = int(os.environ.get("PORTICO_WEB_WORKERS", min(4, 2 * (os.cpu_count() or 1))))
 PORTICO_WEB_THREADS = int(os.environ.get("PORTICO_WEB_THREADS", 4))
 
+# How long a process keeps a user group's zones and application rights before reading
+# them again (portico.access.setup); 0 reads them on every request.
+PORTICO_SETUP_CACHE_SECONDS = float(os.environ.get("PORTICO_SETUP_CACHE_SECONDS", 10))
+
 ROOT_URLCONF = "portico.urls"
 WSGI_APPLICATION = "portico.wsgi.application"
 ASGI_APPLICATION = "portico.asgi.application"

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 # Zone codes live below access (parties/zones.py); the package exports them all.
+from portico.access import setup
 from portico.parties.zones import (
     CONSOLE,
     CUSTOMER_PORTAL,
@@ -53,7 +54,10 @@ def zones_of(user: Person | None) -> frozenset[str]:
         rescue = may_log_in(user) and bool(getattr(user, "is_superuser", False))
         zones: frozenset[str] = all_zone_codes() if rescue else frozenset()
     else:
-        zones = frozenset(individual.user_group.zones.values_list("code", flat=True))
+        group = individual.user_group
+        zones = setup.remembered(
+            "zones", group.pk, lambda: frozenset(group.zones.values_list("code", flat=True))
+        )
     if user is not None and user.is_authenticated:
         setattr(user, _ZONES_ATTR, zones)
     return zones

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from portico.access import setup
 from portico.access.roles import PORTAL_HOMES, individual_of, is_automation, is_staff, may_enter
 
 if TYPE_CHECKING:
@@ -67,12 +68,17 @@ def application_rights(user: Person | None) -> dict[int, ApplicationRight]:
     individual = individual_of(user)
     rights: dict[int, ApplicationRight] = {}
     if individual is not None:
-        rights = {
-            right.application_id: right
-            for right in ApplicationRight.objects.filter(
-                user_group_id=individual.user_group_id, application__active=True
-            ).select_related("default_permission", "application")
-        }
+        group_id = individual.user_group_id
+        kept = setup.remembered(
+            "application_rights",
+            group_id,
+            lambda: list(
+                ApplicationRight.objects.filter(
+                    user_group_id=group_id, application__active=True
+                ).select_related("default_permission", "application")
+            ),
+        )
+        rights = {right.application_id: setup.fresh(right) for right in kept}
         setattr(user, _RIGHTS_ATTR, rights)
     return rights
 
@@ -113,6 +119,9 @@ def deciding_once() -> Iterator[None]:
     For a page that only reads: the transaction page asks five times (which forms, the
     notes, the files, the history), a query each. Nothing that changes grants may run
     inside, or it would be judged by what was decided before the change."""
+    if _DECIDED.get() is not None:  # already inside one: keep what it decided
+        yield
+        return
     token = _DECIDED.set({})
     try:
         yield
@@ -284,7 +293,11 @@ def _some_grant_hides(user: Person | None) -> bool:
 
     cached: bool | None = getattr(user, _HIDING_ATTR, None)
     if cached is None:
-        cached = Permission.objects.filter(decides_access=True, view=False).exists()
+        cached = setup.remembered(
+            "some_grant_hides",
+            None,
+            Permission.objects.filter(decides_access=True, view=False).exists,
+        )
         if user is not None and user.is_authenticated:
             setattr(user, _HIDING_ATTR, cached)
     return cached
@@ -292,21 +305,26 @@ def _some_grant_hides(user: Person | None) -> bool:
 
 def transaction_for(user: Person | None, number: str) -> Transaction:
     """The transaction by its number, if the person may see it; otherwise 404 — the
-    same answer for "does not exist" and "not yours", so numbers leak nothing."""
+    same answer for "does not exist" and "not yours", so numbers leak nothing.
+
+    Read by its number and then judged by `capabilities`, the same rule as
+    `visible_transactions` (the property test compares them): building that filter's SQL
+    cost more than running it, and the page asks for the capabilities next anyway (once,
+    inside `deciding_once`)."""
     from django.http import Http404
 
     from portico.service.models import Transaction
 
     try:
-        transaction = (
-            visible_transactions(user)
-            .select_related("status", "priority", "organization", "requester", "team")
-            .get(number=number)
-        )
+        transaction = Transaction.objects.select_related(
+            "status", "priority", "organization", "requester", "team"
+        ).get(number=number)
     except Transaction.DoesNotExist:
         raise Http404("No such transaction.") from None
     # One join fewer for PostgreSQL to plan, on every page of a transaction.
     attach_applications(user, [transaction])
+    if "view" not in capabilities(user, transaction):
+        raise Http404("No such transaction.")
     return transaction
 
 

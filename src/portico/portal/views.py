@@ -293,9 +293,12 @@ def _created(request: HttpRequest, site: Site, created: Transaction) -> HttpResp
 
 
 def transaction_page(request: HttpRequest, site: Site, number: str) -> HttpResponse:
-    transaction = access.transaction_for(request.user, number)
-    actions.record_view(actor=_actor(request), transaction=transaction, channel=Channel.WEB)
-    return _page(request, site, transaction)
+    # Deciding once from the fetch on: whether the person may see it is the first
+    # question the page asks of their capabilities, and only an event is written here.
+    with access.deciding_once():
+        transaction = access.transaction_for(request.user, number)
+        actions.record_view(actor=_actor(request), transaction=transaction, channel=Channel.WEB)
+        return _page(request, site, transaction)
 
 
 @require_POST

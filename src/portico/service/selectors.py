@@ -279,15 +279,16 @@ class RelatedTransaction:
 
 def relations_of(user: Person, transaction: Transaction) -> list[RelatedTransaction]:
     """Links from both ends, with the other end only where the person may see it."""
-    visible = access.visible_transactions(user)
-    rows = Relation.objects.filter(Q(source=transaction) | Q(target=transaction))
+    rows = list(Relation.objects.filter(Q(source=transaction) | Q(target=transaction)))
+    if not rows:
+        return []  # most have none: no visibility filter to build
     out = [r for r in rows if r.source_id == transaction.pk]
     into = [r for r in rows if r.target_id == transaction.pk]
     others = {
         t.pk: t
-        for t in visible.filter(
-            pk__in=[r.target_id for r in out] + [r.source_id for r in into]
-        ).select_related("status")
+        for t in access.visible_transactions(user)
+        .filter(pk__in=[r.target_id for r in out] + [r.source_id for r in into])
+        .select_related("status")
     }
     related = [
         RelatedTransaction(r.get_kind_display(), others[r.target_id])

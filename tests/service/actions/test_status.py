@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from portico.access import setup
 from portico.audit import display
 from portico.audit.models import Event
 from portico.notify.models import Notification
@@ -286,10 +287,12 @@ def test_the_period_ends_exactly_fourteen_days_after_it_was_resolved(demo_data: 
 
 def test_the_period_is_set_per_application(demo_data: None) -> None:
     Application.objects.filter(code="service-issue").update(reopen_days=3)
+    setup.forget()  # update() sends no signal to forget the kept applications
     r = resolved(new_issue(), ago=4 * DAY)
     with pytest.raises(ValidationError, match="reopened for 3 days"):
         actions.reopen(actor=user("customer"), transaction=r, reason="Back again")
     Application.objects.filter(code="service-issue").update(reopen_days=0)
+    setup.forget()  # update() sends no signal to forget the kept applications
     r = resolved(new_issue(), ago=MINUTE)
     assert actions.offered(user("customer"), r) == set()
     with pytest.raises(ValidationError, match="cannot be reopened once resolved"):

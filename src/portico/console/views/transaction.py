@@ -157,7 +157,8 @@ def _satisfaction(transaction: Transaction) -> list[SatisfactionRow]:
 
 @access.zone_required(access.CONSOLE)
 def detail(request: HttpRequest, number: str) -> HttpResponse:
-    return _page(request, _load(request, number))
+    with access.deciding_once():  # a page that only reads, from the fetch on
+        return _page(request, _load(request, number))
 
 
 def _post(
