@@ -1,5 +1,5 @@
 """QuickSelect writes the same select as Django's widget template does (Portico's own
-version of it, templates/django/forms/widgets/select.html), only without a template."""
+version of it, jinja2/django/forms/widgets/select.html), only without a template."""
 
 from __future__ import annotations
 

@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.forms",  # the form widgets' own templates, for FORM_RENDERER below
+    "django.forms",  # Django's form templates, which the admin's widget templates include
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -140,9 +140,10 @@ TEMPLATES = [
     },
 ]
 
-# Form widgets render with the templates above, so that templates/django/forms/ may
-# replace Django's own (the select box: see its comment).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Forms, fields and widgets are drawn by Jinja2 (src/portico/jinja2/, then Django's own
+# Jinja2 form templates), in less time than by the templates above; a template Jinja2
+# lacks (the admin's widgets) comes from those. See portico.forms_renderer.
+FORM_RENDERER = "portico.forms_renderer.FormRenderer"
 
 # --- database --------------------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "portico.sqlite3"

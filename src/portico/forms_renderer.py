@@ -1,0 +1,65 @@
+"""How forms, fields and widgets are drawn: by Jinja2 where a Jinja2 template exists
+(Django ships one for each of its form templates, writing the same HTML), by the
+project's Django templates otherwise.
+
+Django's template language took about 16 ms to draw the console transaction page's
+fields at scale S (django/forms/field.html, label.html, the errors, a template per
+widget); Jinja2 draws them in about 11, most of which is QuickSelect's options, written
+in Python either way. The admin's, allauth's and any app's own widget templates have no
+Jinja2 version: they are looked up in `settings.TEMPLATES` as `TemplatesSetting` does,
+and so is everything they include.
+
+An override of Django's form templates goes in src/portico/jinja2/ (mirroring
+django/forms/jinja2/): one in templates/django/forms/ would never be read, as Jinja2
+has every one of them."""
+
+from __future__ import annotations
+
+import functools
+import html
+from pathlib import Path
+from typing import Any
+
+import django.forms
+from django.forms.renderers import BaseRenderer
+from django.template import TemplateDoesNotExist, loader
+from django.template.backends.jinja2 import Jinja2
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString
+
+OWN_TEMPLATES = Path(__file__).resolve().parent / "jinja2"
+DJANGO_TEMPLATES = Path(django.forms.__file__).resolve().parent / "jinja2"
+
+
+def escaped_as_django(value: object) -> object:
+    """Every value a template writes, escaped as Django escapes it (`conditional_escape`,
+    without its wrapper for lazy arguments, which cost as much as the escaping): MarkupSafe
+    would write ' and " as &#39; and &#34; where Django writes &#x27; and &quot;, and
+    pages and their tests compare HTML as text. What is safe already (a SafeString, a
+    bound field, an error list) MarkupSafe takes as it is."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value
+    return SafeString(html.escape(str(value)))
+
+
+@functools.cache
+def jinja2_engine() -> Jinja2:
+    """One engine per process: its environment keeps the compiled templates."""
+    return Jinja2(
+        {
+            "NAME": "portico-forms",
+            "DIRS": [OWN_TEMPLATES, DJANGO_TEMPLATES],
+            "APP_DIRS": False,
+            "OPTIONS": {"autoescape": True, "finalize": escaped_as_django},
+        }
+    )
+
+
+class FormRenderer(BaseRenderer):
+    def get_template(self, template_name: str) -> Any:
+        try:
+            return jinja2_engine().get_template(template_name)
+        except TemplateDoesNotExist:
+            return loader.get_template(template_name)
