@@ -1,13 +1,15 @@
-"""The set-up access reads on every request, kept per process for a few seconds.
+"""The set-up pages read on every request, kept per process for a few seconds.
 
 A page asks which zones the person's user group opens and what rights it has on each
-application: two queries on every request, about rows an administrator changes a few
-times a year. Each process keeps what it read for PORTICO_SETUP_CACHE_SECONDS (10), by
-user group. A change saved through Django (the admin, `prepare`, a test) empties this
-process's copy at once, and a read that overlapped the change does not keep what it
-read; other processes see it when their copy runs out, within those seconds. What is
-kept is set-up only: whether a person is active, their group and organisation, and
-every grant are read on each request as before.
+application, where the transaction's status may go next, the priorities and
+permissions its forms offer: a query each on every request, about rows an administrator
+changes a few times a year. Each process keeps what it read for
+PORTICO_SETUP_CACHE_SECONDS (10), by user group, status or application. A change saved
+through Django (the admin, `prepare`, a test) empties this process's copy at once, and a
+read that overlapped the change does not keep what it read; other processes see it when
+their copy runs out, within those seconds. What is kept is set-up only: whether a person
+is active, their group and organisation, and every grant are read on each request as
+before.
 
 Callers get their own copies of kept rows (`fresh`), so nothing a request does to a row
 (a prefetched relation, an attribute) reaches another request.
@@ -65,12 +67,20 @@ def forget(**_: Any) -> None:
         _kept.clear()
 
 
+def rows[M: Model](kind: str, key: Hashable, read: Callable[[], list[M]]) -> list[M]:
+    """`remembered` for a list of rows, each a copy of the request's own."""
+    return [fresh(row) for row in remembered(kind, key, read)]
+
+
 def connect() -> None:
     """Forget on every save and delete of the rows kept here (called once, at start)."""
     from portico.parties.models import UserGroup, Zone
-    from portico.service.models import Application, ApplicationRight, Permission
+    from portico.service.models import Application, ApplicationRight, Permission, Priority, Status
+    from portico.surveys.models import SatisfactionSetting
 
-    for model in (UserGroup, Zone, Application, ApplicationRight, Permission):
+    kept = (UserGroup, Zone, Application, ApplicationRight, Permission, Priority, Status)
+    for model in (*kept, SatisfactionSetting):
         post_save.connect(forget, sender=model, dispatch_uid=f"setup-forget-{model.__name__}")
         post_delete.connect(forget, sender=model, dispatch_uid=f"setup-del-{model.__name__}")
-    m2m_changed.connect(forget, sender=UserGroup.zones.through, dispatch_uid="setup-forget-zones")
+    for through in (UserGroup.zones.through, Status.next_statuses.through):
+        m2m_changed.connect(forget, sender=through, dispatch_uid=f"setup-m2m-{through.__name__}")

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from portico import access
+from portico.access import setup
 from portico.console.lookup import OrganizationField
 from portico.mail import trail
 from portico.parties.models import Individual, Organization
@@ -59,12 +60,14 @@ class ProfileForm(forms.Form):
         if transaction.application.uses_priority:
             # A new transaction has no priority yet: the service gives the least urgent
             # one unless someone chooses.
-            self.fields["priority"] = SmallModelChoiceField(
+            priority = SmallModelChoiceField(
                 Priority.objects.all(),
                 required=False,
                 initial=transaction.priority_id,
                 empty_label=None if transaction.pk else "Not set",
             )
+            priority.rows = setup.rows("priorities", None, lambda: list(Priority.objects.all()))
+            self.fields["priority"] = priority
         for field in transaction.application.profile_fields.all():
             c = field.classification
             label = c.name
@@ -284,6 +287,11 @@ class GrantForm(forms.Form):
         help_text="Name or account number.",
     )
     permission = SmallModelChoiceField(Permission.objects.all(), empty_label=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        permission = cast("SmallModelChoiceField[Permission]", self.fields["permission"])
+        permission.rows = setup.rows("permissions", None, lambda: list(Permission.objects.all()))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portico import access
-from portico.access import links
+from portico.access import links, setup
 from portico.access.transactions import visible_transactions
 from portico.audit.models import Channel
 from portico.events import services as events
@@ -41,10 +41,14 @@ MAX_COMMENT = 4000
 
 def setting_for(application: Application) -> SatisfactionSetting:
     """The application's survey setting, made with the defaults the first time."""
-    setting, _ = SatisfactionSetting.objects.get_or_create(
-        application=application, defaults={"asks": application.code in ASKING_BY_DEFAULT}
-    )
-    return setting
+
+    def read() -> SatisfactionSetting:
+        setting, _ = SatisfactionSetting.objects.get_or_create(
+            application=application, defaults={"asks": application.code in ASKING_BY_DEFAULT}
+        )
+        return setting
+
+    return setup.fresh(setup.remembered("satisfaction_setting", application.pk, read))
 
 
 def satisfied(setting: SatisfactionSetting, rating: int) -> bool:

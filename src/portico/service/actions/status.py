@@ -18,6 +18,7 @@ from django.db import transaction as db
 from django.utils import dateformat, timezone
 
 from portico import access
+from portico.access import setup
 from portico.events import services as events
 from portico.parties.models import User
 from portico.service import rules
@@ -38,10 +39,15 @@ def status_moves(*, actor: User, transaction: Transaction) -> list[Status]:
     if not access.can(actor, "change_status", transaction):
         return []
     # The status itself is never a move, even if an administrator's flow lists it.
-    return list(
-        Status.objects.filter(previous_statuses=transaction.status_id)
-        .exclude(pk=transaction.status_id)
-        .order_by("position", "pk")
+    return [s for s in next_statuses(transaction.status_id) if s.pk != transaction.status_id]
+
+
+def next_statuses(status_id: int) -> list[Status]:
+    """Where the flow leads from a status, in the flow's order (set-up, kept a while)."""
+    return setup.rows(
+        "next_statuses",
+        status_id,
+        lambda: list(Status.objects.filter(previous_statuses=status_id).order_by("position", "pk")),
     )
 
 
@@ -192,7 +198,7 @@ def withdrawn_status(transaction: Transaction) -> Status | None:
     status = transaction.status
     if not status.is_open:
         return None
-    return status.next_statuses.filter(code=WITHDRAWN).first()
+    return next((s for s in next_statuses(status.pk) if s.code == WITHDRAWN), None)
 
 
 def reopened_status(transaction: Transaction) -> Status | None:
@@ -201,7 +207,7 @@ def reopened_status(transaction: Transaction) -> Status | None:
     status = transaction.status
     if status.category != Status.Category.RESOLVED:
         return None
-    return status.next_statuses.filter(category=Status.Category.OPEN).order_by("position").first()
+    return next((s for s in next_statuses(status.pk) if s.category == Status.Category.OPEN), None)
 
 
 def reopen_deadline(transaction: Transaction) -> datetime.datetime | None:
