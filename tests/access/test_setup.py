@@ -94,3 +94,20 @@ def test_each_request_gets_its_own_copy_of_a_kept_row(
     del user._portico_application_rights  # type: ignore[attr-defined]
     again = application_rights(user)
     assert again[right.application_id].application.name != "changed by one request"
+
+
+def test_a_status_flow_changed_in_the_admin_is_offered_on_the_next_request(
+    demo_data: None, personas: dict[str, Persona]
+) -> None:
+    from portico.service.actions import status_moves
+    from portico.service.models import Status, Transaction
+
+    csr = personas["csr"].individual.user
+    transaction = Transaction.objects.filter(status__code="new").first()
+    assert transaction is not None
+    before = status_moves(actor=csr, transaction=transaction)
+    assert before
+    transaction.status.next_statuses.remove(before[0])  # as the admin saves the flow
+    after = status_moves(actor=csr, transaction=transaction)
+    assert [s.pk for s in after] == [s.pk for s in before[1:]]
+    assert Status.objects.filter(previous_statuses=transaction.status).count() == len(after)
