@@ -160,6 +160,7 @@ def _give(world: World, permission: str, kind: str) -> None:
         ApplicationRight.objects.filter(
             user_group=subject.user_group, application=world.transaction.application
         ).update(default_permission=perm)
+        setup.forget()  # update() sends no signal to forget the kept rights
 
 
 class _Undo(Exception):

@@ -263,6 +263,7 @@ def test_the_page_reads_the_outbox_in_a_constant_number_of_queries(
         return len(queries)
 
     reply(3)
+    count()  # the first request of the process reads the set-up it keeps
     few = count()
     reply(30)
     assert count() == few

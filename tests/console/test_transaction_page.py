@@ -315,6 +315,7 @@ def test_query_count_does_not_grow_with_notes(
 
     for i in range(3):
         actions.add_note(actor=csr_user, transaction=issue, body=f"Note {i}", visibility="shared")
+    count()  # the first request of the process reads the set-up it keeps
     few = count()
     for i in range(30):
         actions.add_note(actor=csr_user, transaction=issue, body=f"More {i}", visibility="shared")

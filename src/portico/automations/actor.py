@@ -4,6 +4,9 @@ what it may do: anything to a transaction, nothing else)."""
 
 from __future__ import annotations
 
+from django.db import IntegrityError
+from django.db import transaction as db
+
 from portico import access
 from portico.parties.models import Individual, Portal, User, UserGroup
 
@@ -16,6 +19,15 @@ def automation_user() -> User:
     )
     if user is not None and getattr(user, "individual", None) is not None:
         return user
+    try:
+        with db.atomic():
+            _make(user)
+    except IntegrityError:
+        pass  # another worker, starting at the same moment, made it first
+    return User.objects.select_related("individual__user_group").get(email=access.AUTOMATION_EMAIL)
+
+
+def _make(user: User | None) -> None:
     group, _ = UserGroup.objects.get_or_create(
         name=access.AUTOMATION_GROUP,
         defaults={
@@ -30,4 +42,3 @@ def automation_user() -> User:
     Individual.objects.create(
         user=user, user_group=group, first_name="Portico", last_name="automations"
     )
-    return User.objects.select_related("individual__user_group").get(pk=user.pk)
