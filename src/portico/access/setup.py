@@ -3,8 +3,10 @@
 A page asks which zones the person's user group opens and what rights it has on each
 application: two queries on every request, about rows an administrator changes a few
 times a year. Each process keeps what it read for PORTICO_SETUP_CACHE_SECONDS (10), by
-user group. A change saved through Django (the admin, `prepare`, a test) empties this
-process's copy at once, and a read that overlapped the change does not keep what it
+user group; so too the statuses and priorities every list of transactions shows, and
+which permissions put a transaction on a task list (`portico.service.selectors`). A
+change saved through Django (the admin, `prepare`, a test) empties this process's copy
+at once, and a read that overlapped the change does not keep what it
 read; other processes see it when their copy runs out, within those seconds. What is
 kept is set-up only: whether a person is active, their group and organisation, and
 every grant are read on each request as before.
@@ -68,9 +70,9 @@ def forget(**_: Any) -> None:
 def connect() -> None:
     """Forget on every save and delete of the rows kept here (called once, at start)."""
     from portico.parties.models import UserGroup, Zone
-    from portico.service.models import Application, ApplicationRight, Permission
+    from portico.service.models import Application, ApplicationRight, Permission, Priority, Status
 
-    for model in (UserGroup, Zone, Application, ApplicationRight, Permission):
+    for model in (UserGroup, Zone, Application, ApplicationRight, Permission, Priority, Status):
         post_save.connect(forget, sender=model, dispatch_uid=f"setup-forget-{model.__name__}")
         post_delete.connect(forget, sender=model, dispatch_uid=f"setup-del-{model.__name__}")
     m2m_changed.connect(forget, sender=UserGroup.zones.through, dispatch_uid="setup-forget-zones")

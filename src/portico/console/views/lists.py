@@ -56,7 +56,7 @@ def _list_context(
             selectors.transaction_list(request.user, form.filters, now=now)
         )
         rows, next_cursor = page_of(transactions, after=after, size=PAGE_SIZE)
-        selectors.fill_lookups(rows, user=request.user, priorities=form.priorities())
+        selectors.fill_lookups(rows, user=request.user)
         if next_cursor is not None:
             following = QueryDict(form.query_string(), mutable=True)
             following["after"] = next_cursor.encode()
