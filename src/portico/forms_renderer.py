@@ -24,8 +24,11 @@ import django.forms
 from django.forms.renderers import BaseRenderer
 from django.template import TemplateDoesNotExist, loader
 from django.template.backends.jinja2 import Jinja2
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
+
+from portico.timetags import console_due
 
 OWN_TEMPLATES = Path(__file__).resolve().parent / "jinja2"
 DJANGO_TEMPLATES = Path(django.forms.__file__).resolve().parent / "jinja2"
@@ -55,6 +58,19 @@ def jinja2_engine() -> Jinja2:
             "OPTIONS": {"autoescape": True, "finalize": escaped_as_django},
         }
     )
+
+
+def drawn(template_name: str, context: dict[str, Any]) -> SafeString:
+    """A page's long run of rows drawn by Jinja2 from src/portico/jinja2/ (a Django
+    template writes it with `{{ rows_html }}`), with `url` (reverse) and the list cells
+    of `portico.timetags` at hand: rows are where Django's template language costs most
+    (it resolved some 19,000 variables for the console queue's fifty)."""
+    context = {"url": _url, "console_due": console_due, **context}
+    return SafeString(jinja2_engine().get_template(template_name).render(context))
+
+
+def _url(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
 
 
 class FormRenderer(BaseRenderer):

@@ -42,18 +42,47 @@ def test_staff_rows_take_their_applications_from_the_rights(rows: list[Transacti
     access.application_rights(csr)  # read once per request, as the page's access checks do
     with CaptureQueriesContext(connection) as context:
         selectors.fill_lookups(rows, user=csr)
+    # Statuses and priorities are set-up, kept per process (access.setup) once read.
     assert sorted(tables_read(context)) == ['"service_priority"', '"service_status"']
     _assert_filled(rows)
 
 
-def test_priorities_the_page_holds_are_not_read_again(rows: list[Transaction]) -> None:
+def test_statuses_and_priorities_are_read_once_per_process(rows: list[Transaction]) -> None:
     csr = PERSONAS["csr"].individual.user
     access.application_rights(csr)
-    priorities = list(Priority.objects.all())
+    selectors.fill_lookups(rows[:1], user=csr)  # an earlier request
+    again = list(Transaction.objects.order_by("id"))
     with CaptureQueriesContext(connection) as context:
-        selectors.fill_lookups(rows[:3], rows[3:], user=csr, priorities=priorities)
-    assert sorted(tables_read(context)) == ['"service_status"']
-    _assert_filled(rows)
+        selectors.fill_lookups(again[:3], again[3:], user=csr)
+    assert context.captured_queries == []
+    _assert_filled(again)
+    # Each request has its own copies: what one does to a row reaches no other.
+    assert again[0].status is not rows[0].status
+
+
+def test_a_status_the_process_has_not_kept_is_read(rows: list[Transaction]) -> None:
+    csr = PERSONAS["csr"].individual.user
+    access.application_rights(csr)
+    selectors.fill_lookups(rows[:1], user=csr)
+    # Made without the signal that forgets the kept copy, as by another process.
+    template = Status.objects.get(pk=rows[0].status_id)
+    (made,) = Status.objects.bulk_create(
+        [
+            Status(
+                application_id=template.application_id,
+                code="elsewhere",
+                name="Elsewhere",
+                category=template.category,
+                position=999,
+            )
+        ]
+    )
+    Transaction.objects.filter(pk=rows[0].pk).update(status_id=made.pk)
+    row = Transaction.objects.get(pk=rows[0].pk)
+    with CaptureQueriesContext(connection) as context:
+        selectors.fill_lookups([row], user=csr)
+    assert tables_read(context) == ['"service_status"']
+    assert row.status.name == "Elsewhere"
 
 
 def test_rows_outside_the_rights_are_still_filled(rows: list[Transaction]) -> None:

@@ -1,9 +1,10 @@
 """The set-up pages read on every request, kept per process for a few seconds.
 
 A page asks which zones the person's user group opens and what rights it has on each
-application, where the transaction's status may go next, the priorities and
-permissions its forms offer: a query each on every request, about rows an administrator
-changes a few times a year. Each process keeps what it read for
+application, where the transaction's status may go next, the statuses, priorities and
+permissions its lists and forms offer, which permissions put a transaction on a task
+list (`portico.service.selectors`): a query each on every request, about rows an
+administrator changes a few times a year. Each process keeps what it read for
 PORTICO_SETUP_CACHE_SECONDS (10), by user group, status or application. A change saved
 through Django (the admin, `prepare`, a test) empties this process's copy at once, and a
 read that overlapped the change does not keep what it read; other processes see it when

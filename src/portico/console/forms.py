@@ -20,7 +20,7 @@ from portico import access
 from portico.console.lookup import OrganizationField
 from portico.console.models import SavedView
 from portico.parties.models import Individual, Organization
-from portico.service import filters
+from portico.service import filters, selectors
 from portico.service.filters import AREA, PRODUCT
 from portico.service.models import Application, Choice, Priority, Transaction
 from portico.widgets import QuickSelect, SmallModelChoiceField
@@ -139,6 +139,9 @@ class TransactionFilterForm(forms.Form):
         assignee.queryset = access.staff_individuals(active_only=False).only(
             "pk", "first_name", "last_name"
         )
+        priority = self.fields["priority"]
+        assert isinstance(priority, SmallModelChoiceField)
+        priority.rows = selectors.priorities()
         # The two classifications' choices in one read, for the two selects.
         choices = list(
             Choice.objects.filter(classification__code__in=(PRODUCT, AREA)).select_related(
@@ -149,14 +152,6 @@ class TransactionFilterForm(forms.Form):
             field = self.fields[code]
             assert isinstance(field, ChoiceOfClassification)
             field.rows = [c for c in choices if c.classification.code == code]
-
-    def priorities(self) -> list[Priority]:
-        """The priorities the form offers, read once for its select and for the rows'
-        `selectors.fill_lookups`."""
-        priority = self.fields["priority"]
-        assert isinstance(priority, forms.ModelChoiceField)
-        assert priority.queryset is not None
-        return list(priority.queryset)
 
     def full_clean(self) -> None:
         """Judge the submitted filters by `filters.parse`, its messages on the fields
@@ -170,6 +165,10 @@ class TransactionFilterForm(forms.Form):
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 self.add_error(name, messages)
+        if self.filters.organization is not None:
+            organization = self.fields["organization"]
+            assert isinstance(organization, OrganizationField)
+            organization.known = (str(self.data.get("organization", "")), self.filters.organization)
 
     def query_string(self) -> str:
         """The submitted filters as a normalised query string: only this form's fields,

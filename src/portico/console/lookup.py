@@ -65,10 +65,14 @@ class OrganizationField(forms.Field):
         kwargs.setdefault("widget", OrganizationInput(list_id))
         super().__init__(**kwargs)
         self.queryset = queryset
+        # What the form found already for the text typed (`known`), not read again.
+        self.known: tuple[str, Organization] | None = None
 
     def prepare_value(self, value: Any) -> Any:
         # Whatever identified it (an id, a name, an account number), the box shows the
         # organisation as the suggestions write it; what identifies nothing stays as typed.
+        if self.known is not None and self.known[0] == str(value or ""):
+            return label(self.known[1])
         try:
             found = self.to_python(value)
         except forms.ValidationError:

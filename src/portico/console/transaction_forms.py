@@ -12,7 +12,7 @@ from portico.access import setup
 from portico.console.lookup import OrganizationField
 from portico.mail import trail
 from portico.parties.models import Individual, Organization
-from portico.service import rules
+from portico.service import rules, selectors
 from portico.service.models import (
     Channel,
     Classification,
@@ -66,7 +66,7 @@ class ProfileForm(forms.Form):
                 initial=transaction.priority_id,
                 empty_label=None if transaction.pk else "Not set",
             )
-            priority.rows = setup.rows("priorities", None, lambda: list(Priority.objects.all()))
+            priority.rows = selectors.priorities()
             self.fields["priority"] = priority
         for field in transaction.application.profile_fields.all():
             c = field.classification

@@ -33,6 +33,9 @@ FIRST_VISIT_WINDOW = datetime.timedelta(days=1)
 NOTIFICATIONS_SHOWN = 50
 
 
+# 13 queries: four panels (the task list with its follow-ups, the team queue with who is
+# on it, breaches read as two lists, customer updates), the visit read and recorded, the
+# team's name, and the session, user and unread count every console page reads.
 @access.zone_required(access.CONSOLE)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portico import access
 from portico.console.forms import Cursor, SaveViewForm, TransactionFilterForm, page_of
 from portico.console.models import SavedView
+from portico.forms_renderer import drawn
 from portico.pages import done
 from portico.service import selectors
 
@@ -56,7 +57,7 @@ def _list_context(
             selectors.transaction_list(request.user, form.filters, now=now)
         )
         rows, next_cursor = page_of(transactions, after=after, size=PAGE_SIZE)
-        selectors.fill_lookups(rows, user=request.user, priorities=form.priorities())
+        selectors.fill_lookups(rows, user=request.user)
         if next_cursor is not None:
             following = QueryDict(form.query_string(), mutable=True)
             following["after"] = next_cursor.encode()
@@ -66,6 +67,7 @@ def _list_context(
     return {
         "form": form,
         "rows": rows,
+        "rows_html": drawn("console/_queue_rows.html", {"rows": rows, "now": now}) if rows else "",
         "now": now,
         "filter_errors": filter_errors,
         "cursor_error": cursor_error,

@@ -148,6 +148,9 @@ def _activity(request: HttpRequest, person: Individual) -> list[tuple[Event, str
     ]
 
 
+# 11 queries: the organisation, its people, open and resolved transactions, the recent
+# notes' walk (transactions, notes, the grants deciding internal ones, the notes shown),
+# and the session, user and unread count every console page reads.
 @access.zone_required(access.CONSOLE)
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organization, pk=pk)
