@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Prefetch, prefetch_related_objects
 
 from portico import access
 from portico.access import setup
@@ -15,10 +16,12 @@ from portico.parties.models import Individual, Organization
 from portico.service import rules, selectors
 from portico.service.models import (
     Channel,
+    Choice,
     Classification,
     Note,
     Permission,
     Priority,
+    ProfileField,
     Relation,
     Status,
     Transaction,
@@ -57,6 +60,14 @@ class ProfileForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.transaction = transaction
+        # Two queries for the application's profile with its choices, whatever its size;
+        # read here, where a form needs them, not for every POST to the transaction.
+        profile_fields = ProfileField.objects.select_related("classification").prefetch_related(
+            Prefetch("classification__choices", queryset=Choice.objects.order_by("position"))
+        )
+        prefetch_related_objects(
+            [transaction.application], Prefetch("profile_fields", queryset=profile_fields)
+        )
         if transaction.application.uses_priority:
             # A new transaction has no priority yet: the service gives the least urgent
             # one unless someone chooses.

@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction as db
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,10 +24,8 @@ from portico.service import actions, content, selectors
 from portico.service.models import (
     Attachment,
     Channel,
-    Choice,
     Grant,
     Note,
-    ProfileField,
     Status,
     Transaction,
 )
@@ -37,15 +34,7 @@ from portico.surveys.models import Answer
 
 
 def _load(request: HttpRequest, number: str) -> Transaction:
-    transaction = access.transaction_for(request.user, number)
-    # One query for the application's profile with its choices, whatever its size.
-    profile_fields = ProfileField.objects.select_related("classification").prefetch_related(
-        Prefetch("classification__choices", queryset=Choice.objects.order_by("position"))
-    )
-    prefetch_related_objects(
-        [transaction.application], Prefetch("profile_fields", queryset=profile_fields)
-    )
-    return transaction
+    return access.transaction_for(request.user, number)
 
 
 def _page(
