@@ -97,8 +97,9 @@ def connect() -> None:
         service.Choice,
         service.DefaultGrant,
         Synonym,
+        SatisfactionSetting,
     )
-    for model in (*kept, SatisfactionSetting):
+    for model in kept:
         post_save.connect(forget, sender=model, dispatch_uid=f"setup-forget-{model.__name__}")
         post_delete.connect(forget, sender=model, dispatch_uid=f"setup-del-{model.__name__}")
     for through in (UserGroup.zones.through, service.Status.next_statuses.through):
