@@ -90,9 +90,11 @@ class Listing:
     url: str
 
 
-# What the portals' lists show of a row beside the transaction (portal/_table.html):
-# the requester, not the organisation or team the console's lists join.
-PORTAL_RELATED = ("requester",)
+def _related(section: Section) -> tuple[str, ...]:
+    """What a portal list shows of a row beside the transaction (portal/_table.html):
+    the requester where the section names them, never the organisation or team the
+    console's lists join."""
+    return ("requester",) if section.show_requester else ()
 
 
 def home(request: HttpRequest, site: Site) -> HttpResponse:
@@ -110,7 +112,7 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
                 request.user, per_row=section.per_row
             )
         rows = selectors.listed(
-            visible[section.per_row].filter(narrowed), related=PORTAL_RELATED
+            visible[section.per_row].filter(narrowed), related=_related(section)
         ).order_by(*section.order)
         first = list(rows[: HOME_ROWS + 1])  # one more than shown says whether there is more
         listings.append(
@@ -161,7 +163,7 @@ def transaction_list(request: HttpRequest, site: Site) -> HttpResponse:
     chosen = replace(chosen, status=filters.ALL_STATUSES)
     rows = selectors.listed(
         selectors.transaction_list(request.user, chosen, per_row=section.per_row).filter(narrowed),
-        related=PORTAL_RELATED,
+        related=_related(section),
     ).order_by(*section.order)
     if error:
         rows = rows.none()

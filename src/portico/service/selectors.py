@@ -53,7 +53,8 @@ def listed(
     """`for_list` less the small lookups, for a page that shows several lists: it reads
     them once for all of its rows with `fill_lookups`. `related`: the joined rows the
     page shows, when it shows fewer than the console's lists."""
-    return transactions.select_related(*related)
+    # No names would be select_related() of every foreign key: nothing joined instead.
+    return transactions.select_related(*related) if related else transactions
 
 
 def fill_lookups(*lists: Iterable[Transaction], user: Person | None) -> None:
