@@ -303,9 +303,13 @@ def test_the_floor_asks_the_same_number_of_questions_however_many_words(
     make_article("Replacing the dosing pump fuse", "Switch off the mains before the pump.")
     make_article("Chlorine dosing pump alarms", "Alarm E42 on the dosing pump.")
     customer = personas["customer"].individual.user
+    # Read once per process, not per question: the synonyms (set-up, access.setup) and
+    # the reader's zones. A query of one word asks no second candidates question, so the
+    # shortest here has two.
+    _titles(customer, "pump")
     asked = {}
     for query in (
-        "chlorine",
+        "chlorine pump",
         "chlorine dosing pump alarm",
         "chlorine dosing pump alarm probe fuse",
     ):

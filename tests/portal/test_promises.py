@@ -56,10 +56,11 @@ def test_the_hours_shown_are_the_calendars(client_for: Callable[[str], Client]) 
     )
     for path in ("/portal/", "/portal/new/?application=service-issue"):
         assert said in page(client.get(path)), path
-    # Change the calendar, and the pages follow: they state no hours of their own.
-    BusinessCalendar.objects.filter(is_default=True).update(
-        opens=time(8, 0), closes=time(18, 0), workdays="0123"
-    )
+    # Change the calendar (as the admin saves it), and the pages follow: they state no
+    # hours of their own.
+    calendar = BusinessCalendar.objects.get(is_default=True)
+    calendar.opens, calendar.closes, calendar.workdays = time(8, 0), time(18, 0), "0123"
+    calendar.save()
     for path in ("/portal/", "/portal/new/?application=service-issue"):
         html = page(client.get(path))
         assert "Monday–Thursday 08:00–18:00 (UK time)" in html, path

@@ -3,14 +3,15 @@
 A page asks which zones the person's user group opens and what rights it has on each
 application, where the transaction's status may go next, the statuses, priorities and
 permissions its lists and forms offer, which permissions put a transaction on a task
-list (`portico.service.selectors`): a query each on every request, about rows an
-administrator changes a few times a year. Each process keeps what it read for
-PORTICO_SETUP_CACHE_SECONDS (10), by user group, status or application. A change saved
-through Django (the admin, `prepare`, a test) empties this process's copy at once, and a
-read that overlapped the change does not keep what it read; other processes see it when
-their copy runs out, within those seconds. What is kept is set-up only: whether a person
-is active, their group and organisation, and every grant are read on each request as
-before.
+list (`portico.service.selectors`), the SLA calendar, a new transaction's profile
+fields, initial status and default grants, the knowledge search's synonyms: a query each
+on every request, about rows an administrator changes a few times a year. Each process
+keeps what it read for PORTICO_SETUP_CACHE_SECONDS (10), by user group, status or
+application. A change saved through Django (the admin, `prepare`, a test) empties this
+process's copy at once, and a read that overlapped the change does not keep what it
+read; other processes see it when their copy runs out, within those seconds. What is
+kept is set-up only: whether a person is active, their group and organisation, and
+every grant are read on each request as before.
 
 Callers get their own copies of kept rows (`fresh`), so nothing a request does to a row
 (a prefetched relation, an attribute) reaches another request.
@@ -75,13 +76,31 @@ def rows[M: Model](kind: str, key: Hashable, read: Callable[[], list[M]]) -> lis
 
 def connect() -> None:
     """Forget on every save and delete of the rows kept here (called once, at start)."""
+    from portico.knowledge.models import Synonym
     from portico.parties.models import UserGroup, Zone
-    from portico.service.models import Application, ApplicationRight, Permission, Priority, Status
+    from portico.service import models as service
     from portico.surveys.models import SatisfactionSetting
 
-    kept = (UserGroup, Zone, Application, ApplicationRight, Permission, Priority, Status)
-    for model in (*kept, SatisfactionSetting):
+    kept: tuple[type[Model], ...] = (
+        UserGroup,
+        Zone,
+        service.Application,
+        service.ApplicationRight,
+        service.Permission,
+        service.Priority,
+        service.Status,
+        # A new transaction's set-up, the SLA calendar, the knowledge search's synonyms.
+        service.BusinessCalendar,
+        service.Closure,
+        service.ProfileField,
+        service.Classification,
+        service.Choice,
+        service.DefaultGrant,
+        Synonym,
+        SatisfactionSetting,
+    )
+    for model in kept:
         post_save.connect(forget, sender=model, dispatch_uid=f"setup-forget-{model.__name__}")
         post_delete.connect(forget, sender=model, dispatch_uid=f"setup-del-{model.__name__}")
-    for through in (UserGroup.zones.through, Status.next_statuses.through):
+    for through in (UserGroup.zones.through, service.Status.next_statuses.through):
         m2m_changed.connect(forget, sender=through, dispatch_uid=f"setup-m2m-{through.__name__}")

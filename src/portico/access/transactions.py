@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from portico.access.roles import Person
     from portico.parties.models import Individual
-    from portico.service.models import Application, ApplicationRight, Transaction
+    from portico.service.models import Application, ApplicationRight, Classification, Transaction
 
 
 # --- transactions ------------------------------------------------------------------------
@@ -400,3 +400,13 @@ def classification_filter(user: Person | None, prefix: str = "") -> Q:
     if sees_staff_only_classifications(user):
         return Q()
     return Q(**{f"{prefix}audience": Classification.Audience.EVERYONE})
+
+
+def may_see_classification(user: Person | None, classification: Classification) -> bool:
+    """`classification_filter` for a classification already in hand."""
+    from portico.service.models import Classification
+
+    return (
+        sees_staff_only_classifications(user)
+        or classification.audience == Classification.Audience.EVERYONE
+    )

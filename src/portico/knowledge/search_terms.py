@@ -6,9 +6,12 @@ downloads, which have no index, are matched by. The same reading serves both eng
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Final
 
+from portico.access import setup
 from portico.knowledge.models import Synonym
 
 MAX_QUERY: Final = 200
@@ -80,13 +83,18 @@ def parse(query: str, *, typing: bool = False) -> list[Term]:
     return terms[:MAX_TERMS]
 
 
-def _synonym_groups() -> dict[str, list[str]]:
+def _synonym_groups() -> Mapping[str, tuple[str, ...]]:
+    """Each word's synonyms: set-up, kept per process (`access.setup`), read-only."""
+    return setup.remembered("synonym_groups", None, _read_synonym_groups)
+
+
+def _read_synonym_groups() -> Mapping[str, tuple[str, ...]]:
     groups: dict[str, list[str]] = {}
     for synonym in Synonym.objects.all():
         words = synonym.word_list
         for word in words:
             groups.setdefault(word, []).extend(other for other in words if other != word)
-    return groups
+    return MappingProxyType({word: tuple(others) for word, others in groups.items()})
 
 
 _SUFFIXES: Final = ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "es", "ed", "s", "y")

@@ -74,6 +74,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# 12 queries: session, person, and the search's own ten (known words, the floor's counts,
+# candidates, which of them the reader may see, words held, articles, snippets, FAQs,
+# downloads, and the search counted for the editors); none is repeated or set-up.
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     _zone(request, access.KNOWLEDGE)

@@ -44,7 +44,11 @@ class PorticoBackend(ModelBackend):
         from portico.parties.models import User
 
         try:
-            user = User.objects.select_related("individual__user_group").get(pk=user_id)
+            # The organisation too: the portals greet the person by it, and a transaction
+            # they log is their organisation's (a query of its own on each such page).
+            user = User.objects.select_related(
+                "individual__user_group", "individual__organization"
+            ).get(pk=user_id)
         except User.DoesNotExist:
             return None
         return user if access.may_log_in(user) else None

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.template.defaultfilters import filesizeformat
 
 from portico import access
-from portico.service import actions, rules
-from portico.service.models import Application, Choice, Classification, Priority, ProfileField
+from portico.service import actions, rules, selectors
+from portico.service.models import Application, Classification, Priority, ProfileField
 from portico.widgets import TypedText
 
 if TYPE_CHECKING:
@@ -33,6 +32,21 @@ def _minutes(minutes: int) -> str:
 class PriorityField(forms.ModelChoiceField[Priority]):
     def label_from_instance(self, obj: Priority) -> str:
         return f"{obj.name} – {obj.code}, we respond within {_minutes(obj.response_minutes)}"
+
+    def to_python(self, value: Any) -> Priority | None:
+        # The priority chosen, from the set-up kept per process rather than a query.
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        key = str(value.pk if isinstance(value, Priority) else value)
+        chosen = next((p for p in selectors.priorities() if str(p.pk) == key), None)
+        if chosen is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return chosen
 
 
 class RequestForm(forms.Form):
@@ -70,16 +84,11 @@ class RequestForm(forms.Form):
                 help_text="Choose “Site down” only if you cannot operate at all.",
             )
         # Only the classifications the person may set: never a staff-only one (issue 19).
-        shown = application.profile_fields.filter(
-            access.classification_filter(user, "classification__")
-        )
-        profile = shown.select_related("classification").prefetch_related(
-            Prefetch(
-                "classification__choices",
-                queryset=Choice.objects.filter(active=True).order_by("position", "label"),
-                to_attr="active_choices",
-            )
-        )
+        profile = [
+            profile_field
+            for profile_field in actions.profile_fields(application)
+            if access.may_see_classification(user, profile_field.classification)
+        ]
         for profile_field in profile:
             name = PROFILE_PREFIX + profile_field.classification.code
             self.fields[name] = _profile_field(profile_field)

@@ -90,21 +90,30 @@ class Listing:
     url: str
 
 
-def _section_rows(request: HttpRequest, section: Section) -> QuerySet[Transaction] | None:
-    narrowed = section.narrow(_individual(request))
-    if narrowed is None:
-        return None
-    visible = access.visible_transactions(request.user, per_row=section.per_row)
-    return selectors.listed(visible.filter(narrowed)).order_by(*section.order)
+def _related(section: Section) -> tuple[str, ...]:
+    """What a portal list shows of a row beside the transaction (portal/_table.html):
+    the requester where the section names them, never the organisation or team the
+    console's lists join."""
+    return ("requester",) if section.show_requester else ()
 
 
 def home(request: HttpRequest, site: Site) -> HttpResponse:
     now = timezone.now()
+    individual = _individual(request)
     listings = []
+    # The sections narrow the same visible transactions: built once for each writing.
+    visible: dict[bool, QuerySet[Transaction]] = {}
     for section in site.home_sections:
-        rows = _section_rows(request, section)
-        if rows is None:
+        narrowed = section.narrow(individual)
+        if narrowed is None:
             continue
+        if section.per_row not in visible:
+            visible[section.per_row] = access.visible_transactions(
+                request.user, per_row=section.per_row
+            )
+        rows = selectors.listed(
+            visible[section.per_row].filter(narrowed), related=_related(section)
+        ).order_by(*section.order)
         first = list(rows[: HOME_ROWS + 1])  # one more than shown says whether there is more
         listings.append(
             Listing(
@@ -120,15 +129,13 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
         site,
         "portal/home.html",
         {
-            "individual": _individual(request),
+            "individual": individual,
             "listings": listings,
             "now": now,
             "support": sla.support_hours(now=now),
             "may_search": access.may_search_knowledge(request.user),
             "news": access.visible_publications(request.user, NewsItem.objects.all())[:3],
-            "surveys": list(
-                surveys.pending(_individual(request), access.visible_transactions(request.user))
-            ),
+            "surveys": list(surveys.pending(individual, access.visible_transactions(request.user))),
         },
     )
 
@@ -155,7 +162,8 @@ def transaction_list(request: HttpRequest, site: Site) -> HttpResponse:
         chosen = filters.TransactionFilters()
     chosen = replace(chosen, status=filters.ALL_STATUSES)
     rows = selectors.listed(
-        selectors.transaction_list(request.user, chosen, per_row=section.per_row).filter(narrowed)
+        selectors.transaction_list(request.user, chosen, per_row=section.per_row).filter(narrowed),
+        related=_related(section),
     ).order_by(*section.order)
     if error:
         rows = rows.none()

@@ -47,10 +47,14 @@ def for_list(transactions: QuerySet[Transaction]) -> QuerySet[Transaction]:
     return transactions.select_related(*LIST_RELATED).prefetch_related(*LIST_LOOKUPS)
 
 
-def listed(transactions: QuerySet[Transaction]) -> QuerySet[Transaction]:
+def listed(
+    transactions: QuerySet[Transaction], *, related: tuple[str, ...] = LIST_RELATED
+) -> QuerySet[Transaction]:
     """`for_list` less the small lookups, for a page that shows several lists: it reads
-    them once for all of its rows with `fill_lookups`."""
-    return transactions.select_related(*LIST_RELATED)
+    them once for all of its rows with `fill_lookups`. `related`: the joined rows the
+    page shows, when it shows fewer than the console's lists."""
+    # No names would be select_related() of every foreign key: nothing joined instead.
+    return transactions.select_related(*related) if related else transactions
 
 
 def fill_lookups(*lists: Iterable[Transaction], user: Person | None) -> None:

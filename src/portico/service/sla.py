@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from portico.access import setup
+from portico.service import selectors
 from portico.service.calendar import BusinessHours, add_business_minutes, closed_days, describe
-from portico.service.models import BusinessCalendar, Priority
+from portico.service.models import BusinessCalendar, Closure, Priority
 
 # How far ahead the portal warns of a closure ("closed on Monday 25 December").
 CLOSURE_NOTICE_DAYS = 14
@@ -27,10 +29,22 @@ def default_calendar() -> BusinessCalendar:
     return calendar
 
 
+def _default_calendar_hours() -> tuple[int, BusinessHours]:
+    calendar = default_calendar()
+    return calendar.pk, calendar.hours()
+
+
+def default_hours() -> BusinessHours:
+    """The default calendar's hours, kept per process (`access.setup`): every portal
+    page tells them and every new transaction is timed by them, two queries each."""
+    return setup.remembered("default_calendar", None, _default_calendar_hours)[1]
+
+
 def default_priority() -> Priority | None:
     """The priority of a transaction logged without one: the least urgent, so that
     "not sure" is judged by a person rather than promised as an emergency."""
-    return Priority.objects.order_by("-position").first()
+    every = selectors.priorities()
+    return every[-1] if every else None
 
 
 @dataclass(frozen=True)
@@ -69,13 +83,16 @@ class SupportHours:
 def support_hours(*, now: datetime.datetime | None = None) -> SupportHours:
     """The default calendar's hours in words, and the working days it is closed in the
     next fortnight (with the holiday's name, or the closure's own reason)."""
-    calendar = default_calendar()
-    hours = calendar.hours()
+    calendar_id, hours = setup.remembered("default_calendar", None, _default_calendar_hours)
     today = (now or timezone.now()).astimezone(hours.zone).date()
     closures = closed_days(hours, today, CLOSURE_NOTICE_DAYS)
     unnamed = [d for d, name in closures if not name]
     if unnamed:  # only when a closure of the desk's own is near: one more query
-        reasons = dict(calendar.closures.filter(date__in=unnamed).values_list("date", "reason"))
+        reasons = dict(
+            Closure.objects.filter(calendar_id=calendar_id, date__in=unnamed).values_list(
+                "date", "reason"
+            )
+        )
         closures = [(d, name or reasons.get(d, "")) for d, name in closures]
     return SupportHours(text=describe(hours), closures=closures)
 
@@ -90,8 +107,8 @@ def promises(*, now: datetime.datetime | None = None) -> list[Promise]:
     """For each priority, most urgent first, the due times a transaction logged at
     `now` would get: what `create_transaction` will store for it."""
     start = now or timezone.now()
-    hours = default_calendar().hours()
+    hours = default_hours()
     return [
         Promise(priority=priority, due=due_times(priority, start=start, hours=hours))
-        for priority in Priority.objects.order_by("position")
+        for priority in selectors.priorities()
     ]

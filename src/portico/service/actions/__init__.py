@@ -15,6 +15,7 @@ from portico.service.actions.notes import add_note
 from portico.service.actions.profile import (
     clean_profile,
     edit_text,
+    profile_fields,
     profile_of,
     set_money,
     update_profile,
@@ -54,6 +55,7 @@ __all__ = [
     "forward",
     "grant",
     "offered",
+    "profile_fields",
     "profile_of",
     "record_view",
     "relate",

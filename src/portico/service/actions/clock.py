@@ -24,7 +24,7 @@ def set_due_times(transaction: Transaction) -> None:
     due = sla.due_times(
         transaction.priority,
         start=transaction.created_at,
-        hours=sla.default_calendar().hours(),
+        hours=sla.default_hours(),
         paused_minutes=transaction.sla_paused_minutes,
     )
     transaction.response_due_at = due.respond_by
@@ -36,7 +36,7 @@ def _pause_or_resume(transaction: Transaction, new_status: Status, now: datetime
     if waiting and transaction.sla_paused_at is None:
         transaction.sla_paused_at = now
     elif not waiting and transaction.sla_paused_at is not None:
-        hours = sla.default_calendar().hours()
+        hours = sla.default_hours()
         transaction.sla_paused_minutes += business_minutes_between(
             transaction.sla_paused_at, now, hours
         )
@@ -73,7 +73,7 @@ def move(transaction: Transaction, status: Status, now: datetime.datetime) -> No
         # not make a reopened request late the moment it is back.
         finished_at = transaction.resolved_at or transaction.closed_at or now
         transaction.sla_paused_minutes += business_minutes_between(
-            finished_at, now, sla.default_calendar().hours()
+            finished_at, now, sla.default_hours()
         )
         set_due_times(transaction)
         transaction.resolved_at = transaction.closed_at = None

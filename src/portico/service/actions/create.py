@@ -13,6 +13,7 @@ from django.db import transaction as db
 from django.utils import timezone
 
 from portico import access
+from portico.access import setup
 from portico.events import services as events
 from portico.parties.models import Individual, Organization, User
 from portico.service import rules, sla
@@ -26,6 +27,7 @@ from portico.service.models import (
     Grant,
     Priority,
     ProfileValue,
+    Status,
     Transaction,
 )
 
@@ -99,7 +101,7 @@ def create_transaction(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    status = application.statuses.get(initial=True)
+    status = _initial_status(application)
     now = timezone.now()
     transaction = Transaction(
         application=application,
@@ -110,7 +112,8 @@ def create_transaction(
         organization=organization,
         requester=requester,
         recorded_by=recorder,
-        team=team or application.team,
+        # The application's team by its id: nothing here reads the row.
+        team_id=team.pk if team is not None else application.team_id,
         channel=channel,
         created_at=now,
         updated_at=now,
@@ -147,29 +150,50 @@ def create_transaction(
     return transaction
 
 
+def _initial_status(application: Application) -> Status:
+    """The status a new transaction of the application starts in: set-up, kept per
+    process (`access.setup`), the request's own copy."""
+    kept = setup.remembered(
+        "initial_status",
+        application.pk,
+        lambda: Status.objects.get(application_id=application.pk, initial=True),
+    )
+    return setup.fresh(kept)
+
+
 def _default_grants(transaction: Transaction) -> list[Grant]:
-    """The application's default grants for a new transaction, as unsaved rows."""
+    """The application's default grants for a new transaction, as unsaved rows. The
+    defaults are set-up, kept per process (`access.setup`) as (principal, permission)."""
+    defaults = setup.remembered(
+        "default_grants",
+        transaction.application_id,
+        lambda: list(
+            DefaultGrant.objects.filter(application_id=transaction.application_id)
+            .order_by("pk")
+            .values_list("principal", "permission_id")
+        ),
+    )
     rows: dict[tuple[str, int, int], Grant] = {}
-    for default in DefaultGrant.objects.filter(application_id=transaction.application_id):
-        match default.principal:
+    for principal, permission_id in defaults:
+        match principal:
             case DefaultGrant.Principal.REQUESTER:
-                individual, organization = transaction.requester, None
+                individual_id, organization_id = transaction.requester_id, None
             case DefaultGrant.Principal.RECORDER:
-                individual, organization = transaction.recorded_by, None
+                individual_id, organization_id = transaction.recorded_by_id, None
             case DefaultGrant.Principal.REQUESTER_ORGANIZATION:
-                individual, organization = None, transaction.organization
+                individual_id, organization_id = None, transaction.organization_id
             case DefaultGrant.Principal.TEAM:
-                individual, organization = None, transaction.team
+                individual_id, organization_id = None, transaction.team_id
             case _:
                 continue
-        principal = individual or organization
-        if principal is None:
+        principal_id = individual_id or organization_id
+        if principal_id is None:
             continue
-        key = ("i" if individual else "o", principal.pk, default.permission_id)
+        key = ("i" if individual_id else "o", principal_id, permission_id)
         rows[key] = Grant(
-            individual=individual,
-            organization=organization,
-            permission_id=default.permission_id,
+            individual_id=individual_id,
+            organization_id=organization_id,
+            permission_id=permission_id,
             granted_at=transaction.created_at,
         )
     return list(rows.values())
