@@ -88,6 +88,7 @@ def test_each_request_gets_its_own_copy_of_a_kept_row(
     from portico.access import application_rights
 
     user = personas["customer"].individual.user
+    assert user is not None
     first = application_rights(user)
     right = next(iter(first.values()))
     right.application.name = "changed by one request"
@@ -103,6 +104,7 @@ def test_a_status_flow_changed_in_the_admin_is_offered_on_the_next_request(
     from portico.service.models import Status, Transaction
 
     csr = personas["csr"].individual.user
+    assert csr is not None
     transaction = Transaction.objects.filter(status__code="new").first()
     assert transaction is not None
     before = status_moves(actor=csr, transaction=transaction)
