@@ -144,6 +144,10 @@ def _satisfaction(transaction: Transaction) -> list[SatisfactionRow]:
     ]
 
 
+# 20 queries (21 with notes that were mailed): session and person, the transaction and
+# its grants, profile values and fields with choices, the reply address, notes, files,
+# mail deliveries, relations, history, satisfaction answers, the unread count, and the
+# people and teams its assign, contact, grant and forward forms offer (docs/performance.md).
 @access.zone_required(access.CONSOLE)
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     with access.deciding_once():  # a page that only reads, from the fetch on
