@@ -1043,21 +1043,23 @@ class Generator:
         return self.apps[code]
 
 
-def three_notes(requester_email: str) -> str:
-    """The number of a transaction the customer persona asked for that has exactly three
-    notes, all shared: the page both the customer and the staff see whole (issue 25's
-    "one transaction, 3 notes"). Looked up, not generated, so a kept dataset has it too."""
+def three_notes(customer_email: str) -> str:
+    """The number of a transaction of the customer persona's organisation (which the
+    persona sees) with exactly three notes, all shared if there is one: the page both
+    the customer and the staff see whole (issue 25's "one transaction, 3 notes"). Looked
+    up, not generated, so a kept dataset has it too."""
     shared = models.Count("notes", filter=models.Q(notes__visibility=Note.Visibility.SHARED))
-    found = (
-        Transaction.objects.filter(requester__user__email=requester_email)
+    person = Individual.objects.get(email=customer_email)
+    theirs = (
+        Transaction.objects.filter(organization=person.organization)
         .annotate(all_notes=models.Count("notes"), shared_notes=shared)
-        .filter(all_notes=3, shared_notes=3)
-        .order_by("-created_at")
+        .filter(all_notes=3)
+        .order_by("-shared_notes", "-created_at")
         .values_list("number", flat=True)
-        .first()
     )
+    found = theirs.first()
     if found is None:
-        raise RuntimeError(f"no transaction of {requester_email} with exactly 3 shared notes")
+        raise RuntimeError(f"no transaction of {customer_email}'s organisation with 3 notes")
     return found
 
 
