@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 
 from portico import access
-from portico.portal import form_views, views
+from portico.portal import form_views, profile_views, views
 from portico.portal.sites import CUSTOMER, EMPLOYEE, PARTNER, Site
 
 
@@ -38,10 +38,10 @@ def _site_patterns(site: Site, prefix: str) -> list[URLPattern]:
         ("t/<str:number>/withdraw/", views.withdraw, "withdraw"),
         ("t/<str:number>/reopen/", views.reopen, "reopen"),
         ("t/<str:number>/satisfaction/", views.satisfaction, "satisfaction"),
-        ("profile/", views.profile, "profile"),
-        ("profile/mail/", views.mail_settings, "mail-settings"),
-        ("profile/tokens/", views.create_token, "create-token"),
-        ("profile/tokens/<int:token_id>/revoke/", views.revoke_token, "revoke-token"),
+        ("profile/", profile_views.profile, "profile"),
+        ("profile/mail/", profile_views.mail_settings, "mail-settings"),
+        ("profile/tokens/", profile_views.create_token, "create-token"),
+        ("profile/tokens/<int:token_id>/revoke/", profile_views.revoke_token, "revoke-token"),
         ("forms/", form_views.form_list, "forms"),
         ("forms/<int:pk>/", form_views.form_page, "form"),
     ]
