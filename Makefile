@@ -47,7 +47,8 @@ TALON := var/talon/talon-$(TALON_VERSION)/tests/fixtures
 # Debian packages the tests drive: a PostgreSQL server (the tests start their own
 # throwaway cluster), Chromium (the browser tests), npm (for axe-core, the
 # accessibility engine injected into pages by the browser tests) and Dovecot's IMAP
-# server (the tests start their own, unprivileged, for `portico mailin --imap`).
+# server (the tests start their own, unprivileged, for `portico mailin --imap`); nginx,
+# Redis and openssl for the production stack's tests (started unprivileged, on free ports).
 test-deps: debian-deps $(AXE) $(TALON)
 
 debian-deps:
@@ -56,6 +57,9 @@ debian-deps:
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	test -x /usr/sbin/dovecot || missing="$$missing dovecot-imapd"; \
+	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	test -x /usr/bin/redis-server || missing="$$missing redis-server"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
