@@ -47,10 +47,13 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
 DEBUG = _flag("PORTICO_DEBUG")
 # Production means served over HTTPS behind a proxy: secure cookies, HSTS, MFA for staff.
 PRODUCTION = _flag("PORTICO_PRODUCTION")
+SECRET_KEY = _secret_key()
+# Keys retired by a rotation, still accepted (never used to sign) so that sessions,
+# password-reset links and signed mail links made before it keep working a while.
+SECRET_KEY_FALLBACKS = _list("PORTICO_SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS", "")
 
