@@ -351,7 +351,9 @@ PORTICO_WEBHOOK_NAMES_SECONDS = float(os.environ.get("PORTICO_WEBHOOK_NAMES_SECO
 # --- files ------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("PORTICO_MEDIA_ROOT", VAR_DIR / "media"))
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Collected by `portico collectstatic`; a container image collects them at build time
+# into a directory of its own, outside the volume that holds var/.
+STATIC_ROOT = Path(os.environ.get("PORTICO_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -4,6 +4,7 @@ Portico reads, and Django's deployment checks pass with it."""
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import shutil
@@ -11,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from bench.server import BIN, portico_env
 
 from tests.deploy.rendering import (
@@ -125,3 +127,29 @@ def test_deploy_checks_pass_with_the_production_environment(place: Place) -> Non
     )  # fmt: skip
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "no issues (0 silenced)" in checked.stdout
+
+
+def test_the_containers_run_the_units_commands() -> None:
+    """compose.yaml and the Dockerfile are thin: the programs and arguments the units run."""
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    services = compose["services"]
+    units = DEPLOY / "systemd"
+
+    def program(command: list[str]) -> list[str]:
+        return [Path(command[0]).name, *command[1:]]
+
+    web = program(exec_start(units / "portico-web@.service", "8001"))
+    assert services["web1"]["command"] == web
+    assert services["web2"]["command"] == [*web[:-1], "127.0.0.1:8002"]
+    worker = program(exec_start(units / "portico-worker@.service", "1"))
+    assert services["worker1"]["command"] == services["worker2"]["command"] == worker
+    assert services["mailin"]["command"][:2] == program(
+        exec_start(units / "portico-mailin.service")
+    )
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE)
+    assert cmd is not None
+    assert json.loads(cmd.group(1))[:-1] == web[:-1]
+    for name, service in services.items():
+        assert service.get("read_only") is True, f"{name} has a writable root file system"
+    assert "USER portico" in dockerfile
