@@ -45,7 +45,10 @@ def test_the_staff_read_release_and_download_a_quarantined_message(
     download = client.get(f"{ADMIN}inbound/{held.pk}/raw/")
     assert download.status_code == 200
     assert download["Content-Type"] == "application/octet-stream"
-    assert download["Content-Disposition"] == f'attachment; filename="inbound-{held.pk}.eml"'
+    assert download["Content-Disposition"] == (
+        f"attachment; filename=\"inbound-{held.pk}.eml\"; filename*=UTF-8''inbound-{held.pk}.eml"
+    )
+    assert "no-store" in download["Cache-Control"]
     assert b"".join(download.streaming_content) == held.raw.open("rb").read()  # type: ignore[attr-defined]
     done = client.post(
         f"{ADMIN}inbound/",

@@ -5,6 +5,7 @@ PostgreSQL pass, through pg_dump and pg_restore."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from portico.operations import backup
 from portico.service import actions
 from portico.service.models import Attachment, Transaction
 from tests.conftest import PASSWORD, Persona
+from tests.s3_server import BUCKET, S3Server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,3 +97,26 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(
     with pytest.raises(CommandError, match="differ from the manifest"):
         call_command("restore", str(made), "--yes")
     assert Transaction.objects.filter(title="Changed after the backup").exists()
+
+
+def test_files_on_s3_are_backed_up_and_restored_through_the_storage(
+    on_s3: S3Server, personas: dict[str, Persona], tmp_path: Path
+) -> None:
+    kept = _attach(personas, b"time,chlorine\n06:00,0.42\n")
+    lost = _attach(personas, b"time,chlorine\n07:00,0.40\n")
+    call_command("backup", str(tmp_path / "backups"))
+    made = next((tmp_path / "backups").iterdir())
+    manifest = json.loads((made / "manifest.json").read_text())
+    assert sorted(manifest["files"]) == on_s3.stored_keys()
+    assert manifest["files"][kept.file.name] == kept.sha256
+
+    client = on_s3.client()
+    client.delete_object(Bucket=BUCKET, Key=lost.file.name)
+    client.put_object(Bucket=BUCKET, Key="attachments/stray", Body=b"x")
+
+    call_command("restore", str(made), "--yes")
+
+    assert on_s3.stored_keys() == sorted(manifest["files"])
+    for stored in (kept, lost):
+        body = client.get_object(Bucket=BUCKET, Key=stored.file.name)["Body"].read()
+        assert hashlib.sha256(body).hexdigest() == stored.sha256

@@ -16,7 +16,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -232,7 +233,7 @@ def documents(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def download(request: HttpRequest, document_id: int) -> FileResponse:
+def download(request: HttpRequest, document_id: int) -> HttpResponseBase:
     _zone(request, access.DOCUMENTS)
     found = get_object_or_404(
         access.visible_publications(request.user, Document.objects.all()), pk=document_id

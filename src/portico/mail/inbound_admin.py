@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import truncatechars
 from django.urls import URLPattern, path, reverse
@@ -19,6 +20,7 @@ from django.utils.html import format_html
 from portico.mail import inbound, parsing
 from portico.mail.models import Inbound, Mailbox
 from portico.parties.models import User
+from portico.service.views import serve_file
 
 
 @admin.register(Mailbox)
@@ -149,22 +151,15 @@ class InboundAdmin(admin.ModelAdmin[Inbound]):
         )
         return [raw, *super().get_urls()]
 
-    def raw_view(self, request: HttpRequest, pk: int) -> FileResponse:
+    def raw_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         if not self.has_view_permission(request):
             raise PermissionDenied
         message = get_object_or_404(Inbound, pk=pk)
         if not message.raw:
             raise PermissionDenied("The message was not kept.")
         # Always a download, never shown: what a stranger wrote is not a page of ours.
-        response = FileResponse(
-            message.raw.open("rb"),
-            as_attachment=True,
-            filename=f"inbound-{message.pk}.eml",
-            content_type="application/octet-stream",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        # message/rfc822 is not an inline type, so it goes out as opaque bytes.
+        return serve_file(message.raw, "message/rfc822", f"inbound-{message.pk}.eml")
 
     @admin.action(description="Release (process the quarantined message)")
     def release_messages(self, request: HttpRequest, queryset: QuerySet[Inbound]) -> None:

@@ -9,6 +9,10 @@ half-written backup is never mistaken for a whole one.
 
 A restore checks the files against the manifest before it touches anything, replaces
 the database and the file store, then counts the rows again and reports any difference.
+
+The files are read through Django's storage, so a bucket (PORTICO_STORAGE=s3) is backed
+up and restored like the local directory: on restore every backed-up object is written
+under its own name before the objects the backup does not hold are deleted.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import connection
 
 MANIFEST = "manifest.json"
@@ -67,15 +72,31 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _media_root() -> Path:
-    return Path(settings.MEDIA_ROOT)
+def _stored_names(storage: Storage, folder: str = "") -> list[str]:
+    """Every file in the storage, by its name there, walking its folders."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a local store nothing was ever saved to
+        return []
+    names = [f"{folder}{name}" for name in files]
+    for sub in folders:
+        names += _stored_names(storage, f"{folder}{sub}/")
+    return sorted(names)
+
+
+def _copy_out(storage: Storage, target: Path) -> None:
+    for name in _stored_names(storage):
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with storage.open(name, "rb") as stored, destination.open("wb") as copy:
+            shutil.copyfileobj(stored, copy, 1 << 20)
 
 
 def _files_of(root: Path) -> dict[str, str]:
     if not root.exists():
         return {}
     return {
-        str(path.relative_to(root)): _sha256(path)
+        path.relative_to(root).as_posix(): _sha256(path)
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
@@ -130,9 +151,7 @@ def backup(target_dir: Path) -> Report:
         subprocess.run([*command, str(connection.settings_dict["NAME"])], env=env, check=True)  # noqa: S603 - our own arguments
     else:
         raise BackupError(f"No backup for {vendor} databases.")
-    media = _media_root()
-    if media.exists():
-        shutil.copytree(media, partial / "media")
+    _copy_out(default_storage, partial / "media")
     files = _files_of(partial / "media")
     manifest: dict[str, Any] = {
         "format": FORMAT,
@@ -180,12 +199,26 @@ def restore(source: Path) -> Report:
             ]
         )
         subprocess.run([*command, str(source / "database.dump")], env=env, check=True)  # noqa: S603 - our own arguments
-    media = _media_root()
+    if isinstance(default_storage, FileSystemStorage):
+        _swap_directory(Path(default_storage.location), source / "media")
+    else:
+        _replace_objects(default_storage, source / "media", set(found))
+    rows = row_counts()
+    problems = [
+        f"{table}: {rows.get(table)} rows, the backup had {count}"
+        for table, count in manifest["rows"].items()
+        if rows.get(table) != count
+    ]
+    return Report(source, time.monotonic() - started, rows, len(found), problems)
+
+
+def _swap_directory(media: Path, backed_up: Path) -> None:
+    # The whole tree is swapped in by renames, so no moment mixes old and restored files.
     incoming = media.with_name(media.name + ".restoring")
     if incoming.exists():
         shutil.rmtree(incoming)
-    if (source / "media").exists():
-        shutil.copytree(source / "media", incoming)
+    if backed_up.exists():
+        shutil.copytree(backed_up, incoming)
     else:
         incoming.mkdir(parents=True)
     outgoing = media.with_name(media.name + ".replaced")
@@ -196,10 +229,18 @@ def restore(source: Path) -> Report:
     incoming.rename(media)
     if outgoing.exists():
         shutil.rmtree(outgoing)
-    rows = row_counts()
-    problems = [
-        f"{table}: {rows.get(table)} rows, the backup had {count}"
-        for table, count in manifest["rows"].items()
-        if rows.get(table) != count
-    ]
-    return Report(source, time.monotonic() - started, rows, len(found), problems)
+
+
+def _replace_objects(storage: Storage, backed_up: Path, names: set[str]) -> None:
+    # A bucket has no rename: every backed-up object is written first, and only then are
+    # the ones the backup does not hold deleted, so a restore cut short loses nothing.
+    for name in sorted(names):
+        if storage.exists(name):
+            storage.delete(name)
+        with (backed_up / name).open("rb") as handle:
+            saved = storage.save(name, File(handle))
+        if saved != name:
+            raise BackupError(f"{name} was stored as {saved}; the restore is incomplete.")
+    for name in _stored_names(storage):
+        if name not in names:
+            storage.delete(name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
@@ -92,7 +92,7 @@ class AttachmentContent(PersonView):
     renderer_classes = [JSONRenderer, DownloadRenderer]
 
     @extend_schema(tags=["attachments"], parameters=[NUMBER], responses=_FILE_RESPONSES)
-    def get(self, request: Request, number: str, attachment_id: int) -> FileResponse:
+    def get(self, request: Request, number: str, attachment_id: int) -> HttpResponseBase:
         """The file's bytes, with the same safety headers as the pages' downloads: a
         raster image keeps its type and may show inline; everything else is opaque
         bytes to download, sandboxed and never sniffed."""

@@ -104,7 +104,11 @@ class DownloadRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
-_FILE_RESPONSES = {
+_FILE_RESPONSES: dict[int | tuple[int, str], OpenApiResponse] = {
     (200, media): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")
     for media in ("application/octet-stream", *sorted(content.INLINE_CONTENT_TYPES))
 }
+_FILE_RESPONSES[302] = OpenApiResponse(
+    description="Files kept on S3: `Location` is a signed URL that gives the file, with the"
+    " same type and disposition, for PORTICO_DOWNLOAD_URL_SECONDS."
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -306,7 +306,7 @@ class DownloadContent(PersonView):
     renderer_classes = [JSONRenderer, DownloadRenderer]
 
     @extend_schema(tags=TAGS, responses=_FILE_RESPONSES)
-    def get(self, request: Request, document_id: int) -> FileResponse:
+    def get(self, request: Request, document_id: int) -> HttpResponseBase:
         """The file's bytes, served as the help pages serve it: a raster image may show
         inline; everything else is opaque bytes to download, sandboxed, never sniffed."""
         found = get_object_or_404(_documents(request), pk=document_id)
