@@ -33,12 +33,16 @@ pytestmark = sqlite_pass_only("it checks files and starts nothing that reads the
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """systemd's EnvironmentFile= as it reads ours: NAME=value lines, # comments."""
+    """systemd's EnvironmentFile= as it reads ours: NAME=value lines, # comments, a
+    value's double quotes dropped."""
     values = {}
     for line in path.read_text().splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             name, _, value = line.partition("=")
-            values[name.strip()] = value.strip()
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            values[name.strip()] = value
     return values
 
 
@@ -153,3 +157,15 @@ def test_the_containers_run_the_units_commands() -> None:
     for name, service in services.items():
         assert service.get("read_only") is True, f"{name} has a writable root file system"
     assert "USER portico" in dockerfile
+
+
+def test_the_environment_file_reads_the_same_in_sh_as_in_systemd() -> None:
+    """Operators run `portico` commands by hand after `set -a; . portico.env`."""
+    path = DEPLOY / "portico.env.example"
+    sourced = subprocess.run(
+        ["sh", "-c", f'set -a; . "{path}"; set +a; env -0'],
+        env={"PATH": "/usr/bin:/bin"}, capture_output=True, timeout=30, check=True,
+    ).stdout  # fmt: skip
+    environ = dict(entry.split("=", 1) for entry in sourced.decode().split("\0") if "=" in entry)
+    for name, value in read_env_file(path).items():
+        assert environ.get(name) == value, name
