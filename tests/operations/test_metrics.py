@@ -17,7 +17,9 @@ from types import SimpleNamespace
 
 import pytest
 from bench.server import BIN, free_port, portico_env
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -27,7 +29,8 @@ from portico.notify.models import Delivery
 from portico.operations import gunicorn_conf
 from portico.webhooks.models import Delivery as WebhookDelivery
 from portico.webhooks.models import Subscription
-from tests.postgres_cluster import sqlite_pass_only
+from tests.plans import explain, scans_of, without_seqscan
+from tests.postgres_cluster import sqlite_pass_only, wanted
 from tests.webhooks.conftest import admin
 
 type Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -198,6 +201,27 @@ def test_the_gauges_count_the_work_waiting_in_the_database(
     sent = scrape(client)
     assert value(sent, "portico_outbox_unsent") == value(before, "portico_outbox_unsent")
     assert value(sent, "portico_outbox_oldest_unsent_age_seconds") == 0
+
+
+@pytest.mark.skipif(not wanted(), reason="query plans are PostgreSQL's: the PostgreSQL pass")
+def test_each_gauge_is_read_from_its_partial_index(client: Client, db: None) -> None:
+    # Each index holds only the unfinished rows, so a scrape costs the same at any size.
+    expected = {
+        "django_tasks_database_dbtaskresult": "tasks_db_new_ordering_idx",
+        "notify_delivery": "delivery_due",
+        "webhooks_delivery": "webhook_delivery_due",
+        "audit_event": "event_undispatched",
+    }
+    with CaptureQueriesContext(connection) as queries:
+        scrape(client)
+    used: dict[str, set[str]] = {}
+    with without_seqscan():
+        for query in queries.captured_queries:
+            plan = explain(query["sql"])
+            for table in expected:
+                for node in scans_of(plan, table):
+                    used.setdefault(table, set()).add(str(node.get("Index Name")))
+    assert used == {table: {index} for table, index in expected.items()}
 
 
 # --- the gunicorn hooks --------------------------------------------------------------------
