@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "portico.operations.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files (nginx's, in production) are not Portico's requests.
+    "portico.operations.metrics.MetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,6 +117,15 @@ PORTICO_TRUSTED_PROXIES = _list("PORTICO_TRUSTED_PROXIES", "127.0.0.1,::1")
 # connections). Pages are Python-bound, so more processes than cores buy nothing.
 PORTICO_WEB_WORKERS = int(os.environ.get("PORTICO_WEB_WORKERS", min(4, 2 * (os.cpu_count() or 1))))
 PORTICO_WEB_THREADS = int(os.environ.get("PORTICO_WEB_THREADS", 4))
+# The Prometheus metrics at /metrics (portico.operations.metrics) answer only these
+# addresses or networks (the client's, after PORTICO_TRUSTED_PROXIES), or a request
+# bearing the token; no token, no token access. Everyone else gets a 404.
+PORTICO_METRICS_ALLOWED = _list("PORTICO_METRICS_ALLOWED", "127.0.0.1,::1")
+PORTICO_METRICS_TOKEN = os.environ.get("PORTICO_METRICS_TOKEN", "")
+# Where the web server's worker processes keep their counts for /metrics to add up
+# (portico.operations.gunicorn_conf); blank: var/metrics/<bind address>. One directory
+# per app server: it is emptied when that server starts.
+PORTICO_METRICS_DIR = os.environ.get("PORTICO_METRICS_DIR", "")
 
 # How long a process keeps a user group's zones and application rights before reading
 # them again (portico.access.setup); 0 reads them on every request.

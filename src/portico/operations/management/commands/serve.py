@@ -35,6 +35,7 @@ class Command(BaseCommand):
         commands = {
             "web server": [
                 sys.executable, "-m", "gunicorn", "portico.wsgi:application",
+                "--config", "python:portico.operations.gunicorn_conf",
                 "--worker-class", "gthread", "--workers", str(settings.PORTICO_WEB_WORKERS),
                 "--threads", str(settings.PORTICO_WEB_THREADS), "--bind", f"{host}:{port}",
                 "--graceful-timeout", "10",
