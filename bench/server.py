@@ -47,9 +47,14 @@ class Server:
         log: Path,
         threads: int = THREADS,
         asgi: bool = False,
+        root: Path = ROOT,
+        settings: str = "bench.floor_settings",
     ) -> None:
-        self.env = {**env, "DJANGO_SETTINGS_MODULE": "bench.floor_settings", "BENCH_SERVER": "1"}
+        # `root` and `settings`: another checkout's code, as tests/test_migrations_upgrade.py
+        # serves the commit before a migration.
+        self.env = {**env, "DJANGO_SETTINGS_MODULE": settings, "BENCH_SERVER": "1"}
         self.env.pop("PORTICO_DEBUG", None)
+        self.root = root
         self.workers = workers
         self.threads = threads
         self.asgi = asgi
@@ -73,9 +78,9 @@ class Server:
             "--bind",
             f"{self.host}:{self.port}",
             "--pythonpath",
-            str(ROOT),
+            str(self.root),
             "--chdir",
-            str(ROOT),
+            str(self.root),
             "--timeout",
             "60",
             "--graceful-timeout",

@@ -69,7 +69,7 @@ class Cluster:
             "-D",
             str(self.data),
             "-l",
-            str(self.base / "log"),
+            str(self.log),
             "-w",
             "-t",
             "60",
@@ -77,6 +77,22 @@ class Cluster:
             self._options(),
             "start",
         )
+
+    @property
+    def log(self) -> Path:
+        return self.base / "log"
+
+    def start_standby_of(self, primary: Cluster) -> None:
+        """A hot standby streaming from `primary`: its base backup, taken over the
+        replication protocol (which initdb's trust rules allow from 127.0.0.1), with the
+        connection to follow it written in (-R), started on a port of its own."""
+        self._run(
+            str(self.bindir / "pg_basebackup"),
+            "-D", str(self.data), "-h", "127.0.0.1", "-p", str(primary.port), "-U", "portico",
+            "-R", "-X", "stream", "--checkpoint=fast",
+            *([] if self.durable else ["--no-sync"]),
+        )  # fmt: skip
+        self.restart()
 
     def start(self) -> None:
         self._run(

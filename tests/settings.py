@@ -11,7 +11,13 @@ os.environ["PORTICO_VAR_DIR"] = tempfile.mkdtemp(prefix="portico-test-var-")
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from portico.settings import *  # noqa: F403
-from portico.settings import STATIC_ROOT, STORAGES
+from portico.settings import DATABASES, STATIC_ROOT, STORAGES
+
+# The suite has one database. A DATABASE_REPLICA_URL in the runner's environment changes
+# nothing here: the replica is proved against two real servers, primary and standby
+# (tests/operations/test_replica.py).
+DATABASES.pop("replica", None)
+DATABASE_ROUTERS = []
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

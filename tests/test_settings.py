@@ -64,3 +64,45 @@ def test_environment_wins(tmp_path: Path) -> None:
 def test_production_uses_host_prefixed_secure_cookies(tmp_path: Path) -> None:
     settings = settings_in(tmp_path, PORTICO_PRODUCTION="1")
     assert settings["cookie"] == "__Host-sessionid"
+
+
+REPLICA = (
+    "import json, portico.settings as s; "
+    "print(json.dumps({'replica': s.DATABASES.get('replica'), "
+    "'routers': getattr(s, 'DATABASE_ROUTERS', [])}))"
+)
+
+
+def test_a_replica_is_read_only_with_the_primarys_session_settings(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DATABASE_REPLICA_URL"}}
+    env.update(
+        PORTICO_VAR_DIR=str(tmp_path),
+        DATABASE_URL="postgres://portico@db1.internal/portico",
+        DATABASE_REPLICA_URL="postgres://portico@db2.internal/portico",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", REPLICA], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    shown = json.loads(out)
+    replica = shown["replica"]
+    assert replica["HOST"] == "db2.internal"
+    assert replica["OPTIONS"]["options"] == (
+        "-c jit=off -c random_page_cost=1.1 -c default_transaction_read_only=on"
+    )
+    assert replica["CONN_HEALTH_CHECKS"] is True
+    assert replica["TEST"] == {"MIRROR": "default"}
+    assert shown["routers"] == ["portico.operations.replica.ReplicaRouter"]
+    # Without the setting, one database and no router.
+    del env["DATABASE_REPLICA_URL"]
+    out = subprocess.run(
+        [sys.executable, "-c", REPLICA], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    assert json.loads(out) == {"replica": None, "routers": []}
+
+
+def test_a_replica_beside_sqlite_is_refused_at_start_up(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(PORTICO_VAR_DIR=str(tmp_path), DATABASE_REPLICA_URL="postgres://portico@db2/portico")
+    done = subprocess.run([sys.executable, "-c", REPLICA], env=env, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "DATABASE_REPLICA_URL is set but DATABASE_URL is not PostgreSQL" in done.stderr

@@ -99,6 +99,9 @@ ELSEWHERE_PREFIXES = (
 # tests/surveys/test_portal.py; the reply by e-mail:
 # tests/console/test_email_reply.py and the channel matrix).
 ELSEWHERE_NAMES = {
+    # The Prometheus metrics answer configured addresses (or a token), not people, and a
+    # 404 to everyone else, logged in or not: tests/operations/test_metrics.py.
+    "metrics",
     # The knowledge pages open to visitors too, and show each reader their own share:
     # tests/knowledge/test_pages.py.
     "knowledge:home",

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "portico.operations.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files (nginx's, in production) are not Portico's requests.
+    "portico.operations.metrics.MetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,6 +120,15 @@ PORTICO_TRUSTED_PROXIES = _list("PORTICO_TRUSTED_PROXIES", "127.0.0.1,::1")
 # connections). Pages are Python-bound, so more processes than cores buy nothing.
 PORTICO_WEB_WORKERS = int(os.environ.get("PORTICO_WEB_WORKERS", min(4, 2 * (os.cpu_count() or 1))))
 PORTICO_WEB_THREADS = int(os.environ.get("PORTICO_WEB_THREADS", 4))
+# The Prometheus metrics at /metrics (portico.operations.metrics) answer only these
+# addresses or networks (the client's, after PORTICO_TRUSTED_PROXIES), or a request
+# bearing the token; no token, no token access. Everyone else gets a 404.
+PORTICO_METRICS_ALLOWED = _list("PORTICO_METRICS_ALLOWED", "127.0.0.1,::1")
+PORTICO_METRICS_TOKEN = os.environ.get("PORTICO_METRICS_TOKEN", "")
+# Where the web server's worker processes keep their counts for /metrics to add up
+# (portico.operations.gunicorn_conf); blank: var/metrics/<bind address>. One directory
+# per app server: it is emptied when that server starts.
+PORTICO_METRICS_DIR = os.environ.get("PORTICO_METRICS_DIR", "")
 
 # How long a process keeps a user group's zones and application rights before reading
 # them again (portico.access.setup); 0 reads them on every request.
@@ -199,6 +210,39 @@ else:
             # hands out live connections instead of ones the restart cut.
             "check": ConnectionPool.check_connection,
         }
+# A read-only streaming replica of the primary: the reports read their figures from it
+# (portico.operations.replica says what goes there and why); all else uses the primary.
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL is set but DATABASE_URL is not PostgreSQL: a replica is a "
+            "PostgreSQL standby of the primary. Unset DATABASE_REPLICA_URL, or set "
+            "DATABASE_URL to the primary PostgreSQL database."
+        )
+    replica = dj_database_url.parse(replica_url)
+    if replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL.")
+    primary = DATABASES["default"]
+    replica["CONN_MAX_AGE"] = primary["CONN_MAX_AGE"]
+    replica["CONN_HEALTH_CHECKS"] = primary["CONN_HEALTH_CHECKS"]
+    replica["OPTIONS"] = {
+        # A replica that does not answer must not hold a report for long: the reports then
+        # read the primary (the URL's own connect_timeout wins).
+        "connect_timeout": 3,
+        **{key: value for key, value in primary["OPTIONS"].items() if key != "pool"},
+        **replica.get("OPTIONS", {}),
+    }
+    # The primary's session settings, and read-only: a URL that names the primary by
+    # mistake still takes no write.
+    replica["OPTIONS"]["options"] = (
+        f"{primary['OPTIONS']['options']} -c default_transaction_read_only=on"
+    )
+    if "pool" in primary["OPTIONS"]:
+        replica["OPTIONS"]["pool"] = dict(primary["OPTIONS"]["pool"])
+    # Under test, the suite's one database stands in for the replica too.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = replica
+    DATABASE_ROUTERS = ["portico.operations.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- people and log-in ------------------------------------------------------------------

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portico import views
+from portico.operations import metrics
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("no-sections/", views.no_zones, name="no-zones"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("portico.api.urls")),
     path("", include("portico.knowledge.urls")),

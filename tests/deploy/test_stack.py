@@ -553,9 +553,24 @@ def test_the_production_stack_serves_and_survives_losing_a_server_and_a_worker(
     _until(lambda: any(number_text in s for s in stack.sink.subjects()), "acknowledgement mail")
     _until(lambda: number_text in stack.hooks.created_numbers(), "signed webhook delivery")
 
-    _metrics(stack, admin_token)
+    # From an address that is neither this machine nor the monitoring network (127.0.0.2
+    # stands in: loopback, but not 127.0.0.1), /metrics is refused by nginx, and Portico
+    # answers it as a page that does not exist.
+    for port, expected in ((stack.https, 403), (stack.app_ports[0], 404)):
+        outsider = (
+            http.client.HTTPSConnection(
+                "127.0.0.1", port, context=stack.context, source_address=("127.0.0.2", 0)
+            )
+            if port == stack.https
+            else http.client.HTTPConnection("127.0.0.1", port, source_address=("127.0.0.2", 0))
+        )
+        outsider.request("GET", "/metrics")
+        assert outsider.getresponse().status == expected, port
+        outsider.close()
 
     # The burst: creates over the API while one app server and one worker are killed.
+    survivor = stack.app_ports[1]
+    before = _metrics(stack, survivor).get("POST api:transactions 2xx", 0.0)
     outcome = _burst(stack, customer_token)
     answered = outcome["answered"]
     assert len(answered) >= BURST - THREADS, f"{outcome['failed']} creates failed"
@@ -567,6 +582,10 @@ def test_the_production_stack_serves_and_survives_losing_a_server_and_a_worker(
     stored = {str(number): int(count) for number, count in rows}
     assert set(answered) <= set(stored), "a create answered 201 is not in the database"
     assert all(count == 1 for count in stored.values()), "a create is there twice"
+    # The survivor's metrics count the creates it answered (all but those the killed
+    # server answered before it died).
+    after = _metrics(stack, survivor).get("POST api:transactions 2xx", 0.0)
+    assert after - before >= len(answered) - BURST // 3, (before, after)
     # After the kill, the survivors did the rest: every acknowledgement, every webhook.
     _until(
         lambda: set(answered) <= {n for n in answered for s in stack.sink.subjects() if n in s},
@@ -592,17 +611,24 @@ def _portal_issue(title: str) -> dict[str, str]:
     }
 
 
-def _metrics(stack: Stack, admin_token: str) -> None:
-    """/metrics on an app server directly, from 127.0.0.1: the requests so far counted."""
-    connection = http.client.HTTPConnection("127.0.0.1", stack.app_ports[0], timeout=10)
+def _metrics(stack: Stack, port: int) -> dict[str, float]:
+    """portico_requests_total on one app server, asked directly from 127.0.0.1 (as
+    Prometheus on this machine does): {route and status: count}."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", "/metrics")
     answer = connection.getresponse()
     text = answer.read().decode()
     connection.close()
-    if answer.status == 404:
-        return  # the metrics piece has not landed on this branch yet
-    assert answer.status == 200
-    assert "portico_requests_total" in text
+    assert answer.status == 200, text[:300]
+    counts: dict[str, float] = {}
+    for line in text.splitlines():
+        found = re.match(r"portico_requests_total\{(.*)\} ([0-9.e+]+)$", line)
+        if found:
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', found.group(1)))
+            key = f"{labels['method']} {labels['route']} {labels['status']}"
+            counts[key] = counts.get(key, 0.0) + float(found.group(2))
+    assert "portico_outbox_oldest_unsent_age_seconds" in text
+    return counts
 
 
 def _burst(stack: Stack, token: str) -> dict[str, Any]:

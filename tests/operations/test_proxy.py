@@ -7,9 +7,9 @@ import pytest
 from django.test import Client, override_settings
 
 from portico.audit.models import Event
-from portico.operations.proxy import _networks, client_address
+from portico.operations.proxy import client_address, parse_networks
 
-TRUSTED = _networks(["127.0.0.1", "10.0.0.0/8", "::1"])
+TRUSTED = parse_networks(["127.0.0.1", "10.0.0.0/8", "::1"])
 
 
 @pytest.mark.parametrize(

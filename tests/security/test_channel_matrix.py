@@ -1820,6 +1820,7 @@ NOT_IN_MATRIX: dict[str, str] = {
     "no-zones": "public",
     "healthz": "public",
     "readyz": "public",
+    "metrics": "by address or token, never a person: tests/operations/test_metrics.py",
     "api:schema": "public API description",
     "api:docs": "public API description",
     "api:not-found": "answers 404 to everything: test_idor",

@@ -19,11 +19,12 @@ from django.http import HttpRequest, HttpResponseBase
 type Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def _networks(entries: list[str]) -> tuple[Network, ...]:
+def parse_networks(entries: list[str]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
 
 
-def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+def within(address: str, networks: tuple[Network, ...]) -> bool:
+    """Whether `address` is in one of `networks`; an unparsable address is in none."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -33,10 +34,10 @@ def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
 
 def client_address(peer: str, forwarded_for: str, networks: tuple[Network, ...]) -> str:
     """The address to believe: the peer, unless it is a trusted proxy that forwarded."""
-    if not forwarded_for or not _trusted(peer, networks):
+    if not forwarded_for or not within(peer, networks):
         return peer
     for hop in reversed([part.strip() for part in forwarded_for.split(",")]):
-        if not _trusted(hop, networks):
+        if not within(hop, networks):
             try:
                 return str(ipaddress.ip_address(hop))
             except ValueError:
@@ -47,7 +48,7 @@ def client_address(peer: str, forwarded_for: str, networks: tuple[Network, ...])
 class ForwardedForMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
-        self.networks = _networks(settings.PORTICO_TRUSTED_PROXIES)
+        self.networks = parse_networks(settings.PORTICO_TRUSTED_PROXIES)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         peer = request.META.get("REMOTE_ADDR", "")

@@ -19,6 +19,12 @@ logger = logging.getLogger("portico.requests")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+def log_quietly(response: HttpResponse) -> None:
+    """Log this response's line at DEBUG: for requests that come like clockwork and say
+    nothing an operator reads (a metrics scrape), which would bury the rest."""
+    response.portico_log_level = logging.DEBUG  # type: ignore[attr-defined]
+
+
 class RequestLogMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -32,7 +38,8 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         user = getattr(request, "user", None)
-        logger.info(
+        logger.log(
+            getattr(response, "portico_log_level", logging.INFO),
             "%s %s %s",
             request.method,
             request.path,

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from portico import access
 from portico.notify.models import Delivery, DeliveryFile
+from portico.operations.replica import on_replica
 from portico.parties.models import Individual
 from portico.reports import export, queries
 from portico.reports.models import Schedule
@@ -107,7 +108,11 @@ def send_due(*, now: datetime.datetime | None = None) -> int:
                 Schedule.objects.filter(pk=schedule.pk).update(active=False)
                 continue
             period = period_for(schedule, now)
-            sheets = sheets_for(schedule, period, access.report_teams(person.user))
+            # Whom the message is for, and what they may see, from the primary; the figures
+            # from the replica, if there is one (portico.operations.replica).
+            teams = access.report_teams(person.user)
+            with on_replica():
+                sheets = sheets_for(schedule, period, teams)
             _write(schedule, person, period, sheets)
             written += 1
     return written

@@ -1,5 +1,9 @@
 """The Reports zone's pages (issue 24). Thin: the form says which period and grouping,
-access says which teams' figures the reader adds up, the queries read the roll-ups."""
+access says which teams' figures the reader adds up, the queries read the roll-ups.
+
+Each page asks access (from the primary) first, then reads its figures inside
+`on_replica()`: from the read-only replica when one is configured, so that the heaviest
+reads leave the primary (portico.operations.replica says why the scope is no wider)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from portico import access
+from portico.operations.replica import on_replica
 from portico.reports import charts, export, flags, mailing, queries
 from portico.reports.forms import (
     SATISFACTION_GROUPS,
@@ -39,34 +44,37 @@ def service(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "by_label": Dimension(by).label}
     if period is not None:
         teams = access.report_teams(request.user)
-        rows, groups = queries.top_figures(by, period, teams=teams, limit=TOP_GROUPS)
-        shown = {row.key for row in rows}
-        before = {r.key: r for r in queries.figures(by, period.previous(), teams=teams, keys=shown)}
-        total = queries.total(period, teams=teams)
-        days = queries.days(period, teams=teams)
-        response = [(row.label, (_hours(row.median("response_business")) or 0)) for row in rows]
-        context |= {
-            "period": period,
-            "previous": period.previous(),
-            "rows": [(row, before.get(row.key)) for row in rows],
-            "more_groups": groups - len(rows),
-            "total": total,
-            "total_before": queries.total(period.previous(), teams=teams),
-            "response_chart": charts.bars(response, unit=" h"),
-            "flow_chart": charts.lines(
-                [d.day for d in days],
-                [
-                    ("Opened", "series-a", [d.opened for d in days]),
-                    ("Resolved", "series-b", [d.resolved for d in days]),
-                ],
-            ),
-            "days": days,
-            "built": BuiltDay.objects.order_by("-built_at")
-            .values_list("built_at", flat=True)
-            .first(),
-            "all_teams": teams is None,
-            "schedule_by": by,
-        }
+        with on_replica():
+            rows, groups = queries.top_figures(by, period, teams=teams, limit=TOP_GROUPS)
+            shown = {row.key for row in rows}
+            before = {
+                r.key: r for r in queries.figures(by, period.previous(), teams=teams, keys=shown)
+            }
+            total = queries.total(period, teams=teams)
+            days = queries.days(period, teams=teams)
+            response = [(row.label, (_hours(row.median("response_business")) or 0)) for row in rows]
+            context |= {
+                "period": period,
+                "previous": period.previous(),
+                "rows": [(row, before.get(row.key)) for row in rows],
+                "more_groups": groups - len(rows),
+                "total": total,
+                "total_before": queries.total(period.previous(), teams=teams),
+                "response_chart": charts.bars(response, unit=" h"),
+                "flow_chart": charts.lines(
+                    [d.day for d in days],
+                    [
+                        ("Opened", "series-a", [d.opened for d in days]),
+                        ("Resolved", "series-b", [d.resolved for d in days]),
+                    ],
+                ),
+                "days": days,
+                "built": BuiltDay.objects.order_by("-built_at")
+                .values_list("built_at", flat=True)
+                .first(),
+                "all_teams": teams is None,
+                "schedule_by": by,
+            }
     return render(request, "reports/service.html", context)
 
 
@@ -77,32 +85,36 @@ def products(request: HttpRequest) -> HttpResponse:
     form, period, _by = period_from(request.GET)
     context: dict[str, object] = {"form": form}
     if period is not None:
-        compared = queries.products_compared(period, teams=access.report_teams(request.user))
-        calls = compared.total.opened
-        # The flag judges the whole desk's incidents: a product is abnormal or not,
-        # whoever reads it; its evidence is counts per week, no transaction.
-        judged = {key: verdict for key, _label, verdict in flags.judge_products(period.until)}
-        context |= {
-            "period": period,
-            "previous": period.previous(),
-            "rows": [
-                (row, before, _share(row.opened, calls), judged.get(row.key))
-                for row, before in compared.rows
-            ],
-            "total": compared.total,
-            "total_before": compared.total_before,
-            "calls": calls,
-            "flagged": ProductFlag.objects.select_related("product").order_by(
-                "-week_ending", "-p_value"
-            )[:20],
-            "chart": charts.bars(
-                [
-                    (row.label, row.opened)
-                    for row, _before in compared.rows
-                    if row.key and row.opened
-                ]
-            ),
-        }
+        teams = access.report_teams(request.user)
+        with on_replica():
+            compared = queries.products_compared(period, teams=teams)
+            calls = compared.total.opened
+            # The flag judges the whole desk's incidents: a product is abnormal or not,
+            # whoever reads it; its evidence is counts per week, no transaction.
+            judged = {key: verdict for key, _label, verdict in flags.judge_products(period.until)}
+            context |= {
+                "period": period,
+                "previous": period.previous(),
+                "rows": [
+                    (row, before, _share(row.opened, calls), judged.get(row.key))
+                    for row, before in compared.rows
+                ],
+                "total": compared.total,
+                "total_before": compared.total_before,
+                "calls": calls,
+                "flagged": list(
+                    ProductFlag.objects.select_related("product").order_by(
+                        "-week_ending", "-p_value"
+                    )[:20]
+                ),
+                "chart": charts.bars(
+                    [
+                        (row.label, row.opened)
+                        for row, _before in compared.rows
+                        if row.key and row.opened
+                    ]
+                ),
+            }
     return render(request, "reports/products.html", context)
 
 
@@ -123,17 +135,23 @@ def people(request: HttpRequest) -> HttpResponse:
     form, period, _by = period_from(request.GET)
     context: dict[str, object] = {"form": form}
     if period is not None:
-        compared = queries.people_compared(period, teams=access.report_teams(request.user))
-        context |= {
-            "period": period,
-            "previous": period.previous(),
-            "rows": compared.rows,
-            "total": compared.total,
-            "total_before": compared.total_before,
-            "chart": charts.bars(
-                [(r.label, round(r.closes_per_day, 2)) for r, _before in compared.rows if r.actions]
-            ),
-        }
+        teams = access.report_teams(request.user)
+        with on_replica():
+            compared = queries.people_compared(period, teams=teams)
+            context |= {
+                "period": period,
+                "previous": period.previous(),
+                "rows": compared.rows,
+                "total": compared.total,
+                "total_before": compared.total_before,
+                "chart": charts.bars(
+                    [
+                        (r.label, round(r.closes_per_day, 2))
+                        for r, _before in compared.rows
+                        if r.actions
+                    ]
+                ),
+            }
     return render(request, "reports/people.html", context)
 
 
@@ -146,27 +164,28 @@ def portal(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form}
     if period is not None:
         teams = access.report_teams(request.user)
-        months = queries.channels_by_month(period, teams=teams)
-        channels = [(code, label) for code, label in Channel.choices]
-        context |= {
-            "period": period,
-            "channels": channels,
-            "months": [
-                (m, [(m.by_channel.get(code, 0), m.share(code)) for code, _ in channels])
-                for m in months
-            ],
-            "chart": charts.lines(
-                [m.month for m in months],
-                [("Portal (web)", "series-a", [m.share(Channel.WEB) or 0 for m in months])],
-            )
-            if len(months) > 1
-            else None,
-            "service": queries.self_service(period),
-            "month_heads": queries.months_of(period),
-            "users": queries.active_portal_users(period)[:50],
-            "total": queries.total(period, teams=teams),
-            "missing": queries.knowledge_gaps(period),
-        }
+        with on_replica():
+            months = queries.channels_by_month(period, teams=teams)
+            channels = [(code, label) for code, label in Channel.choices]
+            context |= {
+                "period": period,
+                "channels": channels,
+                "months": [
+                    (m, [(m.by_channel.get(code, 0), m.share(code)) for code, _ in channels])
+                    for m in months
+                ],
+                "chart": charts.lines(
+                    [m.month for m in months],
+                    [("Portal (web)", "series-a", [m.share(Channel.WEB) or 0 for m in months])],
+                )
+                if len(months) > 1
+                else None,
+                "service": queries.self_service(period),
+                "month_heads": queries.months_of(period),
+                "users": queries.active_portal_users(period)[:50],
+                "total": queries.total(period, teams=teams),
+                "missing": queries.knowledge_gaps(period),
+            }
     return render(request, "reports/portal.html", context)
 
 
@@ -208,7 +227,9 @@ def _export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     _form, period, by = period_from(request.GET)
     if period is None:
         return redirect(f"{reverse(f'reports:{report}')}?{request.GET.urlencode()}")
-    sheets = export.sheets_for(report, period, teams=access.report_teams(request.user), by=by)
+    teams = access.report_teams(request.user)
+    with on_replica():
+        sheets = export.sheets_for(report, period, teams=teams, by=by)
     asked = request.GET.get("table")
     if asked is not None and asked not in {sheet.key for sheet in sheets}:
         raise Http404("This report has no such table.")
@@ -254,23 +275,24 @@ def satisfaction(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "by_label": SATISFACTION_GROUPS[by]}
     if period is not None:
         teams = access.report_teams(request.user)
-        rows = queries.satisfaction(by, period, teams=teams)
-        before = {r.key: r for r in queries.satisfaction(by, period.previous(), teams=teams)}
-        links = _list_links(by, [row.key for row in rows if row.key])
-        context |= {
-            "period": period,
-            "previous": period.previous(),
-            "rows": [(row, before.get(row.key), links.get(row.key)) for row in rows],
-            "total": queries.satisfaction_total(period, teams=teams),
-            "total_before": queries.satisfaction_total(period.previous(), teams=teams),
-            "chart": charts.bars(
-                [(row.label, row.share) for row in rows if row.share is not None], unit=" %"
-            ),
-            "built": BuiltDay.objects.order_by("-built_at")
-            .values_list("built_at", flat=True)
-            .first(),
-            "all_teams": teams is None,
-        }
+        with on_replica():
+            rows = queries.satisfaction(by, period, teams=teams)
+            before = {r.key: r for r in queries.satisfaction(by, period.previous(), teams=teams)}
+            links = _list_links(by, [row.key for row in rows if row.key])
+            context |= {
+                "period": period,
+                "previous": period.previous(),
+                "rows": [(row, before.get(row.key), links.get(row.key)) for row in rows],
+                "total": queries.satisfaction_total(period, teams=teams),
+                "total_before": queries.satisfaction_total(period.previous(), teams=teams),
+                "chart": charts.bars(
+                    [(row.label, row.share) for row in rows if row.share is not None], unit=" %"
+                ),
+                "built": BuiltDay.objects.order_by("-built_at")
+                .values_list("built_at", flat=True)
+                .first(),
+                "all_teams": teams is None,
+            }
     return render(
         request, "reports/satisfaction.html", context, status=200 if period is not None else 400
     )
@@ -317,26 +339,29 @@ def money(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "by_label": by_label}
     if period is not None:
         teams = access.report_teams(request.user)
-        every = queries.money(by, period, teams=teams)
-        rows = every[:TOP_GROUPS]  # the most valuable; the download has them all
-        shown = {row.key for row in rows}
-        before = {r.key: r for r in queries.money(by, period.previous(), teams=teams, keys=shown)}
-        total = queries.money_total(period, teams=teams)
-        context |= {
-            "period": period,
-            "previous": period.previous(),
-            "rows": [(row, before.get(row.key)) for row in rows],
-            "more_groups": len(every) - len(rows),
-            "total": total,
-            "total_before": queries.money_total(period.previous(), teams=teams),
-            "chart": charts.bars([(row.label, float(row.value)) for row in rows]),
-            "cost_chart": charts.bars([(row.label, float(row.cost)) for row in rows]),
-            "cost_summary": f"What the transactions of each {by_label.lower()} cost, most "
-            "first. The same figures are in the table below.",
-            "summary": money_summary(by_label, rows, total),
-            "all_teams": teams is None,
-            "schedule_by": by,
-        }
+        with on_replica():
+            every = queries.money(by, period, teams=teams)
+            rows = every[:TOP_GROUPS]  # the most valuable; the download has them all
+            shown = {row.key for row in rows}
+            before = {
+                r.key: r for r in queries.money(by, period.previous(), teams=teams, keys=shown)
+            }
+            total = queries.money_total(period, teams=teams)
+            context |= {
+                "period": period,
+                "previous": period.previous(),
+                "rows": [(row, before.get(row.key)) for row in rows],
+                "more_groups": len(every) - len(rows),
+                "total": total,
+                "total_before": queries.money_total(period.previous(), teams=teams),
+                "chart": charts.bars([(row.label, float(row.value)) for row in rows]),
+                "cost_chart": charts.bars([(row.label, float(row.cost)) for row in rows]),
+                "cost_summary": f"What the transactions of each {by_label.lower()} cost, most "
+                "first. The same figures are in the table below.",
+                "summary": money_summary(by_label, rows, total),
+                "all_teams": teams is None,
+                "schedule_by": by,
+            }
     return render(request, "reports/money.html", context)
 
 
@@ -362,7 +387,9 @@ def money_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _form, period, by = period_from(request.GET, form_class=MoneyPeriodForm)
     if period is None:
         return redirect(f"{reverse('reports:money')}?{request.GET.urlencode()}")
-    [sheet] = export.money_sheets(period, teams=access.report_teams(request.user), by=by)
+    teams = access.report_teams(request.user)
+    with on_replica():
+        [sheet] = export.money_sheets(period, teams=teams, by=by)
     name = export.file_name("money", period, fmt, by=by)
     body = export.to_csv(sheet.table) if fmt == "csv" else export.workbook([sheet])
     response = HttpResponse(body, content_type=export.CONTENT_TYPES[fmt])
