@@ -36,12 +36,17 @@ class Place:
     def env_file(self) -> Path:
         return self.etc / "portico.env"
 
+    @property
+    def run(self) -> Path:
+        return self.base / "run"
+
 
 def _production_paths(text: str, place: Place) -> str:
     return (
         text.replace("/opt/portico", str(ROOT))
         .replace("/etc/portico", str(place.etc))
         .replace("/var/lib/portico", str(place.var))
+        .replace("=/run/", f"={place.run}/")
     )
 
 
@@ -65,6 +70,18 @@ def exec_start(unit: Path, instance: str = "") -> list[str]:
         if line.startswith("ExecStart="):
             return shlex.split(line.removeprefix("ExecStart=").replace("%i", instance))
     raise ValueError(f"{unit} has no ExecStart")
+
+
+def unit_environment(unit: Path, instance: str = "") -> dict[str, str]:
+    """What a unit's Environment= lines set (the environment file comes on top of them)."""
+    values = {}
+    for line in unit.read_text().splitlines():
+        if line.startswith("Environment="):
+            name, _, value = (
+                line.removeprefix("Environment=").replace("%i", instance).partition("=")
+            )
+            values[name] = value
+    return values
 
 
 @dataclass

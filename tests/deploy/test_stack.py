@@ -46,6 +46,7 @@ from tests.deploy.rendering import (
     render_nginx,
     render_units,
     throwaway_certificate,
+    unit_environment,
 )
 from tests.deploy.test_units import read_env_file
 from tests.postgres_cluster import Cluster, sqlite_pass_only
@@ -289,8 +290,15 @@ def stack() -> Iterator[Stack]:
         logs = place.base / "logs"
         logs.mkdir()
         for port in app_ports:
-            command = exec_start(units["portico-web@.service"], str(port))
-            stack.apps[port] = _start(command, env, place, logs / f"web-{port}.log")
+            unit = units["portico-web@.service"]
+            command = exec_start(unit, str(port))
+            # What systemd adds: the unit's Environment= (under the file's) and its
+            # RuntimeDirectory= (the metrics' tmpfs).
+            own = unit_environment(unit, str(port))
+            for value in own.values():
+                if value.startswith(str(place.run)):
+                    Path(value).mkdir(parents=True)
+            stack.apps[port] = _start(command, own | env, place, logs / f"web-{port}.log")
             started.append(stack.apps[port])
         for number in ("1", "2"):
             command = exec_start(units["portico-worker@.service"], number)
@@ -301,8 +309,8 @@ def stack() -> Iterator[Stack]:
         # nginx, unprivileged: it needs to read the files and write its own directory.
         nobody = pwd.getpwnam("nobody")
         conf = render_nginx(place, Site(https, http_port, app_ports, cert, key))
-        for path in [conf.parent, *conf.parent.iterdir(), key]:
-            os.chown(path, nobody.pw_uid, nobody.pw_gid)
+        for owned in [conf.parent, *conf.parent.iterdir(), key]:
+            os.chown(owned, nobody.pw_uid, nobody.pw_gid)
         with (conf.parent / "stderr.log").open("ab") as log:
             nginx = subprocess.Popen(
                 [NGINX, "-c", str(conf)], stdout=log, stderr=subprocess.STDOUT,
