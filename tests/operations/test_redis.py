@@ -263,17 +263,18 @@ def _zone_id(deployment: Deployment, code: str) -> str:
     return str(row[0])
 
 
+@pytest.mark.parametrize("deployment", ["redis"], indirect=True)
 def test_with_redis_stopped_pages_are_served_and_rate_limits_fail_open(
     deployment: Deployment,
 ) -> None:
-    if deployment.redis is None:
-        pytest.skip("the database cache: nothing to stop but the database")
+    assert deployment.redis is not None
     status, body = _get(deployment.a, "/readyz")
     assert (status, json.loads(body)["cache"]) == (200, "up")
-    deployment.redis.stop()
-    # The API allowance is spent (the tests above), and Redis no longer counts it: the
-    # API answers rather than refusing everyone or failing.
     bearer = f"Bearer {deployment.token}"
+    calls = _statuses(deployment, "/api/v1/transactions/", LIMIT + 1, Authorization=bearer)
+    assert calls[-1] == 429  # the allowance is spent (if the tests above had not spent it)
+    deployment.redis.stop()
+    # Redis no longer counts: the API answers rather than refusing everyone, or failing.
     assert _statuses(deployment, "/api/v1/transactions/", 4, Authorization=bearer) == [200] * 4
     assert _statuses(deployment, "/api/v1/no-such-address/", 4) == [404] * 4
     for server in (deployment.a, deployment.b):
