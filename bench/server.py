@@ -32,6 +32,15 @@ def portico_env(**settings: str) -> dict[str, str]:
     return env
 
 
+def portico(env: dict[str, str], *args: str) -> str:
+    """`portico ARGS` (manage.py) run to the end in `env`; what it printed."""
+    done = subprocess.run(
+        [str(BIN / "portico"), *args], env=env, cwd=ROOT, capture_output=True, text=True,
+        timeout=300, check=True,
+    )  # fmt: skip
+    return done.stdout
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

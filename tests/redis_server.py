@@ -4,15 +4,18 @@ persistence, in a temporary directory deleted when it stops."""
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 REDIS_SERVER = "/usr/bin/redis-server"
 
@@ -89,3 +92,16 @@ class RedisServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def production_caches(url: str) -> dict[str, Any]:
+    """CACHES as portico.settings makes it with REDIS_URL=`url`, read in a fresh
+    interpreter as a server process would; for `override_settings(CACHES=...)`."""
+    show = "import json, portico.settings as s; print(json.dumps(s.CACHES))"
+    env = {**os.environ, "REDIS_URL": url}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", show], env=env, check=True, capture_output=True, text=True
+    )
+    caches: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return caches

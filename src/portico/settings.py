@@ -350,9 +350,22 @@ PORTICO_MAIL_HARD_BOUNCE_LIMIT = int(os.environ.get("PORTICO_MAIL_HARD_BOUNCE_LI
 PORTICO_SITE_URL = os.environ.get("PORTICO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- cache: shared by every process (rate limits count across workers) -------------------
+# With Redis, the set-up version (portico.access.setup) is read from it once per request,
+# so a change reaches every process at once. A Redis that does not answer is skipped,
+# not waited for: rate limits fail open (portico.operations.cache).
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {
+            "BACKEND": "portico.operations.cache.SharedRedisCache",
+            "LOCATION": redis_url,
+            # Another application on the same Redis database keeps its own keys; VERSION
+            # moves when a cached value changes shape, so old processes do not misread it.
+            "KEY_PREFIX": "portico",
+            "VERSION": 1,
+            # Redis answers in well under a millisecond on a LAN: half a second without
+            # an answer means it is away, and a request goes on without it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CACHES = {

@@ -4,17 +4,26 @@ through Django takes effect on the next request all the same."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import pickle
+import signal
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
+import pytest
+import redis as redis_client
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from portico.access import setup
+from portico.operations import cache as shared
 from portico.parties.models import Zone
 from portico.parties.zones import CUSTOMER_PORTAL
 from portico.service.models import ApplicationRight
 from tests.conftest import Persona
+from tests.redis_server import RedisServer, production_caches
 
 
 def _set_up_reads(client: Client, path: str) -> list[str]:
@@ -113,3 +122,78 @@ def test_a_status_flow_changed_in_the_admin_is_offered_on_the_next_request(
     after = status_moves(actor=csr, transaction=transaction)
     assert [s.pk for s in after] == [s.pk for s in before[1:]]
     assert Status.objects.filter(previous_statuses=transaction.status).count() == len(after)
+
+
+@pytest.fixture
+def redis(monkeypatch: pytest.MonkeyPatch) -> Iterator[RedisServer]:
+    """The cache in Redis, as in production."""
+    monkeypatch.setattr(setup, "_seen", None)
+    monkeypatch.setattr(setup, "_owed", False)
+    with RedisServer() as server, override_settings(CACHES=production_caches(server.url)):
+        try:
+            yield server
+        finally:
+            shared._away_until.clear()
+            shared._failing.clear()
+
+
+def _version(redis: RedisServer) -> bytes | None:
+    """The set-up version in Redis, as another process reads it."""
+    token = redis_client.Redis.from_url(redis.url).get(f"portico:1:{setup.VERSION_KEY}")
+    assert not isinstance(token, str)
+    return token
+
+
+def test_a_change_in_another_process_empties_this_ones_copy_on_its_next_request(
+    client_for: Callable[[str], Client], redis: RedisServer
+) -> None:
+    customer = client_for("customer")
+    customer.get("/portal/")
+    assert _set_up_reads(customer, "/portal/") == []  # kept, and the version agrees
+    raw = redis_client.Redis.from_url(redis.url)
+    raw.set(f"portico:1:{setup.VERSION_KEY}", pickle.dumps("another process changed set-up"))
+    assert len(_set_up_reads(customer, "/portal/")) == 2
+    assert _set_up_reads(customer, "/portal/") == []
+    raw.flushdb()  # Redis restarted, empty: what changed meanwhile is unknown
+    assert len(_set_up_reads(customer, "/portal/")) == 2
+
+
+def test_a_change_here_is_announced_once_committed(
+    client_for: Callable[[str], Client],
+    personas: dict[str, Persona],
+    redis: RedisServer,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    client_for("customer").get("/portal/")
+    before = _version(redis)
+    assert before is not None
+    group = personas["customer"].individual.user_group
+    with django_capture_on_commit_callbacks(execute=True) as announced:
+        group.zones.remove(Zone.objects.get(code=CUSTOMER_PORTAL))  # as the admin saves it
+        assert _version(redis) == before  # others must not read it uncommitted
+    assert announced
+    assert _version(redis) not in {before, None}
+
+
+def test_a_change_made_while_redis_hangs_is_announced_when_it_answers(
+    client_for: Callable[[str], Client],
+    personas: dict[str, Persona],
+    redis: RedisServer,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(shared, "PAUSE", 0.2)
+    customer = client_for("customer")
+    customer.get("/portal/")
+    before = _version(redis)
+    assert redis.process is not None
+    os.kill(redis.process.pid, signal.SIGSTOP)
+    try:
+        group = personas["customer"].individual.user_group
+        with django_capture_on_commit_callbacks(execute=True):
+            group.zones.remove(Zone.objects.get(code=CUSTOMER_PORTAL))
+    finally:
+        os.kill(redis.process.pid, signal.SIGCONT)
+    time.sleep(shared.PAUSE)
+    assert customer.get("/portal/").status_code == 403  # this process knew at once
+    assert _version(redis) not in {before, None}  # and the others are told now

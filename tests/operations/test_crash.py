@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from bench.server import BIN, ROOT, Server, portico_env
+from bench.server import Server, portico, portico_env
 
 from tests.postgres_cluster import Cluster, wanted
 
@@ -50,14 +50,6 @@ class Outcome:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _portico(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [str(BIN / "portico"), *args], env=env, cwd=ROOT, capture_output=True, text=True,
-        timeout=300, check=True,
-    )  # fmt: skip
-    return done.stdout
-
-
 @pytest.fixture
 def deploy(tmp_path: Path) -> Iterator[Callable[[bool], Deployment]]:
     made: list[Deployment] = []
@@ -76,8 +68,8 @@ def deploy(tmp_path: Path) -> Iterator[Callable[[bool], Deployment]]:
             cluster.start()
             cluster.create_database()
             env["DATABASE_URL"] = cluster.url
-        _portico(env, "prepare", "--demo")  # what `make run` does: migrate, cache table, demo
-        token = _portico(
+        portico(env, "prepare", "--demo")  # what `make run` does: migrate, cache table, demo
+        token = portico(
             env, "shell", "-c",
             "import datetime; from django.utils import timezone;"
             " from portico.api.services import create_token;"

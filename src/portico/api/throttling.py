@@ -40,4 +40,7 @@ class AnonymousRateThrottle(_SettingsRate):
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if request.user and request.user.is_authenticated:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # The address portico.operations.proxy believed, not DRF's get_ident: that reads
+        # X-Forwarded-For as sent, which a caller writes afresh for a new allowance.
+        ident = request.META.get("REMOTE_ADDR", "")
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -4,12 +4,11 @@ the change's commit."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
+from portico.access import setup
 from portico.audit.models import Event
 from portico.automations import engine
 from portico.automations.models import TRIGGERS, Rule
@@ -18,8 +17,9 @@ from portico.events.dispatch import subscriber
 # The events some active rule starts from, read at most every
 # PORTICO_WEBHOOK_NAMES_SECONDS per process (as the webhooks' are): asked at every
 # event's recording, so that an event no rule follows (a change of contact details,
-# while no rule asks for it) does not wake the worker. A rule switched on in another
-# process is heard of within that time; in this one, at once.
+# while no rule asks for it) does not wake the worker. A rule switched on is heard of at
+# once in this process, and with Redis in every process (the set-up version); else
+# elsewhere within that time.
 _names: tuple[float, frozenset[str]] = (0.0, frozenset())
 
 
@@ -27,6 +27,7 @@ def wanted(name: str) -> bool:
     global _names
     if name not in TRIGGERS:
         return False
+    setup.check()  # a change in another process, heard of through Redis
     expires, names = _names
     now = time.monotonic()
     if now >= expires:
@@ -39,10 +40,14 @@ def wanted(name: str) -> bool:
     return name in names
 
 
-@receiver([post_save, post_delete], sender=Rule, dispatch_uid="automations.names")
-def _forget_names(**kwargs: Any) -> None:
+def _forget_names() -> None:
     global _names
     _names = (0.0, frozenset())
+
+
+setup.also_forget(_forget_names)
+post_save.connect(setup.changed, sender=Rule, dispatch_uid="automations.names")
+post_delete.connect(setup.changed, sender=Rule, dispatch_uid="automations.names-deleted")
 
 
 @subscriber(wants=wanted)
