@@ -55,7 +55,7 @@ def render_units(place: Place) -> dict[str, Path]:
     target = place.base / "systemd"
     target.mkdir(parents=True, exist_ok=True)
     rendered = {}
-    for name in (*UNITS, "portico.target"):
+    for name in (*UNITS, "portico.target", "portico-backup.service", "portico-backup.timer"):
         text = _production_paths((DEPLOY / "systemd" / name).read_text(), place)
         text = text.replace("User=portico", f"User={place.user}")
         text = text.replace("Group=portico", f"Group={place.group}")

@@ -60,7 +60,7 @@ def place(tmp_path: Path) -> Place:
 @pytest.mark.parametrize(
     "unit",
     ["portico-web@8001.service", "portico-worker@1.service", "portico-mailin.service",
-     "portico.target"],
+     "portico.target", "portico-backup.service", "portico-backup.timer"],
 )  # fmt: skip
 def test_systemd_accepts_each_unit(place: Place, unit: str) -> None:
     units = render_units(place)
