@@ -106,7 +106,7 @@ def test_nginx_accepts_the_site(place: Place) -> None:
     assert "[emerg]" not in tested.stderr
 
 
-def test_the_example_environment_names_every_setting() -> None:
+def test_the_example_environment_and_the_readme_name_every_setting() -> None:
     settings = (ROOT / "src/portico/settings.py").read_text()
     read = set(re.findall(r'(?:environ\.get|_flag|_list)\(\s*"([A-Z_]+)"', settings))
     read |= set(re.findall(r'environ\["([A-Z_]+)"\]', settings))
@@ -114,6 +114,9 @@ def test_the_example_environment_names_every_setting() -> None:
     named = set(re.findall(r"^#?([A-Z][A-Z_]+)=", example, re.MULTILINE))
     assert read - named == set(), "settings missing from deploy/portico.env.example"
     assert named - read == set(), "deploy/portico.env.example names what Portico never reads"
+    # The README's Configuration table is the list docs/operations.md sends operators to.
+    readme = (ROOT / "README.md").read_text()
+    assert {name for name in read if f"`{name}`" not in readme} == set(), "missing in README"
 
 
 def test_deploy_checks_pass_with_the_production_environment(place: Place) -> None:
