@@ -605,6 +605,16 @@ def test_the_production_stack_serves_and_survives_losing_a_server_and_a_worker(
         "a webhook for every create",
         timeout=90,
     )
+    # And nothing is left behind: the outbox and the webhook queue are empty, whatever
+    # the killed worker had claimed (its leases lapsed and the survivor took them).
+    _until(
+        lambda: (
+            _metrics(stack, survivor).get("portico_outbox_unsent") == 0
+            and _metrics(stack, survivor).get("portico_webhook_deliveries_waiting") == 0
+        ),
+        "the outbox and the webhook queue drained",
+        timeout=90,
+    )
     elapsed = time.monotonic() - started
     print(f"stack scenario: {elapsed:.0f} s, {len(answered)}/{BURST} creates answered")
 
@@ -620,8 +630,8 @@ def _portal_issue(title: str) -> dict[str, str]:
 
 
 def _metrics(stack: Stack, port: int) -> dict[str, float]:
-    """portico_requests_total on one app server, asked directly from 127.0.0.1 (as
-    Prometheus on this machine does): {route and status: count}."""
+    """One app server's /metrics, asked directly from 127.0.0.1 (as Prometheus on this
+    machine does): portico_requests_total by "method route status", and two gauges."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", "/metrics")
     answer = connection.getresponse()
@@ -629,6 +639,10 @@ def _metrics(stack: Stack, port: int) -> dict[str, float]:
     connection.close()
     assert answer.status == 200, text[:300]
     counts: dict[str, float] = {}
+    for gauge in ("portico_outbox_unsent", "portico_webhook_deliveries_waiting"):
+        found = re.search(rf"^{gauge} ([0-9.e+]+)$", text, re.MULTILINE)
+        if found:
+            counts[gauge] = float(found.group(1))
     for line in text.splitlines():
         found = re.match(r"portico_requests_total\{(.*)\} ([0-9.e+]+)$", line)
         if found:
