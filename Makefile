@@ -11,12 +11,12 @@ MAIL_PORT ?= $(or $(PORTICO_MAILIN_PORT),2525)
 # Python 3.13, as .python-version says: pyenv's shim or a system python3.13.
 PYTHON ?= $(shell command -v python3.13 2>/dev/null || ls -d /root/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 
-.PHONY: help run serve test lint fmt typecheck migrations-check audit pytest pytest-sqlite pytest-postgres test-deps debian-deps setup bench clean
+.PHONY: help run serve test test-deploy lint fmt typecheck migrations-check audit pytest pytest-sqlite pytest-postgres test-deps debian-deps setup bench clean
 
 help:
 	@echo "make run    set everything up and serve Portico on http://$(HOST):$(PORT)"
 	@echo "make test   install what the tests need, then lint, type-check and test (SQLite and PostgreSQL)"
-	@echo "make lint | fmt | typecheck | audit | pytest-sqlite | pytest-postgres | clean"
+	@echo "make lint | fmt | typecheck | audit | pytest-sqlite | pytest-postgres | test-deploy | clean"
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.13 is needed (pyenv install 3.13, or apt install python3.13)"; exit 1; }
@@ -107,6 +107,11 @@ audit: setup
 	else \
 	  echo "make audit: $(AUDIT_PROBE) is not reachable from here: dependencies NOT audited."; \
 	fi
+
+# The production stack alone (deploy/: nginx, two app servers, two workers, PostgreSQL,
+# Redis, started unprivileged on 127.0.0.1); `make test` runs it within the SQLite pass.
+test-deploy: setup debian-deps
+	$(BIN)/pytest -n 0 -q tests/deploy
 
 test: setup test-deps lint typecheck migrations-check audit pytest-sqlite pytest-postgres
 

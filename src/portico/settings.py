@@ -49,10 +49,13 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
 DEBUG = _flag("PORTICO_DEBUG")
 # Production means served over HTTPS behind a proxy: secure cookies, HSTS, MFA for staff.
 PRODUCTION = _flag("PORTICO_PRODUCTION")
+SECRET_KEY = _secret_key()
+# Keys retired by a rotation, still accepted (never used to sign) so that sessions,
+# password-reset links and signed mail links made before it keep working a while.
+SECRET_KEY_FALLBACKS = _list("PORTICO_SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -407,7 +410,9 @@ PORTICO_WEBHOOK_NAMES_SECONDS = float(os.environ.get("PORTICO_WEBHOOK_NAMES_SECO
 # --- files ------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("PORTICO_MEDIA_ROOT", VAR_DIR / "media"))
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Collected by `portico collectstatic`; a container image collects them at build time
+# into a directory of its own, outside the volume that holds var/.
+STATIC_ROOT = Path(os.environ.get("PORTICO_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Where uploads are kept: `local` (MEDIA_ROOT) or `s3` (a bucket, S3 or compatible).
 PORTICO_STORAGE = os.environ.get("PORTICO_STORAGE", "local").strip().lower()
@@ -504,6 +509,9 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = _flag("PORTICO_SSL_REDIRECT", True)
+    # Health checks and the metrics scrape come straight to an app server over plain
+    # HTTP (systemd, a container's HEALTHCHECK, Prometheus): a redirect would fail them.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.utils import timezone
 
 from portico.audit.models import Event
@@ -466,3 +467,13 @@ def test_a_refusal_goes_only_to_a_real_address(support: Mailbox) -> None:
     )
     assert row is not None
     assert row.address == "someone@elsewhere.example"
+
+
+def test_reply_addresses_made_before_a_key_rotation_still_work() -> None:
+    with override_settings(SECRET_KEY="the-key-before-the-rotation-" * 2):
+        old = addresses.reply_address("SI-000123", None)
+    rotated = {"SECRET_KEY": "the-key-after-the-rotation-" * 2}
+    with override_settings(**rotated, SECRET_KEY_FALLBACKS=["the-key-before-the-rotation-" * 2]):
+        assert addresses.parse_reply_address(old) == ("service@portico.example", "SI-000123")
+    with override_settings(**rotated, SECRET_KEY_FALLBACKS=[]):
+        assert addresses.parse_reply_address(old) is None

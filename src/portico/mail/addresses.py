@@ -26,9 +26,9 @@ _REPLY = re.compile(r"^(?P<base>[^+@]+)\+(?P<number>[A-Za-z0-9-]+)\.(?P<token>[a
 _BOUNCE = re.compile(r"^bounces\+(?P<key>[0-9a-f]{32})$")
 
 
-def reply_token(number: str) -> str:
+def reply_token(number: str, key: str | None = None) -> str:
     digest = hmac.new(
-        settings.SECRET_KEY.encode(),
+        (key or settings.SECRET_KEY).encode(),
         b"portico.mail.reply:" + number.upper().encode(),
         hashlib.sha256,
     ).digest()
@@ -65,7 +65,10 @@ def parse_reply_address(address: str) -> tuple[str, str] | None:
     if match is None or not host:
         return None
     number = match["number"].upper()
-    if not hmac.compare_digest(match["token"], reply_token(number)):
+    # A key retired by a rotation (SECRET_KEY_FALLBACKS) still opens the reply
+    # addresses of the mail sent before it: customers answer old messages.
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    if not any(hmac.compare_digest(match["token"], reply_token(number, key)) for key in keys):
         return None
     return f"{match['base']}@{host}".lower(), number
 

@@ -34,11 +34,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, mail_port: int, **options: Any) -> None:
         commands = {
             "web server": [
-                sys.executable, "-m", "gunicorn", "portico.wsgi:application",
+                # The production app servers' command (deploy/systemd/portico-web@.service);
+                # a shorter grace than theirs, to stop within this command's GRACE.
+                sys.executable, "-m", "gunicorn",
                 "--config", "python:portico.operations.gunicorn_conf",
-                "--worker-class", "gthread", "--workers", str(settings.PORTICO_WEB_WORKERS),
-                "--threads", str(settings.PORTICO_WEB_THREADS), "--bind", f"{host}:{port}",
-                "--graceful-timeout", "10",
+                "--bind", f"{host}:{port}", "--graceful-timeout", "10",
             ],
             "worker": [sys.executable, "-m", "portico", "worker"],
             "mail-in": [
