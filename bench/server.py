@@ -81,6 +81,10 @@ class Server:
             server += ["--threads", str(self.threads)]
         return [
             str(BIN / "gunicorn"),
+            # Production's configuration (deploy/systemd/portico-web@.service): its hooks
+            # count /metrics across the workers; what follows overrides the rest.
+            "--config",
+            "python:portico.operations.gunicorn_conf",
             *server,
             "--workers",
             str(self.workers),
