@@ -123,7 +123,7 @@ def _worker(
 
 
 def _kill_when(
-    process: subprocess.Popen[bytes], ready: Callable[[], bool], log: Path, timeout: float = 20
+    process: subprocess.Popen[bytes], ready: Callable[[], bool], log: Path, timeout: float = 60
 ) -> None:
     deadline = time.monotonic() + timeout
     while not ready():
@@ -186,7 +186,7 @@ def test_a_worker_killed_mid_way_loses_nothing_and_repeats_no_notice(
     hooked = len(receiver.received)
     # The third finishes (the killed ones' claimed rows once their lease has lapsed) and
     # stops cleanly on SIGTERM.
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
     unfinished = (
         "SELECT (SELECT count(*) FROM notify_delivery WHERE sent_at IS NULL)"
         " + (SELECT count(*) FROM webhooks_delivery WHERE succeeded_at IS NULL)"
