@@ -36,6 +36,7 @@ urlpatterns = [
     path("transactions/<str:number>/assign/", transaction.assign, name="assign"),
     path("transactions/<str:number>/forward/", transaction.forward, name="forward"),
     path("transactions/<str:number>/follow-up/", transaction.follow_up, name="follow-up"),
+    path("transactions/<str:number>/panels/<str:name>/", transaction.panel, name="panel"),
     path("find/", phone.find, name="find"),
     path("people/<int:pk>/", phone.individual, name="individual"),
     path("organizations/<int:pk>/", phone.organization, name="organization"),
