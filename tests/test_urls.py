@@ -157,6 +157,9 @@ ELSEWHERE_NAMES = {
     # transaction one may not see, 403 without the right its POST needs
     # (tests/console/test_transaction_panels.py and the channel matrix).
     "console:panel",
+    # A note's contact, suggested as it is typed: the same answers, for those who may add
+    # a note (tests/console/test_transaction_panels.py and the channel matrix).
+    "console:contacts",
     "console:save-view",
     "console:delete-view",
     "console:individual",

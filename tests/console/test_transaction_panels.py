@@ -9,7 +9,7 @@ from django.test import Client
 
 from portico.parties.models import Individual
 from portico.service import actions
-from portico.service.models import Grant, Transaction
+from portico.service.models import Grant, Permission, Transaction
 from tests.service.actions.conftest import log_issue
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -102,3 +102,69 @@ def test_who_may_not_see_it_or_is_not_staff_gets_nothing(
     assert csr.post(_panel(issue, "assign")).status_code == 405
     assert client_for("customer").get(_panel(issue, "relate")).status_code == 403
     assert Client().get(_panel(issue, "relate")).status_code == 302  # to log in
+
+
+# --- a note's contact, typed with suggestions ----------------------------------------------
+
+
+def _contacts(issue: Transaction, typed: str = "") -> str:
+    return f"/console/transactions/{issue.number}/contacts/?contact={typed}"
+
+
+def test_the_contact_is_a_box_that_starts_at_the_requester(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    html = client_for("csr").get(f"/console/transactions/{issue.number}/").content.decode()
+    ewan = Individual.objects.get(first_name="Ewan")
+    assert '<select name="contact"' not in html
+    assert f'value="Ewan Grant &lt;{ewan.email}&gt;"' in html
+    assert f'hx-get="/console/transactions/{issue.number}/contacts/"' in html
+
+
+def test_suggestions_are_the_transactions_organisation_only(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    csr = client_for("csr")
+    everyone = csr.get(_contacts(issue)).content.decode()
+    assert "Ewan Grant" in everyone
+    assert "Kirsty Muir" in everyone
+    assert "Helen" not in everyone  # Kelvin Medical's
+    assert everyone.count("<option") <= 20
+    kirsty = csr.get(_contacts(issue, "kirs")).content.decode()
+    assert kirsty.count("<option") == 1
+    assert "Kirsty Muir &lt;" in kirsty
+    assert "<option" not in csr.get(_contacts(issue, "Helen")).content.decode()
+
+
+def test_a_suggestion_or_an_id_names_the_contact_and_anyone_else_is_refused(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    csr = client_for("csr")
+    kirsty = Individual.objects.get(first_name="Kirsty")
+    helen = Individual.objects.get(first_name="Helen")
+    url = f"/console/transactions/{issue.number}/notes/"
+    note = {"channel": "phone", "direction": "in", "visibility": "shared", "body": "Called."}
+    chosen = csr.post(url, {**note, "contact": f"Kirsty Muir <{kirsty.email}>"})
+    assert chosen.status_code == 302
+    by_id = csr.post(url, {**note, "contact": str(kirsty.pk)})
+    assert by_id.status_code == 302
+    assert [n.contact_id for n in issue.notes.all()] == [kirsty.pk, kirsty.pk]
+    for typed in (f"Helen <{helen.email}>", str(helen.pk), "Kirsty"):
+        refused = csr.post(url, {**note, "contact": typed})
+        assert refused.status_code == 400
+        assert "choose one from the suggestions" in refused.content.decode()
+    assert issue.notes.count() == 2
+
+
+def test_only_staff_who_may_add_notes_are_offered_contacts(
+    client_for: Callable[[str], Client], issue: Transaction
+) -> None:
+    # Graham holds Read only on it: no note form, no contacts.
+    Grant.objects.create(
+        transaction=issue,
+        individual=Individual.objects.get(first_name="Graham"),
+        permission=Permission.objects.get(code="read"),
+    )
+    assert client_for("administrator").get(_contacts(issue)).status_code == 403
+    assert client_for("customer").get(_contacts(issue)).status_code == 403
+    assert client_for("csr").get("/console/transactions/SI-999999/contacts/").status_code == 404

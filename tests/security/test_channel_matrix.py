@@ -927,6 +927,13 @@ def _console_probes() -> list[Probe]:
                 ("relate", "relate", "other"),
             )
         ),
+        # A note's contact suggested as it is typed: for whoever may add a note.
+        Probe(
+            "page",
+            "add_shared_note",
+            "console:contacts",
+            lambda w, p, k: _shows(w, p, _console("contacts", w, k), "<option value="),
+        ),
         Probe(
             "page",
             "relate",

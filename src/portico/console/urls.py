@@ -37,6 +37,7 @@ urlpatterns = [
     path("transactions/<str:number>/forward/", transaction.forward, name="forward"),
     path("transactions/<str:number>/follow-up/", transaction.follow_up, name="follow-up"),
     path("transactions/<str:number>/panels/<str:name>/", transaction.panel, name="panel"),
+    path("transactions/<str:number>/contacts/", lookup.contact_lookup, name="contacts"),
     path("find/", phone.find, name="find"),
     path("people/<int:pk>/", phone.individual, name="individual"),
     path("organizations/<int:pk>/", phone.organization, name="organization"),
