@@ -111,9 +111,7 @@ def organization_lookup(request: HttpRequest) -> HttpResponse:
             .only("name", "account_number")
             .order_by("name")[:SUGGESTIONS]
         )
-    return render(
-        request, "console/partials/suggestions.html", {"options": map(label, matches)}
-    )
+    return render(request, "console/partials/suggestions.html", {"options": map(label, matches)})
 
 
 # --- a note's contact --------------------------------------------------------------------
