@@ -160,11 +160,12 @@ def _satisfaction(transaction: Transaction) -> list[SatisfactionRow]:
     ]
 
 
-# 18 queries (19 with notes that were mailed): session and person, the transaction and
+# 17 queries (18 with notes that were mailed): session and person, the transaction and
 # its grants, profile values and fields with choices, the reply address, notes, files,
 # mail deliveries, relations, history, satisfaction answers, the unread count, and the
-# people its contact and CC fields offer; the dispatch, forward, grant and relate forms
-# read theirs when their panel opens (`panel`, docs/performance.md).
+# people its CC field offers. The contact is typed (suggestions: lookup.contact_lookup);
+# the dispatch, forward, grant and relate forms read theirs when their panel opens
+# (`panel`, docs/performance.md).
 @access.zone_required(access.CONSOLE)
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     with access.deciding_once():  # a page that only reads, from the fetch on
