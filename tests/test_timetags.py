@@ -17,6 +17,13 @@ UTC = datetime.UTC
 NOW = datetime.datetime(2026, 7, 1, 9, 0, tzinfo=UTC)  # summer: London is UTC+1
 PAST = NOW - datetime.timedelta(hours=3)
 FUTURE = datetime.datetime(2026, 12, 3, 15, 30, tzinfo=UTC)  # winter: London is UTC
+# The formats written out by hand (timetags._FAST).
+FORMATS = [
+    timetags.CONSOLE_FORMAT,
+    timetags.PORTAL_FORMAT,
+    timetags.STAMP_FORMAT,
+    timetags.DAY_FORMAT,
+]
 
 
 def row(**fields: object) -> SimpleNamespace:
@@ -39,21 +46,29 @@ def django_time(value: datetime.datetime, fmt: str) -> str:
 
 
 @pytest.mark.parametrize("value", [PAST, FUTURE])
-@pytest.mark.parametrize("fmt", [timetags.CONSOLE_FORMAT, timetags.PORTAL_FORMAT])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_a_time_reads_as_the_date_filter_has_it(value: datetime.datetime, fmt: str) -> None:
     assert timetags.time_element(value, fmt) == django_time(value, fmt)
 
 
+@pytest.mark.parametrize("value", [PAST, FUTURE, None])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_date_text_reads_as_the_date_filter(value: datetime.datetime | None, fmt: str) -> None:
+    # What the Jinja2 fragments write for `{{ value|date:fmt }}` (forms_renderer.drawn).
+    filtered = Template("{{ v|date:fmt }}").render(Context({"v": value, "fmt": fmt}))
+    assert timetags.date_text(value, fmt) == filtered
+
+
 @pytest.mark.parametrize("language", ["en-gb", "fr", "de"])
 def test_every_day_of_a_year_reads_as_the_date_filter_has_it(language: str) -> None:
-    """The lists' two formats are written out by hand: every weekday, month, and one-
+    """The lists' formats are written out by hand: every weekday, month, and one-
     and two-digit day, hour and minute, across both clock changes, in more than one
     language."""
     start = datetime.datetime(2026, 1, 1, 0, 7, tzinfo=UTC)
     with translation.override(language):
         for day in range(0, 366, 1):
             value = start + datetime.timedelta(days=day, hours=day * 7 % 24, minutes=day % 53)
-            for fmt in (timetags.CONSOLE_FORMAT, timetags.PORTAL_FORMAT):
+            for fmt in FORMATS:
                 assert timetags.time_element(value, fmt) == django_time(value, fmt)
 
 

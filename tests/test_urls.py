@@ -153,6 +153,13 @@ ELSEWHERE_NAMES = {
     "console:forward",
     # Marking a "not satisfied" answer followed up, POST only: tests/surveys/test_console.py.
     "console:follow-up",
+    # The transaction page's rare forms, asked for when their panel opens: 404 for a
+    # transaction one may not see, 403 without the right its POST needs
+    # (tests/console/test_transaction_panels.py and the channel matrix).
+    "console:panel",
+    # A note's contact, suggested as it is typed: the same answers, for those who may add
+    # a note (tests/console/test_transaction_panels.py and the channel matrix).
+    "console:contacts",
     "console:save-view",
     "console:delete-view",
     "console:individual",

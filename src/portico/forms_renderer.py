@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
-from portico.timetags import console_due
+from portico.timetags import console_due, date_text
 
 OWN_TEMPLATES = Path(__file__).resolve().parent / "jinja2"
 DJANGO_TEMPLATES = Path(django.forms.__file__).resolve().parent / "jinja2"
@@ -63,9 +63,10 @@ def jinja2_engine() -> Jinja2:
 def drawn(template_name: str, context: dict[str, Any]) -> SafeString:
     """A page's long run of rows drawn by Jinja2 from src/portico/jinja2/ (a Django
     template writes it with `{{ rows_html }}`), with `url` (reverse) and the list cells
-    of `portico.timetags` at hand: rows are where Django's template language costs most
+    of `portico.timetags` and `date` (`{{ value|date:fmt }}` as `date(value, fmt)`) at
+    hand: rows are where Django's template language costs most
     (it resolved some 19,000 variables for the console queue's fifty)."""
-    context = {"url": _url, "console_due": console_due, **context}
+    context = {"url": _url, "console_due": console_due, "date": date_text, **context}
     return SafeString(jinja2_engine().get_template(template_name).render(context))
 
 

@@ -26,11 +26,14 @@ register = template.Library()
 
 CONSOLE_FORMAT = "D j M H:i"
 PORTAL_FORMAT = "j M Y, H:i"
+# The console transaction page's history, notes and grants (`date_text`).
+STAMP_FORMAT = "j M Y H:i"
+DAY_FORMAT = "j M Y"
 
 
 # Django's formatter reads each format character's method and translates the day and
 # month names on every call: 38 us for "D j M H:i" here, most of a due cell's cost. These
-# two formats, the lists' own, are written out with the names looked up once per language.
+# formats, the lists' own, are written out with the names looked up once per language.
 Names = tuple[tuple[str, ...], tuple[str, ...]]
 _FAST: dict[str, Callable[[datetime.datetime, Names], str]] = {
     CONSOLE_FORMAT: lambda d, n: (
@@ -39,6 +42,8 @@ _FAST: dict[str, Callable[[datetime.datetime, Names], str]] = {
     PORTAL_FORMAT: lambda d, n: (
         f"{d.day} {n[1][d.month]} {d.year:04d}, {d.hour:02d}:{d.minute:02d}"
     ),
+    STAMP_FORMAT: lambda d, n: f"{d.day} {n[1][d.month]} {d.year:04d} {d.hour:02d}:{d.minute:02d}",
+    DAY_FORMAT: lambda d, n: f"{d.day} {n[1][d.month]} {d.year:04d}",
 }
 
 
@@ -56,6 +61,15 @@ def _format(local: datetime.datetime, fmt: str) -> str:
     if fast is None:
         return formats.date_format(local, fmt)
     return fast(local, _names(translation.get_language()))
+
+
+def date_text(value: datetime.datetime | None, fmt: str) -> str:
+    """`{{ value|date:fmt }}` for the Jinja2 fragments (`forms_renderer.drawn`): the
+    same text, in the current time zone; nothing for no time."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return _format(local, fmt)
 
 
 def time_element(

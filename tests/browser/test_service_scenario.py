@@ -85,7 +85,9 @@ def test_a_service_issue_from_portal_to_resolution(
     expect(timeline).to_contain_text("a technician will be on site today")
     expect(timeline).to_contain_text("October sensor recall")
 
-    # 4. She assigns it to two technicians; both and their supervisor are told.
+    # 4. She assigns it to two technicians; both and their supervisor are told. The
+    # dispatch form is drawn when its panel opens.
+    fiona.get_by_text("Dispatch", exact=True).click()
     fiona.get_by_label("Assign to").select_option(label=["Tom Reid", "Aisha Khan"])
     fiona.get_by_role("button", name="Assign", exact=True).click()
     grants = fiona.locator(

@@ -909,6 +909,31 @@ def _console_probes() -> list[Probe]:
                 _deleted(w.shared_file[k]),
             ),
         ),
+        # The rare forms are drawn when their panel opens: the form is offered exactly
+        # to those its POST accepts.
+        *(
+            Probe(
+                "page",
+                action,
+                "console:panel",
+                lambda w, p, k, panel=panel, field=field: _shows(  # type: ignore[misc]
+                    w, p, _console("panel", w, k, panel), f'name="{field}"'
+                ),
+            )
+            for action, panel, field in (
+                ("assign", "assign", "assignees"),
+                ("assign", "forward", "team"),
+                ("grant", "grant", "permission"),
+                ("relate", "relate", "other"),
+            )
+        ),
+        # A note's contact suggested as it is typed: for whoever may add a note.
+        Probe(
+            "page",
+            "add_shared_note",
+            "console:contacts",
+            lambda w, p, k: _shows(w, p, _console("contacts", w, k), "<option value="),
+        ),
         Probe(
             "page",
             "relate",

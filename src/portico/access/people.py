@@ -90,6 +90,16 @@ def possible_contacts(transaction: Transaction) -> QuerySet[Individual]:
     return people.none()
 
 
+def may_look_up_contacts(user: Person | None, transaction: Transaction) -> bool:
+    """Who is offered the transaction's possible contacts as they type: the staff who
+    may add a note to it, whose note form names the contact."""
+    from portico.access.transactions import can
+
+    return is_staff(user) and (
+        can(user, "add_internal_note", transaction) or can(user, "add_shared_note", transaction)
+    )
+
+
 def sees_who_works(user: Person | None) -> bool:
     """Who has access to a transaction and who is assigned to it are the staff's
     business: the portals never show grants, and only staff filter by assignee."""

@@ -7,10 +7,11 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
 
 from portico import access
 from portico.access import setup
-from portico.console.lookup import OrganizationField
+from portico.console.lookup import ContactField, OrganizationField, SuggestInput
 from portico.mail import trail
 from portico.parties.models import Individual, Organization
 from portico.service import rules, selectors
@@ -202,16 +203,27 @@ class NoteForm(forms.Form):
     visibility = forms.ChoiceField(
         choices=Note.Visibility.choices, initial=Note.Visibility.INTERNAL, widget=QuickSelect
     )
-    contact = SmallModelChoiceField(
-        Individual.objects.none(), required=False, label="With", empty_label="—"
-    )
+    # Typed, with suggestions: the organisation may have hundreds of people.
+    contact = ContactField(required=False, label="With", list_id="contact-suggestions")
     body = TypedText(rule=rules.NOTE_BODY, label="Note", widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, transaction: Transaction, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        contact = cast("ContactField", self.fields["contact"])
         # Exactly whom services.add_note accepts (`access.may_be_contact`).
-        self.fields["contact"].queryset = access.possible_contacts(transaction)  # type: ignore[attr-defined]
-        self.fields["contact"].initial = transaction.requester_id
+        contact.queryset = access.possible_contacts(transaction)
+        cast("SuggestInput", contact.widget).lookup = reverse(
+            "console:contacts", args=[transaction.number]
+        )
+        # The requester, where they may be named (a page only: a POST says whom).
+        contact.initial = lambda: _default_contact(transaction)
+
+
+def _default_contact(transaction: Transaction) -> Individual | None:
+    requester = transaction.requester
+    if requester is None or not requester.active:
+        return None
+    return requester if access.may_be_contact(transaction, requester) else None
 
 
 class UploadForm(forms.Form):

@@ -11,14 +11,17 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction as db
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.backends.utils import csrf_input
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from portico import access, pages
 from portico.audit import display
 from portico.console import transaction_forms as f
+from portico.forms_renderer import drawn
 from portico.mail import trail
 from portico.service import actions, content, selectors
 from portico.service.models import (
@@ -57,6 +60,8 @@ def _render_page(
     caps = access.allowed_actions(user, transaction)
     current = actions.profile_of(transaction)
     moves = actions.status_moves(actor=_user(request), transaction=transaction)
+    # The forms used on most visits; the rare ones (PANELS) are drawn when their panel
+    # is opened, or here when `bound` brings one back with its errors.
     forms_ = {
         "profile": f.ProfileForm(transaction=transaction, current=current),
         "text": f.TextForm(transaction=transaction),
@@ -64,10 +69,6 @@ def _render_page(
         "status": f.StatusForm(transaction=transaction, moves=moves),
         "note": f.NoteForm(transaction=transaction),
         "upload": f.UploadForm(),
-        "relate": f.RelateForm(),
-        "grant": f.GrantForm(),
-        "assign": f.AssignForm(),
-        "forward": f.ForwardForm(),
         "follow_up": f.FollowUpForm(),
     }
     # A reply by e-mail for whoever may add a shared note; the requester it goes to is
@@ -93,6 +94,20 @@ def _render_page(
         .select_related("individual", "organization", "permission")
         .order_by("permission__name", "id")
     )
+    history = [
+        (event, display.title(event), display.describe(event), display.text_changes(event))
+        for event in selectors.history_of(user, transaction)[:50]
+    ]
+    relations = selectors.relations_of(user, transaction)
+    # The page's long runs of rows, drawn by Jinja2 (src/portico/jinja2/console/): through
+    # Django's template language they were most of its rendering after the forms.
+    rows = {
+        "number": transaction.number,
+        "csrf_input": csrf_input(request),
+        "filesizeformat": filesizeformat,
+        "may_delete": "delete_attachment" in caps,
+        "may_manage": "manage_grants" in caps,
+    }
     context: dict[str, Any] = {
         "t": transaction,
         "caps": caps,
@@ -101,15 +116,16 @@ def _render_page(
             (field.classification.name, current.get(field.classification.code, ""))
             for field in transaction.application.profile_fields.all()
         ],
-        "notes": notes,
-        "attachments": attachments,
+        "notes_html": drawn("console/_transaction_notes.html", {**rows, "notes": notes}),
+        "files_html": drawn(
+            "console/_transaction_files.html", {**rows, "attachments": attachments}
+        ),
         "reply_to": reply_to,
-        "relations": selectors.relations_of(user, transaction),
-        "grants": grants,
-        "history": [
-            (event, display.title(event), display.describe(event), display.text_changes(event))
-            for event in selectors.history_of(user, transaction)[:50]
-        ],
+        "relations_html": drawn(
+            "console/_transaction_relations.html", {**rows, "relations": relations}
+        ),
+        "grants_html": drawn("console/_transaction_grants.html", {**rows, "grants": grants}),
+        "history_html": drawn("console/_transaction_history.html", {**rows, "history": history}),
         "forms": forms_,
         "may_see_money": access.may_see_money(user, transaction),
         "may_set_money": access.may_set_money(user, transaction),
@@ -144,10 +160,12 @@ def _satisfaction(transaction: Transaction) -> list[SatisfactionRow]:
     ]
 
 
-# 20 queries (21 with notes that were mailed): session and person, the transaction and
+# 17 queries (18 with notes that were mailed): session and person, the transaction and
 # its grants, profile values and fields with choices, the reply address, notes, files,
 # mail deliveries, relations, history, satisfaction answers, the unread count, and the
-# people and teams its assign, contact, grant and forward forms offer (docs/performance.md).
+# people its CC field offers. The contact is typed (suggestions: lookup.contact_lookup);
+# the dispatch, forward, grant and relate forms read theirs when their panel opens
+# (`panel`, docs/performance.md).
 @access.zone_required(access.CONSOLE)
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     with access.deciding_once():  # a page that only reads, from the fetch on
@@ -289,6 +307,45 @@ forward = _post(
         note=form.cleaned_data["note"],
     ),
 )
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A form the staff seldom use, drawn only when its panel is opened: `action` is
+    what its POST's service requires (`access.require`), so no one is offered a form
+    the server would refuse."""
+
+    action: str
+    make: Callable[[], forms.Form]
+
+
+PANELS: dict[str, Panel] = {
+    "relate": Panel("relate", f.RelateForm),
+    "grant": Panel("manage_grants", f.GrantForm),
+    "assign": Panel("assign", f.AssignForm),
+    "forward": Panel("assign", f.ForwardForm),
+}
+
+
+@access.zone_required(access.CONSOLE)
+@require_GET
+def panel(request: HttpRequest, number: str, name: str) -> HttpResponse:
+    """One rare form, asked for when its panel opens: for htmx the form alone, its first
+    field focused as it comes in; without JavaScript the page with that panel open.
+    Its POST goes to the form's own endpoint, which shows the page with the form open
+    on an error, as it always has."""
+    found = PANELS.get(name)
+    if found is None:
+        raise Http404
+    with access.deciding_once():  # it only reads, from the fetch on
+        transaction = _load(request, number)
+        access.require(request.user, found.action, transaction)
+        form = found.make()
+        if request.headers.get("HX-Request") != "true":
+            return _page(request, transaction, {name: form})
+        next(iter(form.fields.values())).widget.attrs["autofocus"] = True
+        return render(request, f"console/panels/{name}.html", {"t": transaction, "form": form})
+
 
 # Marking a "not satisfied" answer followed up (surveys.follow_up refuses, with a 403,
 # whoever may not add internal notes; the page offers the button to the others only).
