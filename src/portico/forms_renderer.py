@@ -24,11 +24,12 @@ import django.forms
 from django.forms.renderers import BaseRenderer
 from django.template import TemplateDoesNotExist, loader
 from django.template.backends.jinja2 import Jinja2
+from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
-from portico.timetags import console_due
+from portico.timetags import console_due, time_element
 
 OWN_TEMPLATES = Path(__file__).resolve().parent / "jinja2"
 DJANGO_TEMPLATES = Path(django.forms.__file__).resolve().parent / "jinja2"
@@ -50,7 +51,7 @@ def escaped_as_django(value: object) -> object:
 @functools.cache
 def jinja2_engine() -> Jinja2:
     """One engine per process: its environment keeps the compiled templates."""
-    return Jinja2(
+    engine = Jinja2(
         {
             "NAME": "portico-forms",
             "DIRS": [OWN_TEMPLATES, DJANGO_TEMPLATES],
@@ -58,14 +59,27 @@ def jinja2_engine() -> Jinja2:
             "OPTIONS": {"autoescape": True, "finalize": escaped_as_django},
         }
     )
+    # Globals rather than `drawn`'s context, so that macros imported from another
+    # template (portal/_macros.html) see them too.
+    engine.env.globals.update(
+        {
+            "url": _url,
+            "console_due": console_due,
+            "time_element": time_element,
+            "linebreaksbr": linebreaksbr,
+            "filesizeformat": filesizeformat,
+        }
+    )
+    return engine
 
 
 def drawn(template_name: str, context: dict[str, Any]) -> SafeString:
-    """A page's long run of rows drawn by Jinja2 from src/portico/jinja2/ (a Django
-    template writes it with `{{ rows_html }}`), with `url` (reverse) and the list cells
-    of `portico.timetags` at hand: rows are where Django's template language costs most
-    (it resolved some 19,000 variables for the console queue's fifty)."""
-    context = {"url": _url, "console_due": console_due, **context}
+    """A page's long run of rows, or its body, drawn by Jinja2 from src/portico/jinja2/
+    (a Django template writes it with `{{ rows_html }}`), with `url` (reverse), the list
+    cells and `<time>` elements of `portico.timetags` and the two Django filters the
+    pages use at hand: rows are where Django's template language costs most (it resolved
+    some 19,000 variables for the console queue's fifty). A fragment with a form takes
+    the request's `csrf_input` in `context`."""
     return SafeString(jinja2_engine().get_template(template_name).render(context))
 
 

@@ -21,12 +21,14 @@ from django.db import transaction as db
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from portico import access, pages
 from portico.audit.models import Channel as AuditChannel
+from portico.forms_renderer import drawn
 from portico.knowledge.models import NewsItem
 from portico.parties.models import Individual, User
 from portico.portal.forms import NoteForm, ReasonForm, RequestForm, UploadForm
@@ -581,4 +583,9 @@ def _render_page(
         "now": now,
         "survey": _survey(_actor(request), me, transaction, moves, survey),
     }
+    # The body is drawn by Jinja2 (portal/_transaction.html); the layout around it by
+    # Django: through Django's template language the body was most of the page's drawing.
+    context["body_html"] = drawn(
+        "portal/_transaction.html", {**context, "site": site, "csrf_input": csrf_input(request)}
+    )
     return _render(request, site, "portal/transaction.html", context, status=status)
