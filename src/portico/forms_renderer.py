@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import html
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
-from portico.timetags import console_due, time_element
+from portico.timetags import console_due, portal_due, resolve_by_heading, time_element, time_of
 
 OWN_TEMPLATES = Path(__file__).resolve().parent / "jinja2"
 DJANGO_TEMPLATES = Path(django.forms.__file__).resolve().parent / "jinja2"
@@ -64,8 +66,12 @@ def jinja2_engine() -> Jinja2:
     engine.env.globals.update(
         {
             "url": _url,
+            "number_url": _number_url,
             "console_due": console_due,
+            "portal_due": portal_due,
+            "resolve_by_heading": resolve_by_heading,
             "time_element": time_element,
+            "time_of": time_of,
             "linebreaksbr": linebreaksbr,
             "filesizeformat": filesizeformat,
         }
@@ -85,6 +91,28 @@ def drawn(template_name: str, context: dict[str, Any]) -> SafeString:
 
 def _url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
+
+
+_PLAIN_NUMBER = re.compile(r"[A-Za-z0-9-]+")
+_STAND_IN = "NUMBER"
+
+
+def _number_url(name: str) -> Callable[[str], str]:
+    """`url(name, number)` for each row of a list, reversed once: reversing is about
+    half a row's drawing (the resolver tries its pattern on every candidate). A
+    transaction number (letters, digits, hyphens) stands in a URL as it is, so it takes
+    the stand-in's place; anything else is reversed as `url` would."""
+    stand_in = reverse(name, args=[_STAND_IN])
+    if stand_in.count(_STAND_IN) != 1:
+        return functools.partial(_url, name)
+    head, _, tail = stand_in.partition(_STAND_IN)
+
+    def url(number: str) -> str:
+        if _PLAIN_NUMBER.fullmatch(number):
+            return f"{head}{number}{tail}"
+        return _url(name, number)
+
+    return url
 
 
 class FormRenderer(BaseRenderer):

@@ -84,6 +84,17 @@ class Listing:
     rows: list[Transaction]
     more: bool
     url: str
+    table_html: str  # portal/_table.html, drawn by Jinja2
+
+
+def _table(
+    site: Site, section: Section, rows: list[Transaction], now: datetime.datetime, heading: str
+) -> str:
+    """A portal list's table (the homes' sections, the full lists), drawn by Jinja2:
+    through Django's template language the home's three tables were most of its
+    drawing (a `{% url %}` and two time tags a row)."""
+    context = {"site": site, "section": section, "rows": rows, "now": now, "heading_id": heading}
+    return drawn("portal/_table.html", context)
 
 
 def _related(section: Section) -> tuple[str, ...]:
@@ -96,7 +107,7 @@ def _related(section: Section) -> tuple[str, ...]:
 def home(request: HttpRequest, site: Site) -> HttpResponse:
     now = timezone.now()
     individual = _individual(request)
-    listings = []
+    shown: list[tuple[Section, list[Transaction]]] = []
     # The sections narrow the same visible transactions: built once for each writing.
     visible: dict[bool, QuerySet[Transaction]] = {}
     for section in site.home_sections:
@@ -110,16 +121,18 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
         rows = selectors.listed(
             visible[section.per_row].filter(narrowed), related=_related(section)
         ).order_by(*section.order)
-        first = list(rows[: HOME_ROWS + 1])  # one more than shown says whether there is more
-        listings.append(
-            Listing(
-                section=section,
-                rows=first[:HOME_ROWS],
-                more=len(first) > HOME_ROWS,
-                url=f"{site.url('transactions')}?show={section.key}",
-            )
+        shown.append((section, list(rows[: HOME_ROWS + 1])))  # one more says there is more
+    selectors.fill_lookups(*(first[:HOME_ROWS] for _section, first in shown), user=request.user)
+    listings = [
+        Listing(
+            section=section,
+            rows=first[:HOME_ROWS],
+            more=len(first) > HOME_ROWS,
+            url=f"{site.url('transactions')}?show={section.key}",
+            table_html=_table(site, section, first[:HOME_ROWS], now, f"{section.key}-heading"),
         )
-    selectors.fill_lookups(*(listing.rows for listing in listings), user=request.user)
+        for section, first in shown
+    ]
     return _render(
         request,
         site,
@@ -166,6 +179,7 @@ def transaction_list(request: HttpRequest, site: Site) -> HttpResponse:
     page = Paginator(rows, LIST_ROWS).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     selectors.fill_lookups(page.object_list, user=request.user)
+    now = timezone.now()
     return _render(
         request,
         site,
@@ -173,10 +187,15 @@ def transaction_list(request: HttpRequest, site: Site) -> HttpResponse:
         {
             "section": section,
             "page": page,
+            "table_html": (
+                _table(site, section, page.object_list, now, "list-heading")
+                if page.object_list
+                else ""
+            ),
             "query": query,
             "error": error,
             "max_length": filters.MAX_LENGTH,
-            "now": timezone.now(),
+            "now": now,
             "others": [s for s in site.sections if s.key != section.key],
         },
         status=400 if error else 200,
