@@ -69,7 +69,7 @@ def _render(
         "site": site,
         "may_create": bool(access.creatable_applications(request.user)),
         # The navigation offers feedback forms only while one is open to the person.
-        "has_forms": access.answerable_forms(request.user).exists(),
+        "has_forms": access.has_answerable_forms(request.user),
         **context,
     }
     return render(request, template, context, status=status)
