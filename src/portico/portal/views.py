@@ -144,7 +144,7 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
             "support": sla.support_hours(now=now),
             "may_search": access.may_search_knowledge(request.user),
             "news": access.visible_publications(request.user, NewsItem.objects.all())[:3],
-            "surveys": list(surveys.pending(individual, access.visible_transactions(request.user))),
+            "surveys": surveys.pending(individual, _actor(request)),
         },
     )
 
