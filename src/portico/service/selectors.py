@@ -63,13 +63,25 @@ def fill_lookups(*lists: Iterable[Transaction], user: Person | None) -> None:
     Rows that already hold them are skipped.
 
     The applications come with the person's rights (`access.attach_applications`), the
-    statuses and priorities from this process's copy of them (`statuses`,
-    `priorities`); a row whose lookup is not there (one outside the rights, a status
-    made in another process a moment ago) has it read, one query for them all."""
+    statuses and priorities from this process's copy of them (`access.setup`); a row
+    whose lookup is not there (one outside the rights, a status made in another process
+    a moment ago) has it read, one query for them all."""
     rows = [t for each in lists for t in each]
     access.attach_applications(user, rows)
-    by_status = statuses()
-    by_priority = {priority.pk: priority for priority in priorities()}
+    # The request's own copies of the kept rows, of those its rows use only: copying
+    # all 36 statuses of the standard set-up cost more than the rest of this.
+    kept_statuses = {status.pk: status for status in _kept_statuses()}
+    kept_priorities = {priority.pk: priority for priority in _kept_priorities()}
+    by_status = {
+        pk: setup.fresh(kept_statuses[pk])
+        for pk in {t.status_id for t in rows}
+        if pk in kept_statuses
+    }
+    by_priority = {
+        pk: setup.fresh(kept_priorities[pk])
+        for pk in {t.priority_id for t in rows}
+        if pk in kept_priorities
+    }
     for t in rows:
         if t.status_id in by_status and not Transaction.status.is_cached(t):
             t.status = by_status[t.status_id]
@@ -78,16 +90,19 @@ def fill_lookups(*lists: Iterable[Transaction], user: Person | None) -> None:
     prefetch_related_objects(rows, *LIST_LOOKUPS)
 
 
-def statuses() -> dict[int, Status]:
-    """Every status by id, this request's own copies of the process's (`access.setup`)."""
-    kept = setup.remembered("statuses", None, lambda: list(Status.objects.all()))
-    return {status.pk: setup.fresh(status) for status in kept}
-
-
 def priorities() -> list[Priority]:
     """Every priority in order, this request's own copies of the process's."""
-    kept = setup.remembered("priorities", None, lambda: list(Priority.objects.all()))
-    return [setup.fresh(priority) for priority in kept]
+    return [setup.fresh(priority) for priority in _kept_priorities()]
+
+
+def _kept_statuses() -> list[Status]:
+    """Every status, the process's own rows (`access.setup`): copy before handing on."""
+    return setup.remembered("statuses", None, lambda: list(Status.objects.all()))
+
+
+def _kept_priorities() -> list[Priority]:
+    """Every priority in order, the process's own rows: copy before handing on."""
+    return setup.remembered("priorities", None, lambda: list(Priority.objects.all()))
 
 
 def transaction_list(
