@@ -225,3 +225,14 @@ def test_the_admin_draws_its_own_widgets_through_the_django_templates(
     html = page.content.decode()
     assert 'class="related-widget-wrapper"' in html
     assert '<select name="organization" ' in html
+
+
+@pytest.mark.parametrize("number", ["SI-000042", "CO-1", "odd number ü?#", "NUMBER"])
+@pytest.mark.parametrize(
+    "name", ["portal:customer-transaction", "portal:partner-transaction", "console:transaction"]
+)
+def test_a_list_s_row_links_are_the_links_reverse_writes(name: str, number: str) -> None:
+    from django.urls import reverse
+
+    link = forms_renderer._number_url(name)
+    assert link(number) == reverse(name, args=[number])

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import html
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +26,19 @@ import django.forms
 from django.forms.renderers import BaseRenderer
 from django.template import TemplateDoesNotExist, loader
 from django.template.backends.jinja2 import Jinja2
+from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
-from portico.timetags import console_due, date_text
+from portico.timetags import (
+    console_due,
+    date_text,
+    portal_due,
+    resolve_by_heading,
+    time_element,
+    time_of,
+)
 
 OWN_TEMPLATES = Path(__file__).resolve().parent / "jinja2"
 DJANGO_TEMPLATES = Path(django.forms.__file__).resolve().parent / "jinja2"
@@ -50,7 +60,7 @@ def escaped_as_django(value: object) -> object:
 @functools.cache
 def jinja2_engine() -> Jinja2:
     """One engine per process: its environment keeps the compiled templates."""
-    return Jinja2(
+    engine = Jinja2(
         {
             "NAME": "portico-forms",
             "DIRS": [OWN_TEMPLATES, DJANGO_TEMPLATES],
@@ -58,20 +68,60 @@ def jinja2_engine() -> Jinja2:
             "OPTIONS": {"autoescape": True, "finalize": escaped_as_django},
         }
     )
+    # Globals rather than `drawn`'s context, so that macros imported from another
+    # template (portal/_macros.html) see them too.
+    engine.env.globals.update(
+        {
+            "url": _url,
+            "number_url": _number_url,
+            "console_due": console_due,
+            "date": date_text,
+            "portal_due": portal_due,
+            "resolve_by_heading": resolve_by_heading,
+            "time_element": time_element,
+            "time_of": time_of,
+            "linebreaksbr": linebreaksbr,
+            "filesizeformat": filesizeformat,
+        }
+    )
+    return engine
 
 
 def drawn(template_name: str, context: dict[str, Any]) -> SafeString:
-    """A page's long run of rows drawn by Jinja2 from src/portico/jinja2/ (a Django
-    template writes it with `{{ rows_html }}`), with `url` (reverse) and the list cells
-    of `portico.timetags` and `date` (`{{ value|date:fmt }}` as `date(value, fmt)`) at
-    hand: rows are where Django's template language costs most
-    (it resolved some 19,000 variables for the console queue's fifty)."""
-    context = {"url": _url, "console_due": console_due, "date": date_text, **context}
+    """A page's long run of rows, or its body, drawn by Jinja2 from src/portico/jinja2/
+    (a Django template writes it with `{{ rows_html }}`), with `url` (reverse), the list
+    cells and `<time>` elements of `portico.timetags`, `date` (`{{ value|date:fmt }}` as
+    `date(value, fmt)`) and the two Django filters the pages use at hand: rows are where
+    Django's template language costs most (it resolved some 19,000 variables for the
+    console queue's fifty). A fragment with a form takes the request's `csrf_input` in
+    `context`."""
     return SafeString(jinja2_engine().get_template(template_name).render(context))
 
 
 def _url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
+
+
+_PLAIN_NUMBER = re.compile(r"[A-Za-z0-9-]+")
+_STAND_IN = "NUMBER"
+
+
+def _number_url(name: str) -> Callable[[str], str]:
+    """`url(name, number)` for each row of a list, reversed once: reversing is about
+    half a row's drawing (the resolver tries its pattern on every candidate). A
+    transaction number (letters, digits, hyphens) stands in a URL as it is, so it takes
+    the stand-in's place; anything else is reversed as `url` would."""
+    stand_in = reverse(name, args=[_STAND_IN])
+    if stand_in.count(_STAND_IN) != 1:
+        return functools.partial(_url, name)
+    head, _, tail = stand_in.partition(_STAND_IN)
+
+    def url(number: str) -> str:
+        if _PLAIN_NUMBER.fullmatch(number):
+            return f"{head}{number}{tail}"
+        return _url(name, number)
+
+    return url
 
 
 class FormRenderer(BaseRenderer):

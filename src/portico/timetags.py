@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -76,11 +77,17 @@ def time_element(
     value: datetime.datetime, fmt: str, *, css_class: str = "", prefix: str = ""
 ) -> SafeString:
     """`<time datetime="…">…</time>` for an aware datetime, both in the current time
-    zone, the text formatted as `{{ value|date:fmt }}` would be (after `prefix`)."""
+    zone, the text formatted as `{{ value|date:fmt }}` would be (after `prefix`).
+
+    Escaped with `html.escape`, which is what Django's `escape` runs, without the
+    wrapper for lazy arguments that `format_html` puts around each of its four: the
+    wrapper cost more than the rest of the cell (a list page writes two a row)."""
     local = timezone.localtime(value)
-    css = format_html(' class="{}"', css_class) if css_class else ""
-    return format_html(
-        '<time datetime="{}"{}>{}{}</time>', local.isoformat(), css, prefix, _format(local, fmt)
+    css = f' class="{html.escape(css_class)}"' if css_class else ""
+    before = prefix.__html__() if hasattr(prefix, "__html__") else html.escape(prefix)
+    return SafeString(
+        f'<time datetime="{local.isoformat()}"{css}>{before}'
+        f"{html.escape(_format(local, fmt))}</time>"
     )
 
 

@@ -196,6 +196,36 @@ def test_many_answers_a_person_where_the_form_allows() -> None:
     assert form in access.answerable_forms(customer.user)
 
 
+def _offered(user: object, now: datetime.datetime | None = None) -> bool:
+    """The navigation's answer, held to the list's: `has_answerable_forms` keeps the
+    forms as set-up and judges their dates in Python."""
+    offered = access.has_answerable_forms(user, now=now)
+    assert offered is access.answerable_forms(user, now=now).exists()
+    return offered
+
+
+@pytest.mark.parametrize("once", [True, False])
+def test_the_navigation_offers_forms_exactly_when_the_list_has_some(once: bool) -> None:
+    customer, partner = person("customer"), person("partner")
+    assert not _offered(customer.user)
+    form = build_form(once=once, opens_in=-DAY, closes_in=DAY)
+    assert _offered(customer.user)
+    assert not _offered(partner.user)
+    assert not _offered(person("csr").user)
+    assert not _offered(customer.user, now=timezone.now() - 2 * DAY)  # not open yet
+    assert not _offered(customer.user, now=timezone.now() + 2 * DAY)  # closed
+    feedback.submit(form=form, person=customer, data=good(form))
+    assert _offered(customer.user) is not once  # a one-answer form, answered
+    assert _offered(person("colleague").user)
+    form.active = False
+    form.save()  # forgets the kept forms at once
+    assert not _offered(person("colleague").user)
+    form.active = True
+    form.save()
+    form.audience.clear()  # so does a change of audience
+    assert not _offered(person("colleague").user)
+
+
 # --- anonymous ----------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from portico import access
 from portico.audit.models import Event
 from portico.service import actions
 from portico.service.models import Status, Transaction
@@ -176,3 +177,14 @@ def test_a_question_not_yet_due_is_not_asked_in_the_portal(worker: Worker) -> No
     other = Client()
     other.force_login(user("customer"))
     assert other.post(url + "satisfaction/", {"rating": "1"}).status_code == 404
+
+
+def test_the_home_reminds_only_of_transactions_the_person_may_still_see(worker: Worker) -> None:
+    issue = resolved(worker)
+    customer = user("customer")
+    assert [a.transaction for a in surveys.pending(individual("customer"), customer)] == [issue]
+    hidden = Transaction.objects.exclude(pk__in=access.visible_transactions(customer)).first()
+    assert hidden is not None
+    Answer.objects.filter(transaction=issue).update(transaction=hidden)
+    assert surveys.pending(individual("customer"), customer) == []
+    assert "Were you satisfied?" not in page(logged_in("customer").get("/portal/"))

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from portico.access.forms import (
     answerable_forms,
     form_for,
+    has_answerable_forms,
     is_addressed_to,
     may_read_form_results,
     require_form_results,
@@ -168,6 +169,7 @@ __all__ = [
     "creatable_applications",
     "deciding_once",
     "form_for",
+    "has_answerable_forms",
     "home_url",
     "individual_of",
     "is_addressed_to",

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from portico.access import setup
 from portico.access.roles import individual_of, is_staff, may_administer, may_enter
 from portico.parties.zones import REPORTS
 
@@ -54,6 +55,52 @@ def answerable_forms(
         _addressed(individual, now)
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
         .exclude(Q(one_answer_per_person=True) & Exists(answered))
+    )
+
+
+def has_answerable_forms(user: Person | None, *, now: datetime.datetime | None = None) -> bool:
+    """Whether `answerable_forms` holds any, for the portals' navigation on every page:
+    the same rule, with the forms addressed to the group kept as set-up (`access.setup`)
+    and their dates judged here, so only the one-answer forms still open ask whether the
+    person answered them (building the one query's subqueries cost more than running it)."""
+    from portico.surveys.models import Response
+
+    individual = individual_of(user)
+    if individual is None:
+        return False
+    now = now or timezone.now()
+    open_now = [
+        (pk, once)
+        for pk, opens_at, closes_at, once in _addressed_to_group(individual.user_group_id)
+        if (opens_at is None or opens_at <= now) and (closes_at is None or closes_at > now)
+    ]
+    if any(not once for _pk, once in open_now):
+        return True
+    once_only = {pk for pk, _once in open_now}
+    if not once_only:
+        return False
+    answered = set(
+        Response.objects.filter(form_id__in=once_only, person_id=individual.pk).values_list(
+            "form_id", flat=True
+        )
+    )
+    return bool(once_only - answered)
+
+
+def _addressed_to_group(
+    group_id: int,
+) -> list[tuple[int, datetime.datetime | None, datetime.datetime | None, bool]]:
+    """The active forms that name the group, as (id, opens, closes, one answer each)."""
+    from portico.surveys.models import Form
+
+    return setup.remembered(
+        "forms_addressed",
+        group_id,
+        lambda: list(
+            Form.objects.filter(active=True, audience=group_id).values_list(
+                "pk", "opens_at", "closes_at", "one_answer_per_person"
+            )
+        ),
     )
 
 

@@ -4,13 +4,14 @@ A page asks which zones the person's user group opens and what rights it has on 
 application, where the transaction's status may go next, the statuses, priorities and
 permissions its lists and forms offer, which permissions put a transaction on a task
 list (`portico.service.selectors`), the SLA calendar, a new transaction's profile
-fields, initial status and default grants, the knowledge search's synonyms: a query each
-on every request, about rows an administrator changes a few times a year. Each process
-keeps what it read for PORTICO_SETUP_CACHE_SECONDS (10), by user group, status or
-application. A change saved through Django (the admin, `prepare`, a test) empties this
-process's copy at once, and a read that overlapped the change does not keep what it
-read. What is kept is set-up only: whether a person is active, their group and
-organisation, and every grant are read on each request as before.
+fields, initial status and default grants, the knowledge search's synonyms, the feedback
+forms each group is asked (the portals' navigation): a query each on every request,
+about rows an administrator changes a few times a year. Each process keeps what it read
+for PORTICO_SETUP_CACHE_SECONDS (10), by user group, status or application. A change
+saved through Django (the admin, `prepare`, a test) empties this process's copy at once,
+and a read that overlapped the change does not keep what it read. What is kept is set-up
+only: whether a person is active, their group and organisation, every grant and every
+answer are read on each request as before.
 
 Other processes hear of a change through the set-up version when the cache is Redis
 (REDIS_URL): the change, once committed, writes a new random token there, and every
@@ -166,7 +167,7 @@ def connect() -> None:
     from portico.knowledge.models import Synonym
     from portico.parties.models import UserGroup, Zone
     from portico.service import models as service
-    from portico.surveys.models import SatisfactionSetting
+    from portico.surveys.models import Form, SatisfactionSetting
 
     kept: tuple[type[Model], ...] = (
         UserGroup,
@@ -185,10 +186,16 @@ def connect() -> None:
         service.DefaultGrant,
         Synonym,
         SatisfactionSetting,
+        # Which feedback forms each group is asked (the portals' navigation).
+        Form,
     )
     for model in kept:
         post_save.connect(changed, sender=model, dispatch_uid=f"setup-forget-{model.__name__}")
         post_delete.connect(changed, sender=model, dispatch_uid=f"setup-del-{model.__name__}")
-    for through in (UserGroup.zones.through, service.Status.next_statuses.through):
+    for through in (
+        UserGroup.zones.through,
+        service.Status.next_statuses.through,
+        Form.audience.through,
+    ):
         m2m_changed.connect(changed, sender=through, dispatch_uid=f"setup-m2m-{through.__name__}")
     request_started.connect(_new_request, dispatch_uid="setup-new-request")

@@ -21,12 +21,14 @@ from django.db import transaction as db
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from portico import access, pages
 from portico.audit.models import Channel as AuditChannel
+from portico.forms_renderer import drawn
 from portico.knowledge.models import NewsItem
 from portico.parties.models import Individual, User
 from portico.portal.forms import NoteForm, ReasonForm, RequestForm, UploadForm
@@ -67,7 +69,7 @@ def _render(
         "site": site,
         "may_create": bool(access.creatable_applications(request.user)),
         # The navigation offers feedback forms only while one is open to the person.
-        "has_forms": access.answerable_forms(request.user).exists(),
+        "has_forms": access.has_answerable_forms(request.user),
         **context,
     }
     return render(request, template, context, status=status)
@@ -82,6 +84,17 @@ class Listing:
     rows: list[Transaction]
     more: bool
     url: str
+    table_html: str  # portal/_table.html, drawn by Jinja2
+
+
+def _table(
+    site: Site, section: Section, rows: list[Transaction], now: datetime.datetime, heading: str
+) -> str:
+    """A portal list's table (the homes' sections, the full lists), drawn by Jinja2:
+    through Django's template language the home's three tables were most of its
+    drawing (a `{% url %}` and two time tags a row)."""
+    context = {"site": site, "section": section, "rows": rows, "now": now, "heading_id": heading}
+    return drawn("portal/_table.html", context)
 
 
 def _related(section: Section) -> tuple[str, ...]:
@@ -94,7 +107,7 @@ def _related(section: Section) -> tuple[str, ...]:
 def home(request: HttpRequest, site: Site) -> HttpResponse:
     now = timezone.now()
     individual = _individual(request)
-    listings = []
+    shown: list[tuple[Section, list[Transaction]]] = []
     # The sections narrow the same visible transactions: built once for each writing.
     visible: dict[bool, QuerySet[Transaction]] = {}
     for section in site.home_sections:
@@ -108,16 +121,18 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
         rows = selectors.listed(
             visible[section.per_row].filter(narrowed), related=_related(section)
         ).order_by(*section.order)
-        first = list(rows[: HOME_ROWS + 1])  # one more than shown says whether there is more
-        listings.append(
-            Listing(
-                section=section,
-                rows=first[:HOME_ROWS],
-                more=len(first) > HOME_ROWS,
-                url=f"{site.url('transactions')}?show={section.key}",
-            )
+        shown.append((section, list(rows[: HOME_ROWS + 1])))  # one more says there is more
+    selectors.fill_lookups(*(first[:HOME_ROWS] for _section, first in shown), user=request.user)
+    listings = [
+        Listing(
+            section=section,
+            rows=first[:HOME_ROWS],
+            more=len(first) > HOME_ROWS,
+            url=f"{site.url('transactions')}?show={section.key}",
+            table_html=_table(site, section, first[:HOME_ROWS], now, f"{section.key}-heading"),
         )
-    selectors.fill_lookups(*(listing.rows for listing in listings), user=request.user)
+        for section, first in shown
+    ]
     return _render(
         request,
         site,
@@ -129,7 +144,7 @@ def home(request: HttpRequest, site: Site) -> HttpResponse:
             "support": sla.support_hours(now=now),
             "may_search": access.may_search_knowledge(request.user),
             "news": access.visible_publications(request.user, NewsItem.objects.all())[:3],
-            "surveys": list(surveys.pending(individual, access.visible_transactions(request.user))),
+            "surveys": surveys.pending(individual, _actor(request)),
         },
     )
 
@@ -164,6 +179,7 @@ def transaction_list(request: HttpRequest, site: Site) -> HttpResponse:
     page = Paginator(rows, LIST_ROWS).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     selectors.fill_lookups(page.object_list, user=request.user)
+    now = timezone.now()
     return _render(
         request,
         site,
@@ -171,10 +187,15 @@ def transaction_list(request: HttpRequest, site: Site) -> HttpResponse:
         {
             "section": section,
             "page": page,
+            "table_html": (
+                _table(site, section, page.object_list, now, "list-heading")
+                if page.object_list
+                else ""
+            ),
             "query": query,
             "error": error,
             "max_length": filters.MAX_LENGTH,
-            "now": timezone.now(),
+            "now": now,
             "others": [s for s in site.sections if s.key != section.key],
         },
         status=400 if error else 200,
@@ -581,4 +602,9 @@ def _render_page(
         "now": now,
         "survey": _survey(_actor(request), me, transaction, moves, survey),
     }
+    # The body is drawn by Jinja2 (portal/_transaction.html); the layout around it by
+    # Django: through Django's template language the body was most of the page's drawing.
+    context["body_html"] = drawn(
+        "portal/_transaction.html", {**context, "site": site, "csrf_input": csrf_input(request)}
+    )
     return _render(request, site, "portal/transaction.html", context, status=status)

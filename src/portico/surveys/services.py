@@ -73,20 +73,29 @@ def rating_label(setting: SatisfactionSetting, rating: int | None) -> str:
     return f"{rating} of 5"
 
 
-def pending(person: Individual, visible: QuerySet[Transaction]) -> QuerySet[Answer]:
+def pending(person: Individual, user: User) -> list[Answer]:
     """The questions `person` was sent (within the links' 30 days) and has not answered,
-    about transactions in `visible` — what the portal's banners ask."""
-    return (
+    about transactions `user` may see — what the portal's banners ask. The questions
+    are read first: most people have none, and then the visibility filter, which cost
+    more to build than the query to run, is never built."""
+    asked = list(
         Answer.objects.filter(
             person=person,
             sent_at__isnull=False,
             sent_at__gt=timezone.now() - LINK_AGE,
             answered_at__isnull=True,
-            transaction__in=visible,
         )
         .select_related("transaction")
         .order_by("-sent_at")
     )
+    if not asked:
+        return []
+    visible = set(
+        visible_transactions(user)
+        .filter(pk__in={answer.transaction_id for answer in asked})
+        .values_list("pk", flat=True)
+    )
+    return [answer for answer in asked if answer.transaction_id in visible]
 
 
 def asked(person: Individual, transaction: Transaction) -> Answer | None:
