@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from portico import access
 from portico.audit.models import Event
+from portico.parties.models import User
 from portico.surveys import feedback
 from portico.surveys.models import Form, Question, Response, ResponseValue
 from tests.surveys.form_factory import build_form, good, ids, person
@@ -196,7 +197,7 @@ def test_many_answers_a_person_where_the_form_allows() -> None:
     assert form in access.answerable_forms(customer.user)
 
 
-def _offered(user: object, now: datetime.datetime | None = None) -> bool:
+def _offered(user: User | None, now: datetime.datetime | None = None) -> bool:
     """The navigation's answer, held to the list's: `has_answerable_forms` keeps the
     forms as set-up and judges their dates in Python."""
     offered = access.has_answerable_forms(user, now=now)
