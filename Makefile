@@ -91,10 +91,10 @@ migrations-check: setup
 	PORTICO_VAR_DIR=$$(mktemp -d) $(BIN)/portico makemigrations --check --dry-run
 
 pytest-sqlite: setup test-deps
-	$(BIN)/pytest -n 2 --dist loadgroup -q
+	$(BIN)/pytest -n 2 -q
 
 pytest-postgres: setup test-deps
-	PORTICO_TEST_DATABASE=postgres $(BIN)/pytest -n 2 --dist loadgroup -q
+	PORTICO_TEST_DATABASE=postgres $(BIN)/pytest -n 2 -q
 
 # Known vulnerabilities in every installed dependency, from PyPI's advisory data
 # (pip-audit asks pypi.org/pypi/<name>/<version>/json; Portico itself, installed

@@ -79,12 +79,15 @@ class Server:
         else:
             server = ["portico.wsgi:application", "--worker-class", "gthread"]
             server += ["--threads", str(self.threads)]
+        # Production's configuration (deploy/systemd/portico-web@.service): its hooks
+        # count /metrics across the workers; what follows overrides the rest. An older
+        # checkout served for the migration check (tests/test_migrations_upgrade.py) may
+        # predate it.
+        config = self.root / "src" / "portico" / "operations" / "gunicorn_conf.py"
+        if config.exists():
+            server += ["--config", "python:portico.operations.gunicorn_conf"]
         return [
             str(BIN / "gunicorn"),
-            # Production's configuration (deploy/systemd/portico-web@.service): its hooks
-            # count /metrics across the workers; what follows overrides the rest.
-            "--config",
-            "python:portico.operations.gunicorn_conf",
             *server,
             "--workers",
             str(self.workers),

@@ -309,8 +309,6 @@ def _walk(server: Server, log: Path, commit: str) -> None:
 
 
 @pytest.mark.slow
-# One xdist worker takes every commit, so the new schema is made and filled once.
-@pytest.mark.xdist_group("migrations-upgrade")
 @pytest.mark.parametrize(
     "commit", COMMITS or [pytest.param("", marks=pytest.mark.skip(reason=NO_HISTORY))],
     ids=[c[:8] for c in COMMITS] or ["no-history"],

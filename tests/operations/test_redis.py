@@ -29,8 +29,6 @@ from tests.redis_server import RedisServer
 pytestmark = [
     sqlite_pass_only("two servers of its own on their own SQLite file"),
     pytest.mark.slow,
-    # One xdist worker takes the whole module, so its prepared database is made once.
-    pytest.mark.xdist_group("redis"),
 ]
 
 PASSWORD = "redis-test-password"
