@@ -113,6 +113,18 @@ def _wait_replayed(primary: Cluster, standby: Cluster) -> None:
     raise AssertionError("the standby did not replay the primary's WAL within 30 s")
 
 
+def _scheduled(cluster: Cluster) -> int:
+    """The supervisor's report schedules, as this server has them."""
+    with psycopg.connect(cluster.url) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM reports_schedule s JOIN parties_individual i"
+            " ON i.id = s.individual_id WHERE i.email = %s",
+            [PERSONAS["supervisor"].email],
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def _log_in(pair: Pair, email: str) -> urllib.request.OpenerDirector:
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
@@ -177,14 +189,14 @@ def test_reports_read_the_standby_write_the_primary_and_survive_its_loss(pair: P
         {"csrfmiddlewaretoken": _csrf(page), "report": "service", "by": "team", "every": "week"},
     )
     assert any("reports_schedule" in write for write in _writes(logs["primary"]))
+    assert _scheduled(pair.primary) == 1
+    # Streaming is asynchronous: the row reaches the standby soon after, not at once (once
+    # it had not yet, although the replay position had passed the primary's).
     _wait_replayed(pair.primary, pair.standby)
-    with psycopg.connect(pair.standby.url) as standby:
-        scheduled = standby.execute(
-            "SELECT count(*) FROM reports_schedule s JOIN parties_individual i"
-            " ON i.id = s.individual_id WHERE i.email = %s",
-            [PERSONAS["supervisor"].email],
-        ).fetchone()
-    assert scheduled == (1,)
+    deadline = time.monotonic() + 30
+    while _scheduled(pair.standby) != 1:
+        assert time.monotonic() < deadline, "the schedule never reached the standby"
+        time.sleep(0.2)
 
     # The worker's scheduled e-mail of that report: the schedule claimed and the message
     # written on the primary, the figures read from the standby.
