@@ -80,11 +80,13 @@ class Server:
             server = ["portico.wsgi:application", "--worker-class", "gthread"]
             server += ["--threads", str(self.threads)]
         # Production's configuration (deploy/systemd/portico-web@.service): its hooks
-        # count /metrics across the workers; what follows overrides the rest. An older
-        # checkout served for the migration check (tests/test_migrations_upgrade.py) may
-        # predate it.
+        # count /metrics across the workers; what follows overrides the rest. Not for the
+        # ASGI variant: the configuration reads the settings in the master, before
+        # portico.asgi says it is ASGI, so each worker would keep a connection per thread
+        # instead of its pool. An older checkout served for the migration check
+        # (tests/test_migrations_upgrade.py) may predate it.
         config = self.root / "src" / "portico" / "operations" / "gunicorn_conf.py"
-        if config.exists():
+        if config.exists() and not self.asgi:
             server += ["--config", "python:portico.operations.gunicorn_conf"]
         return [
             str(BIN / "gunicorn"),

@@ -37,6 +37,17 @@ def scans_of(plan: Any, table: str) -> Iterator[dict[str, Any]]:
             yield from scans_of(item, table)
 
 
+def index_used(node: dict[str, Any]) -> str | None:
+    """The index a scan node reads through: its own, or for a bitmap heap scan its bitmap
+    index scan's (the planner picks either for the same query, by the table's statistics)."""
+    if "Index Name" in node:
+        return str(node["Index Name"])
+    for child in node.get("Plans", []):
+        if child.get("Node Type") == "Bitmap Index Scan" and "Index Name" in child:
+            return str(child["Index Name"])
+    return None
+
+
 @contextmanager
 def without_seqscan() -> Iterator[None]:
     """Sequential scans off for plans made inside: with a test's few rows a whole read

@@ -29,7 +29,7 @@ from portico.notify.models import Delivery
 from portico.operations import gunicorn_conf
 from portico.webhooks.models import Delivery as WebhookDelivery
 from portico.webhooks.models import Subscription
-from tests.plans import explain, scans_of, without_seqscan
+from tests.plans import explain, index_used, scans_of, without_seqscan
 from tests.postgres_cluster import sqlite_pass_only, wanted
 from tests.webhooks.conftest import admin
 
@@ -220,7 +220,7 @@ def test_each_gauge_is_read_from_its_partial_index(client: Client, db: None) -> 
             plan = explain(query["sql"])
             for table in expected:
                 for node in scans_of(plan, table):
-                    used.setdefault(table, set()).add(str(node.get("Index Name")))
+                    used.setdefault(table, set()).add(str(index_used(node)))
     assert used == {table: {index} for table, index in expected.items()}
 
 
