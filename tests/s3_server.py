@@ -120,7 +120,7 @@ def on_s3(s3_server: S3Server, settings: Any, monkeypatch: pytest.MonkeyPatch) -
     """Portico's files in moto's bucket for one test, as PORTICO_STORAGE=s3 would put them
     (STORAGES changed: Django drops the storage it made and builds the S3 one)."""
     # Imported here, not at the top: a plugin loads before the test settings set VAR_DIR.
-    from portico.settings import s3_storage
+    from portico.operations.s3 import s3_storage
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
@@ -129,6 +129,8 @@ def on_s3(s3_server: S3Server, settings: Any, monkeypatch: pytest.MonkeyPatch) -
         client.delete_object(Bucket=BUCKET, Key=key)
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": s3_storage(BUCKET, s3_server.endpoint, REGION),
+        "default": s3_storage(
+            BUCKET, s3_server.endpoint, REGION, settings.PORTICO_DOWNLOAD_URL_SECONDS
+        ),
     }
     return s3_server

@@ -14,6 +14,8 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from portico.operations.s3 import s3_storage
+
 # Lets admin.ModelAdmin[Model] and friends be subscripted at run time, as the stubs type them.
 django_stubs_ext.monkeypatch()
 
@@ -428,38 +430,6 @@ if PORTICO_X_ACCEL_REDIRECT and not (
     raise ImproperlyConfigured("PORTICO_X_ACCEL_REDIRECT is a location like /_protected/.")
 
 
-def s3_storage(bucket: str, endpoint_url: str | None, region: str | None) -> dict[str, Any]:
-    """The `default` storage for files in a bucket (also what the tests point at moto)."""
-    return {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": bucket,
-            "endpoint_url": endpoint_url,
-            "region_name": region,
-            # Credentials are boto3's own chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
-            # in the environment, or an instance role), never a setting written down here.
-            # Private objects: no ACL is sent, so the bucket's own (private) policy holds.
-            "default_acl": None,
-            "querystring_auth": True,
-            "querystring_expire": PORTICO_DOWNLOAD_URL_SECONDS,
-            "signature_version": "s3v4",
-            # Stored names are generated, but a collision must never replace another
-            # person's file: the storage then picks a fresh name, as on disk.
-            "file_overwrite": False,
-            # MinIO and most S3-compatible services on a host of their own want the
-            # bucket in the path rather than in the host name.
-            "addressing_style": "path" if endpoint_url else None,
-            # What the object says of itself if it is ever fetched without the download
-            # URL's overrides: opaque bytes to save, never a page, never cached.
-            "object_parameters": {
-                "ContentType": "application/octet-stream",
-                "ContentDisposition": "attachment",
-                "CacheControl": "private, no-store",
-            },
-        },
-    }
-
-
 _FILES: dict[str, Any]
 if PORTICO_STORAGE == "local":
     _FILES = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
@@ -470,6 +440,7 @@ elif PORTICO_STORAGE == "s3":
         os.environ["PORTICO_S3_BUCKET"],
         os.environ.get("PORTICO_S3_ENDPOINT_URL") or None,
         os.environ.get("PORTICO_S3_REGION") or None,
+        PORTICO_DOWNLOAD_URL_SECONDS,
     )
 else:
     raise ImproperlyConfigured("PORTICO_STORAGE is `local` or `s3`.")

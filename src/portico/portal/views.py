@@ -31,12 +31,12 @@ from portico.audit.models import Channel as AuditChannel
 from portico.forms_renderer import drawn
 from portico.knowledge.models import NewsItem
 from portico.parties.models import Individual, User
+from portico.portal import banner
 from portico.portal.forms import NoteForm, ReasonForm, RequestForm, UploadForm
 from portico.portal.sites import APPLICATION_HINTS, Section, Site
 from portico.service import actions, content, filters, selectors, sla
 from portico.service.models import Application, Channel, Note, Status, Transaction
 from portico.surveys import services as surveys
-from portico.surveys.models import Answer, SatisfactionSetting
 
 HOME_ROWS = 25
 LIST_ROWS = 25
@@ -455,52 +455,6 @@ def satisfaction(request: HttpRequest, site: Site, number: str) -> HttpResponse:
 
 
 @dataclass(frozen=True)
-class Survey:
-    """The satisfaction banner of a transaction page: the question the person was sent,
-    or their answer with the form to change it."""
-
-    answer: Answer
-    setting: SatisfactionSetting
-    choices: list[tuple[int, str]]
-    chosen: int | None
-    comment: str
-    extra: str
-    label: str
-    errors: list[str]
-    may_reopen: bool
-
-
-def _survey(
-    user: User,
-    me: Individual,
-    transaction: Transaction,
-    moves: frozenset[str],
-    posted: tuple[dict[str, Any], ValidationError] | None,
-) -> Survey | None:
-    answer = surveys.asked(me, transaction)
-    if answer is None:
-        return None
-    setting = surveys.setting_for(transaction.application)
-    chosen, comment, extra = answer.rating, answer.comment, answer.extra_answer
-    errors: list[str] = []
-    if posted is not None:  # a refused answer: shown again as typed, with why
-        form, error = posted
-        chosen, comment, extra = form["rating"] or None, form["comment"], form["extra"]
-        errors = [str(m) for m in error.messages]
-    return Survey(
-        answer=answer,
-        setting=setting,
-        choices=surveys.choices(setting),
-        chosen=chosen,
-        comment=comment,
-        extra=extra,
-        label=surveys.rating_label(setting, answer.rating),
-        errors=errors,
-        may_reopen="reopen" in moves,
-    )
-
-
-@dataclass(frozen=True)
 class NoteRow:
     note: Note
     html: str
@@ -600,7 +554,7 @@ def _render_page(
             and access.can(user, "reopen", transaction)
         ),
         "now": now,
-        "survey": _survey(_actor(request), me, transaction, moves, survey),
+        "survey": banner.survey(me, transaction, moves, survey),
     }
     # The body is drawn by Jinja2 (portal/_transaction.html); the layout around it by
     # Django: through Django's template language the body was most of the page's drawing.
