@@ -56,7 +56,9 @@ from portico.access.knowledge import (
 from portico.access.notes import (
     may_read_note,
     publishable_notes,
+    readable_attachment_rows,
     readable_attachments,
+    readable_note_rows,
     readable_notes,
     recent_readable_notes,
 )
@@ -203,9 +205,11 @@ __all__ = [
     "possible_contacts",
     "publishable_notes",
     "readable_articles",
+    "readable_attachment_rows",
     "readable_attachments",
     "readable_events",
     "readable_history",
+    "readable_note_rows",
     "readable_notes",
     "readable_notifications",
     "recent_readable_events",

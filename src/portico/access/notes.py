@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from portico.access.roles import individual_of
 from portico.access.transactions import application_rights, can, visible_transactions
+from portico.statements import Statement
 
 if TYPE_CHECKING:
     import datetime
@@ -46,6 +47,57 @@ def readable_attachments(user: Person | None, transaction: Transaction) -> Query
             Q(note__isnull=True) | Q(note__visibility=Note.Visibility.SHARED)
         )
     return attachments
+
+
+def _notes(transaction: int, internal: bool) -> QuerySet[Note]:
+    from portico.service.models import Note
+
+    notes = Note.objects.filter(transaction_id=transaction)
+    if not internal:
+        notes = notes.filter(visibility=Note.Visibility.SHARED)
+    return notes.select_related("author__user_group", "contact").order_by("created_at", "id")
+
+
+def _attachments(transaction: int, internal: bool) -> QuerySet[Attachment]:
+    from portico.service.models import Attachment, Note
+
+    attachments = Attachment.objects.filter(transaction_id=transaction, deleted_at__isnull=True)
+    if not internal:
+        attachments = attachments.filter(
+            Q(note__isnull=True) | Q(note__visibility=Note.Visibility.SHARED)
+        )
+    return attachments.select_related("uploaded_by").order_by("created_at", "id")
+
+
+# The pages of a transaction read these on every view: their SQL written once
+# (portico.statements), the same filters as readable_notes and readable_attachments.
+_NOTES = {
+    internal: Statement(lambda transaction, i=internal: _notes(transaction, i), transaction=int)
+    for internal in (False, True)
+}
+_ATTACHMENTS = {
+    internal: Statement(
+        lambda transaction, i=internal: _attachments(transaction, i), transaction=int
+    )
+    for internal in (False, True)
+}
+
+
+def readable_note_rows(user: Person | None, transaction: Transaction) -> list[Note]:
+    """`readable_notes` in the timeline's order, with each author, their group and the
+    contact: what a page of the transaction shows."""
+    if not can(user, "view", transaction):
+        return []
+    internal = can(user, "read_internal_notes", transaction)
+    return _NOTES[internal].rows(transaction=transaction.pk)
+
+
+def readable_attachment_rows(user: Person | None, transaction: Transaction) -> list[Attachment]:
+    """`readable_attachments` in the order they came, with who uploaded each."""
+    if not can(user, "download_files", transaction):
+        return []
+    internal = can(user, "read_internal_notes", transaction)
+    return _ATTACHMENTS[internal].rows(transaction=transaction.pk)
 
 
 def publishable_notes(transaction: Transaction) -> QuerySet[Note]:

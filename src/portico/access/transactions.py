@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from portico.access import setup
 from portico.access.roles import PORTAL_HOMES, individual_of, is_automation, is_staff, may_enter
+from portico.statements import Statement
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -23,7 +24,13 @@ if TYPE_CHECKING:
 
     from portico.access.roles import Person
     from portico.parties.models import Individual
-    from portico.service.models import Application, ApplicationRight, Classification, Transaction
+    from portico.service.models import (
+        Application,
+        ApplicationRight,
+        Classification,
+        Grant,
+        Transaction,
+    )
 
 
 # --- transactions ------------------------------------------------------------------------
@@ -129,6 +136,33 @@ def deciding_once() -> Iterator[None]:
         _DECIDED.reset(token)
 
 
+def _grants(transaction: int, individual: int, organization: int | None = None) -> QuerySet[Grant]:
+    from portico.service.models import Grant
+
+    principals = Q(individual_id=individual)
+    if organization is not None:
+        principals |= Q(organization_id=organization)
+    return Grant.objects.filter(
+        principals, transaction_id=transaction, permission__decides_access=True
+    ).select_related("permission")
+
+
+# Every page of a transaction asks both (portico.statements writes their SQL once).
+_OWN_GRANTS = Statement(_grants, transaction=int, individual=int)
+_GRANTS = Statement(_grants, transaction=int, individual=int, organization=int)
+
+
+def _by_number(number: str) -> QuerySet[Transaction]:
+    from portico.service.models import Transaction
+
+    return Transaction.objects.select_related(
+        "status", "priority", "organization", "requester", "team"
+    ).filter(number=number)
+
+
+_BY_NUMBER = Statement(_by_number, number=str)
+
+
 def capabilities(user: Person | None, transaction: Transaction) -> frozenset[str]:
     """Everything the person may do with the transaction."""
     individual = individual_of(user)
@@ -146,21 +180,21 @@ def capabilities(user: Person | None, transaction: Transaction) -> frozenset[str
 def _capabilities(
     user: Person | None, individual: Individual, transaction: Transaction
 ) -> frozenset[str]:
-    from portico.service.models import CAPABILITIES, STAFF_ONLY_CAPABILITIES, Grant
+    from portico.service.models import CAPABILITIES, STAFF_ONLY_CAPABILITIES
 
     if is_automation(individual):
         return frozenset(CAPABILITIES) - {"on_task_list"}
     right = application_rights(user).get(transaction.application_id)
     if right is None:
         return frozenset()  # the group does not see this application at all
-    principals = Q(individual_id=individual.pk)
-    if individual.organization_id is not None:
-        principals |= Q(organization_id=individual.organization_id)
-    grants = list(
-        Grant.objects.filter(
-            principals, transaction_id=transaction.pk, permission__decides_access=True
-        ).select_related("permission")
-    )
+    if individual.organization_id is None:
+        grants = _OWN_GRANTS.rows(transaction=transaction.pk, individual=individual.pk)
+    else:
+        grants = _GRANTS.rows(
+            transaction=transaction.pk,
+            individual=individual.pk,
+            organization=individual.organization_id,
+        )
     own = [g for g in grants if g.individual_id == individual.pk]
     organization = [g for g in grants if g.organization_id is not None]
     if own:
@@ -313,14 +347,9 @@ def transaction_for(user: Person | None, number: str) -> Transaction:
     inside `deciding_once`)."""
     from django.http import Http404
 
-    from portico.service.models import Transaction
-
-    try:
-        transaction = Transaction.objects.select_related(
-            "status", "priority", "organization", "requester", "team"
-        ).get(number=number)
-    except Transaction.DoesNotExist:
-        raise Http404("No such transaction.") from None
+    transaction = _BY_NUMBER.one(number=number)
+    if transaction is None:
+        raise Http404("No such transaction.")
     # One join fewer for PostgreSQL to plan, on every page of a transaction.
     attach_applications(user, [transaction])
     if "view" not in capabilities(user, transaction):

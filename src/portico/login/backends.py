@@ -13,12 +13,28 @@ from django.core.exceptions import PermissionDenied
 
 from portico import access
 from portico.login import limits
+from portico.statements import Statement
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
     from portico.parties.models import User
+
+
+def _user(pk: int) -> QuerySet[User]:
+    from portico.parties.models import User
+
+    # The organisation too: the portals greet the person by it, and a transaction they
+    # log is their organisation's (a query of its own on each such page).
+    return User.objects.select_related("individual__user_group", "individual__organization").filter(
+        pk=pk
+    )
+
+
+# Read on every request, so its SQL is written once per process.
+_USER = Statement(_user, pk=int)
 
 
 class PorticoBackend(ModelBackend):
@@ -41,17 +57,8 @@ class PorticoBackend(ModelBackend):
         return access.may_log_in(user)
 
     def get_user(self, user_id: Any) -> User | None:
-        from portico.parties.models import User
-
-        try:
-            # The organisation too: the portals greet the person by it, and a transaction
-            # they log is their organisation's (a query of its own on each such page).
-            user = User.objects.select_related(
-                "individual__user_group", "individual__organization"
-            ).get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if access.may_log_in(user) else None
+        user = _USER.one(pk=int(user_id))
+        return user if user is not None and access.may_log_in(user) else None
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
         return access.may_administer(user_obj)

@@ -501,11 +501,11 @@ def _render_page(
             from_staff=access.is_staff_member(note.author),
             mine=note.author_id == me.pk,
         )
-        for note in selectors.notes_for(user, transaction).select_related("author__user_group")
+        for note in selectors.note_rows(user, transaction)
     ]
     files = [
         (attachment, reverse("service:attachment", args=[transaction.number, attachment.pk]))
-        for attachment in selectors.attachments_for(user, transaction)
+        for attachment in selectors.attachment_rows(user, transaction)
     ]
     related = [
         (r.label, r.transaction, site.url("transaction", r.transaction.number))

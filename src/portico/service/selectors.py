@@ -26,6 +26,7 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+from portico.statements import Statement
 from portico.surveys.models import Answer
 
 if TYPE_CHECKING:
@@ -298,6 +299,17 @@ def attachments_for(user: Person, transaction: Transaction) -> QuerySet[Attachme
     )
 
 
+def note_rows(user: Person, transaction: Transaction) -> list[Note]:
+    """The timeline a page of the transaction shows: `notes_for`'s rows with each
+    author's group too, read by a statement written once (`access.readable_note_rows`)."""
+    return access.readable_note_rows(user, transaction)
+
+
+def attachment_rows(user: Person, transaction: Transaction) -> list[Attachment]:
+    """`attachments_for`'s rows, the same way (`access.readable_attachment_rows`)."""
+    return access.readable_attachment_rows(user, transaction)
+
+
 def attachment_for(user: Person, transaction: Transaction, attachment_id: int) -> Attachment:
     """One attachment, fetched by (transaction, attachment) so an id from another
     transaction never resolves; 404 when it is not there or not the person's to see."""
@@ -309,6 +321,21 @@ def attachment_for(user: Person, transaction: Transaction, attachment_id: int) -
         raise Http404("No such file.") from None
 
 
+# Every page of a transaction asks; most have none (portico.statements: SQL written once).
+_RELATIONS = Statement(
+    lambda transaction: Relation.objects.filter(
+        Q(source_id=transaction) | Q(target_id=transaction)
+    ),
+    transaction=int,
+)
+_PROFILE_VALUES = Statement(
+    lambda transaction: ProfileValue.objects.filter(transaction_id=transaction).select_related(
+        "choice"
+    ),
+    transaction=int,
+)
+
+
 @dataclass(frozen=True)
 class RelatedTransaction:
     label: str
@@ -317,7 +344,7 @@ class RelatedTransaction:
 
 def relations_of(user: Person, transaction: Transaction) -> list[RelatedTransaction]:
     """Links from both ends, with the other end only where the person may see it."""
-    rows = list(Relation.objects.filter(Q(source=transaction) | Q(target=transaction)))
+    rows = _RELATIONS.rows(transaction=transaction.pk)
     if not rows:
         return []  # most have none: no visibility filter to build
     out = [r for r in rows if r.source_id == transaction.pk]
@@ -359,7 +386,7 @@ def profile_shown(user: Person, transaction: Transaction) -> list[tuple[ProfileF
     are copied for the request."""
     values = {
         value.classification_id: value.display
-        for value in transaction.profile_values.select_related("choice")
+        for value in _PROFILE_VALUES.rows(transaction=transaction.pk)
     }
     if not any(values.values()):
         return []

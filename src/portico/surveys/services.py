@@ -29,6 +29,7 @@ from portico.mail.models import Kind
 from portico.notify.models import Delivery
 from portico.parties.models import Individual, User
 from portico.service.models import Application, Status, Transaction
+from portico.statements import Statement
 from portico.surveys.models import Answer, SatisfactionSetting
 
 PURPOSE = "satisfaction"
@@ -101,9 +102,17 @@ def pending(person: Individual, user: User) -> list[Answer]:
 def asked(person: Individual, transaction: Transaction) -> Answer | None:
     """`person`'s question about `transaction`, once its e-mail went (None before: a
     delayed question is not asked anywhere yet)."""
-    return Answer.objects.filter(
-        person=person, transaction=transaction, sent_at__isnull=False
-    ).first()
+    return _ASKED.one(person=person.pk, transaction=transaction.pk)
+
+
+# The portal's page of a transaction asks on every view (portico.statements).
+_ASKED = Statement(
+    lambda person, transaction: Answer.objects.filter(
+        person_id=person, transaction_id=transaction, sent_at__isnull=False
+    ).order_by("pk")[:1],
+    person=int,
+    transaction=int,
+)
 
 
 def link(person: Individual, transaction: Transaction, rating: int | None = None) -> str:
@@ -314,13 +323,19 @@ def follow_up(
     return done
 
 
-def answers_of(transaction: Transaction) -> QuerySet[Answer]:
+def answers_of(transaction: Transaction) -> list[Answer]:
     """The questions asked about `transaction` (sent or waiting), for the staff's page."""
-    return (
-        Answer.objects.filter(transaction=transaction)
+    return _ANSWERS.rows(transaction=transaction.pk)
+
+
+_ANSWERS = Statement(
+    lambda transaction: (
+        Answer.objects.filter(transaction_id=transaction)
         .select_related("person", "followed_up_by__individual")
         .order_by("asked_at", "pk")
-    )
+    ),
+    transaction=int,
+)
 
 
 def open_follow_ups() -> QuerySet[Answer]:

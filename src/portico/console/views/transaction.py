@@ -32,12 +32,24 @@ from portico.service.models import (
     Status,
     Transaction,
 )
+from portico.statements import Statement
 from portico.surveys import services as surveys
 from portico.surveys.models import Answer
 
 
 def _load(request: HttpRequest, number: str) -> Transaction:
     return access.transaction_for(request.user, number)
+
+
+# The grants panel on every staff page of a transaction (portico.statements).
+_GRANTS = Statement(
+    lambda transaction: (
+        Grant.objects.filter(transaction_id=transaction)
+        .select_related("individual", "organization", "permission")
+        .order_by("permission__name", "id")
+    ),
+    transaction=int,
+)
 
 
 def _page(
@@ -78,8 +90,8 @@ def _render_page(
     if reply_to is not None and not reply_to.refused:
         forms_["reply"] = f.EmailReplyForm(transaction=transaction)
     forms_.update(bound or {})
-    shown_notes = list(selectors.notes_for(user, transaction))
-    attachments = list(selectors.attachments_for(user, transaction))
+    shown_notes = selectors.note_rows(user, transaction)
+    attachments = selectors.attachment_rows(user, transaction)
     files_of: dict[int, list[Attachment]] = {}
     for attachment in attachments:
         if attachment.note_id is not None:
@@ -89,11 +101,7 @@ def _render_page(
         (note, content.render_markdown(note.body), mailed.get(note.pk), files_of.get(note.pk, []))
         for note in shown_notes
     ]
-    grants = (
-        Grant.objects.filter(transaction=transaction)
-        .select_related("individual", "organization", "permission")
-        .order_by("permission__name", "id")
-    )
+    grants = _GRANTS.rows(transaction=transaction.pk)
     history = [
         (event, display.title(event), display.describe(event), display.text_changes(event))
         for event in selectors.history_of(user, transaction)[:50]

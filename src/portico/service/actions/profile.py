@@ -31,6 +31,7 @@ from portico.service.models import (
     ProfileValue,
     Transaction,
 )
+from portico.statements import Statement
 
 
 def profile_fields(application: Application) -> list[ProfileField]:
@@ -160,10 +161,16 @@ def _store_value(transaction: Transaction, classification: Classification, value
 
 
 def profile_of(transaction: Transaction) -> dict[str, str]:
-    return {
-        v.classification.code: v.display
-        for v in transaction.profile_values.select_related("classification", "choice")
-    }
+    return {v.classification.code: v.display for v in _VALUES.rows(transaction=transaction.pk)}
+
+
+# Read by every staff page of a transaction and every profile change (portico.statements).
+_VALUES = Statement(
+    lambda transaction: ProfileValue.objects.filter(transaction_id=transaction).select_related(
+        "classification", "choice"
+    ),
+    transaction=int,
+)
 
 
 def display_value(value: Any) -> str | None:
