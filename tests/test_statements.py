@@ -127,8 +127,9 @@ def test_another_thread_runs_it_on_its_own_connection(transactional_db: None) ->
 
 
 def test_the_readable_rows_are_the_readable_querysets(demo_data: None) -> None:
-    """The page's statements against the access rule's querysets, for a note of each
-    kind on a customer's transaction, read by the staff and by customers."""
+    """The pages' statements against the access rules' querysets (notes, files and
+    history), for a note of each kind on a customer's transaction, read by the staff and
+    by customers."""
     customer = User.objects.get(email=PERSONAS["customer"].email)
     csr = User.objects.get(email=PERSONAS["csr"].email)
     transaction = access.visible_transactions(customer).order_by("pk").first()
@@ -144,5 +145,13 @@ def test_the_readable_rows_are_the_readable_querysets(demo_data: None) -> None:
         assert files == list(
             access.readable_attachments(user, transaction).order_by("created_at", "id")
         )
+        with access.deciding_once():
+            history = access.readable_history_rows(user, transaction)
+        assert history == list(
+            access.readable_history(user, transaction).order_by("-occurred_at", "-id")[
+                : access.HISTORY_SHOWN
+            ]
+        )
+        assert bool(history) == (key in ("csr", "technician")), key
         internal = [n for n in notes if n.visibility == Note.Visibility.INTERNAL]
         assert bool(internal) == (key in ("csr", "technician")), key

@@ -42,7 +42,7 @@ def _marker(kind: type) -> int | str:
 
 
 class _Compiled:
-    __slots__ = ("compiler", "params", "queryset", "slots", "sql")
+    __slots__ = ("compiler", "converters", "params", "queryset", "slots", "sql")
 
     def __init__(
         self,
@@ -57,6 +57,11 @@ class _Compiled:
         self.sql = sql
         self.params = params
         self.slots = slots
+        # Which columns need converting (dates, booleans, JSON on SQLite) is the same
+        # each time: asked once, not for each of a page's few hundred columns.
+        self.converters = compiler.get_converters(
+            [column[0] for column in compiler.select[: compiler.col_count]]
+        )
 
 
 class _WrittenQuery(Query):
@@ -78,6 +83,8 @@ class _WrittenQuery(Query):
         compiler.query = self
         sql = compiled.sql
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        converters = compiled.converters
+        compiler.get_converters = lambda expressions: converters
         return compiler
 
 

@@ -35,11 +35,13 @@ from portico.access.forms import (
 )
 from portico.access.history import (
     ADMIN_ONLY_EVENT_SUBJECTS,
+    HISTORY_SHOWN,
     WALK_LIMIT,
     may_read_history,
     may_see_event,
     readable_events,
     readable_history,
+    readable_history_rows,
     readable_notifications,
     recent_readable_events,
 )
@@ -149,6 +151,7 @@ __all__ = [
     "EMPLOYEE_PORTAL",
     "EVENTS",
     "FORUMS",
+    "HISTORY_SHOWN",
     "KNOWLEDGE",
     "NEWS",
     "PARTNER_PORTAL",
@@ -209,6 +212,7 @@ __all__ = [
     "readable_attachments",
     "readable_events",
     "readable_history",
+    "readable_history_rows",
     "readable_note_rows",
     "readable_notes",
     "readable_notifications",

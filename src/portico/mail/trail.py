@@ -17,6 +17,7 @@ from portico.mail.models import Address
 from portico.notify.models import Delivery
 from portico.parties.models import Individual
 from portico.service.models import Channel, Note, Transaction
+from portico.statements import Statement
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,23 @@ class ReplyTo:
     person: Individual | None
     address: str
     refused: str = ""
+
+
+# Both asked on every staff page of a transaction (portico.statements).
+_SUPPRESSED = Statement(
+    lambda address: Address.objects.filter(address=address, suppressed_at__isnull=False).order_by(
+        "pk"
+    )[:1],
+    address=str,
+)
+_DELIVERIES = Statement(
+    lambda transaction: (
+        Delivery.objects.filter(note__transaction_id=transaction)
+        .order_by("created_at", "id")
+        .only("note_id", "address", "sent_at", "last_error")
+    ),
+    transaction=int,
+)
 
 
 def reply_to(transaction: Transaction) -> ReplyTo:
@@ -41,9 +59,7 @@ def reply_to(transaction: Transaction) -> ReplyTo:
         return ReplyTo(person, person.email, f"{person.name} has left.")
     if not person.email:
         return ReplyTo(person, "", f"{person.name} has no e-mail address.")
-    suppressed = Address.objects.filter(
-        address=person.email.lower(), suppressed_at__isnull=False
-    ).first()
+    suppressed = _SUPPRESSED.one(address=person.email.lower())
     if suppressed is not None:
         return ReplyTo(
             person,
@@ -112,8 +128,7 @@ def trails(transaction: Transaction, notes: Iterable[Note]) -> dict[int, Trail]:
     # Through the notes of the transaction (their index, then the outbox's on note),
     # whichever of its two columns the writer of a row filled in; the notes shown are
     # picked in Python: one short query, where a list of note ids could run to hundreds.
-    deliveries = Delivery.objects.filter(note__transaction=transaction).order_by("created_at", "id")
-    for delivery in deliveries.only("note_id", "address", "sent_at", "last_error"):
+    for delivery in _DELIVERIES.rows(transaction=transaction.pk):
         if delivery.note_id in shown:
             found.setdefault(delivery.note_id, Trail()).messages.append(_state(delivery))
     emailed = [

@@ -10,6 +10,7 @@ own and applied the same way wherever content is shown or served.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
 from typing import Final
@@ -126,8 +127,22 @@ def render_markdown(text: str) -> SafeString:
     """
     if not text.strip():
         return SafeString()
+    if len(text) <= _REMEMBERED_LENGTH:
+        return _remembered(text)
+    return _rendered(text)
+
+
+def _rendered(text: str) -> SafeString:
     html = _MARKDOWN.render(text)
     return mark_safe(_CLEANER.clean(html))  # noqa: S308 - sanitised by nh3 just above
+
+
+# The same notes are drawn on every view of their transaction, and rendering and
+# cleaning one took longer than reading it (about 0.3 ms a short note). The result
+# depends on the text alone; only short texts are kept, so the memory stays bounded
+# (2,048 × 4 kB of text and its HTML, well under 50 MB).
+_REMEMBERED_LENGTH: Final = 4096
+_remembered = functools.lru_cache(maxsize=2048)(_rendered)
 
 
 # --- File names -----------------------------------------------------------------------

@@ -104,7 +104,7 @@ def _render_page(
     grants = _GRANTS.rows(transaction=transaction.pk)
     history = [
         (event, display.title(event), display.describe(event), display.text_changes(event))
-        for event in selectors.history_of(user, transaction)[:50]
+        for event in access.readable_history_rows(user, transaction)
     ]
     relations = selectors.relations_of(user, transaction)
     # The page's long runs of rows, drawn by Jinja2 (src/portico/jinja2/console/): through
