@@ -205,6 +205,9 @@ def transaction_list(request: HttpRequest, site: Site) -> HttpResponse:
 # --- logging a new one ------------------------------------------------------------------
 
 
+# A POST is 11 queries: session and person, then in one write transaction the next
+# number, the transaction, its profile values and default grants (an INSERT each), the
+# event and whether its dispatch is already queued, and the grants read for the redirect.
 def create(request: HttpRequest, site: Site) -> HttpResponse:
     """Choosing the kind of transaction is a plain GET (?application=<code>), so the
     profile fields follow the choice without JavaScript; htmx only saves the reload."""
@@ -315,6 +318,9 @@ def _created(request: HttpRequest, site: Site, created: Transaction) -> HttpResp
 # --- one transaction --------------------------------------------------------------------
 
 
+# 11 queries: session and person, the transaction and the reader's grants, the view event
+# (seed 004), notes, files, relations, profile values, the satisfaction question, and
+# which open feedback forms the person answered. Most are statements (portico.statements).
 def transaction_page(request: HttpRequest, site: Site, number: str) -> HttpResponse:
     # Deciding once from the fetch on: whether the person may see it is the first
     # question the page asks of their capabilities, and only an event is written here.

@@ -251,6 +251,9 @@ status = _post(
         resolution=form.cleaned_data["resolution"],
     ),
 )
+# 12 queries (bench add-note): session and person, the transaction and the writer's
+# grants, then in one write transaction the grants and the transaction read again, the
+# note, the transaction's times, the event, and whether its dispatch is already queued.
 add_note = _post(
     "note",
     lambda r, t: f.NoteForm(r.POST, transaction=t),
