@@ -33,6 +33,7 @@ from django.db import connection, models
 from django.db import transaction as db
 from django.utils import timezone
 
+from portico import access
 from portico.demo.knowledge_content import ARTICLES as DEMO_ARTICLES
 from portico.knowledge import search as knowledge_search
 from portico.knowledge.models import Article
@@ -1049,8 +1050,6 @@ def three_notes(customer_email: str) -> str:
     the customer and the staff see whole (issue 25's "one transaction, 3 notes"). Looked
     up, not generated, so a kept dataset has it too."""
     shared = models.Count("notes", filter=models.Q(notes__visibility=Note.Visibility.SHARED))
-    from portico import access
-
     person = Individual.objects.select_related("user").get(email=customer_email)
     # Of those the persona may see: their organisation also has transactions only the
     # staff see (a compliment without a grant to them), and one of those, newest with

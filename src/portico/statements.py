@@ -22,9 +22,10 @@ import copy
 import itertools
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.sql.query import Query
 
@@ -41,27 +42,18 @@ def _marker(kind: type) -> int | str:
     raise TypeError(f"a statement's argument is an int or a str, not {kind.__name__}")
 
 
+@dataclass(frozen=True, slots=True)
 class _Compiled:
-    __slots__ = ("compiler", "converters", "params", "queryset", "slots", "sql")
+    """A statement as written for one database alias: the queryset it was built from,
+    its compiler's state (select, klass_info, col_count), the SQL, its parameters with
+    the argument markers in place and where each argument goes, and the converters."""
 
-    def __init__(
-        self,
-        queryset: QuerySet[Any],
-        compiler: Any,
-        sql: str,
-        params: list[Any],
-        slots: list[tuple[int, str, Callable[[Any], Any] | None]],
-    ) -> None:
-        self.queryset = queryset
-        self.compiler = compiler
-        self.sql = sql
-        self.params = params
-        self.slots = slots
-        # Which columns need converting (dates, booleans, JSON on SQLite) is the same
-        # each time: asked once, not for each of a page's few hundred columns.
-        self.converters = compiler.get_converters(
-            [column[0] for column in compiler.select[: compiler.col_count]]
-        )
+    queryset: QuerySet[Any]
+    compiler: Any
+    sql: str
+    params: list[Any]
+    slots: list[tuple[int, str, Callable[[Any], Any] | None]]
+    converters: Any
 
 
 class _WrittenQuery(Query):
@@ -77,7 +69,7 @@ class _WrittenQuery(Query):
         compiled, params = self.written
         compiler = copy.copy(compiled.compiler)
         compiler.connection = (
-            connection if connection is not None else connections[using or "default"]
+            connection if connection is not None else connections[using or DEFAULT_DB_ALIAS]
         )
         compiler.using = using
         compiler.query = self
@@ -130,8 +122,13 @@ class Statement[M: Model]:
                 "only =, <, > lookups on an int or a str can be arguments"
             )
         # Every thread's compiler starts from this one's state (select, klass_info,
-        # col_count); the connection is swapped for the caller's on each use.
-        return _Compiled(queryset, compiler, sql, params, slots)
+        # col_count); the connection is swapped for the caller's on each use. Which
+        # columns need converting (dates, booleans, JSON on SQLite) is the same each
+        # time: asked once, not for each of a page's few hundred columns.
+        converters = compiler.get_converters(
+            [column[0] for column in compiler.select[: compiler.col_count]]
+        )
+        return _Compiled(queryset, compiler, sql, params, slots, converters)
 
     def _queryset(self, arguments: dict[str, Any]) -> QuerySet[M]:
         if arguments.keys() != self._kinds.keys():

@@ -32,41 +32,52 @@ def may_read_history(user: Person | None, transaction: Transaction) -> bool:
     return is_staff(user) and can(user, "view", transaction)
 
 
+def _history(kind: int, subject: str, internal: bool) -> QuerySet[Event]:
+    """The rule for one subject (`kind`: its content type's id, an argument rather than
+    part of a statement's SQL, as a flushed test database numbers content types anew):
+    events about internal notes only for `internal` readers. One filter on the subject
+    index."""
+    from portico.audit.models import Event
+
+    events = Event.objects.filter(subject_type_id=kind, subject_id=subject)
+    return events if internal else events.filter(internal=False)
+
+
+def _transaction_kind() -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    from portico.service.models import Transaction
+
+    return ContentType.objects.get_for_model(Transaction).pk
+
+
+def _history_readable(user: Person | None, transaction: Transaction) -> bool | None:
+    """None when the history is not the person's to read; otherwise whether the events
+    about internal notes are too."""
+    if not may_read_history(user, transaction):
+        return None
+    return can(user, "read_internal_notes", transaction)
+
+
 def readable_history(user: Person | None, transaction: Transaction) -> QuerySet[Event]:
     """One transaction's events the person may read, as one SQL filter on the subject
     index: none unless they are staff who may see it, and those about its internal notes
     only if they may read them."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from portico.audit.models import Event
-    from portico.service.models import Transaction
-
-    if not may_read_history(user, transaction):
-        return Event.objects.none()
-    events = Event.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Transaction),
-        subject_id=str(transaction.pk),
-    )
-    if not can(user, "read_internal_notes", transaction):
-        events = events.filter(internal=False)
-    return events
-
-
-def _history(kind: int, subject: str, internal: bool, count: int) -> QuerySet[Event]:
-    from portico.audit.models import Event
-
-    events = Event.objects.filter(subject_type_id=kind, subject_id=subject)
-    if not internal:
-        events = events.filter(internal=False)
-    return events.select_related("actor").order_by("-occurred_at", "-id")[:count]
+    internal = _history_readable(user, transaction)
+    events = _history(_transaction_kind(), str(transaction.pk), bool(internal))
+    return events.none() if internal is None else events
 
 
 # The staff page of a transaction shows its newest fifty events on every view: the
-# same rule as readable_history, its SQL written once (portico.statements).
+# same rule, its SQL written once (portico.statements).
 HISTORY_SHOWN = 50
 _HISTORY = {
     internal: Statement(
-        lambda kind, subject, i=internal: _history(kind, subject, i, HISTORY_SHOWN),
+        lambda kind, subject, i=internal: (
+            _history(kind, subject, i)
+            .select_related("actor")
+            .order_by("-occurred_at", "-id")[:HISTORY_SHOWN]
+        ),
         kind=int,
         subject=str,
     )
@@ -76,15 +87,10 @@ _HISTORY = {
 
 def readable_history_rows(user: Person | None, transaction: Transaction) -> list[Event]:
     """`readable_history`'s newest `HISTORY_SHOWN` events, newest first, with actors."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from portico.service.models import Transaction
-
-    if not may_read_history(user, transaction):
+    internal = _history_readable(user, transaction)
+    if internal is None:
         return []
-    internal = can(user, "read_internal_notes", transaction)
-    kind = ContentType.objects.get_for_model(Transaction).pk
-    return _HISTORY[internal].rows(kind=kind, subject=str(transaction.pk))
+    return _HISTORY[internal].rows(kind=_transaction_kind(), subject=str(transaction.pk))
 
 
 def recent_readable_events(

@@ -19,65 +19,69 @@ if TYPE_CHECKING:
     from portico.service.models import Attachment, Note, Transaction
 
 
+def _internal_readable(user: Person | None, transaction: Transaction, needs: str) -> bool | None:
+    """None when the person may not have the transaction's `needs` at all; otherwise
+    whether internal notes (and files on them) are theirs to read too."""
+    if not can(user, needs, transaction):
+        return None
+    return can(user, "read_internal_notes", transaction)
+
+
+def _notes(transaction: int, internal: bool) -> QuerySet[Note]:
+    """The rule, by the transaction's id: internal notes only for `internal` readers."""
+    from portico.service.models import Note
+
+    notes = Note.objects.filter(transaction_id=transaction)
+    return notes if internal else notes.filter(visibility=Note.Visibility.SHARED)
+
+
+def _attachments(transaction: int, internal: bool) -> QuerySet[Attachment]:
+    """The rule, by the transaction's id: files on internal notes only for `internal`."""
+    from portico.service.models import Attachment, Note
+
+    attachments = Attachment.objects.filter(transaction_id=transaction, deleted_at__isnull=True)
+    if internal:
+        return attachments
+    return attachments.filter(Q(note__isnull=True) | Q(note__visibility=Note.Visibility.SHARED))
+
+
 def readable_notes(user: Person | None, transaction: Transaction) -> QuerySet[Note]:
     """The transaction's notes the person may read, as a query: none unless they may see
     it, and internal ones only for those who may read its internal notes (never anyone
     outside the staff, whom `capabilities` never gives read_internal_notes)."""
-    from portico.service.models import Note
-
-    notes = Note.objects.filter(transaction=transaction)
-    if not can(user, "view", transaction):
-        return notes.none()
-    if not can(user, "read_internal_notes", transaction):
-        notes = notes.filter(visibility=Note.Visibility.SHARED)
-    return notes
+    internal = _internal_readable(user, transaction, "view")
+    notes = _notes(transaction.pk, bool(internal))
+    return notes.none() if internal is None else notes
 
 
 def readable_attachments(user: Person | None, transaction: Transaction) -> QuerySet[Attachment]:
     """The transaction's files (not deleted) the person may download, as a query: none
     without download_files, and those on internal notes only for those who may read
     internal notes. Fetch one file through this, by (transaction, id), never by id alone."""
-    from portico.service.models import Attachment, Note
-
-    attachments = Attachment.objects.filter(transaction=transaction, deleted_at__isnull=True)
-    if not can(user, "download_files", transaction):
-        return attachments.none()
-    if not can(user, "read_internal_notes", transaction):
-        attachments = attachments.filter(
-            Q(note__isnull=True) | Q(note__visibility=Note.Visibility.SHARED)
-        )
-    return attachments
+    internal = _internal_readable(user, transaction, "download_files")
+    attachments = _attachments(transaction.pk, bool(internal))
+    return attachments.none() if internal is None else attachments
 
 
-def _notes(transaction: int, internal: bool) -> QuerySet[Note]:
-    from portico.service.models import Note
-
-    notes = Note.objects.filter(transaction_id=transaction)
-    if not internal:
-        notes = notes.filter(visibility=Note.Visibility.SHARED)
-    return notes.select_related("author__user_group", "contact").order_by("created_at", "id")
-
-
-def _attachments(transaction: int, internal: bool) -> QuerySet[Attachment]:
-    from portico.service.models import Attachment, Note
-
-    attachments = Attachment.objects.filter(transaction_id=transaction, deleted_at__isnull=True)
-    if not internal:
-        attachments = attachments.filter(
-            Q(note__isnull=True) | Q(note__visibility=Note.Visibility.SHARED)
-        )
-    return attachments.select_related("uploaded_by").order_by("created_at", "id")
-
-
-# The pages of a transaction read these on every view: their SQL written once
-# (portico.statements), the same filters as readable_notes and readable_attachments.
+# The pages of a transaction read these on every view: the same rule, in the timeline's
+# order with what the pages show of each row, its SQL written once (portico.statements).
 _NOTES = {
-    internal: Statement(lambda transaction, i=internal: _notes(transaction, i), transaction=int)
+    internal: Statement(
+        lambda transaction, i=internal: (
+            _notes(transaction, i)
+            .select_related("author__user_group", "contact")
+            .order_by("created_at", "id")
+        ),
+        transaction=int,
+    )
     for internal in (False, True)
 }
 _ATTACHMENTS = {
     internal: Statement(
-        lambda transaction, i=internal: _attachments(transaction, i), transaction=int
+        lambda transaction, i=internal: (
+            _attachments(transaction, i).select_related("uploaded_by").order_by("created_at", "id")
+        ),
+        transaction=int,
     )
     for internal in (False, True)
 }
@@ -86,18 +90,14 @@ _ATTACHMENTS = {
 def readable_note_rows(user: Person | None, transaction: Transaction) -> list[Note]:
     """`readable_notes` in the timeline's order, with each author, their group and the
     contact: what a page of the transaction shows."""
-    if not can(user, "view", transaction):
-        return []
-    internal = can(user, "read_internal_notes", transaction)
-    return _NOTES[internal].rows(transaction=transaction.pk)
+    internal = _internal_readable(user, transaction, "view")
+    return [] if internal is None else _NOTES[internal].rows(transaction=transaction.pk)
 
 
 def readable_attachment_rows(user: Person | None, transaction: Transaction) -> list[Attachment]:
     """`readable_attachments` in the order they came, with who uploaded each."""
-    if not can(user, "download_files", transaction):
-        return []
-    internal = can(user, "read_internal_notes", transaction)
-    return _ATTACHMENTS[internal].rows(transaction=transaction.pk)
+    internal = _internal_readable(user, transaction, "download_files")
+    return [] if internal is None else _ATTACHMENTS[internal].rows(transaction=transaction.pk)
 
 
 def publishable_notes(transaction: Transaction) -> QuerySet[Note]:

@@ -117,7 +117,7 @@ def staff_individuals(*, active_only: bool = True) -> QuerySet[Individual]:
     return people.filter(active=True) if active_only else people
 
 
-def staff_group_ids() -> list[int]:
+def staff_group_ids() -> tuple[int, ...]:
     """The groups whose home is the console, less the automation's: set-up, kept per
     process (`access.setup`)."""
     from portico.parties.models import Portal, UserGroup
@@ -125,10 +125,12 @@ def staff_group_ids() -> list[int]:
     return setup.remembered(
         "staff_groups",
         None,
-        lambda: sorted(
-            UserGroup.objects.filter(portal=Portal.CONSOLE)
-            .exclude(name=AUTOMATION_GROUP)
-            .values_list("pk", flat=True)
+        lambda: tuple(
+            sorted(
+                UserGroup.objects.filter(portal=Portal.CONSOLE)
+                .exclude(name=AUTOMATION_GROUP)
+                .values_list("pk", flat=True)
+            )
         ),
     )
 

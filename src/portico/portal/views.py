@@ -507,11 +507,11 @@ def _render_page(
             from_staff=access.is_staff_member(note.author),
             mine=note.author_id == me.pk,
         )
-        for note in selectors.note_rows(user, transaction)
+        for note in access.readable_note_rows(user, transaction)
     ]
     files = [
         (attachment, reverse("service:attachment", args=[transaction.number, attachment.pk]))
-        for attachment in selectors.attachment_rows(user, transaction)
+        for attachment in access.readable_attachment_rows(user, transaction)
     ]
     related = [
         (r.label, r.transaction, site.url("transaction", r.transaction.number))

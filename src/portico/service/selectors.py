@@ -299,17 +299,6 @@ def attachments_for(user: Person, transaction: Transaction) -> QuerySet[Attachme
     )
 
 
-def note_rows(user: Person, transaction: Transaction) -> list[Note]:
-    """The timeline a page of the transaction shows: `notes_for`'s rows with each
-    author's group too, read by a statement written once (`access.readable_note_rows`)."""
-    return access.readable_note_rows(user, transaction)
-
-
-def attachment_rows(user: Person, transaction: Transaction) -> list[Attachment]:
-    """`attachments_for`'s rows, the same way (`access.readable_attachment_rows`)."""
-    return access.readable_attachment_rows(user, transaction)
-
-
 def attachment_for(user: Person, transaction: Transaction, attachment_id: int) -> Attachment:
     """One attachment, fetched by (transaction, attachment) so an id from another
     transaction never resolves; 404 when it is not there or not the person's to see."""

@@ -90,8 +90,8 @@ def _render_page(
     if reply_to is not None and not reply_to.refused:
         forms_["reply"] = f.EmailReplyForm(transaction=transaction)
     forms_.update(bound or {})
-    shown_notes = selectors.note_rows(user, transaction)
-    attachments = selectors.attachment_rows(user, transaction)
+    shown_notes = access.readable_note_rows(user, transaction)
+    attachments = access.readable_attachment_rows(user, transaction)
     files_of: dict[int, list[Attachment]] = {}
     for attachment in attachments:
         if attachment.note_id is not None:
