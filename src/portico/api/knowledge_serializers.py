@@ -11,6 +11,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portico.api.serializers.common import SlugLookup
 from portico.knowledge import search_terms, selectors
 from portico.knowledge.models import Article, Category, Document, Faq, NewsItem, Status
 from portico.knowledge.services import PRODUCT_CLASSIFICATION
@@ -116,7 +117,7 @@ class ArticleWriteSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, help_text="Markdown."
     )
-    category = serializers.SlugRelatedField(
+    category = SlugLookup(
         slug_field="slug",
         queryset=Category.objects.all(),
         required=False,
@@ -125,7 +126,7 @@ class ArticleWriteSerializer(serializers.Serializer[Any]):
         error_messages={"does_not_exist": "There is no such category: {value}."},
     )
     tags = serializers.CharField(required=False, allow_blank=True, help_text="Comma-separated.")
-    products = serializers.SlugRelatedField(
+    products = SlugLookup(
         slug_field="code",
         queryset=Choice.objects.filter(classification__code=PRODUCT_CLASSIFICATION, active=True),
         many=True,
@@ -137,7 +138,7 @@ class ArticleWriteSerializer(serializers.Serializer[Any]):
     public = serializers.BooleanField(
         required=False, help_text="Anyone may read it, signed in or not."
     )
-    audience = serializers.SlugRelatedField(
+    audience = SlugLookup(
         slug_field="name",
         queryset=UserGroup.objects.exclude(portal=Portal.CONSOLE),
         many=True,

@@ -47,6 +47,17 @@ class MoneyAmount(serializers.Field):  # type: ignore[type-arg]
         return value
 
 
+class SlugLookup(serializers.SlugRelatedField):  # type: ignore[type-arg]
+    """A reference by code, slug or name. A value holding a NUL character is no such row,
+    said as any other unknown value: PostgreSQL refuses to compare text holding one, and
+    the lookup was a 500 (found by the API's schema fuzz)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
 class PartyRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()

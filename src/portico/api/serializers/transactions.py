@@ -12,6 +12,7 @@ from portico.api.serializers.common import (
     CodeNameSerializer,
     MoneyAmount,
     PartyRefSerializer,
+    SlugLookup,
     StatusRefSerializer,
     TypedText,
     _user,
@@ -164,12 +165,12 @@ class ProfileValuesField(serializers.DictField):
 
 
 class TransactionCreateSerializer(serializers.Serializer[Any]):
-    application = serializers.SlugRelatedField(
+    application = SlugLookup(
         slug_field="code", queryset=Application.objects.none(), help_text="Its code."
     )
     title = TypedText(rule=rules.TITLE)
     description = TypedText(rule=rules.DESCRIPTION, required=False, default="")
-    priority = serializers.SlugRelatedField(
+    priority = SlugLookup(
         slug_field="code",
         queryset=Priority.objects.all(),
         required=False,
@@ -204,9 +205,7 @@ class TransactionCreateSerializer(serializers.Serializer[Any]):
 class TransactionUpdateSerializer(serializers.Serializer[Any]):
     title = TypedText(rule=rules.TITLE, required=False)
     description = TypedText(rule=rules.DESCRIPTION, required=False)
-    priority = serializers.SlugRelatedField(
-        slug_field="code", queryset=Priority.objects.all(), required=False
-    )
+    priority = SlugLookup(slug_field="code", queryset=Priority.objects.all(), required=False)
     profile = ProfileValuesField(required=False)
     value = MoneyAmount(
         required=False,
@@ -356,7 +355,7 @@ class GrantSerializer(serializers.ModelSerializer[Grant]):
 
 
 class GrantCreateSerializer(serializers.Serializer[Any]):
-    permission = serializers.SlugRelatedField(
+    permission = SlugLookup(
         slug_field="code", queryset=Permission.objects.all(), help_text="Its code."
     )
     individual = serializers.PrimaryKeyRelatedField(
